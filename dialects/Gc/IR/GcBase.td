@@ -1,0 +1,26 @@
+//===- GcBase.td - Base class of gc operations --------------*- tablegen -*-===//
+//
+// The op base class shared by every op family file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_DIALECT_GC_IR_GCBASE_TD
+#define GC_DIALECT_GC_IR_GCBASE_TD
+
+include "Gc/IR/GcDialect.td"
+include "Gc/IR/GcAttrs.td"
+include "Gc/IR/GcTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class Gc_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Gc_Dialect, mnemonic, traits>;
+
+/// An op whose result has exactly the type of its first operand; the other
+/// listed operands must have it too. The printed form names the type once.
+class Gc_SameTypeOp<string mnemonic, list<Trait> traits = []>
+    : Gc_Op<mnemonic, !listconcat(traits, [Pure])> {
+  let hasVerifier = 1;
+}
+
+#endif // GC_DIALECT_GC_IR_GCBASE_TD

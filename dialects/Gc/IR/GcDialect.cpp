@@ -1,0 +1,62 @@
+//===- GcDialect.cpp - The gc dialect -------------------------------------===//
+//
+// Registers the dialect's operations and attributes, materializes folded
+// constants and verifies the `gc.block` tag that any operation may carry.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Gc/IR/GcDialect.h"
+#include "Gc/IR/GcOps.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::gc;
+
+#include "Gc/IR/GcDialect.cpp.inc"
+
+void GcDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "Gc/IR/GcOps.cpp.inc"
+      >();
+}
+
+Operation *GcDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstantOp::create(builder, loc, elements);
+}
+
+LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attribute) {
+  if (attribute.getName() != getBlockTagAttrName())
+    return op->emitError() << "unknown gc dialect attribute '"
+                           << attribute.getName().getValue()
+                           << "'; the only one is '" << getBlockTagAttrName()
+                           << "'";
+  auto tag = dyn_cast<IntegerAttr>(attribute.getValue());
+  if (!tag || !tag.getType().isSignlessInteger(64))
+    return op->emitError() << "expected '" << getBlockTagAttrName()
+                           << "' to be an i64 integer, but found "
+                           << attribute.getValue();
+  if (tag.getInt() < 0)
+    return op->emitError() << "expected '" << getBlockTagAttrName()
+                           << "' to be non-negative, but found "
+                           << tag.getInt();
+  return success();
+}
+
+std::optional<int64_t> mlir::gc::getBlockTag(Operation *op) {
+  if (auto tag = op->getAttrOfType<IntegerAttr>(
+          GcDialect::getBlockTagAttrName()))
+    return tag.getInt();
+  return std::nullopt;
+}
+
+void mlir::gc::setBlockTag(Operation *op, int64_t index) {
+  op->setAttr(GcDialect::getBlockTagAttrName(),
+              IntegerAttr::get(IntegerType::get(op->getContext(), 64), index));
+}

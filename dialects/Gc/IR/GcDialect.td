@@ -1,0 +1,47 @@
+//===- GcDialect.td - The gc dialect definition -------------*- tablegen -*-===//
+//
+// The `gc` dialect describes neural-network training steps: a forward pass, a
+// loss, the backward pass autodiff derives from it and the optimizer update.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_DIALECT_GC_IR_GCDIALECT_TD
+#define GC_DIALECT_GC_IR_GCDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def Gc_Dialect : Dialect {
+  let name = "gc";
+  let cppNamespace = "::mlir::gc";
+  let summary = "Training-step graphs on statically shaped tensors";
+  let description = [{
+    The `gc` dialect holds the operations of a neural-network training step:
+    the forward pass (embeddings, matmuls, normalizations, activations,
+    dropout, losses), the backward twins that reverse-mode differentiation
+    emits (`*_grad` ops), and optimizer updates (SGD, AdamW).
+
+    Values are ranked tensors with **static shapes** of `f32`, `f16`, `bf16`,
+    `f64` (for gradient checks), `i32` or `i64` (ids, labels, seeds). Static
+    shapes make every buffer size known at compile time, which is what the
+    rematerialization solver and the memory planner need. There is no implicit
+    broadcasting: `gc.broadcast` states every expansion.
+
+    Any operation may carry the discardable attribute `gc.block`, a
+    non-negative integer naming the repeated block it belongs to (for example
+    the encoder layer index). Solvers may use it and must not require it.
+
+    Dropout uses a counter-based random stream (Philox4x32-10): the mask is a
+    pure function of (step seed, stream id, element index), so recomputing a
+    dropout, or its gradient, regenerates the identical mask.
+  }];
+  let hasConstantMaterializer = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Name of the discardable attribute tagging an op with its block index.
+    static constexpr ::llvm::StringLiteral getBlockTagAttrName() {
+      return ::llvm::StringLiteral("gc.block");
+    }
+  }];
+}
+
+#endif // GC_DIALECT_GC_IR_GCDIALECT_TD

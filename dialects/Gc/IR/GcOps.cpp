@@ -1,0 +1,36 @@
+//===- GcOps.cpp - Operations of the gc dialect ---------------------------===//
+//
+// Instantiates the generated op classes and the custom assembly directives
+// they share. Verifiers and builders live in one file per op family.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Gc/IR/GcOps.h"
+#include "Gc/IR/GcShapeInference.h"
+#include "Gc/IR/GcVerifyUtils.h"
+
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::gc;
+
+/// `custom<SameTypes>(type($result), type($a), ...)`: the printed form names
+/// one type, and every listed operand and result takes it. The verifier then
+/// holds values built in the generic form to the same rule.
+template <typename... Types>
+static ParseResult parseSameTypes(OpAsmParser &parser, Type &first,
+                                  Types &...rest) {
+  if (parser.parseType(first))
+    return failure();
+  ((rest = first), ...);
+  return success();
+}
+
+template <typename First, typename... Types>
+static void printSameTypes(OpAsmPrinter &printer, Operation *, First first,
+                           Types...) {
+  printer << first;
+}
+
+#define GET_OP_CLASSES
+#include "Gc/IR/GcOps.cpp.inc"

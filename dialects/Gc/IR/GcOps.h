@@ -1,0 +1,24 @@
+//===- GcOps.h - Operations of the gc dialect -------------------*- C++ -*-===//
+//
+// Operation classes generated from GcOps.td.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_DIALECT_GC_IR_GCOPS_H
+#define GC_DIALECT_GC_IR_GCOPS_H
+
+#include "Gc/IR/GcAttrs.h"
+#include "Gc/IR/GcDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "Gc/IR/GcOps.h.inc"
+
+#endif // GC_DIALECT_GC_IR_GCOPS_H

@@ -1,0 +1,36 @@
+# -*- Python -*-
+# lit configuration of gc's regression tests (FileCheck on gc-opt output).
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "gc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.gc_obj_root, "test")
+# Unit tests are collected by test/Unit/lit.cfg.py (GoogleTest format).
+config.excludes = ["Unit", "CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%gc_src_root", config.gc_src_root))
+config.substitutions.append(("%gc_obj_root", config.gc_obj_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# FileCheck, not, count and split-file come from LLVM 22, never from an older
+# LLVM that may be first on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.gc_tools_dir, append_path=True)
+
+tool_dirs = [config.gc_tools_dir, config.llvm_tools_dir]
+tools = [ToolSubst("gc-opt", unresolved="fatal")]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+if config.gc_nvcc:
+    config.available_features.add("nvcc")
