@@ -13,6 +13,14 @@ include "Gc/IR/GcTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+/// Marks ops that map element i of their tensor operands to element i of
+/// their results (fusion groups them). Unlike upstream `Elementwise` it has
+/// no verifier of its own: each op's verifier reports mismatched types with
+/// the operand names.
+def Gc_Elementwise : NativeOpTrait<"GcElementwise"> {
+  let cppNamespace = "::mlir::OpTrait::gc";
+}
+
 class Gc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Gc_Dialect, mnemonic, traits>;
 

@@ -16,7 +16,7 @@ include "Gc/IR/GcBase.td"
 //===----------------------------------------------------------------------===//
 
 class Gc_BinaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : Gc_SameTypeOp<mnemonic, !listconcat(traits, [Elementwise])> {
+    : Gc_SameTypeOp<mnemonic, !listconcat(traits, [Gc_Elementwise])> {
   let summary = "elementwise " # formula;
   let description = [{
     Computes `}] # formula # [{` element by element. Both operands and the
@@ -60,7 +60,7 @@ def Gc_DivOp : Gc_BinaryOp<"div", "lhs / rhs">;
 //===----------------------------------------------------------------------===//
 
 class Gc_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : Gc_SameTypeOp<mnemonic, !listconcat(traits, [Elementwise])> {
+    : Gc_SameTypeOp<mnemonic, !listconcat(traits, [Gc_Elementwise])> {
   let summary = "elementwise " # formula;
   let description = [{
     Computes `}] # formula # [{` for every element of `input`. The result has
@@ -99,7 +99,7 @@ def Gc_SqrtOp : Gc_UnaryOp<"sqrt", "sqrt(x)">;
 def Gc_RsqrtOp : Gc_UnaryOp<"rsqrt", "1 / sqrt(x)">;
 def Gc_ReluOp : Gc_UnaryOp<"relu", "max(x, 0)">;
 
-def Gc_GeluOp : Gc_SameTypeOp<"gelu", [Elementwise]> {
+def Gc_GeluOp : Gc_SameTypeOp<"gelu", [Gc_Elementwise]> {
   let summary = "elementwise Gaussian error linear unit";
   let description = [{
     GeLU(x) = x * Phi(x), with Phi the standard normal CDF. With
@@ -131,7 +131,7 @@ def Gc_GeluOp : Gc_SameTypeOp<"gelu", [Elementwise]> {
   ];
 }
 
-def Gc_GeluGradOp : Gc_SameTypeOp<"gelu_grad", [Elementwise]> {
+def Gc_GeluGradOp : Gc_SameTypeOp<"gelu_grad", [Gc_Elementwise]> {
   let summary = "gradient of gc.gelu";
   let description = [{
     Given the upstream gradient `grad` of `gelu(input)` returns
@@ -160,7 +160,7 @@ def Gc_GeluGradOp : Gc_SameTypeOp<"gelu_grad", [Elementwise]> {
   ];
 }
 
-def Gc_ReluGradOp : Gc_SameTypeOp<"relu_grad", [Elementwise]> {
+def Gc_ReluGradOp : Gc_SameTypeOp<"relu_grad", [Gc_Elementwise]> {
   let summary = "gradient of gc.relu";
   let description = [{
     Returns `grad` where `input > 0` and zero elsewhere (the subgradient at 0
@@ -185,7 +185,7 @@ def Gc_ReluGradOp : Gc_SameTypeOp<"relu_grad", [Elementwise]> {
   ];
 }
 
-def Gc_ScaleOp : Gc_SameTypeOp<"scale", [Elementwise]> {
+def Gc_ScaleOp : Gc_SameTypeOp<"scale", [Gc_Elementwise]> {
   let summary = "multiply every element by a compile-time constant";
   let description = [{
     Computes `input * factor` with `factor` a finite constant, as attention's
@@ -213,7 +213,7 @@ def Gc_ScaleOp : Gc_SameTypeOp<"scale", [Elementwise]> {
   let hasFolder = 1;
 }
 
-def Gc_CastOp : Gc_Op<"cast", [Pure, Elementwise]> {
+def Gc_CastOp : Gc_Op<"cast", [Pure, Gc_Elementwise]> {
   let summary = "convert every element to another element type";
   let description = [{
     Converts between the element types gc supports. The shape is unchanged.

@@ -18,6 +18,12 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir::OpTrait::gc {
+/// See Gc_Elementwise in GcBase.td.
+template <typename ConcreteType>
+class GcElementwise : public TraitBase<ConcreteType, GcElementwise> {};
+} // namespace mlir::OpTrait::gc
+
 #define GET_OP_CLASSES
 #include "Gc/IR/GcOps.h.inc"
 

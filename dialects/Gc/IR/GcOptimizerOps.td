@@ -10,7 +10,7 @@
 
 include "Gc/IR/GcBase.td"
 
-def Gc_SgdUpdateOp : Gc_SameTypeOp<"sgd_update", [Elementwise]> {
+def Gc_SgdUpdateOp : Gc_SameTypeOp<"sgd_update", [Gc_Elementwise]> {
   let summary = "one step of stochastic gradient descent";
   let description = [{
     Returns `param - lr * (grad + weight_decay * param)`, as
