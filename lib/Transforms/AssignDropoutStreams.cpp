@@ -29,7 +29,7 @@ struct AssignDropoutStreamsPass
     if (firstStream < 0) {
       function.emitError() << "gc-assign-dropout-streams: expected a "
                               "non-negative first-stream, but found "
-                           << firstStream;
+                           << firstStream.getValue();
       return signalPassFailure();
     }
     WalkResult pairing = function.walk([](DropoutGradOp grad) {
