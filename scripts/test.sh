@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+#===- test.sh - Install, build and run the whole gc test suite ------------===#
+#
+# Usage: scripts/test.sh [build-dir]
+# Installs missing dependencies (scripts/install-deps.sh), builds every
+# target and runs `check-gc` (lit regression tests and gtest unit tests).
+# Exits non-zero when any step or any test fails; the last line is the
+# summary "N passed, N failed, N skipped".
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+
+bash "$ROOT/scripts/install-deps.sh"
+bash "$ROOT/scripts/build.sh" "$BUILD" all
+
+LOG="$BUILD/check-gc.log"
+status=0
+cmake --build "$BUILD" --target check-gc 2>&1 | tee "$LOG" || status=$?
+
+count() { # count <lit result label>
+  sed -n "s/^ *$1: *\([0-9]\+\).*/\1/p" "$LOG" | tail -1
+}
+passed=$(count Passed); failed=$(count Failed)
+unsupported=$(count Unsupported); skipped=$(count Skipped)
+passed=${passed:-0}; failed=${failed:-0}
+skipped=$(( ${unsupported:-0} + ${skipped:-0} ))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "check-gc: the test run itself failed (exit $status); see $LOG" >&2
+fi
+echo "check-gc: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
