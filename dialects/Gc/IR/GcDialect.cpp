@@ -50,8 +50,8 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
 }
 
 std::optional<int64_t> mlir::gc::getBlockTag(Operation *op) {
-  if (auto tag = op->getAttrOfType<IntegerAttr>(
-          GcDialect::getBlockTagAttrName()))
+  if (auto tag =
+          op->getAttrOfType<IntegerAttr>(GcDialect::getBlockTagAttrName()))
     return tag.getInt();
   return std::nullopt;
 }

@@ -37,10 +37,9 @@ void MatmulOp::build(OpBuilder &builder, OperationState &state, Value lhs,
 }
 
 LogicalResult MatmulOp::verify() {
-  RankedTensorType inferred =
-      inferMatmulType(tensorType(getLhs()), tensorType(getRhs()),
-                      getTransposeLhs(), getTransposeRhs(),
-                      [&] { return emitOpError(); });
+  RankedTensorType inferred = inferMatmulType(
+      tensorType(getLhs()), tensorType(getRhs()), getTransposeLhs(),
+      getTransposeRhs(), [&] { return emitOpError(); });
   if (!inferred)
     return failure();
   return verifyInferredType(*this, "result", inferred, getResult().getType());
@@ -59,26 +58,25 @@ static void buildReduce(OpBuilder &builder, OperationState &state, Value input,
                   builder.getDenseI64ArrayAttr(dims), keepDims);
 }
 
-template <typename ReduceOp>
-static LogicalResult verifyReduce(ReduceOp op) {
+template <typename ReduceOp> static LogicalResult verifyReduce(ReduceOp op) {
   RankedTensorType inferred =
-      inferReduceType(tensorType(op.getInput()), op.getDims(),
-                      op.getKeepDims(), [&] { return op.emitOpError(); });
+      inferReduceType(tensorType(op.getInput()), op.getDims(), op.getKeepDims(),
+                      [&] { return op.emitOpError(); });
   if (!inferred)
     return failure();
   return verifyInferredType(op, "result", inferred, op.getResult().getType());
 }
 
-void ReduceSumOp::build(OpBuilder &builder, OperationState &state,
-                        Value input, ArrayRef<int64_t> dims, bool keepDims) {
+void ReduceSumOp::build(OpBuilder &builder, OperationState &state, Value input,
+                        ArrayRef<int64_t> dims, bool keepDims) {
   buildReduce<ReduceSumOp>(builder, state, input, dims, keepDims);
 }
-void ReduceMeanOp::build(OpBuilder &builder, OperationState &state,
-                         Value input, ArrayRef<int64_t> dims, bool keepDims) {
+void ReduceMeanOp::build(OpBuilder &builder, OperationState &state, Value input,
+                         ArrayRef<int64_t> dims, bool keepDims) {
   buildReduce<ReduceMeanOp>(builder, state, input, dims, keepDims);
 }
-void ReduceMaxOp::build(OpBuilder &builder, OperationState &state,
-                        Value input, ArrayRef<int64_t> dims, bool keepDims) {
+void ReduceMaxOp::build(OpBuilder &builder, OperationState &state, Value input,
+                        ArrayRef<int64_t> dims, bool keepDims) {
   buildReduce<ReduceMaxOp>(builder, state, input, dims, keepDims);
 }
 LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
@@ -105,8 +103,8 @@ static LogicalResult verifyThreeResults(Operation *op,
   return success();
 }
 
-void LayerNormOp::build(OpBuilder &builder, OperationState &state,
-                        Value input, Value gamma, Value beta, double epsilon) {
+void LayerNormOp::build(OpBuilder &builder, OperationState &state, Value input,
+                        Value gamma, Value beta, double epsilon) {
   std::optional<LayerNormTypes> types = inferLayerNormTypes(
       tensorType(input), tensorType(gamma), tensorType(beta));
   Type statsFallback = input.getType();
@@ -117,23 +115,21 @@ void LayerNormOp::build(OpBuilder &builder, OperationState &state,
 }
 
 LogicalResult LayerNormOp::verify() {
-  if (failed(verifyFiniteAttr(*this, "epsilon",
-                              getEpsilon().convertToDouble(),
+  if (failed(verifyFiniteAttr(*this, "epsilon", getEpsilon().convertToDouble(),
                               Bound::Positive)))
     return failure();
   return verifyThreeResults(
       *this,
       inferLayerNormTypes(tensorType(getInput()), tensorType(getGamma()),
-                          tensorType(getBeta()),
-                          [&] { return emitOpError(); }),
+                          tensorType(getBeta()), [&] { return emitOpError(); }),
       {"result", "mean", "rstd"});
 }
 
 void LayerNormGradOp::build(OpBuilder &builder, OperationState &state,
                             Value grad, Value input, Value mean, Value rstd,
                             Value gamma) {
-  build(builder, state, input.getType(), gamma.getType(), gamma.getType(),
-        grad, input, mean, rstd, gamma);
+  build(builder, state, input.getType(), gamma.getType(), gamma.getType(), grad,
+        input, mean, rstd, gamma);
 }
 
 LogicalResult LayerNormGradOp::verify() {
@@ -175,8 +171,8 @@ static LogicalResult verifyDropoutAttrs(Operation *op, double probability,
   if (failed(verifyUnitIntervalAttr(op, "probability", probability)))
     return failure();
   if (stream < 0)
-    return op->emitOpError() << "expected a non-negative stream id, but found "
-                             << stream;
+    return op->emitOpError()
+           << "expected a non-negative stream id, but found " << stream;
   return success();
 }
 
@@ -198,8 +194,8 @@ LogicalResult DropoutGradOp::verify() {
 // Embeddings
 //===----------------------------------------------------------------------===//
 
-void EmbeddingOp::build(OpBuilder &builder, OperationState &state,
-                        Value table, Value ids) {
+void EmbeddingOp::build(OpBuilder &builder, OperationState &state, Value table,
+                        Value ids) {
   RankedTensorType resultType =
       inferEmbeddingType(tensorType(table), tensorType(ids));
   build(builder, state, orFallback(resultType, table), table, ids);
@@ -243,8 +239,8 @@ void CrossEntropyOp::build(OpBuilder &builder, OperationState &state,
                            Value logits, Value labels, int64_t ignoreIndex) {
   RankedTensorType resultType =
       inferCrossEntropyType(tensorType(logits), tensorType(labels));
-  Type fallback = RankedTensorType::get(
-      {}, tensorType(logits).getElementType());
+  Type fallback =
+      RankedTensorType::get({}, tensorType(logits).getElementType());
   build(builder, state, resultType ? Type(resultType) : fallback, logits,
         labels, ignoreIndex);
 }

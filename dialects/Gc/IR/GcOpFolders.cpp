@@ -28,8 +28,8 @@ OpFoldResult NegOp::fold(FoldAdaptor) {
 /// scale(x, 1) is x; scale(scale(x, a), b) becomes scale(x, a * b) in place.
 OpFoldResult ScaleOp::fold(FoldAdaptor) {
   if (auto inner = getInput().getDefiningOp<ScaleOp>()) {
-    double combined = inner.getFactor().convertToDouble() *
-                      getFactor().convertToDouble();
+    double combined =
+        inner.getFactor().convertToDouble() * getFactor().convertToDouble();
     getInputMutable().assign(inner.getInput());
     setFactorAttr(FloatAttr::get(getFactorAttr().getType(), combined));
     if (combined != 1.0)

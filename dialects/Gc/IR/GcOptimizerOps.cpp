@@ -24,8 +24,7 @@ LogicalResult AdamWUpdateOp::verify() {
                                     getBeta1().convertToDouble())) ||
       failed(verifyUnitIntervalAttr(*this, "beta2",
                                     getBeta2().convertToDouble())) ||
-      failed(verifyFiniteAttr(*this, "epsilon",
-                              getEpsilon().convertToDouble(),
+      failed(verifyFiniteAttr(*this, "epsilon", getEpsilon().convertToDouble(),
                               Bound::Positive)) ||
       failed(verifyFiniteAttr(*this, "weight_decay",
                               getWeightDecay().convertToDouble(),

@@ -31,8 +31,8 @@ bool checkElementType(RankedTensorType actual, Type expected, StringRef what,
                       StringRef reference, DiagnosticEmitter emitError) {
   if (actual.getElementType() == expected)
     return true;
-  fail(emitError, "expected ", what, " to have the element type of ",
-       reference, " (", expected, "), but found ", actual.getElementType());
+  fail(emitError, "expected ", what, " to have the element type of ", reference,
+       " (", expected, "), but found ", actual.getElementType());
   return false;
 }
 } // namespace
@@ -54,8 +54,7 @@ Type mlir::gc::getAccumulationType(Type elementType) {
 
 RankedTensorType mlir::gc::inferMatmulType(RankedTensorType lhs,
                                            RankedTensorType rhs,
-                                           bool transposeLhs,
-                                           bool transposeRhs,
+                                           bool transposeLhs, bool transposeRhs,
                                            DiagnosticEmitter emitError) {
   int64_t lhsRank = lhs.getRank(), rhsRank = rhs.getRank();
   if (lhsRank < 2)
@@ -65,8 +64,9 @@ RankedTensorType mlir::gc::inferMatmulType(RankedTensorType lhs,
     return fail(emitError, "expected rhs of rank >= 2, but found rank ",
                 rhsRank, " (", rhs, ")");
   if (rhsRank != 2 && rhsRank != lhsRank)
-    return fail(emitError, "expected rhs of rank 2 (shared by every batch) "
-                           "or of the rank of lhs (",
+    return fail(emitError,
+                "expected rhs of rank 2 (shared by every batch) "
+                "or of the rank of lhs (",
                 lhsRank, "), but found rank ", rhsRank);
   if (!checkElementType(rhs, lhs.getElementType(), "rhs", "lhs", emitError))
     return {};
@@ -85,8 +85,9 @@ RankedTensorType mlir::gc::inferMatmulType(RankedTensorType lhs,
   int64_t rhsK = rhsShape[rhsRank - (transposeRhs ? 1 : 2)];
   int64_t n = rhsShape[rhsRank - (transposeRhs ? 2 : 1)];
   if (lhsK != rhsK)
-    return fail(emitError, "expected the contracted dimensions to agree, but "
-                           "lhs contracts ",
+    return fail(emitError,
+                "expected the contracted dimensions to agree, but "
+                "lhs contracts ",
                 lhsK, " (dimension ", lhsRank - (transposeLhs ? 2 : 1),
                 transposeLhs ? ", transposed" : "", ") and rhs contracts ",
                 rhsK, " (dimension ", rhsRank - (transposeRhs ? 1 : 2),
@@ -128,14 +129,15 @@ RankedTensorType mlir::gc::inferTransposeType(RankedTensorType input,
                                               DiagnosticEmitter emitError) {
   int64_t rank = input.getRank();
   if (static_cast<int64_t>(perm.size()) != rank)
-    return fail(emitError, "expected perm to have one entry per input "
-                           "dimension (",
+    return fail(emitError,
+                "expected perm to have one entry per input "
+                "dimension (",
                 rank, "), but found ", perm.size());
   SmallVector<bool> seen(rank, false);
   for (int64_t p : perm) {
     if (p < 0 || p >= rank || seen[p])
-      return fail(emitError, "expected perm to be a permutation of [0, ",
-                  rank, "), but found ", formatShape(perm));
+      return fail(emitError, "expected perm to be a permutation of [0, ", rank,
+                  "), but found ", formatShape(perm));
     seen[p] = true;
   }
   SmallVector<int64_t> shape;
@@ -157,8 +159,8 @@ RankedTensorType mlir::gc::inferConcatType(TypeRange inputs, int64_t dim,
   for (auto [i, type] : llvm::enumerate(inputs.drop_front())) {
     auto input = cast<RankedTensorType>(type);
     if (input.getRank() != rank)
-      return fail(emitError, "expected input #", i + 1, " to have rank ",
-                  rank, " like input #0, but found rank ", input.getRank());
+      return fail(emitError, "expected input #", i + 1, " to have rank ", rank,
+                  " like input #0, but found rank ", input.getRank());
     if (input.getElementType() != first.getElementType())
       return fail(emitError, "expected input #", i + 1,
                   " to have the element type of input #0 (",
@@ -182,8 +184,9 @@ RankedTensorType mlir::gc::inferEmbeddingType(RankedTensorType table,
                                               RankedTensorType ids,
                                               DiagnosticEmitter emitError) {
   if (table.getRank() != 2)
-    return fail(emitError, "expected a table of rank 2 [rows, features], "
-                           "but found rank ",
+    return fail(emitError,
+                "expected a table of rank 2 [rows, features], "
+                "but found rank ",
                 table.getRank());
   SmallVector<int64_t> shape(ids.getShape());
   shape.push_back(table.getDimSize(1));
@@ -195,8 +198,9 @@ RankedTensorType mlir::gc::inferEmbeddingGradType(RankedTensorType grad,
                                                   int64_t numEmbeddings,
                                                   DiagnosticEmitter emitError) {
   if (numEmbeddings <= 0)
-    return fail(emitError, "expected a positive number of table rows, but "
-                           "found ",
+    return fail(emitError,
+                "expected a positive number of table rows, but "
+                "found ",
                 numEmbeddings);
   if (grad.getRank() != ids.getRank() + 1)
     return fail(emitError, "expected grad of rank ", ids.getRank() + 1,
@@ -214,8 +218,9 @@ RankedTensorType mlir::gc::inferCrossEntropyType(RankedTensorType logits,
                                                  RankedTensorType labels,
                                                  DiagnosticEmitter emitError) {
   if (logits.getRank() != 2)
-    return fail(emitError, "expected logits of rank 2 [rows, classes], but "
-                           "found rank ",
+    return fail(emitError,
+                "expected logits of rank 2 [rows, classes], but "
+                "found rank ",
                 logits.getRank());
   if (labels.getRank() != 1)
     return fail(emitError, "expected labels of rank 1 [rows], but found rank ",
@@ -246,15 +251,17 @@ mlir::gc::inferLayerNormTypes(RankedTensorType input, RankedTensorType gamma,
                           emitError))
       return std::nullopt;
   }
-  auto stats = RankedTensorType::get(input.getShape().drop_back(),
-                                     getAccumulationType(input.getElementType()));
+  auto stats =
+      RankedTensorType::get(input.getShape().drop_back(),
+                            getAccumulationType(input.getElementType()));
   return LayerNormTypes{input, stats, stats};
 }
 
-std::optional<LayerNormTypes> mlir::gc::inferLayerNormGradTypes(
-    RankedTensorType grad, RankedTensorType input, RankedTensorType mean,
-    RankedTensorType rstd, RankedTensorType gamma,
-    DiagnosticEmitter emitError) {
+std::optional<LayerNormTypes>
+mlir::gc::inferLayerNormGradTypes(RankedTensorType grad, RankedTensorType input,
+                                  RankedTensorType mean, RankedTensorType rstd,
+                                  RankedTensorType gamma,
+                                  DiagnosticEmitter emitError) {
   if (grad != input) {
     fail(emitError, "expected grad to have the input's type (", input,
          "), but found ", grad);

@@ -36,8 +36,8 @@ RankedTensorType inferMatmulType(RankedTensorType lhs, RankedTensorType rhs,
                                  bool transposeLhs, bool transposeRhs,
                                  DiagnosticEmitter emitError = nullptr);
 
-RankedTensorType inferReduceType(RankedTensorType input,
-                                 ArrayRef<int64_t> dims, bool keepDims,
+RankedTensorType inferReduceType(RankedTensorType input, ArrayRef<int64_t> dims,
+                                 bool keepDims,
                                  DiagnosticEmitter emitError = nullptr);
 
 RankedTensorType inferTransposeType(RankedTensorType input,
@@ -71,10 +71,11 @@ inferLayerNormTypes(RankedTensorType input, RankedTensorType gamma,
                     RankedTensorType beta,
                     DiagnosticEmitter emitError = nullptr);
 
-std::optional<LayerNormTypes> inferLayerNormGradTypes(
-    RankedTensorType grad, RankedTensorType input, RankedTensorType mean,
-    RankedTensorType rstd, RankedTensorType gamma,
-    DiagnosticEmitter emitError = nullptr);
+std::optional<LayerNormTypes>
+inferLayerNormGradTypes(RankedTensorType grad, RankedTensorType input,
+                        RankedTensorType mean, RankedTensorType rstd,
+                        RankedTensorType gamma,
+                        DiagnosticEmitter emitError = nullptr);
 
 } // namespace mlir::gc
 

@@ -68,17 +68,17 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
-void TransposeOp::build(OpBuilder &builder, OperationState &state,
-                        Value input, ArrayRef<int64_t> perm) {
+void TransposeOp::build(OpBuilder &builder, OperationState &state, Value input,
+                        ArrayRef<int64_t> perm) {
   auto inputType = cast<RankedTensorType>(input.getType());
   RankedTensorType resultType = inferTransposeType(inputType, perm);
   build(builder, state, resultType ? resultType : inputType, input, perm);
 }
 
 LogicalResult TransposeOp::verify() {
-  RankedTensorType inferred = inferTransposeType(
-      cast<RankedTensorType>(getInput().getType()), getPerm(),
-      [&] { return emitOpError(); });
+  RankedTensorType inferred =
+      inferTransposeType(cast<RankedTensorType>(getInput().getType()),
+                         getPerm(), [&] { return emitOpError(); });
   if (!inferred)
     return failure();
   return verifyInferredType(*this, "result", inferred, getResult().getType());
@@ -117,8 +117,8 @@ void ConcatOp::build(OpBuilder &builder, OperationState &state,
 }
 
 LogicalResult ConcatOp::verify() {
-  RankedTensorType inferred = inferConcatType(
-      getInputs().getTypes(), getDim(), [&] { return emitOpError(); });
+  RankedTensorType inferred = inferConcatType(getInputs().getTypes(), getDim(),
+                                              [&] { return emitOpError(); });
   if (!inferred)
     return failure();
   return verifyInferredType(*this, "result", inferred, getResult().getType());

@@ -7,16 +7,17 @@
 using namespace mlir;
 using namespace mlir::gc::detail;
 
-LogicalResult mlir::gc::detail::verifySameTypes(
-    Operation *op, ArrayRef<NamedOperand> operands) {
+LogicalResult
+mlir::gc::detail::verifySameTypes(Operation *op,
+                                  ArrayRef<NamedOperand> operands) {
   auto [referenceName, reference] = operands.front();
   Type expected = reference.getType();
   for (auto [name, value] : operands.drop_front())
     if (value.getType() != expected)
       return op->emitOpError()
-             << "expected " << name << " to have the type of "
-             << referenceName << " (" << expected << "), but found "
-             << value.getType() << "; gc ops never broadcast implicitly";
+             << "expected " << name << " to have the type of " << referenceName
+             << " (" << expected << "), but found " << value.getType()
+             << "; gc ops never broadcast implicitly";
   for (OpResult result : op->getResults())
     if (result.getType() != expected)
       return op->emitOpError()
@@ -28,8 +29,7 @@ LogicalResult mlir::gc::detail::verifySameTypes(
 
 LogicalResult mlir::gc::detail::verifyInferredType(Operation *op,
                                                    StringRef name,
-                                                   Type inferred,
-                                                   Type actual) {
+                                                   Type inferred, Type actual) {
   if (inferred == actual)
     return success();
   return op->emitOpError() << "expected " << name << " of type " << inferred
@@ -46,9 +46,8 @@ LogicalResult mlir::gc::detail::verifyDimension(Operation *op, StringRef name,
                            << ", but found " << dim;
 }
 
-LogicalResult mlir::gc::detail::verifyFiniteAttr(Operation *op,
-                                                 StringRef name, double value,
-                                                 Bound bound) {
+LogicalResult mlir::gc::detail::verifyFiniteAttr(Operation *op, StringRef name,
+                                                 double value, Bound bound) {
   bool ok = std::isfinite(value) &&
             (bound == Bound::Positive ? value > 0.0 : value >= 0.0);
   if (ok)

@@ -34,15 +34,16 @@ protected:
 
   /// A function whose arguments have the given types; ops are built into it.
   ValueRange makeArguments(ArrayRef<Type> types) {
-    auto function = func::FuncOp::create(
-        builder, builder.getUnknownLoc(), "f", builder.getFunctionType(types, {}));
+    auto function = func::FuncOp::create(builder, builder.getUnknownLoc(), "f",
+                                         builder.getFunctionType(types, {}));
     Block *body = function.addEntryBlock();
     builder.setInsertionPointToStart(body);
     return body->getArguments();
   }
 
   RankedTensorType tensor(ArrayRef<int64_t> shape, Type element = {}) {
-    return RankedTensorType::get(shape, element ? element : builder.getF32Type());
+    return RankedTensorType::get(shape,
+                                 element ? element : builder.getF32Type());
   }
 
   /// Verifies `op` and returns the first diagnostic, or "" when it verifies.
@@ -65,7 +66,8 @@ protected:
 } // namespace
 
 TEST_F(GcBuildersTest, MatmulWithSharedWeightInfersBatchedResult) {
-  ValueRange args = makeArguments({tensor({64, 512, 1024}), tensor({4096, 1024})});
+  ValueRange args =
+      makeArguments({tensor({64, 512, 1024}), tensor({4096, 1024})});
   auto op = MatmulOp::create(builder, builder.getUnknownLoc(), args[0], args[1],
                              /*transposeLhs=*/false, /*transposeRhs=*/true);
   EXPECT_EQ(op.getType(), tensor({64, 512, 4096}));
@@ -112,8 +114,7 @@ TEST_F(GcBuildersTest, LayerNormStatisticsUseAccumulationType) {
 
 TEST_F(GcBuildersTest, EmbeddingAndItsGradientRoundTripTableShape) {
   Type i32 = builder.getI32Type();
-  ValueRange args =
-      makeArguments({tensor({100, 32}), tensor({4, 16}, i32)});
+  ValueRange args = makeArguments({tensor({100, 32}), tensor({4, 16}, i32)});
   auto lookup =
       EmbeddingOp::create(builder, builder.getUnknownLoc(), args[0], args[1]);
   EXPECT_EQ(lookup.getType(), tensor({4, 16, 32}));
