@@ -49,6 +49,48 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
   return success();
 }
 
+/// Checks a `gc.*` attribute on a function argument (`allowParam`) or
+/// result.
+static LogicalResult verifyValueAttribute(Operation *op, StringRef what,
+                                          unsigned index,
+                                          NamedAttribute attribute,
+                                          bool allowParam) {
+  StringRef name = attribute.getName().getValue();
+  if (name == GcDialect::getNameAttrName()) {
+    auto text = dyn_cast<StringAttr>(attribute.getValue());
+    if (!text || text.getValue().empty())
+      return op->emitError()
+             << "expected '" << name << "' of " << what << " #" << index
+             << " to be a non-empty string, but found " << attribute.getValue();
+    return success();
+  }
+  if (allowParam && name == GcDialect::getParamAttrName()) {
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError()
+             << "expected '" << name << "' of " << what << " #" << index
+             << " to be a unit attribute, but found " << attribute.getValue();
+    return success();
+  }
+  return op->emitError() << "unknown gc attribute '" << name << "' on " << what
+                         << " #" << index << "; expected '"
+                         << GcDialect::getNameAttrName() << "'"
+                         << (allowParam ? " or 'gc.param'" : "");
+}
+
+LogicalResult GcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                  unsigned argIndex,
+                                                  NamedAttribute attribute) {
+  return verifyValueAttribute(op, "argument", argIndex, attribute,
+                              /*allowParam=*/true);
+}
+
+LogicalResult GcDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                     unsigned resultIndex,
+                                                     NamedAttribute attribute) {
+  return verifyValueAttribute(op, "result", resultIndex, attribute,
+                              /*allowParam=*/false);
+}
+
 std::optional<int64_t> mlir::gc::getBlockTag(Operation *op) {
   if (auto tag =
           op->getAttrOfType<IntegerAttr>(GcDialect::getBlockTagAttrName()))

@@ -30,16 +30,33 @@ def Gc_Dialect : Dialect {
     non-negative integer naming the repeated block it belongs to (for example
     the encoder layer index). Solvers may use it and must not require it.
 
+    Function arguments and results may carry `gc.name = "..."`, the name the
+    value has outside the compiler (a Hugging Face state-dict key such as
+    `encoder.layer.0.attention.self.query.weight`, a batch field such as
+    `input_ids`, or `loss`). Arguments that are trainable parameters carry
+    the unit attribute `gc.param`: autodiff differentiates with respect to
+    those and no others.
+
     Dropout uses a counter-based random stream (Philox4x32-10): the mask is a
     pure function of (step seed, stream id, element index), so recomputing a
     dropout, or its gradient, regenerates the identical mask.
   }];
   let hasConstantMaterializer = 1;
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Name of the discardable attribute tagging an op with its block index.
     static constexpr ::llvm::StringLiteral getBlockTagAttrName() {
       return ::llvm::StringLiteral("gc.block");
+    }
+    /// Name of the argument/result attribute holding the external name.
+    static constexpr ::llvm::StringLiteral getNameAttrName() {
+      return ::llvm::StringLiteral("gc.name");
+    }
+    /// Name of the unit argument attribute marking trainable parameters.
+    static constexpr ::llvm::StringLiteral getParamAttrName() {
+      return ::llvm::StringLiteral("gc.param");
     }
   }];
 }

@@ -863,3 +863,45 @@ func.func @unknown_op(%a: tensor<4xf32>) {
   %0 = gc.swish %a : tensor<4xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{expected 'gc.name' of argument #0 to be a non-empty string, but found 3 : i64}}
+func.func @arg_name_not_string(%w: tensor<4xf32> {gc.name = 3}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected 'gc.name' of argument #0 to be a non-empty string, but found ""}}
+func.func @arg_name_empty(%w: tensor<4xf32> {gc.name = ""}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected 'gc.param' of argument #0 to be a unit attribute, but found true}}
+func.func @param_not_unit(%w: tensor<4xf32> {gc.param = true}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown gc attribute 'gc.trainable' on argument #0; expected 'gc.name' or 'gc.param'}}
+func.func @unknown_arg_attribute(%w: tensor<4xf32> {gc.trainable}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown gc attribute 'gc.param' on result #0; expected 'gc.name'}}
+func.func @param_on_result(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.param}) {
+  return %w : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{expected 'gc.name' of result #0 to be a non-empty string, but found 1.000000e+00 : f64}}
+func.func @result_name_not_string(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.name = 1.0}) {
+  return %w : tensor<4xf32>
+}

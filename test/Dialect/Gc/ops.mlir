@@ -199,3 +199,13 @@ func.func @block_tag(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = gc.exp %x {gc.block = 5 : i64} : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// Function arguments and results carry external names; trainable parameters
+// are marked.
+// CHECK-LABEL: func.func @named
+// CHECK-SAME: (%{{.*}}: tensor<4x4xf32> {gc.name = "encoder.layer.0.output.dense.weight", gc.param}, %{{.*}}: tensor<4x4xi64> {gc.name = "input_ids"})
+// CHECK-SAME: -> (tensor<4x4xf32> {gc.name = "loss"})
+func.func @named(%w: tensor<4x4xf32> {gc.name = "encoder.layer.0.output.dense.weight", gc.param},
+                 %ids: tensor<4x4xi64> {gc.name = "input_ids"}) -> (tensor<4x4xf32> {gc.name = "loss"}) {
+  return %w : tensor<4x4xf32>
+}
