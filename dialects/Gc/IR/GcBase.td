@@ -9,6 +9,7 @@
 
 include "Gc/IR/GcDialect.td"
 include "Gc/IR/GcAttrs.td"
+include "Gc/IR/GcInterfaces.td"
 include "Gc/IR/GcTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"

@@ -16,7 +16,8 @@ include "Gc/IR/GcBase.td"
 //===----------------------------------------------------------------------===//
 
 class Gc_BinaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : Gc_SameTypeOp<mnemonic, !listconcat(traits, [Gc_Elementwise])> {
+    : Gc_SameTypeOp<mnemonic,
+                    !listconcat(traits, [Gc_Elementwise, Gc_Differentiable])> {
   let summary = "elementwise " # formula;
   let description = [{
     Computes `}] # formula # [{` element by element. Both operands and the
@@ -60,7 +61,8 @@ def Gc_DivOp : Gc_BinaryOp<"div", "lhs / rhs">;
 //===----------------------------------------------------------------------===//
 
 class Gc_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : Gc_SameTypeOp<mnemonic, !listconcat(traits, [Gc_Elementwise])> {
+    : Gc_SameTypeOp<mnemonic,
+                    !listconcat(traits, [Gc_Elementwise, Gc_Differentiable])> {
   let summary = "elementwise " # formula;
   let description = [{
     Computes `}] # formula # [{` for every element of `input`. The result has
@@ -99,7 +101,7 @@ def Gc_SqrtOp : Gc_UnaryOp<"sqrt", "sqrt(x)">;
 def Gc_RsqrtOp : Gc_UnaryOp<"rsqrt", "1 / sqrt(x)">;
 def Gc_ReluOp : Gc_UnaryOp<"relu", "max(x, 0)">;
 
-def Gc_GeluOp : Gc_SameTypeOp<"gelu", [Gc_Elementwise]> {
+def Gc_GeluOp : Gc_SameTypeOp<"gelu", [Gc_Elementwise, Gc_Differentiable]> {
   let summary = "elementwise Gaussian error linear unit";
   let description = [{
     GeLU(x) = x * Phi(x), with Phi the standard normal CDF. With
@@ -185,7 +187,7 @@ def Gc_ReluGradOp : Gc_SameTypeOp<"relu_grad", [Gc_Elementwise]> {
   ];
 }
 
-def Gc_ScaleOp : Gc_SameTypeOp<"scale", [Gc_Elementwise]> {
+def Gc_ScaleOp : Gc_SameTypeOp<"scale", [Gc_Elementwise, Gc_Differentiable]> {
   let summary = "multiply every element by a compile-time constant";
   let description = [{
     Computes `input * factor` with `factor` a finite constant, as attention's
@@ -213,7 +215,7 @@ def Gc_ScaleOp : Gc_SameTypeOp<"scale", [Gc_Elementwise]> {
   let hasFolder = 1;
 }
 
-def Gc_CastOp : Gc_Op<"cast", [Pure, Gc_Elementwise]> {
+def Gc_CastOp : Gc_Op<"cast", [Pure, Gc_Elementwise, Gc_Differentiable]> {
   let summary = "convert every element to another element type";
   let description = [{
     Converts between the element types gc supports. The shape is unchanged.

@@ -14,7 +14,7 @@ include "Gc/IR/GcBase.td"
 // Matmul
 //===----------------------------------------------------------------------===//
 
-def Gc_MatmulOp : Gc_Op<"matmul", [Pure]> {
+def Gc_MatmulOp : Gc_Op<"matmul", [Pure, Gc_Differentiable]> {
   let summary = "batched matrix multiplication with transpose flags";
   let description = [{
     Multiplies the trailing two dimensions: with `lhs` of shape
@@ -55,7 +55,8 @@ def Gc_MatmulOp : Gc_Op<"matmul", [Pure]> {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class Gc_ReduceOp<string mnemonic, string what> : Gc_Op<mnemonic, [Pure]> {
+class Gc_ReduceOp<string mnemonic, string what, list<Trait> traits = []>
+    : Gc_Op<mnemonic, !listconcat(traits, [Pure])> {
   let summary = "the " # what # " over the given dimensions";
   let description = [{
     Reduces `input` over `dims` (non-empty, strictly increasing, each in
@@ -85,15 +86,16 @@ class Gc_ReduceOp<string mnemonic, string what> : Gc_Op<mnemonic, [Pure]> {
   let hasVerifier = 1;
 }
 
-def Gc_ReduceSumOp : Gc_ReduceOp<"reduce_sum", "sum">;
-def Gc_ReduceMeanOp : Gc_ReduceOp<"reduce_mean", "arithmetic mean">;
+def Gc_ReduceSumOp : Gc_ReduceOp<"reduce_sum", "sum", [Gc_Differentiable]>;
+def Gc_ReduceMeanOp
+    : Gc_ReduceOp<"reduce_mean", "arithmetic mean", [Gc_Differentiable]>;
 def Gc_ReduceMaxOp : Gc_ReduceOp<"reduce_max", "maximum">;
 
 //===----------------------------------------------------------------------===//
 // Layer normalization
 //===----------------------------------------------------------------------===//
 
-def Gc_LayerNormOp : Gc_Op<"layer_norm", [Pure]> {
+def Gc_LayerNormOp : Gc_Op<"layer_norm", [Pure, Gc_Differentiable]> {
   let summary = "layer normalization over the last dimension";
   let description = [{
     Normalizes every row of the last dimension `H` of `input`:
@@ -165,7 +167,7 @@ def Gc_LayerNormGradOp : Gc_Op<"layer_norm_grad", [Pure]> {
 // Softmax
 //===----------------------------------------------------------------------===//
 
-def Gc_SoftmaxOp : Gc_SameTypeOp<"softmax"> {
+def Gc_SoftmaxOp : Gc_SameTypeOp<"softmax", [Gc_Differentiable]> {
   let summary = "softmax along one dimension";
   let description = [{
     `exp(x - max) / sum(exp(x - max))` along dimension `dim` (in
@@ -223,7 +225,7 @@ def Gc_SoftmaxGradOp : Gc_SameTypeOp<"softmax_grad"> {
 // Dropout
 //===----------------------------------------------------------------------===//
 
-def Gc_DropoutOp : Gc_SameTypeOp<"dropout"> {
+def Gc_DropoutOp : Gc_SameTypeOp<"dropout", [Gc_Differentiable]> {
   let summary = "inverted dropout driven by a counter-based random stream";
   let description = [{
     Zeroes each element with probability `probability` and scales the kept
@@ -296,7 +298,7 @@ def Gc_DropoutGradOp : Gc_SameTypeOp<"dropout_grad"> {
 // Embeddings
 //===----------------------------------------------------------------------===//
 
-def Gc_EmbeddingOp : Gc_Op<"embedding", [Pure]> {
+def Gc_EmbeddingOp : Gc_Op<"embedding", [Pure, Gc_Differentiable]> {
   let summary = "gather rows of an embedding table";
   let description = [{
     With `table` of shape `[V, D]` and integer `ids` of shape `S`, returns
@@ -351,7 +353,7 @@ def Gc_EmbeddingGradOp : Gc_Op<"embedding_grad", [Pure]> {
 // Cross-entropy loss
 //===----------------------------------------------------------------------===//
 
-def Gc_CrossEntropyOp : Gc_Op<"cross_entropy", [Pure]> {
+def Gc_CrossEntropyOp : Gc_Op<"cross_entropy", [Pure, Gc_Differentiable]> {
   let summary = "mean softmax cross-entropy with an ignored label";
   let description = [{
     With `logits` of shape `[N, C]` and integer `labels` of shape `[N]`,

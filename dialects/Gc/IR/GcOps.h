@@ -9,6 +9,7 @@
 
 #include "Gc/IR/GcAttrs.h"
 #include "Gc/IR/GcDialect.h"
+#include "Gc/IR/GcInterfaces.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/Builders.h"

@@ -11,7 +11,7 @@
 include "Gc/IR/GcBase.td"
 
 def Gc_ConstantOp : Gc_Op<"constant",
-    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>, Gc_Differentiable]> {
   let summary = "a tensor known at compile time";
   let description = [{
     Materializes a dense (or splat) tensor constant of a supported element
@@ -35,7 +35,7 @@ def Gc_ConstantOp : Gc_Op<"constant",
   let hasFolder = 1;
 }
 
-def Gc_BroadcastOp : Gc_Op<"broadcast", [Pure]> {
+def Gc_BroadcastOp : Gc_Op<"broadcast", [Pure, Gc_Differentiable]> {
   let summary = "expand a tensor to a larger shape";
   let description = [{
     Expands `input` to the result shape. `dims[i]` is the result dimension that
@@ -63,7 +63,7 @@ def Gc_BroadcastOp : Gc_Op<"broadcast", [Pure]> {
   let hasFolder = 1;
 }
 
-def Gc_ReshapeOp : Gc_Op<"reshape", [Pure]> {
+def Gc_ReshapeOp : Gc_Op<"reshape", [Pure, Gc_Differentiable]> {
   let summary = "reinterpret a tensor with another shape";
   let description = [{
     Returns the elements of `input`, in row-major order, with the result's
@@ -83,7 +83,7 @@ def Gc_ReshapeOp : Gc_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Gc_TransposeOp : Gc_Op<"transpose", [Pure]> {
+def Gc_TransposeOp : Gc_Op<"transpose", [Pure, Gc_Differentiable]> {
   let summary = "permute the dimensions of a tensor";
   let description = [{
     Result dimension `i` is operand dimension `perm[i]`. `perm` is a
@@ -110,7 +110,7 @@ def Gc_TransposeOp : Gc_Op<"transpose", [Pure]> {
   let hasFolder = 1;
 }
 
-def Gc_SliceOp : Gc_Op<"slice", [Pure]> {
+def Gc_SliceOp : Gc_Op<"slice", [Pure, Gc_Differentiable]> {
   let summary = "extract a contiguous box of a tensor";
   let description = [{
     Returns the box that starts at `offsets` and has the result's shape (unit
@@ -133,7 +133,7 @@ def Gc_SliceOp : Gc_Op<"slice", [Pure]> {
   let hasFolder = 1;
 }
 
-def Gc_ConcatOp : Gc_Op<"concat", [Pure]> {
+def Gc_ConcatOp : Gc_Op<"concat", [Pure, Gc_Differentiable]> {
   let summary = "join tensors along one dimension";
   let description = [{
     Concatenates one or more tensors of equal rank and element type along

@@ -56,4 +56,88 @@ def StripBlockTags : Pass<"gc-strip-block-tags"> {
   ];
 }
 
+def Autodiff : Pass<"gc-autodiff", "::mlir::func::FuncOp"> {
+  let summary = "reverse-mode differentiation into a training-step function";
+  let description = [{
+    Rewrites a function that returns a scalar loss into one that returns the
+    loss and the gradient of the loss with respect to every argument marked
+    `gc.param`, in argument order. Gradient results are named
+    `grad.<parameter name>`. Functions without `gc.param` arguments are left
+    alone.
+
+    Each op states its own derivative through `AdjointOpInterface`; the pass
+    walks the ops in reverse, asks each for the gradients of its operands,
+    and sums the contributions of values used several times. Only values
+    that depend on a parameter receive gradients: ids, labels, masks and the
+    dropout seed get none. Dropout's gradient regenerates the mask from the
+    same counter-based random stream, so no mask is stored. The backward ops
+    inherit the `gc.block` tag of the forward op they differentiate. An op
+    that lies between a parameter and the loss but has no adjoint is a
+    located error. A parameter the loss does not depend on gets a zero
+    gradient.
+
+    Before:
+
+    ```mlir
+    func.func @f(%w: tensor<4xf32> {gc.name = "w", gc.param}) -> (tensor<f32> {gc.name = "loss"}) {
+      %e = gc.exp %w : tensor<4xf32>
+      %l = gc.reduce_sum %e dims = [0] : tensor<4xf32> -> tensor<f32>
+      return %l : tensor<f32>
+    }
+    ```
+
+    After `--gc-autodiff`:
+
+    ```mlir
+    func.func @f(%w: tensor<4xf32> {gc.name = "w", gc.param})
+        -> (tensor<f32> {gc.name = "loss"}, tensor<4xf32> {gc.name = "grad.w"}) {
+      %e = gc.exp %w : tensor<4xf32>
+      %l = gc.reduce_sum %e dims = [0] : tensor<4xf32> -> tensor<f32>
+      %one = gc.constant dense<1.000000e+00> : tensor<f32>
+      %g = gc.broadcast %one dims = [] : tensor<f32> -> tensor<4xf32>
+      %dw = gc.mul %g, %e : tensor<4xf32>
+      return %l, %dw : tensor<f32>, tensor<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gc::GcDialect"];
+}
+
+def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
+  let summary = "append SGD or AdamW parameter updates to a training step";
+  let description = [{
+    Runs on a function produced by `gc-autodiff`: for every `gc.param`
+    argument `<name>` with a gradient result `grad.<name>`, appends the
+    optimizer's update and returns the updated parameter under the
+    parameter's own name, so a driver can feed every result back into the
+    argument of the same name for the next step.
+
+    `optimizer=sgd` appends `gc.sgd_update` (lr, weight-decay).
+    `optimizer=adamw` (the default) appends `gc.adamw_update` and adds, per
+    parameter, the arguments `optimizer.exp_avg.<name>` and
+    `optimizer.exp_avg_sq.<name>` (returned updated under the same names),
+    plus one argument `optimizer.step` (rank-0 `i64`, 1 for the first
+    update) shared by all parameters. The function then returns the loss,
+    the updated parameters and the updated optimizer state; the gradients
+    are no longer returned unless `keep-gradients` is set.
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"adamw\"",
+           "sgd or adamw">,
+    Option<"lr", "lr", "double", /*default=*/"1e-4", "learning rate">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9",
+           "AdamW first-moment decay">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999",
+           "AdamW second-moment decay">,
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8",
+           "AdamW denominator term">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"-1",
+           "weight decay (decoupled for AdamW, L2 for SGD); by default "
+           "0.01 for AdamW and 0 for SGD, as in PyTorch">,
+    Option<"keepGradients", "keep-gradients", "bool", /*default=*/"false",
+           "also return the gradients">
+  ];
+  let dependentDialects = ["::mlir::gc::GcDialect"];
+}
+
 #endif // GC_TRANSFORMS_PASSES_TD
