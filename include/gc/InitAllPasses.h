@@ -3,6 +3,7 @@
 #ifndef GC_INITALLPASSES_H
 #define GC_INITALLPASSES_H
 
+#include "gc/Pipelines/Pipelines.h"
 #include "gc/Transforms/Passes.h"
 
 #include "mlir/Transforms/Passes.h"
@@ -10,10 +11,11 @@
 namespace mlir::gc {
 
 /// Registers gc's passes and the upstream generic ones gc pipelines use
-/// (canonicalize, cse, ...).
+/// (canonicalize, cse, ...), and gc's named pipelines.
 inline void registerAllPasses() {
   registerGcTransformsPasses();
   registerTransformsPasses();
+  registerPipelines();
 }
 
 } // namespace mlir::gc

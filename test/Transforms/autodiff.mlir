@@ -140,3 +140,15 @@ func.func @layer_norm_statistics(%x: tensor<2x4xf32> {gc.name = "x", gc.param}, 
   %l = gc.reduce_sum %mean dims = [0] : tensor<2xf32> -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// -----
+
+// The padding index of the lookup reaches its gradient.
+// CHECK-LABEL: func.func @padded_embedding
+// CHECK: gc.embedding_grad %{{.*}}, %{{.*}} padding_idx = 0 : (tensor<2x4xf32>, tensor<2xi64>) -> tensor<5x4xf32>
+func.func @padded_embedding(%table: tensor<5x4xf32> {gc.name = "table", gc.param},
+                            %ids: tensor<2xi64> {gc.name = "input_ids"}) -> tensor<f32> {
+  %e = gc.embedding %table, %ids padding_idx = 0 : (tensor<5x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+  %l = gc.reduce_sum %e dims = [0, 1] : tensor<2x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}

@@ -138,7 +138,7 @@ LogicalResult EmbeddingOp::buildAdjoint(OpBuilder &builder,
                                         SmallVectorImpl<Value> &operandGrads) {
   int64_t rows = cast<RankedTensorType>(getTable().getType()).getDimSize(0);
   operandGrads[0] = EmbeddingGradOp::create(builder, getLoc(), resultGrads[0],
-                                            getIds(), rows);
+                                            getIds(), rows, getPaddingIdx());
   return success();
 }
 

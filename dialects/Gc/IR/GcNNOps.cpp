@@ -194,11 +194,29 @@ LogicalResult DropoutGradOp::verify() {
 // Embeddings
 //===----------------------------------------------------------------------===//
 
+/// An optional padding index as the op's attribute.
+static IntegerAttr paddingAttr(OpBuilder &builder,
+                               std::optional<int64_t> paddingIdx) {
+  return paddingIdx ? builder.getI64IntegerAttr(*paddingIdx) : IntegerAttr();
+}
+
+/// Checks that a padding index names a row of a `rows`-row table.
+static LogicalResult verifyPaddingIdx(Operation *op,
+                                      std::optional<int64_t> paddingIdx,
+                                      int64_t rows) {
+  if (!paddingIdx || (*paddingIdx >= 0 && *paddingIdx < rows))
+    return success();
+  return op->emitOpError() << "expected padding_idx to be a row of the table, "
+                              "in [0, "
+                           << rows << "), but found " << *paddingIdx;
+}
+
 void EmbeddingOp::build(OpBuilder &builder, OperationState &state, Value table,
-                        Value ids) {
+                        Value ids, std::optional<int64_t> paddingIdx) {
   RankedTensorType resultType =
       inferEmbeddingType(tensorType(table), tensorType(ids));
-  build(builder, state, orFallback(resultType, table), table, ids);
+  build(builder, state, orFallback(resultType, table), table, ids,
+        paddingAttr(builder, paddingIdx));
 }
 
 LogicalResult EmbeddingOp::verify() {
@@ -207,14 +225,19 @@ LogicalResult EmbeddingOp::verify() {
                          [&] { return emitOpError(); });
   if (!inferred)
     return failure();
+  if (failed(verifyPaddingIdx(*this, getPaddingIdx(),
+                              tensorType(getTable()).getDimSize(0))))
+    return failure();
   return verifyInferredType(*this, "result", inferred, getResult().getType());
 }
 
 void EmbeddingGradOp::build(OpBuilder &builder, OperationState &state,
-                            Value grad, Value ids, int64_t numEmbeddings) {
+                            Value grad, Value ids, int64_t numEmbeddings,
+                            std::optional<int64_t> paddingIdx) {
   RankedTensorType resultType =
       inferEmbeddingGradType(tensorType(grad), tensorType(ids), numEmbeddings);
-  build(builder, state, orFallback(resultType, grad), grad, ids);
+  build(builder, state, orFallback(resultType, grad), grad, ids,
+        paddingAttr(builder, paddingIdx));
 }
 
 LogicalResult EmbeddingGradOp::verify() {
@@ -227,6 +250,8 @@ LogicalResult EmbeddingGradOp::verify() {
       tensorType(getGrad()), tensorType(getIds()), result.getDimSize(0),
       [&] { return emitOpError(); });
   if (!inferred)
+    return failure();
+  if (failed(verifyPaddingIdx(*this, getPaddingIdx(), result.getDimSize(0))))
     return failure();
   return verifyInferredType(*this, "result", inferred, result);
 }

@@ -303,22 +303,28 @@ def Gc_EmbeddingOp : Gc_Op<"embedding", [Pure, Gc_Differentiable]> {
   let description = [{
     With `table` of shape `[V, D]` and integer `ids` of shape `S`, returns
     the rows `table[ids]`, of shape `S x [D]`. An id outside `[0, V)` is a
-    run-time error reported by the executor.
+    run-time error reported by the executor. The optional `padding_idx` (in
+    `[0, V)`) does not change the lookup; as in PyTorch's
+    `nn.Embedding(padding_idx=...)`, positions holding that id send no
+    gradient to the table, so its row is never trained.
 
     Example:
 
     ```mlir
-    %e = gc.embedding %table, %ids
+    %e = gc.embedding %table, %ids padding_idx = 0
         : (tensor<30522x1024xf32>, tensor<64x512xi32>) -> tensor<64x512x1024xf32>
     ```
   }];
-  let arguments = (ins Gc_FloatTensor:$table, Gc_IntegerTensor:$ids);
+  let arguments = (ins Gc_FloatTensor:$table, Gc_IntegerTensor:$ids,
+                       OptionalAttr<I64Attr>:$padding_idx);
   let results = (outs Gc_FloatTensor:$result);
   let assemblyFormat = [{
-    $table `,` $ids attr-dict `:` functional-type(operands, results)
+    $table `,` $ids (`padding_idx` `=` $padding_idx^)? attr-dict `:`
+    functional-type(operands, results)
   }];
   let builders = [
-    OpBuilder<(ins "::mlir::Value":$table, "::mlir::Value":$ids)>
+    OpBuilder<(ins "::mlir::Value":$table, "::mlir::Value":$ids,
+                   CArg<"std::optional<int64_t>", "std::nullopt">:$paddingIdx)>
   ];
   let hasVerifier = 1;
 }
@@ -327,24 +333,28 @@ def Gc_EmbeddingGradOp : Gc_Op<"embedding_grad", [Pure]> {
   let summary = "gradient of gc.embedding: scatter-add into a zero table";
   let description = [{
     Returns a `[V, D]` table, zero except that row `ids[i]` accumulates
-    `grad[i]` for every position `i` (repeated ids add up). `grad` has shape
+    `grad[i]` for every position `i` (repeated ids add up), skipping the
+    positions whose id is `padding_idx` when it is set. `grad` has shape
     `ids.shape x [D]`; `V` comes from the result type.
 
     Example:
 
     ```mlir
-    %dtable = gc.embedding_grad %de, %ids
+    %dtable = gc.embedding_grad %de, %ids padding_idx = 0
         : (tensor<64x512x1024xf32>, tensor<64x512xi32>) -> tensor<30522x1024xf32>
     ```
   }];
-  let arguments = (ins Gc_FloatTensor:$grad, Gc_IntegerTensor:$ids);
+  let arguments = (ins Gc_FloatTensor:$grad, Gc_IntegerTensor:$ids,
+                       OptionalAttr<I64Attr>:$padding_idx);
   let results = (outs Gc_FloatTensor:$result);
   let assemblyFormat = [{
-    $grad `,` $ids attr-dict `:` functional-type(operands, results)
+    $grad `,` $ids (`padding_idx` `=` $padding_idx^)? attr-dict `:`
+    functional-type(operands, results)
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Value":$grad, "::mlir::Value":$ids,
-                   "int64_t":$numEmbeddings)>
+                   "int64_t":$numEmbeddings,
+                   CArg<"std::optional<int64_t>", "std::nullopt">:$paddingIdx)>
   ];
   let hasVerifier = 1;
 }

@@ -66,7 +66,9 @@ LogicalResult SliceOp::buildAdjoint(OpBuilder &builder,
   Location loc = getLoc();
   auto inputType = cast<RankedTensorType>(getInput().getType());
   Value padded = resultGrads[0];
-  for (auto [dim, offset] : llvm::enumerate(getOffsets())) {
+  for (auto [index, start] : llvm::enumerate(getOffsets())) {
+    // Plain copies: lambdas cannot capture structured bindings in C++17.
+    int64_t dim = index, offset = start;
     auto current = cast<RankedTensorType>(padded.getType());
     int64_t size = current.getDimSize(dim);
     int64_t after = inputType.getDimSize(dim) - offset - size;

@@ -905,3 +905,19 @@ func.func @param_on_result(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.param}) {
 func.func @result_name_not_string(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.name = 1.0}) {
   return %w : tensor<4xf32>
 }
+
+// -----
+
+func.func @embedding_padding_idx(%t: tensor<10x4xf32>, %ids: tensor<3xi32>) {
+  // expected-error @+1 {{'gc.embedding' op expected padding_idx to be a row of the table, in [0, 10), but found 10}}
+  %0 = gc.embedding %t, %ids padding_idx = 10 : (tensor<10x4xf32>, tensor<3xi32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @embedding_grad_padding_idx(%g: tensor<3x4xf32>, %ids: tensor<3xi32>) {
+  // expected-error @+1 {{'gc.embedding_grad' op expected padding_idx to be a row of the table, in [0, 10), but found -1}}
+  %0 = gc.embedding_grad %g, %ids padding_idx = -1 : (tensor<3x4xf32>, tensor<3xi32>) -> tensor<10x4xf32>
+  return
+}

@@ -161,10 +161,14 @@ func.func @dropout(%x: tensor<4x4xf32>, %seed: tensor<i64>) -> (tensor<4x4xf32>,
 // CHECK-LABEL: func.func @embedding
 // CHECK: gc.embedding %{{.*}}, %{{.*}} : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
 // CHECK: gc.embedding_grad %{{.*}}, %{{.*}} : (tensor<2x3x4xf32>, tensor<2x3xi32>) -> tensor<10x4xf32>
-func.func @embedding(%table: tensor<10x4xf32>, %ids: tensor<2x3xi32>) -> tensor<10x4xf32> {
+// CHECK: gc.embedding %{{.*}}, %{{.*}} padding_idx = 0 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
+// CHECK: gc.embedding_grad %{{.*}}, %{{.*}} padding_idx = 9 : (tensor<2x3x4xf32>, tensor<2x3xi32>) -> tensor<10x4xf32>
+func.func @embedding(%table: tensor<10x4xf32>, %ids: tensor<2x3xi32>) -> (tensor<10x4xf32>, tensor<10x4xf32>) {
   %e = gc.embedding %table, %ids : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
   %d = gc.embedding_grad %e, %ids : (tensor<2x3x4xf32>, tensor<2x3xi32>) -> tensor<10x4xf32>
-  return %d : tensor<10x4xf32>
+  %p = gc.embedding %table, %ids padding_idx = 0 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
+  %q = gc.embedding_grad %p, %ids padding_idx = 9 : (tensor<2x3x4xf32>, tensor<2x3xi32>) -> tensor<10x4xf32>
+  return %d, %q : tensor<10x4xf32>, tensor<10x4xf32>
 }
 
 // CHECK-LABEL: func.func @loss

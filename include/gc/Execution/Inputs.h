@@ -1,0 +1,46 @@
+//===- Inputs.h - Initial values of a function's arguments ------*- C++ -*-===//
+//
+// What the CPU executor feeds a function when no file provides an argument,
+// and the per-step arguments a training driver updates before every step.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_EXECUTION_INPUTS_H
+#define GC_EXECUTION_INPUTS_H
+
+#include "gc/Execution/HostTensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <string>
+
+namespace mlir::gc::exec {
+
+/// The argument's `gc.name`, or `arg<index>` when it has none.
+std::string getArgumentName(func::FuncOp function, unsigned index);
+/// The result's `gc.name`, or `result<index>` when it has none.
+std::string getResultName(func::FuncOp function, unsigned index);
+
+/// Name of the step-seed argument of every dropout.
+constexpr const char *kSeedName = "seed";
+/// Name of AdamW's step-counter argument.
+constexpr const char *kStepName = "optimizer.step";
+
+/// A seeded initial value for argument `index`, following Hugging Face's
+/// BERT initialization where the name says what the argument is:
+///  - `seed`: `seed`; `optimizer.step`: 1; other `optimizer.*` state: zeros;
+///  - parameters (`gc.param`): `*LayerNorm.weight` ones, `*.bias` zeros,
+///    others normal(0, 0.02) (BertConfig.initializer_range);
+///  - other float inputs: normal(0, 1);
+///  - integer inputs: uniform in [0, bound) when the function uses them as
+///    embedding ids or cross-entropy labels (through reshapes), where bound
+///    is the table's rows or the number of classes; `attention_mask`: ones;
+///    otherwise zeros.
+/// Each argument draws from its own stream (a hash of `seed` and its name),
+/// so values do not depend on argument order.
+FailureOr<HostTensor> generateInput(func::FuncOp function, unsigned index,
+                                    uint64_t seed, MemoryTracker *tracker);
+
+} // namespace mlir::gc::exec
+
+#endif // GC_EXECUTION_INPUTS_H

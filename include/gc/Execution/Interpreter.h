@@ -1,0 +1,120 @@
+//===- Interpreter.h - Op-by-op CPU execution of gc functions ---*- C++ -*-===//
+//
+// Executes a func.func of gc ops on the CPU, one op at a time, with the
+// runtime's CPU kernels. It is the numerics oracle of the project: compiled
+// steps are compared with it. Each value's buffer is released after its
+// last use, so the peak of live bytes it reports is the peak of the
+// function's own schedule.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_EXECUTION_INTERPRETER_H
+#define GC_EXECUTION_INTERPRETER_H
+
+#include "gc/Execution/HostTensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <functional>
+
+namespace mlir::gc::exec {
+
+class ExecutionContext;
+
+/// Executes one op: reads its operands from the context, writes its results.
+/// Reports problems (unsupported element types, run-time errors such as an
+/// embedding id out of range) as errors on the op.
+using OpExecutor =
+    std::function<LogicalResult(Operation *, ExecutionContext &)>;
+
+/// The executors of every supported op, by op name.
+class OpExecutorRegistry {
+public:
+  /// The registry with every gc op the CPU executor supports.
+  static const OpExecutorRegistry &get();
+
+  void add(StringRef opName, OpExecutor executor);
+  const OpExecutor *lookup(StringRef opName) const;
+
+private:
+  llvm::StringMap<OpExecutor> executors;
+};
+
+/// Per-family registration (ExecuteElementwise.cpp, ExecuteDataMovement.cpp,
+/// ExecuteNN.cpp).
+void registerElementwiseExecutors(OpExecutorRegistry &registry);
+void registerDataMovementExecutors(OpExecutorRegistry &registry);
+void registerNNExecutors(OpExecutorRegistry &registry);
+
+/// The values of one running function.
+class ExecutionContext {
+public:
+  explicit ExecutionContext(MemoryTracker &tracker) : tracker(tracker) {}
+
+  const HostTensor &get(Value value) const;
+  /// Binds `value` to `tensor`.
+  void set(Value value, HostTensor tensor);
+  /// Allocates a zero-filled tensor of `value`'s type and binds it.
+  FailureOr<HostTensor *> allocate(Value value);
+  /// Drops the context's reference to `value`'s buffer.
+  void release(Value value) { values.erase(value); }
+  MemoryTracker &getTracker() { return tracker; }
+
+private:
+  MemoryTracker &tracker;
+  /// Boxed so that references handed out stay valid while other values are
+  /// added.
+  llvm::DenseMap<Value, std::unique_ptr<HostTensor>> values;
+};
+
+/// Runs `function` on `inputs` (one per argument, in order) and returns its
+/// results. Errors are emitted as diagnostics on the offending op or on the
+/// function.
+FailureOr<std::vector<HostTensor>> execute(func::FuncOp function,
+                                           ArrayRef<HostTensor> inputs,
+                                           MemoryTracker &tracker);
+
+/// Registers an executor written for the concrete op class `Op`.
+template <typename Op>
+void addExecutor(OpExecutorRegistry &registry,
+                 LogicalResult (*execute)(Op, ExecutionContext &)) {
+  registry.add(Op::getOperationName(),
+               [execute](Operation *op, ExecutionContext &context) {
+                 return execute(llvm::cast<Op>(op), context);
+               });
+}
+
+/// Helpers for executors: run `body` with a float or double tag for the
+/// element kind of `value`, or report the unsupported kind on `op`.
+template <typename Body>
+LogicalResult dispatchFloat(Operation *op, ElementKind kind, Body &&body) {
+  switch (kind) {
+  case ElementKind::F32:
+    return body(float());
+  case ElementKind::F64:
+    return body(double());
+  default:
+    return op->emitOpError() << "the CPU executor computes this op in f32 or "
+                                "f64 only, but found "
+                             << getElementKindName(kind);
+  }
+}
+
+/// Runs `body` with an int32_t or int64_t tag for an integer kind.
+template <typename Body>
+LogicalResult dispatchInteger(Operation *op, ElementKind kind, Body &&body) {
+  switch (kind) {
+  case ElementKind::I32:
+    return body(int32_t());
+  case ElementKind::I64:
+    return body(int64_t());
+  default:
+    return op->emitOpError() << "expected integer ids or labels, but found "
+                             << getElementKindName(kind);
+  }
+}
+
+} // namespace mlir::gc::exec
+
+#endif // GC_EXECUTION_INTERPRETER_H

@@ -1,0 +1,213 @@
+//===- ExecuteElementwise.cpp - CPU execution of elementwise gc ops -------===//
+//
+// Executors of the arithmetic, activation, cast and optimizer-update ops,
+// each a thin adapter from the op's operands and attributes to the runtime
+// kernel of the same semantics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Gc/IR/GcOps.h"
+#include "gc/Execution/Interpreter.h"
+
+#include "gc_rt/cpu/Kernels.h"
+
+using namespace mlir;
+using namespace mlir::gc;
+using namespace mlir::gc::exec;
+namespace cpu = ::gc::rt::cpu;
+
+namespace {
+/// Registers `Op` as a unary kernel op.
+template <typename Op>
+void addUnary(OpExecutorRegistry &registry, cpu::UnaryOp kind) {
+  registry.add(
+      Op::getOperationName(), [kind](Operation *op, ExecutionContext &ctx) {
+        const HostTensor &input = ctx.get(op->getOperand(0));
+        FailureOr<HostTensor *> result = ctx.allocate(op->getResult(0));
+        if (failed(result))
+          return failure();
+        return dispatchFloat(op, input.kind, [&](auto tag) {
+          using T = decltype(tag);
+          cpu::unary<T>(kind, input.data<T>(), (*result)->data<T>(),
+                        input.getNumElements());
+          return success();
+        });
+      });
+}
+
+template <typename Op>
+void addBinary(OpExecutorRegistry &registry, cpu::BinaryOp kind) {
+  registry.add(
+      Op::getOperationName(), [kind](Operation *op, ExecutionContext &ctx) {
+        const HostTensor &lhs = ctx.get(op->getOperand(0));
+        const HostTensor &rhs = ctx.get(op->getOperand(1));
+        FailureOr<HostTensor *> result = ctx.allocate(op->getResult(0));
+        if (failed(result))
+          return failure();
+        return dispatchFloat(op, lhs.kind, [&](auto tag) {
+          using T = decltype(tag);
+          cpu::binary<T>(kind, lhs.data<T>(), rhs.data<T>(),
+                         (*result)->data<T>(), lhs.getNumElements());
+          return success();
+        });
+      });
+}
+
+cpu::GeluApproximation toKernel(GeluApproximation approximation) {
+  return approximation == GeluApproximation::tanh
+             ? cpu::GeluApproximation::Tanh
+             : cpu::GeluApproximation::None;
+}
+
+LogicalResult executeGelu(GeluOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::gelu<T>(input.data<T>(), (*result)->data<T>(), input.getNumElements(),
+                 toKernel(op.getApproximate()));
+    return success();
+  });
+}
+
+LogicalResult executeGeluGrad(GeluGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::geluGrad<T>(grad.data<T>(), input.data<T>(), (*result)->data<T>(),
+                     input.getNumElements(), toKernel(op.getApproximate()));
+    return success();
+  });
+}
+
+LogicalResult executeReluGrad(ReluGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::reluGrad<T>(grad.data<T>(), input.data<T>(), (*result)->data<T>(),
+                     input.getNumElements());
+    return success();
+  });
+}
+
+LogicalResult executeScale(ScaleOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::scale<T>(input.data<T>(), (*result)->data<T>(), input.getNumElements(),
+                  op.getFactor().convertToDouble());
+    return success();
+  });
+}
+
+/// Runs `body` with a tag of the C++ type of `kind`.
+template <typename Body>
+LogicalResult dispatchAny(ElementKind kind, Body &&body) {
+  switch (kind) {
+  case ElementKind::F32:
+    return body(float());
+  case ElementKind::F64:
+    return body(double());
+  case ElementKind::I32:
+    return body(int32_t());
+  case ElementKind::I64:
+    return body(int64_t());
+  }
+  return failure();
+}
+
+LogicalResult executeCast(CastOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  HostTensor &out = **result;
+  return dispatchAny(input.kind, [&](auto fromTag) {
+    using From = decltype(fromTag);
+    return dispatchAny(out.kind, [&](auto toTag) {
+      using To = decltype(toTag);
+      cpu::cast<From, To>(input.data<From>(), out.data<To>(),
+                          input.getNumElements());
+      return success();
+    });
+  });
+}
+
+LogicalResult executeSgd(SgdUpdateOp op, ExecutionContext &ctx) {
+  const HostTensor &param = ctx.get(op.getParam());
+  const HostTensor &grad = ctx.get(op.getGrad());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, param.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::sgdUpdate<T>(param.data<T>(), grad.data<T>(), (*result)->data<T>(),
+                      param.getNumElements(), op.getLr().convertToDouble(),
+                      op.getWeightDecay().convertToDouble());
+    return success();
+  });
+}
+
+LogicalResult executeAdamW(AdamWUpdateOp op, ExecutionContext &ctx) {
+  const HostTensor &param = ctx.get(op.getParam());
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &m = ctx.get(op.getM());
+  const HostTensor &v = ctx.get(op.getV());
+  const HostTensor &step = ctx.get(op.getStep());
+  FailureOr<HostTensor *> newParam = ctx.allocate(op.getNewParam());
+  FailureOr<HostTensor *> newM = ctx.allocate(op.getNewM());
+  FailureOr<HostTensor *> newV = ctx.allocate(op.getNewV());
+  if (failed(newParam) || failed(newM) || failed(newV))
+    return failure();
+  return dispatchFloat(op, param.kind, [&](auto tag) -> LogicalResult {
+    using T = decltype(tag);
+    ::gc::rt::Status status = cpu::adamwUpdate<T>(
+        param.data<T>(), grad.data<T>(), m.data<T>(), v.data<T>(),
+        step.data<int64_t>(), (*newParam)->data<T>(), (*newM)->data<T>(),
+        (*newV)->data<T>(), param.getNumElements(),
+        op.getLr().convertToDouble(), op.getBeta1().convertToDouble(),
+        op.getBeta2().convertToDouble(), op.getEpsilon().convertToDouble(),
+        op.getWeightDecay().convertToDouble());
+    if (!status.isOk())
+      return op.emitOpError() << status.message();
+    return success();
+  });
+}
+
+} // namespace
+
+void mlir::gc::exec::registerElementwiseExecutors(
+    OpExecutorRegistry &registry) {
+  addUnary<NegOp>(registry, cpu::UnaryOp::Neg);
+  addUnary<ExpOp>(registry, cpu::UnaryOp::Exp);
+  addUnary<LogOp>(registry, cpu::UnaryOp::Log);
+  addUnary<TanhOp>(registry, cpu::UnaryOp::Tanh);
+  addUnary<ErfOp>(registry, cpu::UnaryOp::Erf);
+  addUnary<SqrtOp>(registry, cpu::UnaryOp::Sqrt);
+  addUnary<RsqrtOp>(registry, cpu::UnaryOp::Rsqrt);
+  addUnary<ReluOp>(registry, cpu::UnaryOp::Relu);
+  addBinary<AddOp>(registry, cpu::BinaryOp::Add);
+  addBinary<SubOp>(registry, cpu::BinaryOp::Sub);
+  addBinary<MulOp>(registry, cpu::BinaryOp::Mul);
+  addBinary<DivOp>(registry, cpu::BinaryOp::Div);
+  addExecutor<GeluOp>(registry, executeGelu);
+  addExecutor<GeluGradOp>(registry, executeGeluGrad);
+  addExecutor<ReluGradOp>(registry, executeReluGrad);
+  addExecutor<ScaleOp>(registry, executeScale);
+  addExecutor<CastOp>(registry, executeCast);
+  addExecutor<SgdUpdateOp>(registry, executeSgd);
+  addExecutor<AdamWUpdateOp>(registry, executeAdamW);
+}

@@ -1,0 +1,261 @@
+//===- ExecuteNN.cpp - CPU execution of neural-network gc ops -------------===//
+//
+// Executors of matmul, reductions, layer_norm, softmax, dropout, embedding
+// and cross-entropy and their gradients. Run-time errors of the kernels (an
+// id or label out of range) become errors on the op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Gc/IR/GcOps.h"
+#include "gc/Execution/Interpreter.h"
+
+#include "gc_rt/cpu/Kernels.h"
+
+using namespace mlir;
+using namespace mlir::gc;
+using namespace mlir::gc::exec;
+namespace cpu = ::gc::rt::cpu;
+
+namespace {
+cpu::Shape shapeOf(const HostTensor &tensor) {
+  return cpu::Shape(tensor.shape);
+}
+
+LogicalResult check(Operation *op, const ::gc::rt::Status &status) {
+  if (status.isOk())
+    return success();
+  return op->emitOpError() << status.message();
+}
+
+LogicalResult executeMatmul(MatmulOp op, ExecutionContext &ctx) {
+  const HostTensor &lhs = ctx.get(op.getLhs());
+  const HostTensor &rhs = ctx.get(op.getRhs());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, lhs.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::matmul<T>(lhs.data<T>(), rhs.data<T>(), (*result)->data<T>(),
+                   shapeOf(lhs), shapeOf(rhs), op.getTransposeLhs(),
+                   op.getTransposeRhs());
+    return success();
+  });
+}
+
+template <typename Op>
+LogicalResult executeReduce(Op op, ExecutionContext &ctx, cpu::ReduceOp kind) {
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  ArrayRef<int64_t> dims = op.getDims();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::reduce<T>(kind, input.data<T>(), (*result)->data<T>(), shapeOf(input),
+                   cpu::DimList(dims.data(), static_cast<int>(dims.size())));
+    return success();
+  });
+}
+
+LogicalResult executeReduceSum(ReduceSumOp op, ExecutionContext &ctx) {
+  return executeReduce(op, ctx, cpu::ReduceOp::Sum);
+}
+LogicalResult executeReduceMean(ReduceMeanOp op, ExecutionContext &ctx) {
+  return executeReduce(op, ctx, cpu::ReduceOp::Mean);
+}
+LogicalResult executeReduceMax(ReduceMaxOp op, ExecutionContext &ctx) {
+  return executeReduce(op, ctx, cpu::ReduceOp::Max);
+}
+
+LogicalResult executeLayerNorm(LayerNormOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  const HostTensor &gamma = ctx.get(op.getGamma());
+  const HostTensor &beta = ctx.get(op.getBeta());
+  FailureOr<HostTensor *> y = ctx.allocate(op.getResult());
+  FailureOr<HostTensor *> mean = ctx.allocate(op.getMean());
+  FailureOr<HostTensor *> rstd = ctx.allocate(op.getRstd());
+  if (failed(y) || failed(mean) || failed(rstd))
+    return failure();
+  int64_t cols = input.shape.back();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::layerNorm<T>(input.data<T>(), gamma.data<T>(), beta.data<T>(),
+                      (*y)->data<T>(), (*mean)->data<T>(), (*rstd)->data<T>(),
+                      input.getNumElements() / cols, cols,
+                      op.getEpsilon().convertToDouble());
+    return success();
+  });
+}
+
+LogicalResult executeLayerNormGrad(LayerNormGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &input = ctx.get(op.getInput());
+  const HostTensor &mean = ctx.get(op.getMean());
+  const HostTensor &rstd = ctx.get(op.getRstd());
+  const HostTensor &gamma = ctx.get(op.getGamma());
+  FailureOr<HostTensor *> dx = ctx.allocate(op.getInputGrad());
+  FailureOr<HostTensor *> dgamma = ctx.allocate(op.getGammaGrad());
+  FailureOr<HostTensor *> dbeta = ctx.allocate(op.getBetaGrad());
+  if (failed(dx) || failed(dgamma) || failed(dbeta))
+    return failure();
+  int64_t cols = input.shape.back();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::layerNormGrad<T>(grad.data<T>(), input.data<T>(), mean.data<T>(),
+                          rstd.data<T>(), gamma.data<T>(), (*dx)->data<T>(),
+                          (*dgamma)->data<T>(), (*dbeta)->data<T>(),
+                          input.getNumElements() / cols, cols);
+    return success();
+  });
+}
+
+LogicalResult executeSoftmax(SoftmaxOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::softmax<T>(input.data<T>(), (*result)->data<T>(), shapeOf(input),
+                    op.getDim());
+    return success();
+  });
+}
+
+LogicalResult executeSoftmaxGrad(SoftmaxGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &output = ctx.get(op.getOutput());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, grad.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::softmaxGrad<T>(grad.data<T>(), output.data<T>(), (*result)->data<T>(),
+                        shapeOf(grad), op.getDim());
+    return success();
+  });
+}
+
+LogicalResult executeDropout(DropoutOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  const HostTensor &seed = ctx.get(op.getSeed());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, input.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::dropout<T>(input.data<T>(), seed.data<int64_t>(), (*result)->data<T>(),
+                    input.getNumElements(),
+                    op.getProbability().convertToDouble(), op.getStream());
+    return success();
+  });
+}
+
+LogicalResult executeDropoutGrad(DropoutGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &seed = ctx.get(op.getSeed());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, grad.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::dropoutGrad<T>(grad.data<T>(), seed.data<int64_t>(),
+                        (*result)->data<T>(), grad.getNumElements(),
+                        op.getProbability().convertToDouble(), op.getStream());
+    return success();
+  });
+}
+
+LogicalResult executeEmbedding(EmbeddingOp op, ExecutionContext &ctx) {
+  const HostTensor &table = ctx.get(op.getTable());
+  const HostTensor &ids = ctx.get(op.getIds());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, table.kind, [&](auto tag) {
+    using T = decltype(tag);
+    return dispatchInteger(op, ids.kind, [&](auto idTag) {
+      using Id = decltype(idTag);
+      return check(op,
+                   cpu::embedding<T, Id>(table.data<T>(), ids.data<Id>(),
+                                         (*result)->data<T>(), table.shape[0],
+                                         table.shape[1], ids.getNumElements()));
+    });
+  });
+}
+
+LogicalResult executeEmbeddingGrad(EmbeddingGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &ids = ctx.get(op.getIds());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  HostTensor &table = **result;
+  return dispatchFloat(op, grad.kind, [&](auto tag) {
+    using T = decltype(tag);
+    return dispatchInteger(op, ids.kind, [&](auto idTag) {
+      using Id = decltype(idTag);
+      return check(op, cpu::embeddingGrad<T, Id>(
+                           grad.data<T>(), ids.data<Id>(), table.data<T>(),
+                           table.shape[0], table.shape[1], ids.getNumElements(),
+                           op.getPaddingIdx().value_or(-1)));
+    });
+  });
+}
+
+LogicalResult executeCrossEntropy(CrossEntropyOp op, ExecutionContext &ctx) {
+  const HostTensor &logits = ctx.get(op.getLogits());
+  const HostTensor &labels = ctx.get(op.getLabels());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, logits.kind, [&](auto tag) {
+    using T = decltype(tag);
+    return dispatchInteger(op, labels.kind, [&](auto labelTag) {
+      using Label = decltype(labelTag);
+      return check(op, cpu::crossEntropy<T, Label>(
+                           logits.data<T>(), labels.data<Label>(),
+                           (*result)->data<T>(), logits.shape[0],
+                           logits.shape[1], op.getIgnoreIndex()));
+    });
+  });
+}
+
+LogicalResult executeCrossEntropyGrad(CrossEntropyGradOp op,
+                                      ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &logits = ctx.get(op.getLogits());
+  const HostTensor &labels = ctx.get(op.getLabels());
+  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, logits.kind, [&](auto tag) {
+    using T = decltype(tag);
+    return dispatchInteger(op, labels.kind, [&](auto labelTag) {
+      using Label = decltype(labelTag);
+      return check(op,
+                   cpu::crossEntropyGrad<T, Label>(
+                       grad.data<T>(), logits.data<T>(), labels.data<Label>(),
+                       (*result)->data<T>(), logits.shape[0], logits.shape[1],
+                       op.getIgnoreIndex()));
+    });
+  });
+}
+} // namespace
+
+void mlir::gc::exec::registerNNExecutors(OpExecutorRegistry &registry) {
+  addExecutor<MatmulOp>(registry, executeMatmul);
+  addExecutor<ReduceSumOp>(registry, executeReduceSum);
+  addExecutor<ReduceMeanOp>(registry, executeReduceMean);
+  addExecutor<ReduceMaxOp>(registry, executeReduceMax);
+  addExecutor<LayerNormOp>(registry, executeLayerNorm);
+  addExecutor<LayerNormGradOp>(registry, executeLayerNormGrad);
+  addExecutor<SoftmaxOp>(registry, executeSoftmax);
+  addExecutor<SoftmaxGradOp>(registry, executeSoftmaxGrad);
+  addExecutor<DropoutOp>(registry, executeDropout);
+  addExecutor<DropoutGradOp>(registry, executeDropoutGrad);
+  addExecutor<EmbeddingOp>(registry, executeEmbedding);
+  addExecutor<EmbeddingGradOp>(registry, executeEmbeddingGrad);
+  addExecutor<CrossEntropyOp>(registry, executeCrossEntropy);
+  addExecutor<CrossEntropyGradOp>(registry, executeCrossEntropyGrad);
+}

@@ -1,0 +1,110 @@
+//===- Interpreter.cpp - Op-by-op CPU execution of gc functions -----------===//
+//
+// Walks the function's single block in order, executes each op through the
+// executor registered for its name, and releases every value right after its
+// last use (a value returned by the function lives to the end).
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc/Execution/Interpreter.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace mlir::gc::exec;
+
+void OpExecutorRegistry::add(StringRef opName, OpExecutor executor) {
+  executors[opName] = std::move(executor);
+}
+
+const OpExecutor *OpExecutorRegistry::lookup(StringRef opName) const {
+  auto it = executors.find(opName);
+  return it == executors.end() ? nullptr : &it->second;
+}
+
+const OpExecutorRegistry &OpExecutorRegistry::get() {
+  static const OpExecutorRegistry registry = [] {
+    OpExecutorRegistry r;
+    registerElementwiseExecutors(r);
+    registerDataMovementExecutors(r);
+    registerNNExecutors(r);
+    return r;
+  }();
+  return registry;
+}
+
+const HostTensor &ExecutionContext::get(Value value) const {
+  auto it = values.find(value);
+  assert(it != values.end() && "value used before it was computed");
+  return *it->second;
+}
+
+void ExecutionContext::set(Value value, HostTensor tensor) {
+  values[value] = std::make_unique<HostTensor>(std::move(tensor));
+}
+
+FailureOr<HostTensor *> ExecutionContext::allocate(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  std::optional<ElementKind> kind = getElementKind(type.getElementType());
+  if (!kind) {
+    if (Operation *op = value.getDefiningOp())
+      op->emitOpError() << "the CPU executor supports f32, f64, i32 and i64 "
+                           "tensors, but this result is "
+                        << type;
+    return failure();
+  }
+  auto &slot = values[value];
+  slot = std::make_unique<HostTensor>(
+      HostTensor::allocate(*kind, type.getShape(), &tracker));
+  return slot.get();
+}
+
+FailureOr<std::vector<HostTensor>>
+mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
+                        MemoryTracker &tracker) {
+  if (!function.getBody().hasOneBlock())
+    return function.emitError()
+           << "the CPU executor runs functions with a single block";
+  Block &body = function.front();
+  if (inputs.size() != body.getNumArguments())
+    return function.emitError()
+           << "expected " << body.getNumArguments() << " inputs, but "
+           << inputs.size() << " were given";
+
+  ExecutionContext context(tracker);
+  for (auto [arg, input] : llvm::zip_equal(body.getArguments(), inputs)) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !input.matches(type))
+      return function.emitError()
+             << "argument #" << arg.getArgNumber() << " has type "
+             << arg.getType() << ", but the input is " << input.describe();
+    context.set(arg, input);
+  }
+
+  // Last use of every value, as the index of the op that reads it last.
+  Operation *terminator = body.getTerminator();
+  llvm::DenseMap<Value, Operation *> lastUse;
+  for (Operation &op : body)
+    for (Value operand : op.getOperands())
+      lastUse[operand] = &op;
+
+  const OpExecutorRegistry &registry = OpExecutorRegistry::get();
+  for (Operation &op : body.without_terminator()) {
+    const OpExecutor *executor = registry.lookup(op.getName().getStringRef());
+    if (!executor)
+      return op.emitOpError() << "is not supported by the CPU executor";
+    if (failed((*executor)(&op, context)))
+      return failure();
+    for (Value operand : op.getOperands())
+      if (lastUse.lookup(operand) == &op)
+        context.release(operand);
+    for (Value result : op.getResults())
+      if (!lastUse.count(result))
+        context.release(result);
+  }
+
+  std::vector<HostTensor> results;
+  for (Value value : terminator->getOperands())
+    results.push_back(context.get(value));
+  return results;
+}

@@ -1,0 +1,36 @@
+//===- Pipelines.cpp - gc's named pass pipelines --------------------------===//
+
+#include "gc/Pipelines/Pipelines.h"
+
+#include "gc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::gc;
+
+void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
+                                      const TrainStepPipelineOptions &options) {
+  OpPassManager &functions = pm.nest<func::FuncOp>();
+  functions.addPass(createAutodiff());
+  ApplyOptimizerOptions optimizer;
+  optimizer.optimizer = options.optimizer;
+  optimizer.lr = options.lr;
+  optimizer.beta1 = options.beta1;
+  optimizer.beta2 = options.beta2;
+  optimizer.epsilon = options.epsilon;
+  optimizer.weightDecay = options.weightDecay;
+  functions.addPass(createApplyOptimizer(optimizer));
+  functions.addPass(createCanonicalizerPass());
+  functions.addPass(createCSEPass());
+}
+
+void mlir::gc::registerPipelines() {
+  PassPipelineRegistration<TrainStepPipelineOptions>(
+      "gc-train-step",
+      "Differentiate the loss functions of a module and append the "
+      "optimizer update (gc-autodiff, gc-optimizer, canonicalize, cse)",
+      buildTrainStepPipeline);
+}

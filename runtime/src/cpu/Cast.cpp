@@ -1,0 +1,66 @@
+//===- Cast.cpp - Element type conversion (gc.cast) -----------------------===//
+//
+// Conversions between float, double, int32_t and int64_t. Float-to-float and
+// integer-to-float conversions are the C++ ones (round to nearest even under
+// the default floating-point environment). Float-to-integer conversions
+// truncate toward zero; where C++ leaves the result undefined (NaN, values
+// outside the integer range) they saturate and map NaN to 0, which is what
+// CUDA's __float2int_rz family does, so both backends agree on every input.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc_rt/cpu/Kernels.h"
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+using namespace gc::rt::cpu;
+
+namespace {
+
+/// Truncates a finite or non-finite floating-point value toward zero into
+/// the integer type To, saturating and mapping NaN to 0.
+template <typename To> To floatToInt(double x) {
+  using Limits = std::numeric_limits<To>;
+  if (std::isnan(x))
+    return To(0);
+  // 2^(bits - 1), exactly representable in double: the first value above
+  // the range. The lowest value is -2^(bits - 1), also exact.
+  const double upper = -static_cast<double>(Limits::min());
+  if (x >= upper)
+    return Limits::max();
+  if (x <= static_cast<double>(Limits::min()))
+    return Limits::min();
+  return static_cast<To>(x); // In range: truncation toward zero.
+}
+
+template <typename From, typename To> To convert(From x) {
+  if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To>)
+    return floatToInt<To>(static_cast<double>(x));
+  else
+    return static_cast<To>(x);
+}
+
+} // namespace
+
+template <typename From, typename To>
+void gc::rt::cpu::cast(const From *input, To *result, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    result[i] = convert<From, To>(input[i]);
+}
+
+#define GC_RT_INSTANTIATE_TO(From)                                             \
+  template void gc::rt::cpu::cast<From, float>(const From *, float *,          \
+                                               int64_t);                       \
+  template void gc::rt::cpu::cast<From, double>(const From *, double *,        \
+                                                int64_t);                      \
+  template void gc::rt::cpu::cast<From, int32_t>(const From *, int32_t *,      \
+                                                 int64_t);                     \
+  template void gc::rt::cpu::cast<From, int64_t>(const From *, int64_t *,      \
+                                                 int64_t);
+GC_RT_INSTANTIATE_TO(float)
+GC_RT_INSTANTIATE_TO(double)
+GC_RT_INSTANTIATE_TO(int32_t)
+GC_RT_INSTANTIATE_TO(int64_t)
+#undef GC_RT_INSTANTIATE_TO

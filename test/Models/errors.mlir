@@ -1,0 +1,42 @@
+// A bad configuration or flag is one `gc-compile: error:` line on stderr,
+// nothing on stdout, and a non-zero exit (`not` also fails on a crash).
+// RUN: not gc-compile --hidden 100 --heads 16 2>&1 | FileCheck %s --check-prefix=HEADS
+// RUN: not gc-compile --seq 1024 2>&1 | FileCheck %s --check-prefix=SEQ
+// RUN: not gc-compile --seq 1024 2>/dev/null | count 0
+// RUN: not gc-compile --loss ce 2>&1 | FileCheck %s --check-prefix=LOSS
+// RUN: not gc-compile --emit backward 2>&1 | FileCheck %s --check-prefix=EMIT
+// RUN: not gc-compile --model gpt2 2>&1 | FileCheck %s --check-prefix=MODEL
+// RUN: not gc-compile --dtype f16 2>&1 | FileCheck %s --check-prefix=DTYPE
+// RUN: not gc-compile --hidden-act relu 2>&1 | FileCheck %s --check-prefix=ACT
+// RUN: not gc-compile --layers 0 2>&1 | FileCheck %s --check-prefix=LAYERS
+// RUN: not gc-compile --batch -2 2>&1 | FileCheck %s --check-prefix=BATCH
+// RUN: not gc-compile --dropout 1 2>&1 | FileCheck %s --check-prefix=DROPOUT
+// RUN: not gc-compile --attention-dropout -0.1 2>&1 | FileCheck %s --check-prefix=ATTNDROP
+// RUN: not gc-compile --layer-norm-eps 0 2>&1 | FileCheck %s --check-prefix=EPS
+// RUN: not gc-compile --batch 1099511627776 --seq 1048576 --max-position 1048576 2>&1 | FileCheck %s --check-prefix=HUGE
+// RUN: not gc-compile --layers 2 --hidden 8 --heads 2 --intermediate 8 --vocab 8 --seq 2 --batch 1 -o %t.missing/out.mlir 2>&1 | FileCheck %s --check-prefix=OUTPUT
+// RUN: not gc-compile --layers two 2>&1 | FileCheck %s --check-prefix=NUMBER
+
+// HEADS: gc-compile: error: hidden_size (100) is not divisible by num_attention_heads (16)
+// SEQ: gc-compile: error: seq_length (1024) exceeds max_position_embeddings (512)
+// LOSS: gc-compile: error: unsupported --loss value 'ce'; expected one of: mlm, mean
+// EMIT: gc-compile: error: unsupported --emit value 'backward'; expected one of: forward
+// MODEL: gc-compile: error: unsupported --model value 'gpt2'; expected one of: bert
+// DTYPE: gc-compile: error: unsupported --dtype value 'f16'; expected one of: f32, f64
+// ACT: gc-compile: error: unsupported --hidden-act value 'relu'; expected one of: gelu, gelu_new
+// LAYERS: gc-compile: error: num_hidden_layers must be positive, but is 0
+// BATCH: gc-compile: error: batch_size must be positive, but is -2
+// DROPOUT: gc-compile: error: hidden_dropout_prob must lie in [0, 1), but is 1
+// ATTNDROP: gc-compile: error: attention_probs_dropout_prob must lie in [0, 1), but is -0.1
+// EPS: gc-compile: error: layer_norm_eps must be positive and finite, but is 0
+// HUGE: gc-compile: error: the model is too large: a tensor of shape [1099511627776, 16, 1048576, 1048576] has more than 2^63 - 1 elements
+// OUTPUT: gc-compile: error: cannot open output file '{{.*}}out.mlir':
+// NUMBER: gc-compile: for the --layers option: 'two' value invalid for {{.*}} argument!
+
+// RUN: not gc-compile --vocab 100 --pad-token-id 100 2>&1 | FileCheck %s --check-prefix=PAD
+// PAD: gc-compile: error: pad_token_id (100) is not a token of the vocabulary [0, 100)
+// RUN: not gc-compile --emit train --optimizer adam 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
+// OPTIMIZER: error: gc-optimizer: unknown optimizer 'adam'; expected sgd or adamw
+// OPTIMIZER: gc-compile: error: the gc-train-step pipeline failed
+// RUN: not gc-compile --emit train --lr 0 2>&1 | FileCheck %s --check-prefix=LR
+// LR: error: gc-optimizer: expected lr to be finite and positive, but found 0

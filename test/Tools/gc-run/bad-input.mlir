@@ -1,0 +1,62 @@
+// gc-run rejects bad input with a clear message and a non-zero exit.
+// RUN: split-file %s %t
+// Files the tests feed: tensors named x (2x2 f32), z, and out-of-range ids.
+// RUN: gc-run %t/producer.mlir --function=x --output %t/x.safetensors
+// RUN: gc-run %t/producer.mlir --function=z --output %t/z.safetensors
+// RUN: gc-run %t/producer.mlir --function=ids --output %t/ids.safetensors
+// RUN: head -c 40 %t/x.safetensors > %t/truncated.safetensors
+
+// RUN: not gc-run %t/consumer.mlir --function=square --inputs %t/x.safetensors 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: consumer.mlir:{{[0-9]+}}:1: error: input file '{{.*}}x.safetensors': tensor 'x' is tensor<2x2xf32>, but argument #0 of @square is 'tensor<3x3xf32>'
+
+// RUN: not gc-run %t/consumer.mlir --function=square --inputs %t/z.safetensors 2>&1 | FileCheck %s --check-prefix=NAME
+// NAME: error: input file '{{.*}}z.safetensors' has a tensor 'z' that is not an argument of @square
+
+// RUN: not gc-run %t/consumer.mlir --function=square --inputs %t/truncated.safetensors 2>&1 | FileCheck %s --check-prefix=TRUNCATED
+// TRUNCATED: error: {{.*}}truncated.safetensors: header length 64 is larger than the 32 bytes that follow the length prefix
+
+// RUN: not gc-run %t/consumer.mlir --function=square --inputs %t/missing.safetensors 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: {{.*}}missing.safetensors: cannot open file: No such file or directory
+
+// RUN: not gc-run %t/consumer.mlir --function=lookup --inputs %t/ids.safetensors 2>&1 | FileCheck %s --check-prefix=RANGE
+// RANGE: consumer.mlir:{{[0-9]+}}:8: error: 'gc.embedding' op embedding: id 200 at flat position 1 is outside the table's [0, 10)
+// RANGE-NOT: see current operation
+
+// RUN: not gc-run %t/consumer.mlir 2>&1 | FileCheck %s --check-prefix=WHICH
+// WHICH: error: the module has 3 functions; choose one with --function
+
+// RUN: not gc-run %t/consumer.mlir --function=nope 2>&1 | FileCheck %s --check-prefix=NOPE
+// NOPE: error: the module has no function named 'nope'
+
+// RUN: not gc-run %t/consumer.mlir --function=half 2>&1 | FileCheck %s --check-prefix=HALF
+// HALF: error: argument 'h' has type 'tensor<4xf16>', which the CPU executor cannot generate
+
+// RUN: not gc-run %t/consumer.mlir --function=square --steps 0 2>&1 | FileCheck %s --check-prefix=STEPS
+// STEPS: gc-run: error: --steps must be at least 1, but is 0
+
+//--- producer.mlir
+func.func @x() -> (tensor<2x2xf32> {gc.name = "x"}) {
+  %c = gc.constant dense<1.0> : tensor<2x2xf32>
+  return %c : tensor<2x2xf32>
+}
+func.func @z() -> (tensor<3x3xf32> {gc.name = "z"}) {
+  %c = gc.constant dense<1.0> : tensor<3x3xf32>
+  return %c : tensor<3x3xf32>
+}
+func.func @ids() -> (tensor<2xi64> {gc.name = "ids"}) {
+  %c = gc.constant dense<[7, 200]> : tensor<2xi64>
+  return %c : tensor<2xi64>
+}
+//--- consumer.mlir
+func.func @square(%x: tensor<3x3xf32> {gc.name = "x"}) -> (tensor<3x3xf32> {gc.name = "y"}) {
+  %y = gc.mul %x, %x : tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+func.func @lookup(%ids: tensor<2xi64> {gc.name = "ids"}, %table: tensor<10x4xf32> {gc.name = "table"}) -> tensor<2x4xf32> {
+  %e = gc.embedding %table, %ids : (tensor<10x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+  return %e : tensor<2x4xf32>
+}
+func.func @half(%h: tensor<4xf16> {gc.name = "h"}) -> tensor<4xf16> {
+  %e = gc.exp %h : tensor<4xf16>
+  return %e : tensor<4xf16>
+}

@@ -1,0 +1,131 @@
+//===- OptimizerTest.cpp - sgd_update and adamw_update --------------------===//
+//
+// SGD and AdamW against their update rules written out in double, over
+// several consecutive AdamW steps (the bias corrections change with the
+// step); the first AdamW step's known shape (about lr * sign(grad) after
+// decay); and the error for a step below 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtils.h"
+
+#include <cmath>
+
+using namespace gc::rt;
+using namespace gc::rt::cpu;
+using namespace gc::rt::cpu::unittest;
+
+namespace {
+
+template <typename T> class OptimizerTest : public ::testing::Test {};
+TYPED_TEST_SUITE(OptimizerTest, FloatTypes, );
+
+TYPED_TEST(OptimizerTest, Sgd) {
+  using T = TypeParam;
+  for (int64_t n : {1, 7, 1000}) {
+    auto param = randomValues<T>(n, 1);
+    auto grad = randomValues<T>(n, 2);
+    for (double weightDecay : {0.0, 0.01}) {
+      std::vector<T> result(n);
+      sgdUpdate(param.data(), grad.data(), result.data(), n, 0.1, weightDecay);
+      std::vector<double> expected(n);
+      for (int64_t i = 0; i < n; ++i)
+        expected[i] = param[i] - 0.1 * (grad[i] + weightDecay * param[i]);
+      EXPECT_TRUE(allCloseTyped(result, expected)) << n;
+    }
+  }
+}
+
+TYPED_TEST(OptimizerTest, AdamWOverSeveralSteps) {
+  using T = TypeParam;
+  // lr * wd well above float's tolerance, so that the decay is checked.
+  const double lr = 1e-2, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, wd = 0.1;
+  for (int64_t n : {1, 13, 17}) {
+    std::vector<T> param = randomValues<T>(n, 3), m(n, T(0)), v(n, T(0));
+    for (int64_t step = 1; step <= 5; ++step) {
+      auto grad = randomValues<T>(n, static_cast<uint32_t>(10 + step));
+      std::vector<T> newParam(n), newM(n), newV(n);
+      Status status = adamwUpdate(param.data(), grad.data(), m.data(), v.data(),
+                                  &step, newParam.data(), newM.data(),
+                                  newV.data(), n, lr, beta1, beta2, eps, wd);
+      ASSERT_TRUE(status.isOk()) << status.message();
+
+      std::vector<double> ep(n), em(n), ev(n);
+      for (int64_t i = 0; i < n; ++i) {
+        double p = param[i], g = grad[i];
+        p = p - lr * wd * p;
+        em[i] = beta1 * m[i] + (1 - beta1) * g;
+        ev[i] = beta2 * v[i] + (1 - beta2) * g * g;
+        double mhat = em[i] / (1 - std::pow(beta1, step));
+        double vhat = ev[i] / (1 - std::pow(beta2, step));
+        ep[i] = p - lr * mhat / (std::sqrt(vhat) + eps);
+      }
+      EXPECT_TRUE(allCloseTyped(newParam, ep)) << "step " << step;
+      EXPECT_TRUE(allCloseTyped(newM, em)) << "step " << step;
+      EXPECT_TRUE(allCloseTyped(newV, ev)) << "step " << step;
+      param = newParam;
+      m = newM;
+      v = newV;
+    }
+  }
+}
+
+TYPED_TEST(OptimizerTest, AdamWFirstStepMovesByLrTimesSign) {
+  using T = TypeParam;
+  // With m = v = 0 at step 1, mhat = g and vhat = g^2, so the update is
+  // lr * g / (|g| + eps), i.e. lr * sign(g) for |g| >> eps.
+  std::vector<T> param = {T(1), T(-2), T(0.5)},
+                 grad = {T(3), T(-0.25), T(1e-3)};
+  std::vector<T> zeros(3, T(0)), newParam(3), newM(3), newV(3);
+  const int64_t step = 1;
+  ASSERT_TRUE(adamwUpdate(param.data(), grad.data(), zeros.data(), zeros.data(),
+                          &step, newParam.data(), newM.data(), newV.data(), 3,
+                          0.1, 0.9, 0.999, 1e-8, 0.0)
+                  .isOk());
+  EXPECT_NEAR(double(newParam[0]), 0.9, 1e-6);
+  EXPECT_NEAR(double(newParam[1]), -1.9, 1e-6);
+  EXPECT_NEAR(double(newParam[2]), 0.4, 1e-5);
+  EXPECT_NEAR(double(newM[0]), 0.3, 1e-6);
+  EXPECT_NEAR(double(newV[0]), 0.009, 1e-8);
+}
+
+TYPED_TEST(OptimizerTest, AdamWInPlace) {
+  using T = TypeParam;
+  auto param = randomValues<T>(7, 1), grad = randomValues<T>(7, 2);
+  auto m = randomValues<T>(7, 3), v = randomValues<T>(7, 4, 0.0, 1.0);
+  std::vector<T> p2(7), m2(7), v2(7);
+  const int64_t step = 3;
+  ASSERT_TRUE(adamwUpdate(param.data(), grad.data(), m.data(), v.data(), &step,
+                          p2.data(), m2.data(), v2.data(), 7, 1e-2, 0.9, 0.99,
+                          1e-6, 0.1)
+                  .isOk());
+  ASSERT_TRUE(adamwUpdate(param.data(), grad.data(), m.data(), v.data(), &step,
+                          param.data(), m.data(), v.data(), 7, 1e-2, 0.9, 0.99,
+                          1e-6, 0.1)
+                  .isOk());
+  EXPECT_EQ(param, p2);
+  EXPECT_EQ(m, m2);
+  EXPECT_EQ(v, v2);
+}
+
+TYPED_TEST(OptimizerTest, AdamWStepBelowOneIsAnError) {
+  using T = TypeParam;
+  std::vector<T> param(3, T(1)), grad(3, T(1)), m(3, T(0)), v(3, T(0));
+  std::vector<T> newParam(3, T(7)), newM(3, T(7)), newV(3, T(7));
+  for (int64_t step : {int64_t(0), int64_t(-3)}) {
+    Status status = adamwUpdate(param.data(), grad.data(), m.data(), v.data(),
+                                &step, newParam.data(), newM.data(),
+                                newV.data(), 3, 1e-3, 0.9, 0.999, 1e-8, 0.01);
+    ASSERT_FALSE(status.isOk());
+    EXPECT_NE(status.message().find("step " + std::to_string(step)),
+              std::string::npos)
+        << status.message();
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(newParam[i], T(7));
+      EXPECT_EQ(newM[i], T(7));
+      EXPECT_EQ(newV[i], T(7));
+    }
+  }
+}
+
+} // namespace
