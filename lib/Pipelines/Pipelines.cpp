@@ -27,10 +27,38 @@ void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
   functions.addPass(createCSEPass());
 }
 
+void mlir::gc::buildRematStepPipeline(
+    OpPassManager &pm, const RematStepPipelineOptions &options) {
+  TrainStepPipelineOptions train;
+  train.optimizer = options.optimizer;
+  train.lr = options.lr;
+  train.beta1 = options.beta1;
+  train.beta2 = options.beta2;
+  train.epsilon = options.epsilon;
+  train.weightDecay = options.weightDecay;
+  buildTrainStepPipeline(pm, train);
+  OpPassManager &functions = pm.nest<func::FuncOp>();
+  functions.addPass(createSchedule());
+  RematOptions remat;
+  remat.budget = options.budget;
+  remat.solver = options.solver;
+  remat.device = options.device;
+  remat.deviceProfile = options.deviceProfile;
+  remat.report = options.report;
+  remat.summary = options.summary;
+  remat.timeLimit = options.timeLimit;
+  functions.addPass(createRemat(remat));
+}
+
 void mlir::gc::registerPipelines() {
   PassPipelineRegistration<TrainStepPipelineOptions>(
       "gc-train-step",
       "Differentiate the loss functions of a module and append the "
       "optimizer update (gc-autodiff, gc-optimizer, canonicalize, cse)",
       buildTrainStepPipeline);
+  PassPipelineRegistration<RematStepPipelineOptions>(
+      "gc-remat-step",
+      "Build the training step (gc-train-step), order it (gc-schedule) and "
+      "rematerialize under a memory budget (gc-remat)",
+      buildRematStepPipeline);
 }

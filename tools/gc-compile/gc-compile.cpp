@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
@@ -41,6 +42,7 @@ namespace {
 enum class EmitKind {
   Forward, ///< The forward function computing the loss.
   Train,   ///< The training step: loss, updated parameters and state.
+  Remat,   ///< The training step, scheduled and rematerialized.
 };
 
 /// The accepted spellings of an enumerated flag.
@@ -50,6 +52,7 @@ using Choices = llvm::ArrayRef<std::pair<llvm::StringRef, T>>;
 const std::pair<llvm::StringRef, EmitKind> emitChoices[] = {
     {"forward", EmitKind::Forward},
     {"train", EmitKind::Train},
+    {"remat", EmitKind::Remat},
 };
 const std::pair<llvm::StringRef, bool> modelChoices[] = {{"bert", true}};
 const std::pair<llvm::StringRef, gc::BertActivation> activationChoices[] = {
@@ -82,7 +85,7 @@ cl::opt<std::string> modelName("model", cl::desc("Model to build: bert"),
                                cl::value_desc("name"), cl::init("bert"),
                                cl::cat(driverCategory));
 cl::opt<std::string> emitName("emit",
-                              cl::desc("What to emit: forward or train"),
+                              cl::desc("What to emit: forward, train or remat"),
                               cl::value_desc("kind"), cl::init("forward"),
                               cl::cat(driverCategory));
 
@@ -102,6 +105,39 @@ cl::opt<double>
     weightDecay("weight-decay",
                 cl::desc("Weight decay (default: 0.01 for AdamW, 0 for SGD)"),
                 cl::init(-1), cl::cat(optimizerCategory));
+
+cl::OptionCategory rematCategory("Rematerialization (--emit remat)");
+cl::opt<std::string>
+    budget("budget",
+           cl::desc("Peak-memory budget: bytes with a KiB/MiB/GiB/TiB or "
+                    "KB/MB/GB/TB suffix, or a fraction of the peak without "
+                    "rematerialization such as 0.5x (default: the device's "
+                    "memory)"),
+           cl::value_desc("size"), cl::init(""), cl::cat(rematCategory));
+cl::opt<std::string>
+    solverName("solver",
+               cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
+               cl::value_desc("name"), cl::init("auto"),
+               cl::cat(rematCategory));
+cl::opt<std::string> deviceName("device",
+                                cl::desc("h100, h200, a100 or cpu"),
+                                cl::value_desc("name"), cl::init("h100"),
+                                cl::cat(rematCategory));
+cl::opt<std::string>
+    deviceProfilePath("device-profile",
+                      cl::desc("JSON file overriding the device profile"),
+                      cl::value_desc("path"), cl::init(""),
+                      cl::cat(rematCategory));
+cl::opt<std::string> reportPath("report",
+                                cl::desc("Write the gc-remat report (JSON)"),
+                                cl::value_desc("path"), cl::init(""),
+                                cl::cat(rematCategory));
+cl::opt<bool> printSummary("summary",
+                           cl::desc("Print a readable summary of the plan"),
+                           cl::init(false), cl::cat(rematCategory));
+cl::opt<double> timeLimit("time-limit",
+                          cl::desc("Time limit of the optimal solver (s)"),
+                          cl::init(10), cl::cat(rematCategory));
 
 cl::OptionCategory bertCategory("BERT configuration (Hugging Face BertConfig)");
 cl::opt<int64_t> layers("layers", cl::desc("num_hidden_layers"),
@@ -227,26 +263,55 @@ LogicalResult compile() {
 
   MLIRContext context;
   context.loadDialect<gc::GcDialect, func::FuncDialect>();
+  // Remarks carry readable reports (gc-remat's summary): print them as they
+  // are; errors keep MLIR's located format.
+  ScopedDiagnosticHandler remarks(&context, [](Diagnostic &diagnostic) {
+    if (diagnostic.getSeverity() != DiagnosticSeverity::Remark)
+      return failure();
+    std::string text = diagnostic.str();
+    llvm::errs() << text << (StringRef(text).ends_with("\n") ? "" : "\n");
+    return success();
+  });
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
   StringRef functionName =
-      *emit == EmitKind::Train ? "bert_train_step" : "bert_forward";
+      *emit == EmitKind::Forward ? "bert_forward" : "bert_train_step";
   if (llvm::Error error =
           gc::buildBertForward(*module, *config, functionName).takeError())
     return reportError(llvm::toString(std::move(error)));
-  if (*emit == EmitKind::Train) {
-    gc::TrainStepPipelineOptions options;
-    options.optimizer = optimizerName;
-    options.lr = learningRate;
-    options.beta1 = beta1;
-    options.beta2 = beta2;
-    options.epsilon = adamEpsilon;
-    options.weightDecay = weightDecay;
+  if (*emit != EmitKind::Forward) {
     PassManager pm(&context, ModuleOp::getOperationName());
-    gc::buildTrainStepPipeline(pm, options);
+    if (*emit == EmitKind::Train) {
+      gc::TrainStepPipelineOptions options;
+      options.optimizer = optimizerName;
+      options.lr = learningRate;
+      options.beta1 = beta1;
+      options.beta2 = beta2;
+      options.epsilon = adamEpsilon;
+      options.weightDecay = weightDecay;
+      gc::buildTrainStepPipeline(pm, options);
+    } else {
+      gc::RematStepPipelineOptions options;
+      options.optimizer = optimizerName;
+      options.lr = learningRate;
+      options.beta1 = beta1;
+      options.beta2 = beta2;
+      options.epsilon = adamEpsilon;
+      options.weightDecay = weightDecay;
+      options.budget = budget;
+      options.solver = solverName;
+      options.device = deviceName;
+      options.deviceProfile = deviceProfilePath;
+      options.report = reportPath;
+      options.summary = printSummary;
+      options.timeLimit = timeLimit;
+      gc::buildRematStepPipeline(pm, options);
+    }
     // The passes report their own located errors (e.g. a bad optimizer
     // option) through the context's diagnostic handler.
     if (failed(pm.run(*module)))
-      return reportError("the gc-train-step pipeline failed");
+      return reportError(*emit == EmitKind::Train
+                             ? "the gc-train-step pipeline failed"
+                             : "the gc-remat-step pipeline failed");
   }
 
   std::string errorMessage;
@@ -270,7 +335,7 @@ int main(int argc, char **argv) {
   // own (the others, --mlir-* included, still work and show in
   // --help-hidden).
   cl::HideUnrelatedOptions(
-      {&driverCategory, &optimizerCategory, &bertCategory});
+      {&driverCategory, &optimizerCategory, &rematCategory, &bertCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "gc ahead-of-time compiler for training steps\n");
   return failed(compile()) ? 1 : 0;

@@ -32,11 +32,18 @@ Operation *GcDialect::materializeConstant(OpBuilder &builder, Attribute value,
 
 LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attribute) {
+  if (attribute.getName() == getRecomputeAttrName()) {
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError() << "expected '" << getRecomputeAttrName()
+                             << "' to be a unit attribute, but found "
+                             << attribute.getValue();
+    return success();
+  }
   if (attribute.getName() != getBlockTagAttrName())
     return op->emitError() << "unknown gc dialect attribute '"
                            << attribute.getName().getValue()
-                           << "'; the only one is '" << getBlockTagAttrName()
-                           << "'";
+                           << "'; expected '" << getBlockTagAttrName()
+                           << "' or '" << getRecomputeAttrName() << "'";
   auto tag = dyn_cast<IntegerAttr>(attribute.getValue());
   if (!tag || !tag.getType().isSignlessInteger(64))
     return op->emitError() << "expected '" << getBlockTagAttrName()

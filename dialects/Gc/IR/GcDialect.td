@@ -30,6 +30,9 @@ def Gc_Dialect : Dialect {
     non-negative integer naming the repeated block it belongs to (for example
     the encoder layer index). Solvers may use it and must not require it.
 
+    Ops that `gc-remat` cloned to recompute a value in the backward pass
+    carry the unit attribute `gc.recompute`.
+
     Function arguments and results may carry `gc.name = "..."`, the name the
     value has outside the compiler (a Hugging Face state-dict key such as
     `encoder.layer.0.attention.self.query.weight`, a batch field such as
@@ -49,6 +52,11 @@ def Gc_Dialect : Dialect {
     /// Name of the discardable attribute tagging an op with its block index.
     static constexpr ::llvm::StringLiteral getBlockTagAttrName() {
       return ::llvm::StringLiteral("gc.block");
+    }
+    /// Name of the unit attribute gc-remat puts on the ops it clones to
+    /// recompute a value in the backward pass.
+    static constexpr ::llvm::StringLiteral getRecomputeAttrName() {
+      return ::llvm::StringLiteral("gc.recompute");
     }
     /// Name of the argument/result attribute holding the external name.
     static constexpr ::llvm::StringLiteral getNameAttrName() {

@@ -140,4 +140,78 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }
 
+def Schedule : Pass<"gc-schedule", "::mlir::func::FuncOp"> {
+  let summary = "memory-aware order of a training step's ops";
+  let description = [{
+    Reorders a training-step function (one that returns a `loss`) into the
+    order gc-remat and the memory planner assume:
+
+    1. the forward pass (the ops the loss depends on) first, in its original
+       order;
+    2. then the backward pass in its original order (autodiff emits it in
+       reverse order of the forward, which consumes activations as early as
+       possible), except that
+    3. each optimizer update is placed right after the last of its operands
+       is computed, so that a parameter's gradient is consumed, and freed,
+       as soon as it is complete rather than held until the end of the step;
+    4. operand-free ops (constants) outside the forward pass are placed just
+       before their first user, so that they are not allocated early.
+
+    The order is a valid topological order; the pass changes no op.
+  }];
+}
+
+def Remat : Pass<"gc-remat", "::mlir::func::FuncOp"> {
+  let summary = "choose what to keep and what to recompute under a memory budget";
+  let description = [{
+    Runs on a scheduled training step (see gc-schedule). The pass turns the
+    function into an IR-free rematerialization problem (ops with their
+    estimated time from the cost model for `device`, values with their
+    bytes), asks `solver` for the cheapest plan whose simulated peak of live
+    memory, persistent memory included, is at most `budget`, and rewrites
+    the function accordingly: each recomputed value's producer is cloned,
+    with the clones marked `gc.recompute`, right before the first backward
+    op that needs it (recursively through recomputed operands), and the
+    backward uses read the clone, so the original is released after its last
+    forward use. Side-effecting ops and optimizer updates are never cloned.
+
+    The peak is measured by the memory simulator on the rewritten function:
+    it is the peak of live bytes the CPU executor measures when it runs the
+    function. With `report=PATH` the pass writes a JSON report (budget,
+    persistent and peak bytes with and without rematerialization, FLOPs and
+    estimated times of the step and of the recomputation, solver, solve time,
+    optimality gap when known, the minimum feasible budget, and every
+    activation with its bytes, block and decision); `summary` also emits a
+    readable summary as a remark on the function.
+
+    A budget below what any plan reaches is a located error naming the
+    smallest feasible budget and what occupies memory at that peak.
+  }];
+  let options = [
+    Option<"budget", "budget", "std::string", /*default=*/"\"\"",
+           "peak-memory budget: bytes with an optional KiB/MiB/GiB/TiB or "
+           "KB/MB/GB/TB suffix, or a fraction of the peak without "
+           "rematerialization such as 0.5x; default: the device's memory">,
+    Option<"solver", "solver", "std::string", /*default=*/"\"auto\"",
+           "none, per-layer, sqrt, greedy, optimal or auto">,
+    Option<"device", "device", "std::string", /*default=*/"\"h100\"",
+           "device profile of the cost model: h100, h200, a100 or cpu">,
+    Option<"deviceProfile", "device-profile", "std::string",
+           /*default=*/"\"\"",
+           "JSON file overriding fields of the device profile">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "path of the JSON report">,
+    Option<"summary", "summary", "bool", /*default=*/"false",
+           "emit a readable summary of the decision as a remark">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"10",
+           "time limit of the optimal solver, in seconds">
+  ];
+  let statistics = [
+    Statistic<"numRecomputed", "num-recomputed",
+              "Number of activations recomputed">,
+    Statistic<"numClones", "num-clones", "Number of ops cloned">
+  ];
+  let dependentDialects = ["::mlir::gc::GcDialect"];
+}
+
 #endif // GC_TRANSFORMS_PASSES_TD

@@ -851,7 +851,7 @@ func.func @block_tag_width(%a: tensor<4xf32>) {
 // -----
 
 func.func @unknown_dialect_attribute(%a: tensor<4xf32>) {
-// expected-error @+1 {{unknown gc dialect attribute 'gc.layer'; the only one is 'gc.block'}}
+// expected-error @+1 {{unknown gc dialect attribute 'gc.layer'; expected 'gc.block' or 'gc.recompute'}}
   %0 = gc.exp %a {gc.layer = 1 : i64} : tensor<4xf32>
   return
 }
@@ -919,5 +919,13 @@ func.func @embedding_padding_idx(%t: tensor<10x4xf32>, %ids: tensor<3xi32>) {
 func.func @embedding_grad_padding_idx(%g: tensor<3x4xf32>, %ids: tensor<3xi32>) {
   // expected-error @+1 {{'gc.embedding_grad' op expected padding_idx to be a row of the table, in [0, 10), but found -1}}
   %0 = gc.embedding_grad %g, %ids padding_idx = -1 : (tensor<3x4xf32>, tensor<3xi32>) -> tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @recompute_not_unit(%a: tensor<4xf32>) {
+  // expected-error @+1 {{expected 'gc.recompute' to be a unit attribute, but found 1 : i64}}
+  %0 = gc.exp %a {gc.recompute = 1} : tensor<4xf32>
   return
 }

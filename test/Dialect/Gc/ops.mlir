@@ -199,9 +199,11 @@ func.func @optimizers(%w: tensor<8x8xf32>, %g: tensor<8x8xf32>, %m: tensor<8x8xf
 
 // CHECK-LABEL: func.func @block_tag
 // CHECK: gc.exp %{{.*}} {gc.block = 5 : i64} : tensor<4xf32>
-func.func @block_tag(%x: tensor<4xf32>) -> tensor<4xf32> {
+// CHECK: gc.exp %{{.*}} {gc.block = 5 : i64, gc.recompute} : tensor<4xf32>
+func.func @block_tag(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %0 = gc.exp %x {gc.block = 5 : i64} : tensor<4xf32>
-  return %0 : tensor<4xf32>
+  %1 = gc.exp %x {gc.block = 5 : i64, gc.recompute} : tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
 
 // Function arguments and results carry external names; trainable parameters

@@ -1,0 +1,59 @@
+//===- Solvers.h - Rematerialization solvers --------------------*- C++ -*-===//
+//
+// The solvers behind `gc-remat{solver=...}`. Each takes an IR-free Problem
+// and a budget on the simulated peak (persistent memory included) and
+// returns the plan it chose, evaluated by the simulator of RematProblem.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_TRANSFORMS_REMAT_SOLVERS_H
+#define GC_TRANSFORMS_REMAT_SOLVERS_H
+
+#include "gc/Transforms/Remat/RematProblem.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gc::remat {
+
+struct SolveOptions {
+  /// Time limit of the exact solver, in seconds; when it is reached the
+  /// best plan found is returned with the proven optimality gap.
+  double timeLimitSeconds = 10;
+};
+
+struct Solution {
+  Plan plan;
+  /// The simulator's measure of `plan`.
+  MemoryProfile profile;
+  /// Whether profile.peakBytes <= the budget.
+  bool feasible = false;
+  std::string solver;
+  double solveSeconds = 0;
+  /// For solvers that prove bounds: (cost - lower bound) / cost, 0 when the
+  /// plan is proven optimal; unset when nothing is proven.
+  std::optional<double> optimalityGap;
+};
+
+class Solver {
+public:
+  virtual ~Solver() = default;
+  virtual std::string getName() const = 0;
+  /// The plan with the least recompute cost the solver finds whose simulated
+  /// peak is at most `budgetBytes`. When it finds none, the plan with the
+  /// lowest peak it found, with `feasible` false.
+  virtual Solution solve(const Problem &problem, int64_t budgetBytes,
+                         const SolveOptions &options) const = 0;
+};
+
+/// The solver called `name` (one of getSolverNames()), or null.
+std::unique_ptr<Solver> createSolver(const std::string &name);
+
+/// none, per-layer, sqrt, greedy, optimal, auto.
+std::vector<std::string> getSolverNames();
+
+} // namespace gc::remat
+
+#endif // GC_TRANSFORMS_REMAT_SOLVERS_H

@@ -1,0 +1,241 @@
+//===- GreedySolver.cpp - XLA-style greedy rematerialization --------------===//
+//
+// The `greedy` solver follows XLA's HloRematerialization pass: while the
+// simulated peak exceeds the budget, look at the tensors live at the peak
+// and rematerialize the one that frees the most bytes per second of
+// recomputation, then measure again. Here "frees" is judged against the
+// schedule a flag produces: a value only leaves the peak if the peak lies
+// between its last forward use and its first backward use. Its operands
+// must exist when it is recomputed: flagged ones are recomputed again, and
+// recomputable ones that are dead at the peak are flagged with it (like
+// XLA's multi-instruction rematerialization blocks), so their cost is
+// added; other dead operands would be pinned at the peak, so their bytes
+// are subtracted from what it frees. After the
+// descent, a clean-up pass (like XLA's, which undoes rematerializations
+// that are no longer needed) un-flags values, most expensive producer
+// first, whenever the plan stays within the budget without them.
+//
+// The descent only ever adds flags, so it ends after at most one step per
+// candidate; when it cannot reach the budget, the plan with the lowest peak
+// it saw is returned.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SolverSupport.h"
+
+#include <algorithm>
+
+using namespace gc::remat;
+using namespace gc::remat::detail;
+
+namespace {
+/// Prices the recomputation of one value against the current plan and the
+/// tensors live at the peak.
+class RecomputePricer {
+public:
+  RecomputePricer(const ProblemInfo &info)
+      : info(info), opStamp(info.problem.ops.size(), 0),
+        valueStamp(info.problem.values.size(), 0) {}
+
+  /// Seconds of the clones flagging `v` needs and bytes of kept operands it
+  /// would pin at the peak. A recomputable operand that is dead at the peak
+  /// is recomputed as well rather than pinned; `chain` lists `v` and those.
+  void price(int v, const Flags &flags, const std::vector<char> &liveAtPeak,
+             double &cost, int64_t &pinned, std::vector<int> &chain) {
+    ++stamp;
+    cost = 0;
+    pinned = 0;
+    chain.assign(1, v);
+    visit(v, flags, liveAtPeak, cost, pinned, chain);
+  }
+
+private:
+  void visit(int v, const Flags &flags, const std::vector<char> &liveAtPeak,
+             double &cost, int64_t &pinned, std::vector<int> &chain) {
+    const Problem &problem = info.problem;
+    int op = problem.values[v].producer;
+    if (opStamp[op] == stamp)
+      return;
+    opStamp[op] = stamp;
+    cost += problem.ops[op].cost;
+    for (int operand : problem.ops[op].operands) {
+      int root = problem.root(operand);
+      bool clonable = info.recomputable[root] && info.clonable[operand];
+      if (clonable && flags[root]) {
+        visit(operand, flags, liveAtPeak, cost, pinned, chain);
+        continue;
+      }
+      const Value &value = problem.values[root];
+      if (value.persistent || liveAtPeak[root] || valueStamp[root] == stamp)
+        continue;
+      valueStamp[root] = stamp;
+      if (clonable) {
+        chain.push_back(root);
+        visit(operand, flags, liveAtPeak, cost, pinned, chain);
+      } else {
+        pinned += value.bytes;
+      }
+    }
+  }
+
+  const ProblemInfo &info;
+  std::vector<int> opStamp, valueStamp;
+  int stamp = 0;
+};
+} // namespace
+
+Flags detail::greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
+                            Flags flags, int64_t budget, Incumbent &seen,
+                            const std::vector<char> *frozen,
+                            int64_t evaluationLimit) {
+  const Problem &problem = info.problem;
+  std::vector<char> liveAtPeak(problem.values.size(), 0);
+  std::vector<char> atPeakEntry(problem.values.size(), 0);
+  std::vector<int> entryValues, chain, bestChain;
+  RecomputePricer pricer(info);
+  PlanEvaluator::Request request;
+  request.liveAtPeak = true;
+  while (evaluator.evaluations() < evaluationLimit) {
+    PlanEvaluator::Result result = evaluator.evaluate(flags, request);
+    seen.offer(flags, result, budget);
+    if (result.peakBytes <= budget || result.peakEntry < 0)
+      break;
+    const std::vector<int> &live = evaluator.liveAtPeak();
+    for (int v : live)
+      liveAtPeak[v] = 1;
+    // What the peak entry reads or writes is live there in every plan.
+    evaluator.entryValues(result.peakEntry, entryValues);
+    for (int v : entryValues)
+      atPeakEntry[problem.root(v)] = 1;
+
+    int best = -1;
+    double bestScore = -1;
+    int64_t bestFreed = 0;
+    for (int v : live) {
+      if (!info.isCandidate[v] || flags[v] || atPeakEntry[v] ||
+          (frozen && (*frozen)[v]))
+        continue;
+      // Flagging frees v only between its last forward use and the clone
+      // before its first backward use.
+      if (evaluator.entryOfOp(info.lastForwardUse[v]) >= result.peakEntry)
+        continue;
+      int firstBackward = info.firstBackwardUse[v];
+      if (firstBackward != INT_MAX &&
+          evaluator.entryOfOp(firstBackward) <= result.peakEntry)
+        continue;
+      double cost;
+      int64_t pinned;
+      pricer.price(v, flags, liveAtPeak, cost, pinned, chain);
+      if (frozen && std::any_of(chain.begin(), chain.end(),
+                                [&](int c) { return (*frozen)[c]; }))
+        continue;
+      int64_t freed = problem.values[v].bytes - pinned;
+      if (freed <= 0)
+        continue;
+      double score = static_cast<double>(freed) / std::max(cost, 1e-30);
+      if (score > bestScore || (score == bestScore && freed > bestFreed)) {
+        best = v;
+        bestScore = score;
+        bestFreed = freed;
+        bestChain.swap(chain);
+      }
+    }
+    for (int v : live)
+      liveAtPeak[v] = 0;
+    for (int v : entryValues)
+      atPeakEntry[problem.root(v)] = 0;
+    if (best < 0)
+      break;
+    for (int v : bestChain)
+      flags[v] = 1;
+  }
+  return flags;
+}
+
+std::vector<double>
+detail::recomputeChainCosts(const ProblemInfo &info, const Flags &flags,
+                            const std::vector<int> &values) {
+  RecomputePricer pricer(info);
+  // Everything counts as live: only flagged operands are recomputed.
+  std::vector<char> live(info.problem.values.size(), 1);
+  std::vector<int> chain;
+  std::vector<double> costs;
+  for (int v : values) {
+    double cost;
+    int64_t pinned;
+    pricer.price(v, flags, live, cost, pinned, chain);
+    costs.push_back(cost);
+  }
+  return costs;
+}
+
+void detail::dropUnneededFlags(PlanEvaluator &evaluator,
+                               const ProblemInfo &info, Flags &flags,
+                               int64_t budget, Incumbent &seen,
+                               int64_t evaluationLimit) {
+  const Problem &problem = info.problem;
+  // A flag whose value is never cloned changes nothing: no backward op and
+  // no clone reads the value (either would clone it).
+  evaluator.evaluate(flags);
+  const std::vector<char> &cloned = evaluator.clonedOps();
+  std::vector<int> order;
+  for (size_t v = 0; v < flags.size(); ++v) {
+    if (!flags[v])
+      continue;
+    int producer = problem.values[v].producer;
+    if (!info.isCandidate[v] || !cloned[producer])
+      flags[v] = 0;
+    else
+      order.push_back(static_cast<int>(v));
+  }
+  auto producerCost = [&](int v) {
+    return problem.ops[problem.values[v].producer].cost;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return producerCost(a) > producerCost(b);
+  });
+  for (int v : order) {
+    if (evaluator.evaluations() >= evaluationLimit)
+      break;
+    flags[v] = 0;
+    PlanEvaluator::Result result = evaluator.evaluate(flags);
+    seen.offer(flags, result, budget);
+    if (result.peakBytes > budget)
+      flags[v] = 1;
+  }
+}
+
+Flags detail::greedyPlan(PlanEvaluator &evaluator, const ProblemInfo &info,
+                         int64_t budget, Incumbent &seen) {
+  Incumbent own;
+  Flags flags = greedyDescent(evaluator, info,
+                              Flags(info.problem.values.size(), 0), budget,
+                              own);
+  // Out of reach: clean up the lowest peak found, keeping that peak.
+  int64_t target = own.feasible() ? budget : own.lowestPeak;
+  if (!own.feasible())
+    flags = own.lowest;
+  dropUnneededFlags(evaluator, info, flags, target, own);
+  seen.offer(flags, evaluator.evaluate(flags), budget);
+  return flags;
+}
+
+namespace {
+class GreedySolver : public Solver {
+public:
+  std::string getName() const override { return "greedy"; }
+  Solution solve(const Problem &problem, int64_t budgetBytes,
+                 const SolveOptions &) const override {
+    Clock::time_point start = Clock::now();
+    ProblemInfo info(problem);
+    PlanEvaluator evaluator(problem);
+    Incumbent seen;
+    Flags flags = greedyPlan(evaluator, info, budgetBytes, seen);
+    return finishSolution(problem, flags, budgetBytes, getName(), start);
+  }
+};
+} // namespace
+
+std::unique_ptr<Solver> detail::createGreedySolver() {
+  return std::make_unique<GreedySolver>();
+}

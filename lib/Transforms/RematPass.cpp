@@ -1,0 +1,239 @@
+//===- RematPass.cpp - The gc-remat pass ----------------------------------===//
+//
+// Translates the function into a rematerialization problem, solves it under
+// the budget, materializes the plan, and reports. The algorithms live in the
+// IR-free library (lib/Transforms/Remat); this file is the glue: options,
+// errors, the rewrite and the report.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc/Analysis/OpCost.h"
+#include "gc/Transforms/Passes.h"
+#include "gc/Transforms/Remat/Budget.h"
+#include "gc/Transforms/Remat/Solvers.h"
+#include "gc/Transforms/RematIR.h"
+#include "gc/Transforms/RematReport.h"
+
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <algorithm>
+
+#define DEBUG_TYPE "gc-remat"
+
+namespace mlir::gc {
+#define GEN_PASS_DEF_REMAT
+#include "gc/Transforms/Passes.h.inc"
+} // namespace mlir::gc
+
+using namespace mlir;
+using namespace mlir::gc;
+namespace remat = ::gc::remat;
+namespace cost = ::gc::cost;
+
+namespace {
+struct RematPass : mlir::gc::impl::RematBase<RematPass> {
+  using RematBase::RematBase;
+  void runOnOperation() override;
+
+private:
+  FailureOr<cost::DeviceProfile> loadDevice(func::FuncOp function);
+  void reportInfeasible(func::FuncOp function, const RematIR &ir,
+                        int64_t budgetBytes, const remat::Solution &solution);
+};
+
+/// The lowest peak gc's solvers reach for `problem`: the best of `solution`,
+/// per-layer checkpointing and the auto solver asked for the impossible
+/// budget of 0 bytes (it then returns the lowest-peak plan it finds).
+/// Recomputing every activation is no candidate: it materializes whole chains
+/// of recomputations at once and usually peaks higher than keeping them.
+remat::MemoryProfile findLowestPeak(const remat::Problem &problem,
+                                    const remat::Solution &solution,
+                                    const remat::SolveOptions &options) {
+  remat::MemoryProfile lowest = solution.profile;
+  for (const char *name : {"per-layer", "auto"}) {
+    std::unique_ptr<remat::Solver> solver = remat::createSolver(name);
+    remat::Solution candidate = solver->solve(problem, 0, options);
+    if (candidate.profile.peakBytes < lowest.peakBytes)
+      lowest = candidate.profile;
+  }
+  return lowest;
+}
+} // namespace
+
+FailureOr<cost::DeviceProfile> RematPass::loadDevice(func::FuncOp function) {
+  std::string error;
+  std::optional<cost::DeviceProfile> profile =
+      deviceProfile.empty()
+          ? cost::loadDeviceProfile(device, &error)
+          : cost::loadDeviceProfileFile(deviceProfile, &error);
+  if (!profile)
+    return function.emitError() << "gc-remat: " << error;
+  return *profile;
+}
+
+/// The error for a budget the solver does not meet: when another solver
+/// meets it, say which; otherwise name the smallest feasible budget and what
+/// occupies memory at that peak.
+void RematPass::reportInfeasible(func::FuncOp function, const RematIR &ir,
+                                 int64_t budgetBytes,
+                                 const remat::Solution &solution) {
+  const remat::Problem &problem = ir.problem;
+  remat::SolveOptions options;
+  options.timeLimitSeconds = timeLimit;
+  remat::MemoryProfile lowest = findLowestPeak(problem, solution, options);
+
+  InFlightDiagnostic diag = function.emitError();
+  if (lowest.peakBytes <= budgetBytes) {
+    diag << "gc-remat: solver '" << solver << "' found no plan within the "
+         << "budget of " << remat::formatBytes(budgetBytes)
+         << " (its plan peaks at "
+         << remat::formatBytes(solution.profile.peakBytes)
+         << "), but solver 'auto' reaches "
+         << remat::formatBytes(lowest.peakBytes);
+    return;
+  }
+  diag << "gc-remat: the budget of " << remat::formatBytes(budgetBytes) << " ("
+       << budgetBytes << " bytes) is below the smallest feasible budget, "
+       << remat::formatBytes(lowest.peakBytes) << " (" << lowest.peakBytes
+       << " bytes): persistent memory (parameters, inputs, optimizer state) "
+          "takes "
+       << remat::formatBytes(lowest.persistentBytes);
+  std::vector<int> live = lowest.liveAtPeak;
+  std::sort(live.begin(), live.end(), [&](int a, int b) {
+    return problem.values[a].bytes > problem.values[b].bytes;
+  });
+  if (!live.empty()) {
+    diag << "; the largest tensors live at the peak are";
+    for (size_t i = 0; i < std::min<size_t>(live.size(), 3); ++i)
+      diag << (i ? ", '" : " '") << problem.values[live[i]].name << "' ("
+           << remat::formatBytes(problem.values[live[i]].bytes) << ")";
+  }
+}
+
+void RematPass::runOnOperation() {
+  func::FuncOp function = getOperation();
+  if (function.isExternal())
+    return;
+
+  std::unique_ptr<remat::Solver> theSolver = remat::createSolver(solver);
+  if (!theSolver) {
+    function.emitError() << "gc-remat: unknown solver '" << solver
+                         << "'; expected one of "
+                         << llvm::join(remat::getSolverNames(), ", ");
+    return signalPassFailure();
+  }
+  FailureOr<cost::DeviceProfile> profile = loadDevice(function);
+  if (failed(profile))
+    return signalPassFailure();
+  std::optional<remat::BudgetSpec> budgetSpec;
+  if (!budget.empty()) {
+    std::string error;
+    budgetSpec = remat::parseBudget(budget, error);
+    if (!budgetSpec) {
+      function.emitError() << "gc-remat: " << error;
+      return signalPassFailure();
+    }
+  }
+  if (!(timeLimit > 0)) {
+    function.emitError()
+        << "gc-remat: expected a positive time-limit, but found "
+        << timeLimit.getValue();
+    return signalPassFailure();
+  }
+
+  FailureOr<RematIR> ir = buildRematIR(function, [&](Operation *op) {
+    cost::OpCost estimate = estimateOpCost(op, *profile);
+    return OpEstimate{estimate.seconds, static_cast<double>(estimate.work.flops)};
+  });
+  if (failed(ir))
+    return signalPassFailure();
+  const remat::Problem &problem = ir->problem;
+
+  remat::MemoryProfile noRemat =
+      remat::simulatePlan(problem, remat::Plan::keepAll(problem));
+  int64_t budgetBytes =
+      budgetSpec ? budgetSpec->resolve(noRemat.peakBytes)
+                 : static_cast<int64_t>(profile->memoryBytes);
+
+  remat::SolveOptions options;
+  options.timeLimitSeconds = timeLimit;
+  remat::Solution solution = theSolver->solve(problem, budgetBytes, options);
+  if (!solution.feasible) {
+    reportInfeasible(function, *ir, budgetBytes, solution);
+    return signalPassFailure();
+  }
+
+  // The report describes the plan's activations before the rewrite.
+  RematReport result;
+  result.function = function.getSymName().str();
+  result.device = profile->name;
+  result.solver = theSolver->getName();
+  result.budgetBytes = budgetBytes;
+  result.noRematPeakBytes = noRemat.peakBytes;
+  result.solveSeconds = solution.solveSeconds;
+  result.optimalityGap = solution.optimalityGap;
+  std::vector<bool> recomputable = remat::findRecomputable(problem);
+  for (int v : remat::findActivations(problem)) {
+    bool recomputed = recomputable[v] && solution.plan.recompute[v];
+    numRecomputed += recomputed;
+    const remat::Op *producer =
+        problem.values[v].producer >= 0
+            ? &problem.ops[problem.values[v].producer]
+            : nullptr;
+    result.activations.push_back({problem.values[v].name,
+                                  problem.values[v].bytes,
+                                  producer ? producer->block : -1,
+                                  recomputed});
+  }
+  for (const remat::Op &op : problem.ops) {
+    result.stepFlops += op.flops;
+    result.stepSeconds += op.cost;
+  }
+  result.minFeasibleBytes =
+      findLowestPeak(problem, solution, options).peakBytes;
+
+  remat::Schedule schedule = remat::buildSchedule(problem, solution.plan);
+  result.numClones = applySchedule(*ir, schedule);
+  numClones += result.numClones;
+
+  // The peak of record is the simulator's measure of the rewritten function.
+  FailureOr<RematIR> final = buildRematIR(function, [&](Operation *op) {
+    cost::OpCost estimate = estimateOpCost(op, *profile);
+    return OpEstimate{estimate.seconds, static_cast<double>(estimate.work.flops)};
+  });
+  if (failed(final))
+    return signalPassFailure();
+  remat::MemoryProfile measured =
+      remat::simulatePlan(final->problem, remat::Plan::keepAll(final->problem));
+  if (measured.peakBytes != solution.profile.peakBytes) {
+    function.emitError() << "gc-remat: internal error: the rewritten function "
+                            "peaks at "
+                         << measured.peakBytes << " bytes, the plan at "
+                         << solution.profile.peakBytes;
+    return signalPassFailure();
+  }
+  result.peakBytes = measured.peakBytes;
+  result.persistentBytes = measured.persistentBytes;
+  result.recomputeSeconds = solution.profile.recomputeCost;
+  result.recomputeFlops = solution.profile.recomputeFlops;
+
+  if (!report.empty()) {
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> file =
+        openOutputFile(report, &error);
+    if (!file) {
+      function.emitError() << "gc-remat: cannot write the report: " << error;
+      return signalPassFailure();
+    }
+    writeRematReportJson(result, file->os());
+    file->keep();
+  }
+  if (summary) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    writeRematSummary(result, os);
+    function.emitRemark() << text;
+  }
+}
