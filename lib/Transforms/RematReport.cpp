@@ -97,10 +97,28 @@ void mlir::gc::writeRematSummary(const RematReport &report,
   }
   os << "  activations        " << report.activations.size()
      << " (per block: saved / recomputed)\n";
-  for (const auto &[block, tally] : blocks)
-    os << "    " << (block < 0 ? std::string("untagged")
-                               : "block " + std::to_string(block))
-       << ": " << tally.saved << " saved (" << formatBytes(tally.savedBytes)
-       << "), " << tally.recomputed << " recomputed ("
-       << formatBytes(tally.recomputedBytes) << ")\n";
+  // Consecutive blocks with the same decisions share one line.
+  auto same = [](const Tally &a, const Tally &b) {
+    return a.saved == b.saved && a.recomputed == b.recomputed &&
+           a.savedBytes == b.savedBytes &&
+           a.recomputedBytes == b.recomputedBytes;
+  };
+  for (auto it = blocks.begin(); it != blocks.end();) {
+    auto last = it;
+    while (std::next(last) != blocks.end() && it->first >= 0 &&
+           std::next(last)->first == last->first + 1 &&
+           same(std::next(last)->second, it->second))
+      ++last;
+    const Tally &tally = it->second;
+    std::string label =
+        it->first < 0 ? std::string("untagged")
+        : last == it  ? "block " + std::to_string(it->first)
+                      : "blocks " + std::to_string(it->first) + "-" +
+                           std::to_string(last->first);
+    os << "    " << label << ": " << tally.saved << " saved ("
+       << formatBytes(tally.savedBytes) << "), " << tally.recomputed
+       << " recomputed (" << formatBytes(tally.recomputedBytes) << ")"
+       << (last == it ? "" : " each") << "\n";
+    it = std::next(last);
+  }
 }
