@@ -187,23 +187,44 @@ def vline_svg(frame, x_value, text, color, dash):
 def series_svg(frame, series):
     """One polyline with markers per solver; returns (svg parts, legend)."""
     parts, legend = [], []
+    count = max(len(series) - 1, 1)
     for index, (name, points) in enumerate(series.items()):
         color = COLORS[index % len(COLORS)]
         marker = MARKERS[index % len(MARKERS)]
         legend.append((name, color, marker, len(points)))
         if not points:
             continue
+        # Solvers often find the same plans: later series are drawn thinner
+        # and smaller so that the ones beneath still show at their edges.
+        shrink = index / count
+        width = 4.0 - 2.4 * shrink
+        size = 7.0 - 3.0 * shrink
         coords = " ".join("%.1f,%.1f" % (frame.x(px), frame.y(py))
                           for px, py in points)
         parts.append('<polyline points="%s" fill="none" stroke="%s" '
-                     'stroke-width="2" stroke-opacity="0.85" '
-                     'stroke-linejoin="round"/>' % (coords, color))
-        parts.extend(marker_svg(marker, frame.x(px), frame.y(py), color)
+                     'stroke-width="%.1f" stroke-linejoin="round"/>'
+                     % (coords, color, width))
+        parts.extend(marker_svg(marker, frame.x(px), frame.y(py), color,
+                                size)
                      for px, py in points)
     return parts, legend
 
 
-def legend_svg(legend):
+def identical_series(series):
+    """{solver: the first other solver with exactly the same points}.
+
+    Curves that coincide hide each other; the legend says so instead.
+    """
+    same_as = {}
+    for name, points in series.items():
+        for other, other_points in series.items():
+            if other != name and points and points == other_points:
+                same_as[name] = other
+                break
+    return same_as
+
+
+def legend_svg(legend, same_as):
     """The legend box in the right margin, level with the plot's top."""
     row = 20
     width = RIGHT - 24
@@ -217,6 +238,8 @@ def legend_svg(legend):
                      'stroke-width="2"/>' % (x + 10, cy, x + 38, cy, color))
         parts.append(marker_svg(marker, x + 24, cy, color))
         label = name if count else name + " (never fits)"
+        if same_as.get(name):
+            label += " (= %s)" % same_as[name]
         parts.append('<text x="%d" y="%d" class="tick">%s</text>'
                      % (x + 48, cy + 4, escape(label)))
     return parts
@@ -264,7 +287,7 @@ def plot_model(model, layers, rows, marks):
         parts += vline_svg(frame, value, text, color, dash)
     plotted, legend = series_svg(frame, series)
     parts += plotted
-    parts += legend_svg(legend)
+    parts += legend_svg(legend, identical_series(series))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

@@ -106,10 +106,14 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 /// The settings the flags resolve to.
 struct BenchSettings {
+  /// --models keys, in the order the sweeps run.
   std::vector<std::string> models;
   std::vector<std::string> solvers;
+  /// Budgets per sweep.
   unsigned budgets = 13;
+  /// Solves of auto per speed sample; 0 skips the speed measurement.
   unsigned speedRuns = 5;
+  /// Whether the speed measurement includes the 48-layer model.
   bool speedDeep = true;
   cost::DeviceProfile device;
   remat::SolveOptions options;

@@ -54,7 +54,7 @@ LogicalResult executeBroadcast(BroadcastOp op, ExecutionContext &ctx) {
   FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
   if (failed(result))
     return failure();
-  cpu::broadcast(input.buffer->data(), (*result)->buffer->data(),
+  cpu::broadcast(input.bytes(), (*result)->bytes(),
                  shapeOf(input), shapeOf(**result), listOf(op.getDims()),
                  getElementSize(input.kind));
   return success();
@@ -73,7 +73,7 @@ LogicalResult executeTranspose(TransposeOp op, ExecutionContext &ctx) {
   FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
   if (failed(result))
     return failure();
-  cpu::transpose(input.buffer->data(), (*result)->buffer->data(),
+  cpu::transpose(input.bytes(), (*result)->bytes(),
                  shapeOf(input), listOf(op.getPerm()),
                  getElementSize(input.kind));
   return success();
@@ -84,7 +84,7 @@ LogicalResult executeSlice(SliceOp op, ExecutionContext &ctx) {
   FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
   if (failed(result))
     return failure();
-  cpu::slice(input.buffer->data(), (*result)->buffer->data(), shapeOf(input),
+  cpu::slice(input.bytes(), (*result)->bytes(), shapeOf(input),
              shapeOf(**result), listOf(op.getOffsets()),
              getElementSize(input.kind));
   return success();
@@ -97,13 +97,13 @@ LogicalResult executeConcat(ConcatOp op, ExecutionContext &ctx) {
   ElementKind kind = ctx.get(op.getInputs().front()).kind;
   for (Value value : op.getInputs()) {
     const HostTensor &input = ctx.get(value);
-    inputs.push_back(input.buffer->data());
+    inputs.push_back(input.bytes());
     sizes.push_back(input.shape[dim]);
   }
   FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
   if (failed(result))
     return failure();
-  cpu::concat(inputs.data(), (*result)->buffer->data(),
+  cpu::concat(inputs.data(), (*result)->bytes(),
               static_cast<int>(inputs.size()), sizes.data(), shapeOf(**result),
               dim, getElementSize(kind));
   return success();

@@ -104,7 +104,7 @@ void HostTensor::setFromDouble(int64_t i, double value) {
 
 HostTensor HostTensor::clone(MemoryTracker *tracker) const {
   HostTensor copy = allocate(kind, shape, tracker);
-  std::memcpy(copy.buffer->data(), buffer->data(), getByteSize());
+  std::memcpy(copy.bytes(), bytes(), getByteSize());
   return copy;
 }
 
@@ -143,8 +143,8 @@ rt::NamedTensor mlir::gc::exec::toNamedTensor(const std::string &name,
   named.name = name;
   named.dtype = toDType(tensor.kind);
   named.shape = tensor.shape;
-  named.data.assign(tensor.buffer->data(),
-                    tensor.buffer->data() + tensor.getByteSize());
+  named.data.assign(tensor.bytes(),
+                    tensor.bytes() + tensor.getByteSize());
   return named;
 }
 
@@ -172,6 +172,6 @@ mlir::gc::exec::fromNamedTensor(const rt::NamedTensor &named,
     return failure();
   }
   HostTensor tensor = HostTensor::allocate(*kind, named.shape, tracker);
-  std::memcpy(tensor.buffer->data(), named.data.data(), tensor.getByteSize());
+  std::memcpy(tensor.bytes(), named.data.data(), tensor.getByteSize());
   return tensor;
 }

@@ -8,6 +8,8 @@
 
 #include "gc/Execution/Interpreter.h"
 
+#include "Gc/IR/GcDialect.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 using namespace mlir;
@@ -54,14 +56,36 @@ FailureOr<HostTensor *> ExecutionContext::allocate(Value value) {
     return failure();
   }
   auto &slot = values[value];
-  slot = std::make_unique<HostTensor>(
-      HostTensor::allocate(*kind, type.getShape(), &tracker));
+  Operation *op = value.getDefiningOp();
+  auto offsets =
+      arena && op ? op->getAttrOfType<DenseI64ArrayAttr>(
+                        GcDialect::getOffsetsAttrName())
+                  : DenseI64ArrayAttr();
+  if (!offsets) {
+    slot = std::make_unique<HostTensor>(
+        HostTensor::allocate(*kind, type.getShape(), &tracker));
+    return slot.get();
+  }
+  auto tensor = std::make_unique<HostTensor>();
+  tensor->kind = *kind;
+  tensor->shape.assign(type.getShape().begin(), type.getShape().end());
+  tensor->buffer = arena;
+  tensor->offset = offsets[cast<OpResult>(value).getResultNumber()];
+  int64_t end = static_cast<int64_t>(tensor->offset + tensor->getByteSize());
+  if (end > static_cast<int64_t>(arena->size()))
+    return op->emitOpError() << "result #"
+                             << cast<OpResult>(value).getResultNumber()
+                             << " ends at arena byte " << end
+                             << ", beyond the planned arena of "
+                             << arena->size() << " bytes";
+  arenaHighWater = std::max(arenaHighWater, end);
+  slot = std::move(tensor);
   return slot.get();
 }
 
 FailureOr<std::vector<HostTensor>>
 mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
-                        MemoryTracker &tracker) {
+                        MemoryTracker &tracker, ExecutionStats *stats) {
   if (!function.getBody().hasOneBlock())
     return function.emitError()
            << "the CPU executor runs functions with a single block";
@@ -72,6 +96,11 @@ mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
            << inputs.size() << " were given";
 
   ExecutionContext context(tracker);
+  auto arenaBytes = function->getAttrOfType<IntegerAttr>(
+      GcDialect::getArenaBytesAttrName());
+  if (arenaBytes)
+    context.setArena(
+        std::make_shared<Buffer>(arenaBytes.getInt(), &tracker));
   for (auto [arg, input] : llvm::zip_equal(body.getArguments(), inputs)) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type || !input.matches(type))
@@ -106,5 +135,9 @@ mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
   std::vector<HostTensor> results;
   for (Value value : terminator->getOperands())
     results.push_back(context.get(value));
+  if (stats && arenaBytes) {
+    stats->arenaBytes = arenaBytes.getInt();
+    stats->arenaHighWater = context.getArenaHighWater();
+  }
   return results;
 }

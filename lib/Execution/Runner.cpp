@@ -117,13 +117,14 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
   int64_t firstStep = getStepScalar(function, inputs, kStepName, 1);
   std::vector<HostTensor> results;
   int64_t peak = 0;
+  ExecutionStats stats;
   for (int64_t step = 0; step < options.steps; ++step) {
     setStepScalar(function, inputs, kSeedName, firstSeed, step);
     setStepScalar(function, inputs, kStepName, firstStep, step);
     tracker.resetPeak();
     results.clear();
     FailureOr<std::vector<HostTensor>> outputs =
-        execute(function, inputs, tracker);
+        execute(function, inputs, tracker, &stats);
     if (failed(outputs))
       return failure();
     results = std::move(*outputs);
@@ -145,6 +146,9 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
   }
   out << "peak live tensors: " << peak << " bytes ("
       << llvm::format("%.2f", peak / 1048576.0) << " MiB)\n";
+  if (stats.arenaBytes >= 0)
+    out << "arena: planned " << stats.arenaBytes << " bytes, high-water "
+        << stats.arenaHighWater << " bytes\n";
 
   if (!options.outputPath.empty()) {
     std::vector<rt::NamedTensor> named;

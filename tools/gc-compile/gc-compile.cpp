@@ -11,6 +11,8 @@
 
 #include "gc/Models/Bert.h"
 #include "gc/Pipelines/Pipelines.h"
+#include "gc/Report/CompileReport.h"
+#include "gc/Transforms/Passes.h"
 
 #include "Gc/IR/GcDialect.h"
 
@@ -24,7 +26,11 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -43,6 +49,7 @@ enum class EmitKind {
   Forward, ///< The forward function computing the loss.
   Train,   ///< The training step: loss, updated parameters and state.
   Remat,   ///< The training step, scheduled and rematerialized.
+  Plan,    ///< The rematerialized step with its static memory plan.
 };
 
 /// The accepted spellings of an enumerated flag.
@@ -53,6 +60,7 @@ const std::pair<llvm::StringRef, EmitKind> emitChoices[] = {
     {"forward", EmitKind::Forward},
     {"train", EmitKind::Train},
     {"remat", EmitKind::Remat},
+    {"plan", EmitKind::Plan},
 };
 const std::pair<llvm::StringRef, bool> modelChoices[] = {{"bert", true}};
 const std::pair<llvm::StringRef, gc::BertActivation> activationChoices[] = {
@@ -85,7 +93,7 @@ cl::opt<std::string> modelName("model", cl::desc("Model to build: bert"),
                                cl::value_desc("name"), cl::init("bert"),
                                cl::cat(driverCategory));
 cl::opt<std::string> emitName("emit",
-                              cl::desc("What to emit: forward, train or remat"),
+                              cl::desc("What to emit: forward, train, remat or plan"),
                               cl::value_desc("kind"), cl::init("forward"),
                               cl::cat(driverCategory));
 
@@ -132,6 +140,11 @@ cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the gc-remat report (JSON)"),
                                 cl::value_desc("path"), cl::init(""),
                                 cl::cat(rematCategory));
+cl::opt<std::string> timelinePath(
+    "timeline",
+    cl::desc("Write the memory timeline of the plan as SVG (--emit plan; "
+             "default: memory.svg next to --report)"),
+    cl::value_desc("path"), cl::init(""), cl::cat(rematCategory));
 cl::opt<bool> printSummary("summary",
                            cl::desc("Print a readable summary of the plan"),
                            cl::init(false), cl::cat(rematCategory));
@@ -250,6 +263,56 @@ std::optional<gc::BertConfig> readBertConfig() {
   return config;
 }
 
+/// Merges the remat and memory-plan reports into --report and draws the
+/// memory timeline next to it.
+LogicalResult writePlanReports() {
+  if (reportPath.empty())
+    return success();
+  std::string rematPath = reportPath + ".remat.tmp";
+  std::string planPath = reportPath + ".plan.tmp";
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(rematPath);
+    llvm::sys::fs::remove(planPath);
+  });
+  llvm::Expected<llvm::json::Value> remat = gc::readJsonFile(rematPath);
+  if (!remat)
+    return reportError(llvm::toString(remat.takeError()));
+  llvm::Expected<llvm::json::Value> plan = gc::readJsonFile(planPath);
+  if (!plan)
+    return reportError(llvm::toString(plan.takeError()));
+  if (!remat->getAsObject() || !plan->getAsObject())
+    return reportError("malformed pass reports");
+
+  std::string timeline = timelinePath;
+  if (timeline.empty()) {
+    llvm::SmallString<256> path(reportPath);
+    llvm::sys::path::remove_filename(path);
+    llvm::sys::path::append(path, "memory.svg");
+    timeline = std::string(path);
+  }
+  std::string errorMessage;
+  std::unique_ptr<llvm::ToolOutputFile> svg =
+      openOutputFile(timeline, &errorMessage);
+  if (!svg)
+    return reportError(errorMessage);
+  if (llvm::Error error = gc::writeMemoryTimelineSvg(
+          *remat->getAsObject(), *plan->getAsObject(), svg->os()))
+    return reportError(llvm::toString(std::move(error)));
+  svg->keep();
+
+  llvm::json::Object extra;
+  extra["memory_timeline_svg"] = timeline;
+  llvm::json::Value merged =
+      gc::mergeReports(std::move(*remat), std::move(*plan), std::move(extra));
+  std::unique_ptr<llvm::ToolOutputFile> report =
+      openOutputFile(reportPath, &errorMessage);
+  if (!report)
+    return reportError(errorMessage);
+  report->os() << llvm::formatv("{0:2}", merged) << "\n";
+  report->keep();
+  return success();
+}
+
 LogicalResult compile() {
   if (!parseChoice<bool>("model", modelName, modelChoices))
     return failure();
@@ -301,14 +364,24 @@ LogicalResult compile() {
       options.solver = solverName;
       options.device = deviceName;
       options.deviceProfile = deviceProfilePath;
-      options.report = reportPath;
+      // With a memory plan, the two reports are merged afterwards.
+      options.report = *emit == EmitKind::Plan && !reportPath.empty()
+                           ? reportPath + ".remat.tmp"
+                           : std::string(reportPath);
       options.summary = printSummary;
       options.timeLimit = timeLimit;
       gc::buildRematStepPipeline(pm, options);
+      if (*emit == EmitKind::Plan) {
+        gc::PlanMemoryOptions plan;
+        if (!reportPath.empty())
+          plan.report = reportPath + ".plan.tmp";
+        pm.nest<func::FuncOp>().addPass(gc::createPlanMemory(plan));
+      }
     }
     // The passes report their own located errors (e.g. a bad optimizer
     // option) through the context's diagnostic handler.
-    if (failed(pm.run(*module)))
+    if (failed(pm.run(*module)) ||
+        (*emit == EmitKind::Plan && failed(writePlanReports())))
       return reportError(*emit == EmitKind::Train
                              ? "the gc-train-step pipeline failed"
                              : "the gc-remat-step pipeline failed");

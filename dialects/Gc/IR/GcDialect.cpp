@@ -30,8 +30,43 @@ Operation *GcDialect::materializeConstant(OpBuilder &builder, Attribute value,
   return ConstantOp::create(builder, loc, elements);
 }
 
+/// Checks the attributes gc-plan-memory writes.
+static LogicalResult verifyArenaAttribute(Operation *op,
+                                          NamedAttribute attribute) {
+  StringRef name = attribute.getName().getValue();
+  if (name == GcDialect::getOffsetsAttrName()) {
+    auto offsets = dyn_cast<DenseI64ArrayAttr>(attribute.getValue());
+    if (!offsets ||
+        offsets.size() != static_cast<int64_t>(op->getNumResults()) ||
+        llvm::any_of(offsets.asArrayRef(), [](int64_t o) { return o < 0; }))
+      return op->emitError()
+             << "expected '" << name << "' to hold one non-negative offset "
+             << "per result (" << op->getNumResults() << "), but found "
+             << attribute.getValue();
+    return success();
+  }
+  if (name == GcDialect::getArenaStrategyAttrName()) {
+    if (!isa<StringAttr>(attribute.getValue()))
+      return op->emitError() << "expected '" << name
+                             << "' to be a string, but found "
+                             << attribute.getValue();
+    return success();
+  }
+  auto value = dyn_cast<IntegerAttr>(attribute.getValue());
+  if (!value || value.getInt() < 0)
+    return op->emitError() << "expected '" << name
+                           << "' to be a non-negative integer, but found "
+                           << attribute.getValue();
+  return success();
+}
+
 LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attribute) {
+  if (llvm::is_contained({getOffsetsAttrName(), getArenaBytesAttrName(),
+                          getArenaLowerBoundAttrName(),
+                          getArenaStrategyAttrName()},
+                         attribute.getName().getValue()))
+    return verifyArenaAttribute(op, attribute);
   if (attribute.getName() == getRecomputeAttrName()) {
     if (!isa<UnitAttr>(attribute.getValue()))
       return op->emitError() << "expected '" << getRecomputeAttrName()
@@ -43,7 +78,8 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "unknown gc dialect attribute '"
                            << attribute.getName().getValue()
                            << "'; expected '" << getBlockTagAttrName()
-                           << "' or '" << getRecomputeAttrName() << "'";
+                           << "', '" << getRecomputeAttrName() << "' or an "
+                           << "arena attribute of gc-plan-memory";
   auto tag = dyn_cast<IntegerAttr>(attribute.getValue());
   if (!tag || !tag.getType().isSignlessInteger(64))
     return op->emitError() << "expected '" << getBlockTagAttrName()

@@ -30,6 +30,10 @@ def Gc_Dialect : Dialect {
     non-negative integer naming the repeated block it belongs to (for example
     the encoder layer index). Solvers may use it and must not require it.
 
+    `gc-plan-memory` records each op's arena offsets as `gc.offsets` (one
+    per result) and the arena on the function (`gc.arena_bytes`,
+    `gc.arena_lower_bound`, `gc.arena_strategy`).
+
     Ops that `gc-remat` cloned to recompute a value in the backward pass
     carry the unit attribute `gc.recompute`.
 
@@ -57,6 +61,21 @@ def Gc_Dialect : Dialect {
     /// recompute a value in the backward pass.
     static constexpr ::llvm::StringLiteral getRecomputeAttrName() {
       return ::llvm::StringLiteral("gc.recompute");
+    }
+    /// Names of the attributes gc-plan-memory writes: the arena offset of
+    /// each result of an op, and on the function the arena's size, its lower
+    /// bound and the strategy that planned it.
+    static constexpr ::llvm::StringLiteral getOffsetsAttrName() {
+      return ::llvm::StringLiteral("gc.offsets");
+    }
+    static constexpr ::llvm::StringLiteral getArenaBytesAttrName() {
+      return ::llvm::StringLiteral("gc.arena_bytes");
+    }
+    static constexpr ::llvm::StringLiteral getArenaLowerBoundAttrName() {
+      return ::llvm::StringLiteral("gc.arena_lower_bound");
+    }
+    static constexpr ::llvm::StringLiteral getArenaStrategyAttrName() {
+      return ::llvm::StringLiteral("gc.arena_strategy");
     }
     /// Name of the argument/result attribute holding the external name.
     static constexpr ::llvm::StringLiteral getNameAttrName() {

@@ -71,6 +71,9 @@ struct HostTensor {
   ElementKind kind = ElementKind::F32;
   std::vector<int64_t> shape;
   std::shared_ptr<Buffer> buffer;
+  /// Where the tensor starts in `buffer` (non-zero for a tensor placed in a
+  /// planned arena).
+  size_t offset = 0;
 
   /// A zero-filled tensor of `kind` and `shape`.
   static HostTensor allocate(ElementKind kind, ArrayRef<int64_t> shape,
@@ -79,11 +82,14 @@ struct HostTensor {
   int64_t getNumElements() const;
   size_t getByteSize() const { return getNumElements() * getElementSize(kind); }
   template <typename T> T *data() {
-    return reinterpret_cast<T *>(buffer->data());
+    return reinterpret_cast<T *>(buffer->data() + offset);
   }
   template <typename T> const T *data() const {
-    return reinterpret_cast<const T *>(buffer->data());
+    return reinterpret_cast<const T *>(buffer->data() + offset);
   }
+  /// The tensor's first byte.
+  uint8_t *bytes() { return buffer->data() + offset; }
+  const uint8_t *bytes() const { return buffer->data() + offset; }
   /// Element i converted to double (any kind).
   double getAsDouble(int64_t i) const;
   /// Stores `value` at element i, converted to the tensor's kind.

@@ -52,6 +52,13 @@ class ExecutionContext {
 public:
   explicit ExecutionContext(MemoryTracker &tracker) : tracker(tracker) {}
 
+  /// Places the results of ops carrying `gc.offsets` in `arena` at those
+  /// offsets instead of allocating them (a function planned by
+  /// gc-plan-memory).
+  void setArena(std::shared_ptr<Buffer> buffer) { arena = std::move(buffer); }
+  /// The highest arena byte a result occupied (0 without an arena).
+  int64_t getArenaHighWater() const { return arenaHighWater; }
+
   const HostTensor &get(Value value) const;
   /// Binds `value` to `tensor`.
   void set(Value value, HostTensor tensor);
@@ -63,17 +70,30 @@ public:
 
 private:
   MemoryTracker &tracker;
+  std::shared_ptr<Buffer> arena;
+  int64_t arenaHighWater = 0;
   /// Boxed so that references handed out stay valid while other values are
   /// added.
   llvm::DenseMap<Value, std::unique_ptr<HostTensor>> values;
 };
 
+/// What a run measured besides the tracker's peak.
+struct ExecutionStats {
+  /// For a function planned by gc-plan-memory: the arena size it declares
+  /// and the highest byte its results occupied; -1 otherwise.
+  int64_t arenaBytes = -1;
+  int64_t arenaHighWater = -1;
+};
+
 /// Runs `function` on `inputs` (one per argument, in order) and returns its
-/// results. Errors are emitted as diagnostics on the offending op or on the
-/// function.
+/// results. A function planned by gc-plan-memory runs in one arena of the
+/// planned size: results live at their planned offsets (results returned
+/// may therefore be views into the arena). Errors are emitted as
+/// diagnostics on the offending op or on the function.
 FailureOr<std::vector<HostTensor>> execute(func::FuncOp function,
                                            ArrayRef<HostTensor> inputs,
-                                           MemoryTracker &tracker);
+                                           MemoryTracker &tracker,
+                                           ExecutionStats *stats = nullptr);
 
 /// Registers an executor written for the concrete op class `Op`.
 template <typename Op>

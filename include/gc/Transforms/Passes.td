@@ -214,4 +214,44 @@ def Remat : Pass<"gc-remat", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }
 
+def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
+  let summary = "give every tensor of the step a fixed offset in one arena";
+  let description = [{
+    Runs on the final order of a step (after gc-remat). Every value an op
+    produces gets a buffer live from its definition to its last use (a
+    returned value to the end of the step); a reshape shares its operand's
+    buffer; an elementwise op whose operand dies at it and has the result's
+    type writes its result in place, into that operand's buffer. The
+    planner library (lib/Transforms/MemPlan) assigns the buffers offsets in
+    one arena, `strategy=best` keeping the smallest arena its strategies
+    find within `time-limit` seconds, and the plan is checked: no two
+    buffers live at the same time overlap.
+
+    Each op gets `gc.offsets`, one arena offset per result; the function
+    gets `gc.arena_bytes`, `gc.arena_lower_bound` (the maximum over time of
+    live bytes, which no plan can beat) and `gc.arena_strategy`. Function
+    arguments (parameters, inputs, optimizer state) are not in the arena.
+    With `report=PATH` the pass writes a JSON report (`arena_bytes`,
+    `lower_bound_bytes`, `persistent_bytes`, `strategy`, `plan_time_s` and
+    every buffer's name, offset, size and live interval).
+
+    Example: three 4 KiB temporaries `a = exp(x)`, `b = tanh(a)`,
+    `c = exp(b)` with `a` dying at `b` and `b` at `c` become one buffer
+    written in place three times, at offset 0.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"best\"",
+           "planning strategy (see gc-plan --help), or best">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"1.0",
+           "time limit of the search strategies, in seconds">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"256",
+           "alignment of every offset, in bytes">,
+    Option<"inPlace", "in-place", "bool", /*default=*/"true",
+           "let elementwise ops write into a dying operand's buffer">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "path of the JSON report">
+  ];
+  let dependentDialects = ["::mlir::gc::GcDialect"];
+}
+
 #endif // GC_TRANSFORMS_PASSES_TD

@@ -33,8 +33,8 @@ constexpr size_t kSearchCandidates = 80;
 constexpr int64_t kSearchNodes = 200000;
 constexpr double kSearchSeconds = 2.0;
 /// The local search may spend simulations of this many ops in total
-/// (about 0.1 s), and at least kMinLocalSearchEvaluations.
-constexpr int64_t kLocalSearchWork = 2000000;
+/// (a few hundredths of a second), and at least kMinLocalSearchEvaluations.
+constexpr int64_t kLocalSearchWork = 1000000;
 constexpr int64_t kMinLocalSearchEvaluations = 200;
 constexpr int64_t kMaxLocalSearchEvaluations = 5000;
 } // namespace

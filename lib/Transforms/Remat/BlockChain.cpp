@@ -52,10 +52,10 @@ using namespace gc::remat::detail;
 
 namespace {
 constexpr int kEnumeratedActivations = 12;
-constexpr int kGrid = 1024;
+constexpr int kGrid = 512;
 constexpr int kFrontResolution = 256;
 constexpr int kBracketSteps = 6;
-constexpr int kBisections = 8;
+constexpr int kBisections = 6;
 constexpr int64_t kUnbounded = std::numeric_limits<int64_t>::min() / 4;
 
 /// A per-block policy as the block alone measures it.
@@ -92,7 +92,7 @@ public:
       : evaluator(evaluator), info(info), problem(info.problem) {}
 
   bool analyze();
-  /// Searches plans that flag what `outside` flags outside the blocks.
+  /// Searches plans that flag what `outside` flags (outside the blocks).
   void search(int64_t budget, const Flags &outside, Incumbent &seen);
 
 private:
@@ -571,9 +571,6 @@ bool BlockChain::solveModel(int64_t modelBudget,
 void BlockChain::search(int64_t budget, const Flags &outsideFlags,
                         Incumbent &seen) {
   outside = outsideFlags;
-  for (size_t v = 0; v < outside.size(); ++v)
-    if (info.blockOfValue(static_cast<int>(v)) >= 0)
-      outside[v] = 0;
   calibrate();
   std::vector<const Option *> choice;
   int64_t peak = 0;
@@ -626,7 +623,17 @@ bool detail::solveBlockChain(PlanEvaluator &evaluator, const ProblemInfo &info,
   BlockChain chain(evaluator, info);
   if (!chain.analyze())
     return false;
-  for (const Flags &outside : outsideChoices)
+  std::vector<Flags> searched;
+  for (const Flags &choice : outsideChoices) {
+    Flags outside = choice;
+    outside.resize(info.problem.values.size(), 0);
+    for (size_t v = 0; v < outside.size(); ++v)
+      if (info.blockOfValue(static_cast<int>(v)) >= 0)
+        outside[v] = 0;
+    if (std::find(searched.begin(), searched.end(), outside) != searched.end())
+      continue;
     chain.search(budget, outside, seen);
+    searched.push_back(std::move(outside));
+  }
   return true;
 }

@@ -10,14 +10,18 @@
 // recomputable ones that are dead at the peak are flagged with it (like
 // XLA's multi-instruction rematerialization blocks), so their cost is
 // added; other dead operands would be pinned at the peak, so their bytes
-// are subtracted from what it frees. After the
-// descent, a clean-up pass (like XLA's, which undoes rematerializations
-// that are no longer needed) un-flags values, most expensive producer
-// first, whenever the plan stays within the budget without them.
+// are subtracted from what it frees. After the descent, a clean-up pass
+// (like XLA's, which undoes rematerializations that are no longer needed)
+// un-flags values, most expensive recomputation (the producer and the
+// operands recomputed only for it) first, whenever the plan stays within
+// the budget without them.
 //
-// The descent only ever adds flags, so it ends after at most one step per
-// candidate; when it cannot reach the budget, the plan with the lowest peak
-// it saw is returned.
+// While the peak is far above the budget, one step takes the best few
+// values at once, as many as the excess calls for, rather than one (the
+// clean-up removes any overshoot); this keeps the number of simulations
+// small on deep models. The descent only ever adds flags, so it ends after
+// at most one step per candidate; when it cannot reach the budget, the plan
+// with the lowest peak it saw is returned.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,21 +44,25 @@ public:
   /// Seconds of the clones flagging `v` needs and bytes of kept operands it
   /// would pin at the peak. A recomputable operand that is dead at the peak
   /// is recomputed as well rather than pinned; `chain` lists `v` and those.
+  /// Ops the plan already clones cost nothing more: their clones are
+  /// reused.
   void price(int v, const Flags &flags, const std::vector<char> &liveAtPeak,
-             double &cost, int64_t &pinned, std::vector<int> &chain) {
+             const std::vector<char> &cloned, double &cost, int64_t &pinned,
+             std::vector<int> &chain) {
     ++stamp;
     cost = 0;
     pinned = 0;
     chain.assign(1, v);
-    visit(v, flags, liveAtPeak, cost, pinned, chain);
+    visit(v, flags, liveAtPeak, cloned, cost, pinned, chain);
   }
 
 private:
   void visit(int v, const Flags &flags, const std::vector<char> &liveAtPeak,
-             double &cost, int64_t &pinned, std::vector<int> &chain) {
+             const std::vector<char> &cloned, double &cost, int64_t &pinned,
+             std::vector<int> &chain) {
     const Problem &problem = info.problem;
     int op = problem.values[v].producer;
-    if (opStamp[op] == stamp)
+    if (opStamp[op] == stamp || cloned[op])
       return;
     opStamp[op] = stamp;
     cost += problem.ops[op].cost;
@@ -62,19 +70,22 @@ private:
       int root = problem.root(operand);
       bool clonable = info.recomputable[root] && info.clonable[operand];
       if (clonable && flags[root]) {
-        visit(operand, flags, liveAtPeak, cost, pinned, chain);
+        visit(operand, flags, liveAtPeak, cloned, cost, pinned, chain);
         continue;
       }
       const Value &value = problem.values[root];
       if (value.persistent || liveAtPeak[root] || valueStamp[root] == stamp)
         continue;
       valueStamp[root] = stamp;
-      if (clonable) {
-        chain.push_back(root);
-        visit(operand, flags, liveAtPeak, cost, pinned, chain);
-      } else {
+      if (!clonable) {
         pinned += value.bytes;
+        continue;
       }
+      // Recompute the root, and the reshape when reading through one.
+      chain.push_back(root);
+      visit(root, flags, liveAtPeak, cloned, cost, pinned, chain);
+      if (operand != root)
+        visit(operand, flags, liveAtPeak, cloned, cost, pinned, chain);
     }
   }
 
@@ -91,7 +102,14 @@ Flags detail::greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
   const Problem &problem = info.problem;
   std::vector<char> liveAtPeak(problem.values.size(), 0);
   std::vector<char> atPeakEntry(problem.values.size(), 0);
-  std::vector<int> entryValues, chain, bestChain;
+  std::vector<int> entryValues, chain, chains;
+  struct Pick {
+    double score;
+    int64_t freed;
+    int chain;
+    size_t length;
+  };
+  std::vector<Pick> picks;
   RecomputePricer pricer(info);
   PlanEvaluator::Request request;
   request.liveAtPeak = true;
@@ -108,9 +126,11 @@ Flags detail::greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
     for (int v : entryValues)
       atPeakEntry[problem.root(v)] = 1;
 
-    int best = -1;
-    double bestScore = -1;
-    int64_t bestFreed = 0;
+    // Recomputations that cost nothing more (their producers are cloned
+    // anyway) are all taken at once.
+    std::vector<int> freeChains;
+    picks.clear();
+    chains.clear();
     for (int v : live) {
       if (!info.isCandidate[v] || flags[v] || atPeakEntry[v] ||
           (frozen && (*frozen)[v]))
@@ -125,29 +145,48 @@ Flags detail::greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
         continue;
       double cost;
       int64_t pinned;
-      pricer.price(v, flags, liveAtPeak, cost, pinned, chain);
+      pricer.price(v, flags, liveAtPeak, evaluator.clonedOps(), cost, pinned,
+                   chain);
       if (frozen && std::any_of(chain.begin(), chain.end(),
                                 [&](int c) { return (*frozen)[c]; }))
         continue;
       int64_t freed = problem.values[v].bytes - pinned;
       if (freed <= 0)
         continue;
-      double score = static_cast<double>(freed) / std::max(cost, 1e-30);
-      if (score > bestScore || (score == bestScore && freed > bestFreed)) {
-        best = v;
-        bestScore = score;
-        bestFreed = freed;
-        bestChain.swap(chain);
+      if (cost <= 0) {
+        freeChains.insert(freeChains.end(), chain.begin(), chain.end());
+        continue;
       }
+      picks.push_back({static_cast<double>(freed) / cost, freed,
+                       static_cast<int>(chains.size()), chain.size()});
+      chains.insert(chains.end(), chain.begin(), chain.end());
     }
     for (int v : live)
       liveAtPeak[v] = 0;
     for (int v : entryValues)
       atPeakEntry[problem.root(v)] = 0;
-    if (best < 0)
+    if (!freeChains.empty()) {
+      for (int v : freeChains)
+        flags[v] = 1;
+      continue;
+    }
+    if (picks.empty())
       break;
-    for (int v : bestChain)
-      flags[v] = 1;
+    // Best bytes per second first. While the peak is far above the budget,
+    // take several at once: as many as the excess calls for.
+    std::sort(picks.begin(), picks.end(), [](const Pick &a, const Pick &b) {
+      if (a.score != b.score)
+        return a.score > b.score;
+      return a.freed != b.freed ? a.freed > b.freed : a.chain < b.chain;
+    });
+    int64_t excess = result.peakBytes - budget, taken = 0;
+    for (const Pick &pick : picks) {
+      for (size_t k = 0; k < pick.length; ++k)
+        flags[chains[pick.chain + k]] = 1;
+      taken += pick.freed;
+      if (taken >= excess)
+        break;
+    }
   }
   return flags;
 }
@@ -158,12 +197,13 @@ detail::recomputeChainCosts(const ProblemInfo &info, const Flags &flags,
   RecomputePricer pricer(info);
   // Everything counts as live: only flagged operands are recomputed.
   std::vector<char> live(info.problem.values.size(), 1);
+  std::vector<char> none(info.problem.ops.size(), 0);
   std::vector<int> chain;
   std::vector<double> costs;
   for (int v : values) {
     double cost;
     int64_t pinned;
-    pricer.price(v, flags, live, cost, pinned, chain);
+    pricer.price(v, flags, live, none, cost, pinned, chain);
     costs.push_back(cost);
   }
   return costs;
@@ -188,13 +228,17 @@ void detail::dropUnneededFlags(PlanEvaluator &evaluator,
     else
       order.push_back(static_cast<int>(v));
   }
-  auto producerCost = [&](int v) {
-    return problem.ops[problem.values[v].producer].cost;
-  };
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return producerCost(a) > producerCost(b);
+  // Most expensive first: what un-flagging saves is the value's producer
+  // and the flagged operands recomputed only for it.
+  std::vector<double> savings = recomputeChainCosts(info, flags, order);
+  std::vector<int> rank(order.size());
+  for (size_t k = 0; k < rank.size(); ++k)
+    rank[k] = static_cast<int>(k);
+  std::sort(rank.begin(), rank.end(), [&](int a, int b) {
+    return savings[a] != savings[b] ? savings[a] > savings[b] : a < b;
   });
-  for (int v : order) {
+  for (int k : rank) {
+    int v = order[k];
     if (evaluator.evaluations() >= evaluationLimit)
       break;
     flags[v] = 0;

@@ -108,7 +108,7 @@ Flags greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
                     Flags flags, int64_t budget, Incumbent &seen,
                     const std::vector<char> *frozen = nullptr,
                     int64_t evaluationLimit = INT64_MAX);
-/// Un-flags, most expensive producer first, every flag the plan can do
+/// Un-flags, most expensive recomputation first, every flag the plan can do
 /// without while its peak stays within `budget` (until the evaluator has
 /// run `evaluationLimit` simulations).
 void dropUnneededFlags(PlanEvaluator &evaluator, const ProblemInfo &info,

@@ -851,7 +851,7 @@ func.func @block_tag_width(%a: tensor<4xf32>) {
 // -----
 
 func.func @unknown_dialect_attribute(%a: tensor<4xf32>) {
-// expected-error @+1 {{unknown gc dialect attribute 'gc.layer'; expected 'gc.block' or 'gc.recompute'}}
+// expected-error @+1 {{unknown gc dialect attribute 'gc.layer'; expected 'gc.block', 'gc.recompute' or an arena attribute of gc-plan-memory}}
   %0 = gc.exp %a {gc.layer = 1 : i64} : tensor<4xf32>
   return
 }
@@ -927,5 +927,28 @@ func.func @embedding_grad_padding_idx(%g: tensor<3x4xf32>, %ids: tensor<3xi32>) 
 func.func @recompute_not_unit(%a: tensor<4xf32>) {
   // expected-error @+1 {{expected 'gc.recompute' to be a unit attribute, but found 1 : i64}}
   %0 = gc.exp %a {gc.recompute = 1} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @offsets_count(%a: tensor<4xf32>) {
+  // expected-error @+1 {{expected 'gc.offsets' to hold one non-negative offset per result (1), but found array<i64: 0, 16>}}
+  %0 = gc.exp %a {gc.offsets = array<i64: 0, 16>} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @offsets_negative(%a: tensor<4xf32>) {
+  // expected-error @+1 {{expected 'gc.offsets' to hold one non-negative offset per result (1), but found array<i64: -8>}}
+  %0 = gc.exp %a {gc.offsets = array<i64: -8>} : tensor<4xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected 'gc.arena_bytes' to be a non-negative integer, but found "big"}}
+func.func @arena_bytes(%a: tensor<4xf32>) attributes {gc.arena_bytes = "big"} {
   return
 }

@@ -180,6 +180,6 @@ TEST(RematSimulator, DeadValueIsReleasedAtOnce) {
   MemoryProfile profile = simulatePlan(b.problem, Plan::keepAll(b.problem));
   EXPECT_EQ(profile.peakBytes, 160);
   EXPECT_EQ(profile.peakEntry, 1);
-  // Nothing is read backward: no flag changes anything.
-  EXPECT_EQ(findActivations(b.problem), std::vector<int>{});
+  // Only the loss is read backward.
+  EXPECT_EQ(findActivations(b.problem), std::vector<int>{loss});
 }

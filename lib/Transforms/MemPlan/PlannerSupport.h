@@ -1,0 +1,100 @@
+//===- PlannerSupport.h - Shared pieces of the memory planner ---*- C++ -*-===//
+//
+// What the strategies share: the instance in the form they work on (sizes,
+// alignments and lifetimes as ranges of "sections", the elementary time
+// intervals between consecutive distinct lower/upper values), the clock, the
+// placement engine that turns an order of buffers into offsets, and the
+// orders of the greedy strategies.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_LIB_TRANSFORMS_MEMPLAN_PLANNERSUPPORT_H
+#define GC_LIB_TRANSFORMS_MEMPLAN_PLANNERSUPPORT_H
+
+#include "gc/Transforms/MemPlan/MemoryPlanner.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gc::memplan::detail {
+
+inline int64_t alignUp(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+/// The buffers with time compressed: buffer i is live over the sections
+/// [start[i], end[i]). Two buffers are live at the same time exactly when
+/// their section ranges intersect. `placed` lists the buffers of nonzero
+/// size, the only ones a strategy has to place (the others go to offset 0).
+struct Instance {
+  std::vector<int64_t> size;
+  std::vector<int64_t> alignment;
+  std::vector<int32_t> start;
+  std::vector<int32_t> end;
+  std::vector<int32_t> placed;
+  int32_t numSections = 0;
+  int64_t lowerBound = 0;
+
+  explicit Instance(const std::vector<Buffer> &buffers);
+  int32_t numBuffers() const { return static_cast<int32_t>(size.size()); }
+  bool liveTogether(int32_t a, int32_t b) const {
+    return start[a] < end[b] && start[b] < end[a];
+  }
+};
+
+/// Wall-clock time since construction, against a limit.
+class Deadline {
+public:
+  explicit Deadline(double limitSeconds)
+      : begin(std::chrono::steady_clock::now()), limit(limitSeconds) {}
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         begin)
+        .count();
+  }
+  bool expired() const { return elapsed() >= limit; }
+  double remaining() const { return limit - elapsed(); }
+
+private:
+  std::chrono::steady_clock::time_point begin;
+  double limit;
+};
+
+/// Where a buffer goes among the gaps that are free over its whole lifetime.
+enum class Fit {
+  /// The smallest gap that holds it, else the top (TFLite, XLA).
+  Best,
+  /// The lowest gap that holds it, else the top.
+  First,
+};
+
+/// The offsets obtained by placing the buffers of `order` (a permutation of
+/// instance.placed) one at a time, each into a gap left by the buffers
+/// already placed that are live at the same time; buffers of size 0 get 0.
+std::vector<int64_t> placeInOrder(const Instance &instance,
+                                  const std::vector<int32_t> &order, Fit fit);
+
+/// max(offset + size) over the instance's buffers.
+int64_t arenaOf(const Instance &instance, const std::vector<int64_t> &offsets);
+
+/// Largest first; ties by longer lifetime, then earlier start.
+std::vector<int32_t> orderBySize(const Instance &instance);
+/// Earliest start first; ties by longer lifetime, then larger.
+std::vector<int32_t> orderByLifetime(const Instance &instance);
+/// The buffers of the section with the most live bytes first (largest
+/// first), then those of the next fullest section not yet ordered, ...
+std::vector<int32_t> orderByBreadth(const Instance &instance);
+
+/// A plan from offsets, with its arena computed.
+Plan makePlan(const Instance &instance, std::vector<int64_t> offsets,
+              std::string strategy, double seconds);
+
+/// The smallest of the greedy plans (greedy-size, greedy-breadth,
+/// greedy-lifetime), the usual start of an improvement phase.
+Plan bestGreedyPlan(const std::vector<Buffer> &buffers);
+
+} // namespace gc::memplan::detail
+
+#endif // GC_LIB_TRANSFORMS_MEMPLAN_PLANNERSUPPORT_H

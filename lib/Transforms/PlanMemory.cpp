@@ -1,0 +1,236 @@
+//===- PlanMemory.cpp - Static arena offsets for a step -------------------===//
+//
+// Builds the buffers of a step from its final order (what lives when, which
+// values share storage), plans their offsets with the IR-free planner, checks
+// the plan, and records it on the IR. See Passes.td for the rules.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Gc/IR/GcOps.h"
+#include "gc/Transforms/MemPlan/MemoryPlanner.h"
+#include "gc/Transforms/Passes.h"
+#include "gc/Transforms/RematIR.h"
+#include "gc/Transforms/TrainingStep.h"
+
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#define DEBUG_TYPE "gc-plan-memory"
+
+namespace mlir::gc {
+#define GEN_PASS_DEF_PLANMEMORY
+#include "gc/Transforms/Passes.h.inc"
+} // namespace mlir::gc
+
+using namespace mlir;
+using namespace mlir::gc;
+namespace memplan = ::gc::memplan;
+
+namespace {
+/// One arena buffer and the values stored in it.
+struct ArenaBuffer {
+  std::string name;
+  /// forward, backward or recompute: what the op defining it belongs to.
+  std::string phase;
+  int64_t bytes = 0;
+  int64_t first = 0; ///< Position of the op defining it.
+  int64_t last = 0;  ///< Position of its last use (inclusive).
+};
+
+/// Whether `op` may write its result into operand `operand`'s buffer: the
+/// runtime's elementwise kernels accept a result aliasing an operand.
+bool canWriteInPlace(Operation *op, Value operand) {
+  if (op->getNumResults() != 1 ||
+      operand.getType() != op->getResult(0).getType())
+    return false;
+  return op->hasTrait<OpTrait::gc::GcElementwise>() ||
+         isa<DropoutOp, DropoutGradOp>(op);
+}
+
+struct PlanMemoryPass : mlir::gc::impl::PlanMemoryBase<PlanMemoryPass> {
+  using PlanMemoryBase::PlanMemoryBase;
+  void runOnOperation() override;
+};
+} // namespace
+
+void PlanMemoryPass::runOnOperation() {
+  func::FuncOp function = getOperation();
+  if (function.isExternal())
+    return;
+  if (!function.getBody().hasOneBlock()) {
+    function.emitError() << "gc-plan-memory: expected a single block";
+    return signalPassFailure();
+  }
+  std::unique_ptr<memplan::Strategy> planner = memplan::createStrategy(strategy);
+  if (!planner) {
+    function.emitError() << "gc-plan-memory: unknown strategy '" << strategy
+                         << "'; expected one of "
+                         << llvm::join(memplan::getStrategyNames(), ", ");
+    return signalPassFailure();
+  }
+  if (alignment < 1 || (alignment & (alignment - 1))) {
+    function.emitError()
+        << "gc-plan-memory: expected a power-of-two alignment, but found "
+        << alignment.getValue();
+    return signalPassFailure();
+  }
+
+  Block &body = function.front();
+  Operation *terminator = body.getTerminator();
+  // The forward pass of a training step, for the report's phases; a
+  // function without a loss has none.
+  llvm::DenseSet<Operation *> forward;
+  {
+    ScopedDiagnosticHandler quiet(&getContext(),
+                                  [](Diagnostic &) { return success(); });
+    if (FailureOr<Value> loss = findLoss(function); succeeded(loss))
+      forward = findForwardOps(function, *loss);
+  }
+  auto phaseOf = [&](Operation *op) -> std::string {
+    if (op->hasAttr(GcDialect::getRecomputeAttrName()))
+      return "recompute";
+    return forward.contains(op) ? "forward" : "backward";
+  };
+  llvm::DenseMap<Operation *, int64_t> position;
+  int64_t end = 0;
+  for (Operation &op : body)
+    position[&op] = end++;
+
+  // Values to buffers: results own a buffer unless they are a view or are
+  // written in place; arguments live outside the arena.
+  std::vector<ArenaBuffer> buffers;
+  llvm::DenseMap<Value, int64_t> bufferOf;
+  int64_t persistentBytes = 0;
+  auto lastUse = [&](Value value) {
+    int64_t last = position[value.getDefiningOp()];
+    for (Operation *user : value.getUsers())
+      last = std::max(last, user == terminator ? end : position[user]);
+    return last;
+  };
+  auto byteSize = [&](Value value) -> FailureOr<int64_t> {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape())
+      return emitError(value.getLoc())
+             << "gc-plan-memory: cannot plan a value of unknown size, of "
+                "type "
+             << value.getType();
+    return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+  };
+  for (BlockArgument arg : body.getArguments()) {
+    FailureOr<int64_t> bytes = byteSize(arg);
+    if (failed(bytes))
+      return signalPassFailure();
+    persistentBytes += *bytes;
+  }
+  for (Operation &op : body.without_terminator()) {
+    for (OpResult result : op.getResults()) {
+      FailureOr<int64_t> bytes = byteSize(result);
+      if (failed(bytes))
+        return signalPassFailure();
+      int64_t last = lastUse(result);
+      // A view, or an in-place write into an operand that dies here: the
+      // result extends its operand's buffer.
+      std::optional<int64_t> shared;
+      if (isa<ReshapeOp>(op)) {
+        // Every value but the arguments and their views has a buffer.
+        auto it = bufferOf.find(op.getOperand(0));
+        if (it == bufferOf.end())
+          continue;
+        shared = it->second;
+      } else if (inPlace) {
+        for (Value operand : op.getOperands()) {
+          auto it = bufferOf.find(operand);
+          if (it != bufferOf.end() &&
+              buffers[it->second].last == position[&op] &&
+              canWriteInPlace(&op, operand)) {
+            shared = it->second;
+            break;
+          }
+        }
+      }
+      if (shared) {
+        bufferOf[result] = *shared;
+        buffers[*shared].last = std::max(buffers[*shared].last, last);
+        continue;
+      }
+      std::string name = describeLocation(op.getLoc());
+      if (name.empty())
+        name = op.getName().getStringRef().str();
+      if (op.getNumResults() > 1)
+        name += "#" + std::to_string(result.getResultNumber());
+      bufferOf[result] = static_cast<int64_t>(buffers.size());
+      buffers.push_back({name, phaseOf(&op), *bytes, position[&op], last});
+    }
+  }
+
+  std::vector<memplan::Buffer> problem;
+  for (auto [id, buffer] : llvm::enumerate(buffers))
+    problem.push_back({static_cast<int64_t>(id), buffer.bytes, alignment,
+                       buffer.first, buffer.last + 1});
+  memplan::PlanOptions options;
+  options.timeLimitSeconds = timeLimit;
+  memplan::Plan plan = planner->plan(problem, options);
+  if (std::string error = memplan::checkPlan(problem, plan); !error.empty()) {
+    function.emitError() << "gc-plan-memory: internal error: the "
+                         << plan.strategy << " plan is invalid: " << error;
+    return signalPassFailure();
+  }
+  int64_t lowerBound = memplan::lowerBound(problem);
+
+  // Record the plan. A view of an argument lives outside the arena.
+  MLIRContext *context = &getContext();
+  for (Operation &op : body.without_terminator()) {
+    SmallVector<int64_t> offsets;
+    for (OpResult result : op.getResults()) {
+      auto it = bufferOf.find(result);
+      if (it == bufferOf.end())
+        break;
+      offsets.push_back(plan.offsets[it->second]);
+    }
+    if (offsets.size() == op.getNumResults())
+      op.setAttr(GcDialect::getOffsetsAttrName(),
+                 DenseI64ArrayAttr::get(context, offsets));
+  }
+  Builder builder(context);
+  function->setAttr(GcDialect::getArenaBytesAttrName(),
+                    builder.getI64IntegerAttr(plan.arenaBytes));
+  function->setAttr(GcDialect::getArenaLowerBoundAttrName(),
+                    builder.getI64IntegerAttr(lowerBound));
+  function->setAttr(GcDialect::getArenaStrategyAttrName(),
+                    builder.getStringAttr(plan.strategy));
+
+  if (report.empty())
+    return;
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(report, &error);
+  if (!file) {
+    function.emitError() << "gc-plan-memory: cannot write the report: "
+                         << error;
+    return signalPassFailure();
+  }
+  llvm::json::OStream json(file->os(), /*IndentSize=*/2);
+  json.object([&] {
+    json.attribute("function", function.getSymName());
+    json.attribute("arena_bytes", plan.arenaBytes);
+    json.attribute("lower_bound_bytes", lowerBound);
+    json.attribute("persistent_bytes", persistentBytes);
+    json.attribute("strategy", plan.strategy);
+    json.attribute("plan_time_s", plan.seconds);
+    json.attribute("alignment", alignment.getValue());
+    json.attributeArray("buffers", [&] {
+      for (auto [id, buffer] : llvm::enumerate(buffers))
+        json.object([&] {
+          json.attribute("name", buffer.name);
+          json.attribute("phase", buffer.phase);
+          json.attribute("offset", plan.offsets[id]);
+          json.attribute("bytes", buffer.bytes);
+          json.attribute("first", buffer.first);
+          json.attribute("last", buffer.last);
+        });
+    });
+  });
+  file->os() << "\n";
+  file->keep();
+}

@@ -1,0 +1,548 @@
+//===- SearchBounds.cpp - Lower bounds for the exact search ---------------===//
+//
+// Why the bounds hold, from the rules of buildSchedule and the simulator:
+//  - Live intervals. In every plan a value is live from its definition to
+//    its last forward use, and (as a clone or the original) from its first
+//    to its last backward use; a kept activation is also live in between
+//    (its "gap"). A kept non-activation read by a flagged candidate R stays
+//    live until R's clone, which cannot come before R's first backward use
+//    or the clone of a flagged value reading R (readers are decided first,
+//    so this is known). Conversely a flagged activation's clone exists from
+//    the first backward use of any flagged value reading it on. Summed at
+//    each op that allocates, these give a lower bound on the peak that only
+//    grows as decisions are made.
+//  - Costs. The ops a plan clones are the producers of flagged values that
+//    backward ops reach through flagged operands, each cloned once. The
+//    completion keeping every undecided value clones a subset of what any
+//    other completion clones, so its cost (measured by the simulator) is a
+//    lower bound, and every undecided activation flagged on top clones its
+//    producer and some of the non-activations it is computed from, keeping
+//    the rest live until its clone.
+//  - Covering. Where the interval bound with all undecided activations kept
+//    exceeds the budget, the flagged ones must free the difference. An
+//    activation frees its bytes minus the non-activations it keeps; each way
+//    of recomputing it (which non-activations to recompute, which to keep)
+//    is an option with a cost and the bytes it frees. Choosing at most one
+//    option per activation to cover the excess at least cost is a
+//    multiple-choice knapsack; its linear relaxation (Sinha and Zoltners,
+//    1979: convex hull of each activation's options, then increments by
+//    cost per byte) is a valid lower bound on the extra cost, and where it
+//    binds, so is the knapsack's integer optimum, computed by dynamic
+//    programming over bytes rounded in the bound's favour. The cost of
+//    an op with several results, and the bytes of values several
+//    activations may keep, are divided among them, so no completion pays
+//    less than the bound charges.
+//
+// The timeline is split at every interval end the bounds use, so each
+// segment's bound moves as a whole and one maximum per segment suffices.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SearchBounds.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+using namespace gc::remat;
+using namespace gc::remat::detail;
+
+namespace {
+/// Ways to recompute one activation beyond which a single optimistic
+/// option (recompute only its producer, keep nothing) stands for all.
+constexpr int kMaxConfigurations = 32;
+/// Resolution of the integer covering knapsack.
+constexpr int kCoverUnits = 256;
+/// Segments (highest relaxed bound first) where it is computed.
+constexpr size_t kIntegerCovers = 1;
+} // namespace
+
+SearchBounds::SearchBounds(const ProblemInfo &info, int64_t persistentBytes,
+                           int64_t budget)
+    : info(info), problem(info.problem), budget(budget) {
+  int numOps = static_cast<int>(problem.ops.size());
+  std::vector<int64_t> delta(numOps + 1, 0);
+  addVariables(delta);
+  orderVariables();
+  closureUses.assign(variables.size(), 0);
+  for (int i = 0; i < size(); ++i)
+    if (variables[i].activation && variables[i].gapBegin <= variables[i].gapEnd)
+      enumerateConfigurations(i);
+  shareCosts();
+  std::vector<int64_t> base(numOps, 0);
+  int64_t running = persistentBytes;
+  for (int i = 0; i < numOps; ++i) {
+    running += delta[i];
+    base[i] = running;
+  }
+  buildTimeline(base);
+  decision.assign(variables.size(), -1);
+}
+
+void SearchBounds::addVariables(std::vector<int64_t> &delta) {
+  int numOps = static_cast<int>(problem.ops.size());
+  int last = numOps - 1;
+  auto addRange = [&](int begin, int end, int64_t bytes) {
+    if (begin < 0 || begin > end || bytes == 0)
+      return;
+    delta[begin] += bytes;
+    delta[end + 1] -= bytes;
+  };
+  for (size_t v = 0; v < problem.values.size(); ++v) {
+    const Value &value = problem.values[v];
+    if (value.aliasOf >= 0 || value.persistent || value.producer < 0)
+      continue;
+    int def = value.producer;
+    bool returned = info.rootReturned[v];
+    int lastForward = info.lastForwardUse[v];
+    int firstBackward = info.firstBackwardUse[v];
+    int lastBackward = info.lastBackwardUse[v];
+    if (!info.isCandidate[v]) {
+      addRange(def, returned ? last : std::max(lastForward, lastBackward),
+               value.bytes);
+      continue;
+    }
+    // Backward uses read a clone, unless through a forward alias that
+    // cannot be cloned: then the original serves them and a clone need not
+    // cover them all.
+    bool mixed = false, cloned = false;
+    for (int user : info.users[v]) {
+      if (problem.ops[user].forward)
+        continue;
+      for (int operand : problem.ops[user].operands) {
+        if (problem.root(operand) != static_cast<int>(v))
+          continue;
+        bool throughClone =
+            operand == static_cast<int>(v) || info.clonable[operand] ||
+            !problem.ops[problem.values[operand].producer].forward;
+        cloned |= throughClone;
+        mixed |= !throughClone;
+      }
+    }
+    Variable variable;
+    variable.value = static_cast<int>(v);
+    variable.activation = info.isActivation[v];
+    variable.bytes = value.bytes;
+    variable.lastForward = lastForward;
+    variable.firstBackward = firstBackward;
+    variable.earliestClone = firstBackward;
+    variable.clonedWhenFlagged = cloned;
+    addRange(def, returned ? last : lastForward, value.bytes);
+    if (!returned && lastBackward >= 0) {
+      variable.gapBegin = lastForward + 1;
+      variable.gapEnd = lastBackward;
+      if (!mixed) {
+        addRange(firstBackward, lastBackward, value.bytes);
+        variable.gapEnd = firstBackward - 1;
+      }
+    }
+    variables.push_back(std::move(variable));
+  }
+}
+
+void SearchBounds::orderVariables() {
+  std::sort(variables.begin(), variables.end(),
+            [&](const Variable &a, const Variable &b) {
+              int producerA = problem.values[a.value].producer;
+              int producerB = problem.values[b.value].producer;
+              return producerA != producerB ? producerA > producerB
+                                            : a.value > b.value;
+            });
+  indexOf.assign(problem.values.size(), -1);
+  for (int i = 0; i < size(); ++i)
+    indexOf[variables[i].value] = i;
+  // Readers come first, so their earliest clones are known in time.
+  for (int i = 0; i < size(); ++i) {
+    Variable &variable = variables[i];
+    for (int reader : variable.readers)
+      variable.earliestClone = std::min(variable.earliestClone,
+                                        variables[reader].earliestClone);
+    const Op &producer = problem.ops[problem.values[variable.value].producer];
+    for (int operand : producer.operands) {
+      int root = problem.root(operand);
+      if (indexOf[root] < 0 || !info.clonable[operand])
+        continue;
+      std::vector<int> &readers = variables[indexOf[root]].readers;
+      if (readers.empty() || readers.back() != i)
+        readers.push_back(i);
+    }
+  }
+}
+
+void SearchBounds::enumerateConfigurations(int index) {
+  // The non-activations the activation's recomputation can reach, with
+  // what each reads among them; ascending index is readers first.
+  auto readsOf = [&](int i) {
+    std::vector<int> reads;
+    for (int operand :
+         problem.ops[problem.values[variables[i].value].producer].operands) {
+      int root = problem.root(operand);
+      int j = indexOf[root];
+      if (j >= 0 && info.clonable[operand] && !variables[j].activation &&
+          std::find(reads.begin(), reads.end(), j) == reads.end())
+        reads.push_back(j);
+    }
+    return reads;
+  };
+  std::vector<int> closure = {index};
+  for (size_t k = 0; k < closure.size(); ++k)
+    for (int j : readsOf(closure[k]))
+      if (std::find(closure.begin(), closure.end(), j) == closure.end())
+        closure.push_back(j);
+  std::sort(closure.begin() + 1, closure.end());
+  std::vector<std::vector<int>> reads;
+  for (int i : closure)
+    reads.push_back(readsOf(i));
+
+  Variable &activation = variables[index];
+  // state[k]: 0 unreached, 1 recomputed, 2 kept.
+  std::vector<int> state(closure.size(), 0);
+  state[0] = 1;
+  bool overflow = false;
+  auto emit = [&] {
+    if (activation.configurations.size() >= kMaxConfigurations) {
+      overflow = true;
+      return;
+    }
+    Configuration configuration;
+    if (activation.clonedWhenFlagged)
+      configuration.cloned.push_back(index);
+    for (size_t k = 1; k < closure.size(); ++k) {
+      if (state[k] == 1) {
+        configuration.cloned.push_back(closure[k]);
+      } else if (state[k] == 2) {
+        // Live until the last of its recomputed readers' clones.
+        Kept kept{closure[k], 0, false, 0};
+        for (size_t m = 0; m < closure.size(); ++m) {
+          if (state[m] != 1 || std::find(reads[m].begin(), reads[m].end(),
+                                         closure[k]) == reads[m].end())
+            continue;
+          if (m == 0)
+            kept.direct = true;
+          else
+            kept.until =
+                std::max(kept.until, variables[closure[m]].earliestClone);
+        }
+        configuration.kept.push_back(kept);
+      }
+    }
+    activation.configurations.push_back(std::move(configuration));
+  };
+  std::function<void(size_t)> visit = [&](size_t k) {
+    if (overflow)
+      return;
+    if (k == closure.size()) {
+      emit();
+      return;
+    }
+    bool reached = false;
+    for (size_t m = 0; m < k && !reached; ++m)
+      reached = state[m] == 1 && std::find(reads[m].begin(), reads[m].end(),
+                                           closure[k]) != reads[m].end();
+    if (!reached) {
+      state[k] = 0;
+      visit(k + 1);
+      return;
+    }
+    for (int choice : {2, 1}) {
+      state[k] = choice;
+      visit(k + 1);
+    }
+    state[k] = 0;
+  };
+  visit(1);
+  if (overflow) {
+    activation.configurations.clear();
+    Configuration optimistic;
+    if (activation.clonedWhenFlagged)
+      optimistic.cloned.push_back(index);
+    activation.configurations.push_back(optimistic);
+  }
+  for (size_t k = 1; k < closure.size(); ++k)
+    closureUses[closure[k]] += 1;
+}
+
+void SearchBounds::shareCosts() {
+  // An op's cost is split among its results that may be charged, in
+  // proportion to their bytes (so that recomputing a layer norm for its
+  // output is charged nearly all of it, and for its statistics nearly
+  // nothing; any set of results is charged at most the cost). A
+  // non-activation's part is split again among the activations that may
+  // recompute it. Kept bytes are split likewise.
+  std::vector<double> chargedBytes(problem.ops.size(), 0);
+  std::vector<int> chargedCount(problem.ops.size(), 0);
+  auto charged = [&](const Variable &variable) {
+    return variable.activation ? !variable.configurations.empty() &&
+                                     variable.clonedWhenFlagged
+                               : closureUses[indexOf[variable.value]] > 0;
+  };
+  for (const Variable &variable : variables)
+    if (charged(variable)) {
+      int op = problem.values[variable.value].producer;
+      chargedBytes[op] += static_cast<double>(variable.bytes);
+      chargedCount[op] += 1;
+    }
+  costShare.assign(variables.size(), 0);
+  for (int i = 0; i < size(); ++i) {
+    const Variable &variable = variables[i];
+    if (!charged(variable))
+      continue;
+    int op = problem.values[variable.value].producer;
+    double part = chargedBytes[op] > 0
+                      ? static_cast<double>(variable.bytes) / chargedBytes[op]
+                      : 1.0 / chargedCount[op];
+    costShare[i] = problem.ops[op].cost * part /
+                   (variable.activation ? 1 : closureUses[i]);
+  }
+  for (Variable &variable : variables)
+    for (Configuration &configuration : variable.configurations)
+      for (Kept &kept : configuration.kept)
+        kept.bytes = static_cast<double>(variables[kept.variable].bytes) /
+                     closureUses[kept.variable];
+}
+
+void SearchBounds::buildTimeline(const std::vector<int64_t> &base) {
+  int numOps = static_cast<int>(problem.ops.size());
+  cuts = {0, numOps};
+  for (const Variable &variable : variables) {
+    if (variable.gapBegin <= variable.gapEnd) {
+      cuts.push_back(variable.gapBegin);
+      cuts.push_back(variable.gapEnd + 1);
+    }
+    if (variable.activation)
+      continue;
+    cuts.push_back(variable.lastForward + 1);
+  }
+  // Clone times are first backward uses of candidates.
+  for (const Variable &variable : variables) {
+    cuts.push_back(variable.firstBackward);
+    cuts.push_back(variable.earliestClone);
+  }
+  for (int &cut : cuts)
+    cut = std::clamp(cut, 0, numOps);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  int numSegments = static_cast<int>(cuts.size()) - 1;
+  segmentBase.assign(numSegments, std::numeric_limits<int64_t>::min() / 4);
+  for (int s = 0; s < numSegments; ++s)
+    for (int op = cuts[s]; op < cuts[s + 1]; ++op) {
+      // Only ops that allocate are points where the simulator measures.
+      bool allocates = false;
+      for (int result : problem.ops[op].results)
+        allocates |= problem.values[result].aliasOf < 0;
+      if (allocates)
+        segmentBase[s] = std::max(segmentBase[s], base[op]);
+    }
+  segmentKept.assign(numSegments, 0);
+  segmentUndecided.assign(numSegments, 0);
+  segmentCover.assign(numSegments, {});
+  for (int i = 0; i < size(); ++i) {
+    Variable &variable = variables[i];
+    segmentsOf(variable.gapBegin, variable.gapEnd, variable.segments);
+    for (int s : variable.segments) {
+      segmentUndecided[s] += variable.bytes;
+      segmentCover[s].push_back(i);
+    }
+  }
+}
+
+void SearchBounds::segmentsOf(int begin, int end,
+                              std::vector<int> &segments) const {
+  segments.clear();
+  if (begin > end)
+    return;
+  int s = static_cast<int>(std::lower_bound(cuts.begin(), cuts.end(), begin) -
+                           cuts.begin());
+  for (; s + 1 < static_cast<int>(cuts.size()) && cuts[s] <= end; ++s)
+    segments.push_back(s);
+}
+
+void SearchBounds::decide(int index, int value) {
+  Variable &variable = variables[index];
+  int previous = decision[index];
+  if (previous == value)
+    return;
+  decision[index] = value;
+  if (value == 1) {
+    // A flagged reader's clone reads this one's, so it is created by then.
+    variable.cloneAt = cloneTime(index);
+    variable.clonedBy = variable.firstBackward;
+    for (int reader : variable.readers)
+      if (decision[reader] == 1)
+        variable.clonedBy =
+            std::min(variable.clonedBy, variables[reader].clonedBy);
+  }
+  for (int s : variable.segments) {
+    if (previous < 0)
+      segmentUndecided[s] -= variable.bytes;
+    if (previous == 0)
+      segmentKept[s] -= variable.bytes;
+    if (value < 0)
+      segmentUndecided[s] += variable.bytes;
+    if (value == 0)
+      segmentKept[s] += variable.bytes;
+  }
+  for (int s : variable.extraSegments)
+    segmentKept[s] -= variable.bytes;
+  variable.extraSegments.clear();
+  if (variable.activation) {
+    // A flagged activation's clone lives from its creation on.
+    if (value == 1 && variable.clonedBy < variable.firstBackward) {
+      segmentsOf(variable.clonedBy, variable.firstBackward - 1,
+                 variable.extraSegments);
+      for (int s : variable.extraSegments)
+        segmentKept[s] += variable.bytes;
+    }
+    return;
+  }
+  // A kept non-activation waits for its earliest flagged reader's clone.
+  if (value != 0)
+    return;
+  int until = INT_MAX;
+  for (int reader : variable.readers)
+    if (decision[reader] == 1)
+      until = std::min(until, variables[reader].cloneAt);
+  if (until == INT_MAX)
+    return;
+  segmentsOf(variable.lastForward + 1, until - 1, variable.extraSegments);
+  for (int s : variable.extraSegments)
+    segmentKept[s] += variable.bytes;
+}
+
+int SearchBounds::cloneTime(int index) const {
+  int time = variables[index].firstBackward;
+  for (int reader : variables[index].readers)
+    if (decision[reader] == 1)
+      time = std::min(time, variables[reader].cloneAt);
+  return time;
+}
+
+bool SearchBounds::isIdle(int index) const {
+  if (variables[index].activation)
+    return false;
+  for (int reader : variables[index].readers)
+    if (decision[reader] == 1)
+      return false;
+  return true;
+}
+
+bool SearchBounds::memoryFits() const {
+  for (size_t s = 0; s < segmentBase.size(); ++s)
+    if (segmentBase[s] + segmentKept[s] > budget)
+      return false;
+  return true;
+}
+
+void SearchBounds::collectOptions(int segment,
+                                  const std::vector<char> &cloned) {
+  options.clear();
+  optionBegin.assign(1, 0);
+  for (int index : segmentCover[segment]) {
+    if (decision[index] >= 0)
+      continue;
+    const Variable &activation = variables[index];
+    int clone = cloneTime(index);
+    for (const Configuration &configuration : activation.configurations) {
+      Step option{static_cast<double>(activation.bytes), 0};
+      for (int member : configuration.cloned)
+        option.cost += cloned[problem.values[variables[member].value].producer]
+                           ? 0
+                           : costShare[member];
+      for (const Kept &kept : configuration.kept)
+        if (cuts[segment] > variables[kept.variable].lastForward &&
+            cuts[segment] < std::max(kept.direct ? clone : 0, kept.until))
+          option.bytes -= kept.bytes;
+      if (option.bytes > 0)
+        options.push_back(option);
+    }
+    optionBegin.push_back(static_cast<int>(options.size()));
+  }
+}
+
+double SearchBounds::relaxedCover(double need) {
+  // Each activation's options on the lower convex hull from "not flagged"
+  // (0, 0) become steps freeing more at a higher cost per byte.
+  steps.clear();
+  for (size_t c = 0; c + 1 < optionBegin.size(); ++c) {
+    Step at{0, 0};
+    while (true) {
+      const Step *next = nullptr;
+      for (int k = optionBegin[c]; k < optionBegin[c + 1]; ++k) {
+        const Step &option = options[k];
+        if (option.bytes <= at.bytes)
+          continue;
+        if (!next || (option.cost - at.cost) * (next->bytes - at.bytes) <
+                         (next->cost - at.cost) * (option.bytes - at.bytes))
+          next = &option;
+      }
+      if (!next)
+        break;
+      steps.push_back({next->bytes - at.bytes, next->cost - at.cost});
+      at = *next;
+    }
+  }
+  std::sort(steps.begin(), steps.end(), [](const Step &a, const Step &b) {
+    return a.cost * b.bytes < b.cost * a.bytes;
+  });
+  double cost = 0;
+  for (const Step &step : steps) {
+    double take = std::min(step.bytes, need);
+    cost += step.cost * take / step.bytes;
+    need -= take;
+    if (need <= 0)
+      return cost;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+double SearchBounds::integerCover(double need) {
+  // Bytes in units of need / kCoverUnits, freed rounded up and the need
+  // down, so that every real cover is still a cover.
+  double unit = need / kCoverUnits;
+  const double infinity = std::numeric_limits<double>::infinity();
+  cover.assign(kCoverUnits + 1, infinity);
+  cover[0] = 0;
+  for (size_t c = 0; c + 1 < optionBegin.size(); ++c) {
+    nextCover = cover;
+    for (int k = optionBegin[c]; k < optionBegin[c + 1]; ++k) {
+      int units = static_cast<int>(std::ceil(options[k].bytes / unit));
+      for (int u = 0; u <= kCoverUnits; ++u) {
+        if (cover[u] == infinity)
+          continue;
+        int to = std::min(kCoverUnits, u + units);
+        nextCover[to] = std::min(nextCover[to], cover[u] + options[k].cost);
+      }
+    }
+    cover.swap(nextCover);
+  }
+  return cover[kCoverUnits];
+}
+
+double SearchBounds::costBound(double completionCost,
+                               const std::vector<char> &cloned) {
+  double extra = 0;
+  relaxed.clear();
+  for (size_t s = 0; s < segmentBase.size(); ++s) {
+    int64_t need =
+        segmentBase[s] + segmentKept[s] + segmentUndecided[s] - budget;
+    if (need <= 0)
+      continue;
+    collectOptions(static_cast<int>(s), cloned);
+    double cost = relaxedCover(static_cast<double>(need));
+    if (cost == std::numeric_limits<double>::infinity())
+      return cost;
+    extra = std::max(extra, cost);
+    relaxed.push_back({static_cast<double>(s), cost});
+  }
+  // Where the relaxation binds, the integer cover is tighter.
+  std::sort(relaxed.begin(), relaxed.end(),
+            [](const Step &a, const Step &b) { return a.cost > b.cost; });
+  for (size_t k = 0; k < relaxed.size() && k < kIntegerCovers; ++k) {
+    int s = static_cast<int>(relaxed[k].bytes);
+    int64_t need =
+        segmentBase[s] + segmentKept[s] + segmentUndecided[s] - budget;
+    collectOptions(s, cloned);
+    extra = std::max(extra, integerCover(static_cast<double>(need)));
+  }
+  return completionCost + extra;
+}

@@ -1,0 +1,3 @@
+#include "gc/Transforms/MemPlan/MemoryPlanner.h"
+#include <gtest/gtest.h>
+TEST(Checker, Placeholder) {}
