@@ -28,10 +28,11 @@ using namespace gc::remat;
 using namespace gc::remat::detail;
 
 namespace {
-/// Problems up to this many candidates get the exact search.
-constexpr size_t kSearchCandidates = 80;
-constexpr int64_t kSearchNodes = 200000;
-constexpr double kSearchSeconds = 2.0;
+/// Problems up to this many candidates (a BERT of four layers) get the
+/// exact search, within these limits.
+constexpr size_t kSearchCandidates = 200;
+constexpr int64_t kSearchNodes = 500000;
+constexpr double kSearchSeconds = 0.5;
 /// The local search may spend simulations of this many ops in total
 /// (a few hundredths of a second), and at least kMinLocalSearchEvaluations.
 constexpr int64_t kLocalSearchWork = 1000000;
@@ -39,10 +40,11 @@ constexpr int64_t kMinLocalSearchEvaluations = 200;
 constexpr int64_t kMaxLocalSearchEvaluations = 5000;
 } // namespace
 
-std::optional<SearchOutcome>
-detail::autoSearch(PlanEvaluator &evaluator, const ProblemInfo &info,
-                   int64_t budget, Incumbent &seen, bool allowSearch,
-                   Clock::time_point deadline) {
+std::optional<SearchOutcome> detail::autoSearch(PlanEvaluator &evaluator,
+                                                const ProblemInfo &info,
+                                                int64_t budget, Incumbent &seen,
+                                                bool allowSearch,
+                                                Clock::time_point deadline) {
   Flags keepAll(info.problem.values.size(), 0);
   PlanEvaluator::Result natural = evaluator.evaluate(keepAll);
   seen.offer(keepAll, natural, budget);
@@ -52,18 +54,20 @@ detail::autoSearch(PlanEvaluator &evaluator, const ProblemInfo &info,
     seen.offer(flags, evaluator.evaluate(flags), budget);
   Flags greedy = greedyPlan(evaluator, info, budget, seen);
   solveBlockChain(evaluator, info, budget, {keepAll, greedy}, seen);
-  int64_t evaluations =
-      std::clamp<int64_t>(kLocalSearchWork / std::max<size_t>(
-                                                 info.problem.ops.size(), 1),
-                          kMinLocalSearchEvaluations,
-                          kMaxLocalSearchEvaluations);
+  int64_t evaluations = std::clamp<int64_t>(
+      kLocalSearchWork / std::max<size_t>(info.problem.ops.size(), 1),
+      kMinLocalSearchEvaluations, kMaxLocalSearchEvaluations);
   improveLocally(evaluator, info, budget, seen, static_cast<int>(evaluations));
+  // Out of reach (the greedy plan already descended one value at a time):
+  // make the lowest peak found cheaper without raising it.
+  if (!seen.feasible()) {
+    Flags lowest = seen.lowest;
+    dropUnneededFlags(evaluator, info, lowest, seen.lowestPeak, seen);
+  }
   if (!allowSearch || info.candidates.size() > kSearchCandidates)
     return std::nullopt;
-  Clock::time_point limit = std::min(
-      deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(
-                                       kSearchSeconds)));
+  Clock::time_point limit =
+      std::min(deadline, deadlineAfter(Clock::now(), kSearchSeconds));
   return branchAndBound(evaluator, info, budget, seen, limit, kSearchNodes);
 }
 
@@ -77,16 +81,21 @@ public:
     ProblemInfo info(problem);
     PlanEvaluator evaluator(problem);
     Incumbent seen;
-    Clock::time_point deadline =
-        start + std::chrono::duration_cast<Clock::duration>(
-                    std::chrono::duration<double>(options.timeLimitSeconds));
     std::optional<SearchOutcome> outcome =
-        autoSearch(evaluator, info, budgetBytes, seen, true, deadline);
+        autoSearch(evaluator, info, budgetBytes, seen, true,
+                   deadlineAfter(start, options.timeLimitSeconds));
+    // What the exact search proved, when it ran.
     std::optional<double> gap;
-    if (seen.feasible() && (seen.bestCost == 0 || (outcome && outcome->complete)))
+    if (seen.feasible() && seen.bestCost <= 0)
       gap = 0.0;
-    return finishSolution(problem, seen.choice(), budgetBytes, getName(),
-                          start, gap);
+    else if (seen.feasible() && outcome)
+      gap = outcome->complete
+                ? 0.0
+                : std::clamp((seen.bestCost - outcome->lowerBound) /
+                                 seen.bestCost,
+                             0.0, 1.0);
+    return finishSolution(problem, seen.choice(), budgetBytes, getName(), start,
+                          gap);
   }
 };
 } // namespace

@@ -73,8 +73,8 @@ bool BranchAndBound::search(int depth, const PlanEvaluator::Result *known,
     seen.offer(flags, result, budget);
   if (result.peakBytes <= budget)
     return true;
-  double bound = std::max(
-      parentBound, bounds.costBound(result.recomputeCost, evaluator.clonedOps()));
+  double bound = std::max(parentBound, bounds.costBound(result.recomputeCost,
+                                                        evaluator.clonedOps()));
   if (bound >= seen.bestCost * (1 - 1e-12))
     return true;
 

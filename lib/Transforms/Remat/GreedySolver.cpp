@@ -2,7 +2,7 @@
 //
 // The `greedy` solver follows XLA's HloRematerialization pass: while the
 // simulated peak exceeds the budget, look at the tensors live at the peak
-// and rematerialize the one that frees the most bytes per second of
+// and rematerialize those that free the most bytes per second of
 // recomputation, then measure again. Here "frees" is judged against the
 // schedule a flag produces: a value only leaves the peak if the peak lies
 // between its last forward use and its first backward use. Its operands
@@ -17,9 +17,10 @@
 // the budget without them.
 //
 // While the peak is far above the budget, one step takes the best few
-// values at once, as many as the excess calls for, rather than one (the
-// clean-up removes any overshoot); this keeps the number of simulations
-// small on deep models. The descent only ever adds flags, so it ends after
+// values at once, until they free half the excess, rather than one: this
+// keeps the number of simulations small on deep models, and the clean-up
+// removes any overshoot (on BERT steps this is also slightly cheaper than
+// one value per step). The descent only ever adds flags, so it ends after
 // at most one step per candidate; when it cannot reach the budget, the plan
 // with the lowest peak it saw is returned.
 //
@@ -33,6 +34,10 @@ using namespace gc::remat;
 using namespace gc::remat::detail;
 
 namespace {
+/// One descent step takes the best values until they free the excess over
+/// the budget divided by this (and at least one value).
+constexpr int64_t kStepDivisor = 2;
+
 /// Prices the recomputation of one value against the current plan and the
 /// tensors live at the peak.
 class RecomputePricer {
@@ -98,7 +103,7 @@ private:
 Flags detail::greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
                             Flags flags, int64_t budget, Incumbent &seen,
                             const std::vector<char> *frozen,
-                            int64_t evaluationLimit) {
+                            int64_t evaluationLimit, bool oneAtATime) {
   const Problem &problem = info.problem;
   std::vector<char> liveAtPeak(problem.values.size(), 0);
   std::vector<char> atPeakEntry(problem.values.size(), 0);
@@ -179,17 +184,57 @@ Flags detail::greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
         return a.score > b.score;
       return a.freed != b.freed ? a.freed > b.freed : a.chain < b.chain;
     });
-    int64_t excess = result.peakBytes - budget, taken = 0;
+    int64_t excess = (result.peakBytes - budget) / kStepDivisor, taken = 0;
     for (const Pick &pick : picks) {
       for (size_t k = 0; k < pick.length; ++k)
         flags[chains[pick.chain + k]] = 1;
       taken += pick.freed;
-      if (taken >= excess)
+      if (taken >= excess || oneAtATime)
         break;
     }
   }
   return flags;
 }
+
+namespace {
+/// The current plan of the clean-up: its opPeak, and for each recomputed
+/// value the op its clone is made for.
+struct Measured {
+  std::vector<int64_t> profile;
+  std::vector<int> cloneOp;
+
+  void read(const PlanEvaluator &evaluator) {
+    profile = evaluator.opPeak();
+    cloneOp.resize(evaluator.getProblem().values.size());
+    for (size_t v = 0; v < cloneOp.size(); ++v)
+      cloneOp[v] = evaluator.cloneOwner(static_cast<int>(v));
+  }
+};
+
+/// Whether un-flagging `v` surely exceeds the budget. In the current plan
+/// nothing of `v` is live between its last forward use and the op its
+/// clone is made for; kept, it would be, while that stretch loses at most
+/// the kept operands its clone no longer pins.
+bool cannotUnflag(const ProblemInfo &info, const Measured &current,
+                  const Flags &flags, int64_t budget, int v) {
+  const Problem &problem = info.problem;
+  const std::vector<int64_t> &profile = current.profile;
+  int cloneOp = current.cloneOp[v];
+  if (cloneOp < 0)
+    return false;
+  int64_t released = 0;
+  for (int operand : problem.ops[problem.values[v].producer].operands) {
+    int root = problem.root(operand);
+    if (!flags[root] && !problem.values[root].persistent)
+      released += problem.values[root].bytes;
+  }
+  for (int op = info.lastForwardUse[v] + 1; op < cloneOp; ++op)
+    if (profile[op] >= 0 &&
+        profile[op] + problem.values[v].bytes - released > budget)
+      return true;
+  return false;
+}
+} // namespace
 
 std::vector<double>
 detail::recomputeChainCosts(const ProblemInfo &info, const Flags &flags,
@@ -237,14 +282,23 @@ void detail::dropUnneededFlags(PlanEvaluator &evaluator,
   std::sort(rank.begin(), rank.end(), [&](int a, int b) {
     return savings[a] != savings[b] ? savings[a] > savings[b] : a < b;
   });
+  PlanEvaluator::Request request;
+  request.opPeak = true;
+  evaluator.evaluate(flags, request);
+  Measured current;
+  current.read(evaluator);
   for (int k : rank) {
     int v = order[k];
     if (evaluator.evaluations() >= evaluationLimit)
       break;
+    if (cannotUnflag(info, current, flags, budget, v))
+      continue;
     flags[v] = 0;
-    PlanEvaluator::Result result = evaluator.evaluate(flags);
+    PlanEvaluator::Result result = evaluator.evaluate(flags, request);
     seen.offer(flags, result, budget);
-    if (result.peakBytes > budget)
+    if (result.peakBytes <= budget)
+      current.read(evaluator);
+    else
       flags[v] = 1;
   }
 }
@@ -252,13 +306,16 @@ void detail::dropUnneededFlags(PlanEvaluator &evaluator,
 Flags detail::greedyPlan(PlanEvaluator &evaluator, const ProblemInfo &info,
                          int64_t budget, Incumbent &seen) {
   Incumbent own;
-  Flags flags = greedyDescent(evaluator, info,
-                              Flags(info.problem.values.size(), 0), budget,
-                              own);
-  // Out of reach: clean up the lowest peak found, keeping that peak.
-  int64_t target = own.feasible() ? budget : own.lowestPeak;
-  if (!own.feasible())
+  Flags keepAll(info.problem.values.size(), 0);
+  Flags flags = greedyDescent(evaluator, info, keepAll, budget, own);
+  // Out of reach: descending one value at a time finds lower peaks; clean
+  // up the lowest peak found, keeping that peak.
+  if (!own.feasible()) {
+    greedyDescent(evaluator, info, keepAll, budget, own, nullptr, INT64_MAX,
+                  /*oneAtATime=*/true);
     flags = own.lowest;
+  }
+  int64_t target = own.feasible() ? budget : own.lowestPeak;
   dropUnneededFlags(evaluator, info, flags, target, own);
   seen.offer(flags, evaluator.evaluate(flags), budget);
   return flags;

@@ -52,8 +52,9 @@ void detail::improveLocally(PlanEvaluator &evaluator, const ProblemInfo &info,
   std::vector<double> savings = recomputeChainCosts(info, flags, flagged);
   std::vector<int> order(flagged.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return savings[a] > savings[b]; });
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    return savings[a] != savings[b] ? savings[a] > savings[b] : a < b;
+  });
   std::vector<char> frozen(flags.size(), 0);
   for (int index : order) {
     int v = flagged[index];
@@ -65,8 +66,9 @@ void detail::improveLocally(PlanEvaluator &evaluator, const ProblemInfo &info,
     flags[v] = 0;
     frozen[v] = 1;
     Incumbent trial;
-    greedyDescent(evaluator, info, flags, budget, trial, &frozen,
-                  std::min(limit, evaluator.evaluations() + kRepairEvaluations));
+    greedyDescent(
+        evaluator, info, flags, budget, trial, &frozen,
+        std::min(limit, evaluator.evaluations() + kRepairEvaluations));
     frozen[v] = 0;
     if (!trial.feasible())
       continue;

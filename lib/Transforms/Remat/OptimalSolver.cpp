@@ -30,15 +30,13 @@ public:
   Solution solve(const Problem &problem, int64_t budgetBytes,
                  const SolveOptions &options) const override {
     Clock::time_point start = Clock::now();
-    Clock::time_point deadline =
-        start + std::chrono::duration_cast<Clock::duration>(
-                    std::chrono::duration<double>(options.timeLimitSeconds));
+    Clock::time_point deadline = deadlineAfter(start, options.timeLimitSeconds);
     ProblemInfo info(problem);
     PlanEvaluator evaluator(problem);
     Incumbent seen;
     autoSearch(evaluator, info, budgetBytes, seen, false, deadline);
-    SearchOutcome outcome = branchAndBound(evaluator, info, budgetBytes, seen,
-                                           deadline, INT64_MAX);
+    SearchOutcome outcome =
+        branchAndBound(evaluator, info, budgetBytes, seen, deadline, INT64_MAX);
     std::optional<double> gap;
     if (seen.feasible()) {
       double bound = std::min(outcome.lowerBound, seen.bestCost);
@@ -46,8 +44,8 @@ public:
                 ? 0.0
                 : std::clamp((seen.bestCost - bound) / seen.bestCost, 0.0, 1.0);
     }
-    return finishSolution(problem, seen.choice(), budgetBytes, getName(),
-                          start, gap);
+    return finishSolution(problem, seen.choice(), budgetBytes, getName(), start,
+                          gap);
   }
 };
 } // namespace

@@ -33,8 +33,8 @@ public:
                  const SolveOptions &) const override {
     Clock::time_point start = Clock::now();
     ProblemInfo info(problem);
-    return finishSolution(problem, perLayerFlags(info), budgetBytes,
-                          getName(), start);
+    return finishSolution(problem, perLayerFlags(info), budgetBytes, getName(),
+                          start);
   }
 };
 } // namespace

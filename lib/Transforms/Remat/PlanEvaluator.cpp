@@ -42,8 +42,7 @@ PlanEvaluator::PlanEvaluator(const Problem &problem)
     valueRoot[v] = problem.root(v);
     valueAliasOf[v] = value.aliasOf;
     valueBytes[v] = value.bytes;
-    clonable[v] = value.producer >= 0 &&
-                  problem.ops[value.producer].forward &&
+    clonable[v] = value.producer >= 0 && problem.ops[value.producer].forward &&
                   problem.ops[value.producer].recomputable;
     pinned[v] = value.persistent || value.returned;
     persistentValue[v] = value.persistent;
@@ -62,6 +61,7 @@ PlanEvaluator::PlanEvaluator(const Problem &problem)
   firstBackward = problem.firstBackwardOp();
   recomputableRoot.assign(recomputable.begin(), recomputable.end());
   current.assign(numValues, -1);
+  owner.assign(numValues, -1);
   cloned.assign(numOps, 0);
   opEntry.assign(numOps, -1);
 }
@@ -99,6 +99,7 @@ int PlanEvaluator::resolve(int v) {
     schedResults.push_back(fresh);
     if (isRecomputed(result)) {
       current[result] = fresh;
+      owner[result] = currentOwner;
       touched.push_back(result);
     }
   }

@@ -62,6 +62,9 @@ public:
   const std::vector<int64_t> &opPeak() const { return opPeaks; }
   /// Whether each op was cloned by the last evaluation.
   const std::vector<char> &clonedOps() const { return cloned; }
+  /// For a value recomputed by the last evaluation, the op before which
+  /// its clone was made; -1 otherwise.
+  int cloneOwner(int v) const { return current[v] >= 0 ? owner[v] : -1; }
   /// Problem ids of the operands and results of schedule entry `entry` of
   /// the last evaluation.
   void entryValues(int entry, std::vector<int> &out) const;
@@ -114,7 +117,7 @@ private:
   int currentOwner = 0;
   int64_t numEvaluations = 0;
   std::vector<int> schedOperands, schedResults, origin;
-  std::vector<int> current, touched, resolveStack;
+  std::vector<int> current, owner, touched, resolveStack;
   std::vector<char> cloned;
 
   // Replay state.

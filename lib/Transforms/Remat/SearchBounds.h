@@ -1,8 +1,9 @@
 //===- SearchBounds.h - Lower bounds for the exact search -------*- C++ -*-===//
 //
 // The bounds the branch and bound (BranchAndBound.cpp) prunes with, kept
-// up to date as decisions are made and undone. See SearchBounds.cpp for
-// why each is valid.
+// up to date as decisions are made and undone. SearchBounds.cpp (live
+// intervals, completion cost) and SearchCover.cpp (the covering knapsack)
+// say why each is valid.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,8 +23,6 @@ public:
   /// first: every value's readers come before it.
   int size() const { return static_cast<int>(variables.size()); }
   int valueOf(int index) const { return variables[index].value; }
-  bool isActivation(int index) const { return variables[index].activation; }
-  int decisionOf(int index) const { return decision[index]; }
 
   /// Sets decision `index` to 0 (keep), 1 (recompute) or -1 (undecided).
   /// Decisions are made in index order and undone in reverse.
@@ -67,7 +66,8 @@ private:
     /// No clone of the value can come before this op, whatever is flagged.
     int earliestClone;
     /// Once it is flagged: no clone can come before this op, and one
-    /// exists by this op, given what is flagged among its readers.
+    /// exists by this op (INT_MAX when it may never be cloned), given what
+    /// is flagged among its readers.
     int cloneAt = INT_MAX, clonedBy = INT_MAX;
     /// Whether flagging it certainly clones its producer.
     bool clonedWhenFlagged = false;

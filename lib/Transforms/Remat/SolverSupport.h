@@ -15,6 +15,7 @@
 
 #include "gc/Transforms/Remat/Solvers.h"
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <limits>
@@ -27,6 +28,14 @@ using Clock = std::chrono::steady_clock;
 
 inline double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// `start` plus `seconds`, clamped to [0, a day] so that any limit works.
+inline Clock::time_point deadlineAfter(Clock::time_point start,
+                                       double seconds) {
+  double clamped = seconds > 0 ? std::min(seconds, 86400.0) : 0.0;
+  return start + std::chrono::duration_cast<Clock::duration>(
+                     std::chrono::duration<double>(clamped));
 }
 
 /// Facts about a problem derived once per solve.
@@ -99,15 +108,16 @@ Solution finishSolution(const Problem &problem, const Flags &flags,
 Flags perLayerFlags(const ProblemInfo &info);
 Flags sqrtFlags(const ProblemInfo &info);
 
-/// XLA-style greedy descent from `start` (see GreedySolver.cpp): flags the
-/// best bytes-per-second activation live at the peak until the peak fits.
-/// Values with `frozen` set are never flagged. Offers every plan it
-/// measures to `seen`; returns the last plan. Stops once the evaluator has
-/// run `evaluationLimit` simulations.
+/// XLA-style greedy descent from `flags` (see GreedySolver.cpp): flags the
+/// best bytes-per-second activations live at the peak until the peak fits
+/// (one per step with `oneAtATime`). Values with `frozen` set are never
+/// flagged. Offers every plan it measures to `seen`; returns the last plan.
+/// Stops once the evaluator has run `evaluationLimit` simulations.
 Flags greedyDescent(PlanEvaluator &evaluator, const ProblemInfo &info,
                     Flags flags, int64_t budget, Incumbent &seen,
                     const std::vector<char> *frozen = nullptr,
-                    int64_t evaluationLimit = INT64_MAX);
+                    int64_t evaluationLimit = INT64_MAX,
+                    bool oneAtATime = false);
 /// Un-flags, most expensive recomputation first, every flag the plan can do
 /// without while its peak stays within `budget` (until the evaluator has
 /// run `evaluationLimit` simulations).
@@ -137,7 +147,7 @@ struct SearchOutcome {
   double lowerBound = 0;
   int64_t nodes = 0;
 };
-/// Exact branch and bound over the candidates (OptimalSolver.cpp), seeded
+/// Exact branch and bound over the candidates (BranchAndBound.cpp), seeded
 /// with and improving `seen`. Stops at `deadline` or after `maxNodes`.
 SearchOutcome branchAndBound(PlanEvaluator &evaluator, const ProblemInfo &info,
                              int64_t budget, Incumbent &seen,
@@ -155,9 +165,8 @@ bool solveBlockChain(PlanEvaluator &evaluator, const ProblemInfo &info,
 /// `allowSearch` enables its branch and bound on small problems, whose
 /// outcome it returns when it ran.
 std::optional<SearchOutcome> autoSearch(PlanEvaluator &evaluator,
-                                        const ProblemInfo &info,
-                                        int64_t budget, Incumbent &seen,
-                                        bool allowSearch,
+                                        const ProblemInfo &info, int64_t budget,
+                                        Incumbent &seen, bool allowSearch,
                                         Clock::time_point deadline);
 
 std::unique_ptr<Solver> createNoneSolver();

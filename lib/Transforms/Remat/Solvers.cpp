@@ -18,8 +18,8 @@ public:
   Solution solve(const Problem &problem, int64_t budgetBytes,
                  const SolveOptions &) const override {
     Clock::time_point start = Clock::now();
-    return finishSolution(problem, Flags(problem.values.size(), 0),
-                          budgetBytes, getName(), start);
+    return finishSolution(problem, Flags(problem.values.size(), 0), budgetBytes,
+                          getName(), start);
   }
 };
 } // namespace

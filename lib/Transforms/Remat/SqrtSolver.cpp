@@ -98,8 +98,8 @@ Flags untaggedSqrtFlags(const ProblemInfo &info) {
     }
     for (int v = 0; v < numValues; ++v) {
       const Value &value = problem.values[v];
-      if (value.aliasOf < 0 && value.producer >= 0 &&
-          value.producer < target && info.lastForwardUse[v] >= target)
+      if (value.aliasOf < 0 && value.producer >= 0 && value.producer < target &&
+          info.lastForwardUse[v] >= target)
         flags[v] = 0;
     }
   }

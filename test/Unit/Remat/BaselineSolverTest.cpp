@@ -38,8 +38,8 @@ Problem fourBlocks() {
   int gradient = b.op("dloss", {loss, x}, {40}, 1.0, false);
   for (int layer = 3; layer >= 0; --layer) {
     std::string l = std::to_string(layer);
-    int db = b.op("db" + l, {gradient, saved[layer][1], saved[layer][2]},
-                  {100}, 1.0, false, layer);
+    int db = b.op("db" + l, {gradient, saved[layer][1], saved[layer][2]}, {100},
+                  1.0, false, layer);
     gradient = b.op("dx" + l, {db, saved[layer][0]}, {40}, 1.0, false, layer);
   }
   b.markReturned(b.op("dembed", {gradient, input}, {10}, 1.0, false));
@@ -87,9 +87,9 @@ TEST(RematBaselines, PerLayerRecomputesBlockInteriors) {
   Problem problem = fourBlocks();
   Solution solution = solve("per-layer", problem, 1 << 20);
   // Outputs (read by the next block or the loss) and untagged values stay.
-  EXPECT_EQ(flaggedNames(problem, solution.plan),
-            (std::set<std::string>{"a0", "b0", "a1", "b1", "a2", "b2", "a3",
-                                   "b3"}));
+  EXPECT_EQ(
+      flaggedNames(problem, solution.plan),
+      (std::set<std::string>{"a0", "b0", "a1", "b1", "a2", "b2", "a3", "b3"}));
   EXPECT_TRUE(solution.feasible);
   EXPECT_EQ(solution.profile.peakBytes,
             simulatePlan(problem, solution.plan).peakBytes);
@@ -118,14 +118,14 @@ TEST(RematBaselines, SqrtCutsUntaggedChainsAtArticulations) {
   int gradient = b.op("dloss", {b.op("loss", {chain.back()}, {1}, 1.0, true)},
                       {5}, 1.0, false);
   for (int i = 7; i >= 0; --i)
-    gradient = b.op("d" + std::to_string(i), {gradient, chain[i]}, {5}, 1.0,
-                    false);
+    gradient =
+        b.op("d" + std::to_string(i), {gradient, chain[i]}, {5}, 1.0, false);
   b.markReturned(gradient);
   ASSERT_EQ(b.problem.validate(), "");
   std::set<std::string> flagged =
       flaggedNames(b.problem, solve("sqrt", b.problem, 1 << 20).plan);
-  EXPECT_EQ(flagged, (std::set<std::string>{"c0", "c1", "c3", "c4", "c6",
-                                            "c7", "loss"}));
+  EXPECT_EQ(flagged, (std::set<std::string>{"c0", "c1", "c3", "c4", "c6", "c7",
+                                            "loss"}));
 }
 
 TEST(RematBaselines, SqrtKeepsWholeCutWithoutArticulation) {
@@ -141,11 +141,11 @@ TEST(RematBaselines, SqrtKeepsWholeCutWithoutArticulation) {
     values.push_back(p);
     values.push_back(q);
   }
-  int gradient = b.op("dloss", {b.op("loss", {p, q}, {1}, 1.0, true)}, {5},
-                      1.0, false);
+  int gradient =
+      b.op("dloss", {b.op("loss", {p, q}, {1}, 1.0, true)}, {5}, 1.0, false);
   for (auto it = values.rbegin(); it != values.rend(); ++it)
-    gradient = b.op("d" + b.problem.values[*it].name, {gradient, *it}, {5},
-                    1.0, false);
+    gradient = b.op("d" + b.problem.values[*it].name, {gradient, *it}, {5}, 1.0,
+                    false);
   b.markReturned(gradient);
   // Nine forward ops: cuts at positions 3 (crossed by q0 and p1) and 6
   // (crossed by p2 and q2).

@@ -99,9 +99,9 @@ TEST(RematOptimal, TimeLimitReturnsIncumbentAndGap) {
   options.layers = 6;
   Problem problem = bertLikeProblem(options);
   int64_t natural = simulatePlan(problem, Plan::keepAll(problem)).peakBytes;
-  int64_t perLayer =
-      createSolver("per-layer")->solve(problem, 0, SolveOptions())
-          .profile.peakBytes;
+  int64_t perLayer = createSolver("per-layer")
+                         ->solve(problem, 0, SolveOptions())
+                         .profile.peakBytes;
   int64_t budget = perLayer + (natural - perLayer) / 3;
   SolveOptions limited;
   limited.timeLimitSeconds = 1e-3;

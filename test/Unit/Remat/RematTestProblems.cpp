@@ -40,8 +40,8 @@ int ProblemBuilder::op(const std::string &name,
   int index = static_cast<int>(problem.ops.size());
   for (size_t r = 0; r < resultBytes.size(); ++r) {
     Value value;
-    value.name = resultBytes.size() == 1 ? name
-                                         : name + "#" + std::to_string(r);
+    value.name =
+        resultBytes.size() == 1 ? name : name + "#" + std::to_string(r);
     value.bytes = resultBytes[r];
     value.producer = index;
     op.results.push_back(static_cast<int>(problem.values.size()));
@@ -97,8 +97,8 @@ Problem gc::remat::testing::randomProblem(uint32_t seed,
     std::string name = "f" + std::to_string(i);
     if (options.aliases && pool.size() > 1 && chance(0.15)) {
       pool.push_back(builder.reshape(name, pick(), true, block));
-      forwardOps.push_back({static_cast<int>(builder.problem.ops.size()) - 1,
-                            true, block});
+      forwardOps.push_back(
+          {static_cast<int>(builder.problem.ops.size()) - 1, true, block});
       continue;
     }
     std::vector<int> operands = {pick()};
@@ -113,8 +113,8 @@ Problem gc::remat::testing::randomProblem(uint32_t seed,
                !chance(0.05));
     const Op &op = builder.problem.ops.back();
     pool.insert(pool.end(), op.results.begin(), op.results.end());
-    forwardOps.push_back({static_cast<int>(builder.problem.ops.size()) - 1,
-                          false, block});
+    forwardOps.push_back(
+        {static_cast<int>(builder.problem.ops.size()) - 1, false, block});
   }
   std::vector<int> lossOperands = {pool.back()};
   if (pool.size() > 2 && chance(0.5))
@@ -154,8 +154,7 @@ constexpr int64_t KiB = 1024, MiB = 1024 * KiB, GiB = 1024 * MiB;
 /// Emits the ops of a BERT-like step.
 class BertLikeBuilder {
 public:
-  explicit BertLikeBuilder(const BertLikeOptions &options)
-      : options(options) {}
+  explicit BertLikeBuilder(const BertLikeOptions &options) : options(options) {}
 
   Problem build();
 
@@ -176,8 +175,8 @@ private:
   /// A weight gradient, kept for the optimizer.
   void weightGrad(const std::string &name, int param, std::vector<int> reads,
                   double cost) {
-    grads.push_back({param, bwd(name, reads,
-                                b.problem.values[param].bytes, cost)});
+    grads.push_back(
+        {param, bwd(name, reads, b.problem.values[param].bytes, cost)});
   }
   int layerNorm(const std::string &name, int input, int gamma, int beta,
                 int &mean, int &rstd, bool forward = true) {
@@ -259,11 +258,12 @@ int BertLikeBuilder::fullBlock(int x, int mask, int layer) {
   int residual2 = fwd("residual2", {ffn2Drop, h1}, H, EwH);
   int mean2, rstd2;
   int out = layerNorm("ln2", residual2, w[12], w[13], mean2, rstd2);
-  layers.push_back({prefix, tag,
-                    {x, heads[0], heads[1], heads[2], probs, dropped, flat,
-                     residual1, mean1, rstd1, h1, ffn1Bias, gelu, residual2,
-                     mean2, rstd2},
-                    w});
+  layers.push_back(
+      {prefix,
+       tag,
+       {x, heads[0], heads[1], heads[2], probs, dropped, flat, residual1, mean1,
+        rstd1, h1, ffn1Bias, gelu, residual2, mean2, rstd2},
+       w});
   return out;
 }
 
@@ -335,9 +335,9 @@ int BertLikeBuilder::compactBlock(int x, int layer) {
   int gelu = fwd("gelu", {ffn1}, F, EwF);
   int ffn2 = fwd("ffn2", {gelu, w2}, H, MmFfn);
   int out = fwd("residual2", {ffn2, h}, H, EwH);
-  layers.push_back({prefix, tag,
-                    {x, q, probs, dropped, residual, mean, rstd, h, ffn1,
-                     gelu},
+  layers.push_back({prefix,
+                    tag,
+                    {x, q, probs, dropped, residual, mean, rstd, h, ffn1, gelu},
                     {wq, w1, w2}});
   return out;
 }
@@ -375,7 +375,8 @@ Problem BertLikeBuilder::build() {
   int labels = b.argument("labels", 128 * KiB);
   int embeddings = param("embeddings.word", Vocab);
   int position = param("embeddings.position", 2 * MiB);
-  int lnG = param("embeddings.ln.g", Bias), lnB = param("embeddings.ln.b", Bias);
+  int lnG = param("embeddings.ln.g", Bias),
+      lnB = param("embeddings.ln.b", Bias);
 
   // Embeddings (untagged).
   prefix = "embeddings.";
@@ -418,8 +419,8 @@ Problem BertLikeBuilder::build() {
   prefix = "embeddings.";
   tag = -1;
   int dnormed = bwd("dropout", {dx}, H, EwH);
-  int dsummed = bwd("ln", {dnormed, summed, embMean, embRstd}, H,
-                    LayerNormCost);
+  int dsummed =
+      bwd("ln", {dnormed, summed, embMean, embRstd}, H, LayerNormCost);
   weightGrad("word", embeddings, {ids, dsummed}, 2e-3);
 
   // Gradients of the same parameter are summed before the update.
