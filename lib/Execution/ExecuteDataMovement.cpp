@@ -54,8 +54,8 @@ LogicalResult executeBroadcast(BroadcastOp op, ExecutionContext &ctx) {
   FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
   if (failed(result))
     return failure();
-  cpu::broadcast(input.bytes(), (*result)->bytes(),
-                 shapeOf(input), shapeOf(**result), listOf(op.getDims()),
+  cpu::broadcast(input.bytes(), (*result)->bytes(), shapeOf(input),
+                 shapeOf(**result), listOf(op.getDims()),
                  getElementSize(input.kind));
   return success();
 }
@@ -73,9 +73,8 @@ LogicalResult executeTranspose(TransposeOp op, ExecutionContext &ctx) {
   FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
   if (failed(result))
     return failure();
-  cpu::transpose(input.bytes(), (*result)->bytes(),
-                 shapeOf(input), listOf(op.getPerm()),
-                 getElementSize(input.kind));
+  cpu::transpose(input.bytes(), (*result)->bytes(), shapeOf(input),
+                 listOf(op.getPerm()), getElementSize(input.kind));
   return success();
 }
 

@@ -143,8 +143,7 @@ rt::NamedTensor mlir::gc::exec::toNamedTensor(const std::string &name,
   named.name = name;
   named.dtype = toDType(tensor.kind);
   named.shape = tensor.shape;
-  named.data.assign(tensor.bytes(),
-                    tensor.bytes() + tensor.getByteSize());
+  named.data.assign(tensor.bytes(), tensor.bytes() + tensor.getByteSize());
   return named;
 }
 

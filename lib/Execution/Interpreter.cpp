@@ -57,10 +57,9 @@ FailureOr<HostTensor *> ExecutionContext::allocate(Value value) {
   }
   auto &slot = values[value];
   Operation *op = value.getDefiningOp();
-  auto offsets =
-      arena && op ? op->getAttrOfType<DenseI64ArrayAttr>(
-                        GcDialect::getOffsetsAttrName())
-                  : DenseI64ArrayAttr();
+  auto offsets = arena && op ? op->getAttrOfType<DenseI64ArrayAttr>(
+                                   GcDialect::getOffsetsAttrName())
+                             : DenseI64ArrayAttr();
   if (!offsets) {
     slot = std::make_unique<HostTensor>(
         HostTensor::allocate(*kind, type.getShape(), &tracker));
@@ -73,11 +72,10 @@ FailureOr<HostTensor *> ExecutionContext::allocate(Value value) {
   tensor->offset = offsets[cast<OpResult>(value).getResultNumber()];
   int64_t end = static_cast<int64_t>(tensor->offset + tensor->getByteSize());
   if (end > static_cast<int64_t>(arena->size()))
-    return op->emitOpError() << "result #"
-                             << cast<OpResult>(value).getResultNumber()
-                             << " ends at arena byte " << end
-                             << ", beyond the planned arena of "
-                             << arena->size() << " bytes";
+    return op->emitOpError()
+           << "result #" << cast<OpResult>(value).getResultNumber()
+           << " ends at arena byte " << end << ", beyond the planned arena of "
+           << arena->size() << " bytes";
   arenaHighWater = std::max(arenaHighWater, end);
   slot = std::move(tensor);
   return slot.get();
@@ -96,11 +94,10 @@ mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
            << inputs.size() << " were given";
 
   ExecutionContext context(tracker);
-  auto arenaBytes = function->getAttrOfType<IntegerAttr>(
-      GcDialect::getArenaBytesAttrName());
+  auto arenaBytes =
+      function->getAttrOfType<IntegerAttr>(GcDialect::getArenaBytesAttrName());
   if (arenaBytes)
-    context.setArena(
-        std::make_shared<Buffer>(arenaBytes.getInt(), &tracker));
+    context.setArena(std::make_shared<Buffer>(arenaBytes.getInt(), &tracker));
   for (auto [arg, input] : llvm::zip_equal(body.getArguments(), inputs)) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type || !input.matches(type))

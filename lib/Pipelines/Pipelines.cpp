@@ -11,8 +11,10 @@
 using namespace mlir;
 using namespace mlir::gc;
 
-void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
-                                      const TrainStepPipelineOptions &options) {
+/// The training-step passes, from either pipeline's options (both declare
+/// the optimizer's).
+template <typename Options>
+static void addTrainStepPasses(OpPassManager &pm, const Options &options) {
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createAutodiff());
   ApplyOptimizerOptions optimizer;
@@ -27,16 +29,14 @@ void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
   functions.addPass(createCSEPass());
 }
 
-void mlir::gc::buildRematStepPipeline(
-    OpPassManager &pm, const RematStepPipelineOptions &options) {
-  TrainStepPipelineOptions train;
-  train.optimizer = options.optimizer;
-  train.lr = options.lr;
-  train.beta1 = options.beta1;
-  train.beta2 = options.beta2;
-  train.epsilon = options.epsilon;
-  train.weightDecay = options.weightDecay;
-  buildTrainStepPipeline(pm, train);
+void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
+                                      const TrainStepPipelineOptions &options) {
+  addTrainStepPasses(pm, options);
+}
+
+void mlir::gc::buildRematStepPipeline(OpPassManager &pm,
+                                      const RematStepPipelineOptions &options) {
+  addTrainStepPasses(pm, options);
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createSchedule());
   RematOptions remat;

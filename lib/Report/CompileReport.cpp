@@ -75,7 +75,8 @@ llvm::Error mlir::gc::writeMemoryTimelineSvg(const llvm::json::Object &remat,
 
   const double width = 1200, height = 640, left = 80, right = 190, bottom = 60,
                topMargin = 50;
-  double plotWidth = width - left - right, plotHeight = height - topMargin - bottom;
+  double plotWidth = width - left - right,
+         plotHeight = height - topMargin - bottom;
   auto x = [&](double position) { return left + position / end * plotWidth; };
   auto y = [&](double bytes) {
     return topMargin + plotHeight - bytes / top * plotHeight;
@@ -126,16 +127,17 @@ llvm::Error mlir::gc::writeMemoryTimelineSvg(const llvm::json::Object &remat,
        << "\" y1=\"" << y(budget) << "\" y2=\"" << y(budget)
        << "\" stroke=\"black\" stroke-dasharray=\"6,4\"/>\n<text x=\""
        << (left + plotWidth - 4) << "\" y=\"" << (y(budget) - 6)
-       << "\" text-anchor=\"end\">budget "
-       << llvm::format("%.1f", gib(budget)) << " GiB</text>\n";
+       << "\" text-anchor=\"end\">budget " << llvm::format("%.1f", gib(budget))
+       << " GiB</text>\n";
   os << "<line x1=\"" << left << "\" x2=\"" << left << "\" y1=\"" << topMargin
      << "\" y2=\"" << y(0) << "\" stroke=\"black\"/>\n";
   os << "<line x1=\"" << left << "\" x2=\"" << (left + plotWidth) << "\" y1=\""
      << y(0) << "\" y2=\"" << y(0) << "\" stroke=\"black\"/>\n";
   double step = std::pow(10, std::floor(std::log10(gib(top) / 2)));
   for (double tick = 0; tick <= gib(top); tick += step)
-    os << "<text x=\"" << (left - 8) << "\" y=\"" << (y(tick * 1073741824.0) + 4)
-       << "\" text-anchor=\"end\">" << llvm::format("%g", tick) << "</text>\n";
+    os << "<text x=\"" << (left - 8) << "\" y=\""
+       << (y(tick * 1073741824.0) + 4) << "\" text-anchor=\"end\">"
+       << llvm::format("%g", tick) << "</text>\n";
   os << "<text x=\"20\" y=\"" << (topMargin + plotHeight / 2)
      << "\" transform=\"rotate(-90 20 " << (topMargin + plotHeight / 2)
      << ")\" text-anchor=\"middle\">address (GiB)</text>\n";

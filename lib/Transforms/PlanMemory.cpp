@@ -63,7 +63,8 @@ void PlanMemoryPass::runOnOperation() {
     function.emitError() << "gc-plan-memory: expected a single block";
     return signalPassFailure();
   }
-  std::unique_ptr<memplan::Strategy> planner = memplan::createStrategy(strategy);
+  std::unique_ptr<memplan::Strategy> planner =
+      memplan::createStrategy(strategy);
   if (!planner) {
     function.emitError() << "gc-plan-memory: unknown strategy '" << strategy
                          << "'; expected one of "
@@ -220,7 +221,8 @@ void PlanMemoryPass::runOnOperation() {
     json.attribute("plan_time_s", plan.seconds);
     json.attribute("alignment", alignment.getValue());
     json.attributeArray("buffers", [&] {
-      for (auto [id, buffer] : llvm::enumerate(buffers))
+      for (size_t id = 0; id < buffers.size(); ++id) {
+        const ArenaBuffer &buffer = buffers[id];
         json.object([&] {
           json.attribute("name", buffer.name);
           json.attribute("phase", buffer.phase);
@@ -229,6 +231,7 @@ void PlanMemoryPass::runOnOperation() {
           json.attribute("first", buffer.first);
           json.attribute("last", buffer.last);
         });
+      }
     });
   });
   file->os() << "\n";

@@ -80,10 +80,9 @@ FailureOr<RematIR> mlir::gc::buildRematIR(func::FuncOp function,
   for (BlockArgument arg : body.getArguments()) {
     auto name = function.getArgAttrOfType<StringAttr>(
         arg.getArgNumber(), GcDialect::getNameAttrName());
-    if (failed(addValue(arg,
-                        name ? name.str()
-                             : "arg" + std::to_string(arg.getArgNumber()),
-                        -1, -1)))
+    if (failed(addValue(
+            arg, name ? name.str() : "arg" + std::to_string(arg.getArgNumber()),
+            -1, -1)))
       return failure();
   }
 
@@ -125,9 +124,9 @@ FailureOr<RematIR> mlir::gc::buildRematIR(func::FuncOp function,
   return ir;
 }
 
-int64_t mlir::gc::applySchedule(RematIR &ir,
-                                const remat::Schedule &schedule) {
-  MLIRContext *context = ir.ops.empty() ? nullptr : ir.ops.front()->getContext();
+int64_t mlir::gc::applySchedule(RematIR &ir, const remat::Schedule &schedule) {
+  MLIRContext *context =
+      ir.ops.empty() ? nullptr : ir.ops.front()->getContext();
   std::vector<Value> scheduled(schedule.valueOrigin.size());
   for (size_t v = 0; v < ir.values.size(); ++v)
     scheduled[v] = ir.values[v];
@@ -151,7 +150,8 @@ int64_t mlir::gc::applySchedule(RematIR &ir,
         mapping.map(operand, scheduled[id]);
       Operation *copy = builder.clone(*original, mapping);
       copy->setAttr(GcDialect::getRecomputeAttrName(), UnitAttr::get(context));
-      for (auto [result, id] : llvm::zip_equal(copy->getResults(), clone->results))
+      for (auto [result, id] :
+           llvm::zip_equal(copy->getResults(), clone->results))
         scheduled[id] = result;
       ++clones;
     }

@@ -145,7 +145,8 @@ void RematPass::runOnOperation() {
 
   FailureOr<RematIR> ir = buildRematIR(function, [&](Operation *op) {
     cost::OpCost estimate = estimateOpCost(op, *profile);
-    return OpEstimate{estimate.seconds, static_cast<double>(estimate.work.flops)};
+    return OpEstimate{estimate.seconds,
+                      static_cast<double>(estimate.work.flops)};
   });
   if (failed(ir))
     return signalPassFailure();
@@ -153,9 +154,8 @@ void RematPass::runOnOperation() {
 
   remat::MemoryProfile noRemat =
       remat::simulatePlan(problem, remat::Plan::keepAll(problem));
-  int64_t budgetBytes =
-      budgetSpec ? budgetSpec->resolve(noRemat.peakBytes)
-                 : static_cast<int64_t>(profile->memoryBytes);
+  int64_t budgetBytes = budgetSpec ? budgetSpec->resolve(noRemat.peakBytes)
+                                   : static_cast<int64_t>(profile->memoryBytes);
 
   remat::SolveOptions options;
   options.timeLimitSeconds = timeLimit;
@@ -178,14 +178,12 @@ void RematPass::runOnOperation() {
   for (int v : remat::findActivations(problem)) {
     bool recomputed = recomputable[v] && solution.plan.recompute[v];
     numRecomputed += recomputed;
-    const remat::Op *producer =
-        problem.values[v].producer >= 0
-            ? &problem.ops[problem.values[v].producer]
-            : nullptr;
+    const remat::Op *producer = problem.values[v].producer >= 0
+                                    ? &problem.ops[problem.values[v].producer]
+                                    : nullptr;
     result.activations.push_back({problem.values[v].name,
                                   problem.values[v].bytes,
-                                  producer ? producer->block : -1,
-                                  recomputed});
+                                  producer ? producer->block : -1, recomputed});
   }
   for (const remat::Op &op : problem.ops) {
     result.stepFlops += op.flops;
@@ -201,7 +199,8 @@ void RematPass::runOnOperation() {
   // The peak of record is the simulator's measure of the rewritten function.
   FailureOr<RematIR> final = buildRematIR(function, [&](Operation *op) {
     cost::OpCost estimate = estimateOpCost(op, *profile);
-    return OpEstimate{estimate.seconds, static_cast<double>(estimate.work.flops)};
+    return OpEstimate{estimate.seconds,
+                      static_cast<double>(estimate.work.flops)};
   });
   if (failed(final))
     return signalPassFailure();
@@ -221,8 +220,7 @@ void RematPass::runOnOperation() {
 
   if (!report.empty()) {
     std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file =
-        openOutputFile(report, &error);
+    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(report, &error);
     if (!file) {
       function.emitError() << "gc-remat: cannot write the report: " << error;
       return signalPassFailure();

@@ -65,13 +65,11 @@ void mlir::gc::writeRematSummary(const RematReport &report,
   os << "gc-remat @" << report.function << " (solver " << report.solver
      << ", device " << report.device << ")\n";
   os << "  budget             " << formatBytes(report.budgetBytes) << "\n";
-  os << "  peak, no remat     " << formatBytes(report.noRematPeakBytes)
-     << "\n";
+  os << "  peak, no remat     " << formatBytes(report.noRematPeakBytes) << "\n";
   os << "  peak, this plan    " << formatBytes(report.peakBytes) << " ("
      << formatBytes(report.persistentBytes)
      << " persistent: parameters, inputs, optimizer state)\n";
-  os << "  smallest feasible  " << formatBytes(report.minFeasibleBytes)
-     << "\n";
+  os << "  smallest feasible  " << formatBytes(report.minFeasibleBytes) << "\n";
   os << "  step estimate      "
      << llvm::format("%.3f s, %.3g FLOP", report.stepSeconds, report.stepFlops)
      << "\n";
@@ -110,11 +108,10 @@ void mlir::gc::writeRematSummary(const RematReport &report,
            same(std::next(last)->second, it->second))
       ++last;
     const Tally &tally = it->second;
-    std::string label =
-        it->first < 0 ? std::string("untagged")
-        : last == it  ? "block " + std::to_string(it->first)
-                      : "blocks " + std::to_string(it->first) + "-" +
-                           std::to_string(last->first);
+    std::string label = it->first < 0 ? std::string("untagged")
+                        : last == it  ? "block " + std::to_string(it->first)
+                                      : "blocks " + std::to_string(it->first) +
+                                            "-" + std::to_string(last->first);
     os << "    " << label << ": " << tally.saved << " saved ("
        << formatBytes(tally.savedBytes) << "), " << tally.recomputed
        << " recomputed (" << formatBytes(tally.recomputedBytes) << ")"

@@ -25,13 +25,13 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -92,10 +92,10 @@ cl::opt<std::string> outputFilename("o",
 cl::opt<std::string> modelName("model", cl::desc("Model to build: bert"),
                                cl::value_desc("name"), cl::init("bert"),
                                cl::cat(driverCategory));
-cl::opt<std::string> emitName("emit",
-                              cl::desc("What to emit: forward, train, remat or plan"),
-                              cl::value_desc("kind"), cl::init("forward"),
-                              cl::cat(driverCategory));
+cl::opt<std::string>
+    emitName("emit", cl::desc("What to emit: forward, train, remat or plan"),
+             cl::value_desc("kind"), cl::init("forward"),
+             cl::cat(driverCategory));
 
 cl::OptionCategory optimizerCategory("Optimizer (--emit train)");
 cl::opt<std::string> optimizerName("optimizer", cl::desc("sgd or adamw"),
@@ -122,20 +122,15 @@ cl::opt<std::string>
                     "rematerialization such as 0.5x (default: the device's "
                     "memory)"),
            cl::value_desc("size"), cl::init(""), cl::cat(rematCategory));
-cl::opt<std::string>
-    solverName("solver",
-               cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
-               cl::value_desc("name"), cl::init("auto"),
-               cl::cat(rematCategory));
-cl::opt<std::string> deviceName("device",
-                                cl::desc("h100, h200, a100 or cpu"),
+cl::opt<std::string> solverName(
+    "solver", cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
+    cl::value_desc("name"), cl::init("auto"), cl::cat(rematCategory));
+cl::opt<std::string> deviceName("device", cl::desc("h100, h200, a100 or cpu"),
                                 cl::value_desc("name"), cl::init("h100"),
                                 cl::cat(rematCategory));
-cl::opt<std::string>
-    deviceProfilePath("device-profile",
-                      cl::desc("JSON file overriding the device profile"),
-                      cl::value_desc("path"), cl::init(""),
-                      cl::cat(rematCategory));
+cl::opt<std::string> deviceProfilePath(
+    "device-profile", cl::desc("JSON file overriding the device profile"),
+    cl::value_desc("path"), cl::init(""), cl::cat(rematCategory));
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the gc-remat report (JSON)"),
                                 cl::value_desc("path"), cl::init(""),

@@ -147,10 +147,10 @@ ParseResult parseCsv(llvm::StringRef path, llvm::StringRef text,
       return error(lineNo, llvm::formatv("buffer {0} has a negative size {1}",
                                          buffer.id, buffer.size));
     if (buffer.upper <= buffer.lower)
-      return error(lineNo, llvm::formatv("buffer {0} has upper {1} <= lower "
-                                         "{2} (lifetimes are [lower, upper))",
-                                         buffer.id, buffer.upper,
-                                         buffer.lower));
+      return error(lineNo,
+                   llvm::formatv("buffer {0} has upper {1} <= lower "
+                                 "{2} (lifetimes are [lower, upper))",
+                                 buffer.id, buffer.upper, buffer.lower));
     if (buffer.alignment < 1)
       return error(lineNo,
                    llvm::formatv("buffer {0} has alignment {1}, which is not "
@@ -159,10 +159,10 @@ ParseResult parseCsv(llvm::StringRef path, llvm::StringRef text,
     // Sizes are summed over live buffers: keep every sum far from overflow.
     if (buffer.size > (int64_t(1) << 48) ||
         buffer.alignment > (int64_t(1) << 32))
-      return error(lineNo, llvm::formatv("buffer {0} is too large to plan "
-                                         "(size {1}, alignment {2})",
-                                         buffer.id, buffer.size,
-                                         buffer.alignment));
+      return error(lineNo,
+                   llvm::formatv("buffer {0} is too large to plan "
+                                 "(size {1}, alignment {2})",
+                                 buffer.id, buffer.size, buffer.alignment));
     auto [it, inserted] = lineOfId.emplace(buffer.id, lineNo);
     if (!inserted)
       return error(lineNo, llvm::formatv("duplicate buffer id {0} (first on "
@@ -224,8 +224,8 @@ int main(int argc, char **argv) {
       "\"seconds\": {3}, \"strategy\": \"{4}\", \"found_by\": \"{5}\", "
       "\"buffers\": {6}}\n",
       plan.arenaBytes, bound, llvm::formatv("{0:f6}", ratio),
-      llvm::formatv("{0:f4}", plan.seconds), strategy->getName(),
-      plan.strategy, buffers.size());
+      llvm::formatv("{0:f4}", plan.seconds), strategy->getName(), plan.strategy,
+      buffers.size());
 
   if (!outputFile.empty()) {
     std::error_code ec;

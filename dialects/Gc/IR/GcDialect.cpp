@@ -47,9 +47,9 @@ static LogicalResult verifyArenaAttribute(Operation *op,
   }
   if (name == GcDialect::getArenaStrategyAttrName()) {
     if (!isa<StringAttr>(attribute.getValue()))
-      return op->emitError() << "expected '" << name
-                             << "' to be a string, but found "
-                             << attribute.getValue();
+      return op->emitError()
+             << "expected '" << name << "' to be a string, but found "
+             << attribute.getValue();
     return success();
   }
   auto value = dyn_cast<IntegerAttr>(attribute.getValue());
@@ -69,16 +69,16 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
     return verifyArenaAttribute(op, attribute);
   if (attribute.getName() == getRecomputeAttrName()) {
     if (!isa<UnitAttr>(attribute.getValue()))
-      return op->emitError() << "expected '" << getRecomputeAttrName()
-                             << "' to be a unit attribute, but found "
-                             << attribute.getValue();
+      return op->emitError()
+             << "expected '" << getRecomputeAttrName()
+             << "' to be a unit attribute, but found " << attribute.getValue();
     return success();
   }
   if (attribute.getName() != getBlockTagAttrName())
     return op->emitError() << "unknown gc dialect attribute '"
-                           << attribute.getName().getValue()
-                           << "'; expected '" << getBlockTagAttrName()
-                           << "', '" << getRecomputeAttrName() << "' or an "
+                           << attribute.getName().getValue() << "'; expected '"
+                           << getBlockTagAttrName() << "', '"
+                           << getRecomputeAttrName() << "' or an "
                            << "arena attribute of gc-plan-memory";
   auto tag = dyn_cast<IntegerAttr>(attribute.getValue());
   if (!tag || !tag.getType().isSignlessInteger(64))

@@ -38,11 +38,16 @@ std::optional<BudgetSpec> gc::remat::parseBudget(const std::string &text,
     const char *name;
     double scale;
   };
-  static const Unit units[] = {
-      {"", 1},           {"B", 1},          {"KiB", 1024.0},
-      {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-      {"KB", 1e3},       {"MB", 1e6},       {"GB", 1e9},
-      {"TB", 1e12}};
+  static const Unit units[] = {{"", 1},
+                               {"B", 1},
+                               {"KiB", 1024.0},
+                               {"MiB", 1048576.0},
+                               {"GiB", 1073741824.0},
+                               {"TiB", 1099511627776.0},
+                               {"KB", 1e3},
+                               {"MB", 1e6},
+                               {"GB", 1e9},
+                               {"TB", 1e12}};
   for (const Unit &unit : units) {
     if (suffix != unit.name)
       continue;

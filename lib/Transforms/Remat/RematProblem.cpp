@@ -199,9 +199,9 @@ public:
       }
       for (size_t k = 0; k < entry.operands.size(); ++k) {
         int operand = entry.operands[k];
-        bool repeated = std::find(entry.operands.begin(),
-                                  entry.operands.begin() + k,
-                                  operand) != entry.operands.begin() + k;
+        bool repeated =
+            std::find(entry.operands.begin(), entry.operands.begin() + k,
+                      operand) != entry.operands.begin() + k;
         if (!repeated && lastUse[operand] == static_cast<int>(e))
           release(operand);
       }

@@ -158,8 +158,8 @@ TEST_F(InterpreterTest, GeneratesInputsByName) {
   // The same seed gives the same values; another seed, other values.
   HostTensor again = *generateInput(f, 2, 42, &tracker);
   HostTensor other = *generateInput(f, 2, 43, &tracker);
-  EXPECT_EQ(0, std::memcmp(again.bytes(), weight.bytes(),
-                           weight.getByteSize()));
-  EXPECT_NE(0, std::memcmp(other.bytes(), weight.bytes(),
-                           weight.getByteSize()));
+  EXPECT_EQ(0,
+            std::memcmp(again.bytes(), weight.bytes(), weight.getByteSize()));
+  EXPECT_NE(0,
+            std::memcmp(other.bytes(), weight.bytes(), weight.getByteSize()));
 }

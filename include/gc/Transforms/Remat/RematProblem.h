@@ -78,7 +78,9 @@ struct Problem {
   /// or the first violation.
   std::string validate() const;
   /// The root buffer of value `v` (v itself unless it is an alias).
-  int root(int v) const { return values[v].aliasOf < 0 ? v : values[v].aliasOf; }
+  int root(int v) const {
+    return values[v].aliasOf < 0 ? v : values[v].aliasOf;
+  }
   /// Index of the first non-forward op (ops.size() when there is none).
   int firstBackwardOp() const;
 };
@@ -100,8 +102,8 @@ struct Plan {
 /// schedule to the problem value it copies.
 struct Schedule {
   struct Entry {
-    int op;        ///< Index of the problem op executed (or cloned).
-    bool clone;    ///< A recomputation.
+    int op;     ///< Index of the problem op executed (or cloned).
+    bool clone; ///< A recomputation.
     std::vector<int> operands, results;
   };
   std::vector<Entry> entries;
