@@ -9,7 +9,9 @@
 #     fp32, AdamW) for an 80 GB H100 under a 75 GiB budget and prints the
 #     memory story: the peak without rematerialization, gc's plan, and what
 #     per-layer checkpointing would cost;
-#  3. trains a tiny BERT for 20 AdamW steps on the CPU with gc-run.
+#  3. plans its memory statically (one arena; report.json and the memory
+#     timeline memory.svg in <build>/bert-large/);
+#  4. trains a tiny BERT for 20 AdamW steps on the CPU with gc-run.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -45,15 +47,17 @@ fi
 echo
 echo "== gc-compile: BERT-large training step (24 layers, hidden 1024, batch 64, seq 512, fp32, AdamW)"
 echo "   rematerialized for an 80 GB H100 under a budget of 75 GiB"
-STEP="$BUILD/bert-large-remat.mlir"
-"$BUILD/bin/gc-compile" --model bert --emit remat --optimizer adamw --lr 1e-4 \
-  --budget 75GiB --solver auto --device h100 --report "$BUILD/bert-large-auto.json" \
+OUT="$BUILD/bert-large"
+mkdir -p "$OUT"
+STEP="$OUT/step.mlir"
+"$BUILD/bin/gc-compile" --model bert --emit plan --optimizer adamw --lr 1e-4 \
+  --budget 75GiB --solver auto --device h100 --report "$OUT/report.json" \
   --summary -o "$STEP" 2>&1 | sed 's/^/   /'
 "$BUILD/bin/gc-compile" --model bert --emit remat --budget 75GiB \
   --solver per-layer --device h100 --report "$BUILD/bert-large-per-layer.json" \
   -o /dev/null
-echo "   written: $STEP; reports: $BUILD/bert-large-{auto,per-layer}.json"
-python3 - "$BUILD/bert-large-auto.json" "$BUILD/bert-large-per-layer.json" <<'PY'
+echo "   written: $STEP, $OUT/report.json, $OUT/memory.svg (memory timeline)"
+python3 - "$OUT/report.json" "$BUILD/bert-large-per-layer.json" <<'PY'
 import json, sys
 auto, layer = (json.load(open(path)) for path in sys.argv[1:3])
 gib = lambda b: b / 2**30
@@ -66,6 +70,10 @@ for name, r in (("gc (auto solver)", auto), ("per-layer checkpointing", layer)):
     print(f"   {name:26} {gib(r['peak_bytes']):7.2f} GiB  recomputes"
           f" {r['est_recompute_time_s'] * 1e3:7.1f} ms = {100 * r['recompute_overhead']:5.2f}%"
           f" of the {r['est_step_time_s']:.2f} s step (estimated)")
+plan = auto["memory_plan"]
+print(f"   static memory plan: {len(plan['buffers'])} buffers in one arena of"
+      f" {gib(plan['arena_bytes']):.2f} GiB (lower bound {gib(plan['lower_bound_bytes']):.2f} GiB,"
+      f" {plan['strategy']}, {plan['plan_time_s'] * 1e3:.0f} ms) + {gib(plan['persistent_bytes']):.2f} GiB persistent")
 PY
 echo
 echo "== gc-run: a tiny BERT (2 layers, hidden 64, 4 heads, seq 16, batch 4, dropout 0.1) trained on the CPU"
