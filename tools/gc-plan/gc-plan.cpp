@@ -38,31 +38,39 @@ using namespace gc::memplan;
 
 namespace {
 
+llvm::cl::OptionCategory planCategory("gc-plan options");
+
 llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                      llvm::cl::desc("<buffers.csv>"),
-                                     llvm::cl::Required);
+                                     llvm::cl::Required,
+                                     llvm::cl::cat(planCategory));
 
 llvm::cl::opt<std::string>
     strategyName("strategy",
                  llvm::cl::desc("Planning strategy (greedy-size, "
                                 "greedy-lifetime, greedy-breadth, "
                                 "local-search, search, best)"),
-                 llvm::cl::init(kDefaultStrategy));
+                 llvm::cl::init(kDefaultStrategy), llvm::cl::cat(planCategory));
 
 llvm::cl::opt<double>
     timeLimit("time-limit",
               llvm::cl::desc("Time limit of the search phases, in seconds"),
-              llvm::cl::init(PlanOptions().timeLimitSeconds));
+              llvm::cl::init(PlanOptions().timeLimitSeconds),
+              llvm::cl::cat(planCategory));
 
 llvm::cl::opt<long long> defaultAlignment(
     "alignment",
     llvm::cl::desc("Alignment of every offset, in bytes (an alignment "
                    "column in the CSV takes precedence)"),
-    llvm::cl::init(1));
+    llvm::cl::init(1), llvm::cl::cat(planCategory));
 
 llvm::cl::opt<std::string>
     outputFile("out", llvm::cl::desc("Write the offsets as id,offset CSV"),
-               llvm::cl::value_desc("file"));
+               llvm::cl::value_desc("file"), llvm::cl::cat(planCategory));
+
+llvm::cl::opt<unsigned long long>
+    seed("seed", llvm::cl::desc("Seed of the randomized search phases"),
+         llvm::cl::init(PlanOptions().seed), llvm::cl::cat(planCategory));
 
 int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "gc-plan") << message << "\n";
@@ -90,6 +98,7 @@ ParseResult parseCsv(llvm::StringRef path, llvm::StringRef text,
     result.error = (path + ":" + llvm::Twine(line) + ": " + message).str();
     return result;
   };
+  text.consume_front("\xEF\xBB\xBF"); // A UTF-8 byte order mark.
   llvm::SmallVector<llvm::StringRef> lines;
   text.split(lines, '\n');
   // Columns by name: the four required ones, then the optional alignment.
@@ -183,6 +192,7 @@ ParseResult parseCsv(llvm::StringRef path, llvm::StringRef text,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  llvm::cl::HideUnrelatedOptions(planCategory);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "gc-plan: offsets for buffers with known lifetimes, in one arena\n");
@@ -211,6 +221,7 @@ int main(int argc, char **argv) {
 
   PlanOptions options;
   options.timeLimitSeconds = timeLimit;
+  options.seed = seed;
   Plan plan = strategy->plan(buffers, options);
   std::string violation = checkPlan(buffers, plan);
   if (!violation.empty())
@@ -222,10 +233,10 @@ int main(int argc, char **argv) {
   llvm::outs() << llvm::formatv(
       "{{\"arena_bytes\": {0}, \"lower_bound_bytes\": {1}, \"ratio\": {2}, "
       "\"seconds\": {3}, \"strategy\": \"{4}\", \"found_by\": \"{5}\", "
-      "\"buffers\": {6}}\n",
+      "\"optimal\": {6}, \"buffers\": {7}}\n",
       plan.arenaBytes, bound, llvm::formatv("{0:f6}", ratio),
       llvm::formatv("{0:f4}", plan.seconds), strategy->getName(), plan.strategy,
-      buffers.size());
+      plan.optimal ? "true" : "false", buffers.size());
 
   if (!outputFile.empty()) {
     std::error_code ec;

@@ -82,8 +82,8 @@ Plan detail::bestGreedyPlan(const std::vector<Buffer> &buffers) {
   Plan best;
   bool found = false;
   for (const Candidate &candidate : candidates) {
-    std::vector<int64_t> offsets = placeInOrder(
-        instance, candidate.orderFn(instance), candidate.fit);
+    std::vector<int64_t> offsets =
+        placeInOrder(instance, candidate.orderFn(instance), candidate.fit);
     int64_t arena = arenaOf(instance, offsets);
     if (!found || arena < best.arenaBytes)
       best = makePlan(instance, std::move(offsets), candidate.name, 0);

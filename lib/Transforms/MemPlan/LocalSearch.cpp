@@ -67,7 +67,10 @@ public:
   Plan plan(const std::vector<Buffer> &buffers,
             const PlanOptions &options) const override {
     Deadline clock(0);
-    Plan plan = improve(buffers, bestGreedyPlan(buffers), options);
+    Plan start = bestGreedyPlan(buffers);
+    PlanOptions rest = options;
+    rest.timeLimitSeconds -= clock.elapsed();
+    Plan plan = improve(buffers, start, rest);
     plan.seconds = clock.elapsed();
     return plan;
   }
@@ -81,7 +84,8 @@ Plan LocalSearchStrategy::improve(const std::vector<Buffer> &buffers,
   Deadline deadline(options.timeLimitSeconds);
   Instance instance(buffers);
   Plan best = start;
-  if (best.arenaBytes <= instance.lowerBound || instance.placed.size() < 2)
+  if (best.optimal || best.arenaBytes <= instance.lowerBound ||
+      instance.placed.size() < 2)
     return best;
 
   Candidate current;
@@ -104,9 +108,13 @@ Plan LocalSearchStrategy::improve(const std::vector<Buffer> &buffers,
   const size_t historyLength = 50;
   std::vector<Cost> history(historyLength, current.cost);
   Candidate next;
-  for (size_t iteration = 0;
-       best.arenaBytes > instance.lowerBound && !deadline.expired();
+  // A decode of a large instance takes a while: stop when the next one
+  // would end past the limit.
+  double decodeSeconds = deadline.elapsed();
+  for (size_t iteration = 0; best.arenaBytes > instance.lowerBound &&
+                             deadline.remaining() > decodeSeconds;
        ++iteration) {
+    double started = deadline.elapsed();
     next.order = current.order;
     next.fit = current.fit;
     size_t kind = uniform(10);
@@ -137,6 +145,7 @@ Plan LocalSearchStrategy::improve(const std::vector<Buffer> &buffers,
       next.fit = current.fit == Fit::First ? Fit::Best : Fit::First;
     }
     decode(instance, next);
+    decodeSeconds = deadline.elapsed() - started;
     Cost &old = history[iteration % historyLength];
     if (next.cost <= current.cost || next.cost <= old) {
       std::swap(current, next);

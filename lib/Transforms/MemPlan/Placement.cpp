@@ -193,5 +193,6 @@ Plan detail::makePlan(const Instance &instance, std::vector<int64_t> offsets,
   plan.offsets = std::move(offsets);
   plan.strategy = std::move(strategy);
   plan.seconds = seconds;
+  plan.optimal = plan.arenaBytes <= instance.lowerBound;
   return plan;
 }

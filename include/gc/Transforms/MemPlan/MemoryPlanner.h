@@ -1,4 +1,4 @@
-//===- MemoryPlanner.h - Static offsets for the buffers of a step -*- C++ -*-===//
+//===- MemoryPlanner.h - Static offsets for a step's buffers ----*- C++ -*-===//
 //
 // The static memory planner: every buffer of a training step gets a fixed
 // offset in one arena, so that the compiled step allocates nothing at run
@@ -51,6 +51,8 @@ struct Plan {
   std::string strategy;
   /// Wall-clock seconds the strategy took.
   double seconds = 0;
+  /// Whether the strategy proved that no valid plan has a smaller arena.
+  bool optimal = false;
 };
 
 struct PlanOptions {
