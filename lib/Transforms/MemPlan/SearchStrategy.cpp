@@ -3,7 +3,8 @@
 // `search` improves a plan with the depth-first search of CapacitySearch.cpp
 // (after MiniMalloc, Moffitt, ASPLOS 2023), which decides whether the
 // buffers fit below a given capacity. It never returns a plan worse than the
-// one it starts from, and stops at the lower bound or at the time limit.
+// one it starts from, and stops when its plan is proven optimal (at the
+// lower bound, or every smaller capacity exhausted) or at the time limit.
 //
 // The buffers are first split into groups that are never live at the same
 // time (a plan is their union, its arena the largest of theirs), and time
@@ -23,7 +24,7 @@
 //    proven bound;
 //  - a large neighbourhood search (Shaw, "Using Constraint Programming and
 //    Local Search Methods to Solve Vehicle Routing Problems", CP 1998): keep
-//    a random lower part of the best plan (by offset; small parts are
+//    a random lower part of a good plan (by offset; small parts are
 //    favoured) and search the rest below a capacity a little under the best
 //    arena, with small node limits that grow when it keeps failing. Half of
 //    the neighbourhoods turn the plan upside down first (also a plan when
