@@ -258,6 +258,16 @@ std::optional<gc::BertConfig> readBertConfig() {
   return config;
 }
 
+/// Copies the optimizer flags into either pipeline's options.
+template <typename Options> void setOptimizerOptions(Options &options) {
+  options.optimizer = optimizerName;
+  options.lr = learningRate;
+  options.beta1 = beta1;
+  options.beta2 = beta2;
+  options.epsilon = adamEpsilon;
+  options.weightDecay = weightDecay;
+}
+
 /// Merges the remat and memory-plan reports into --report and draws the
 /// memory timeline next to it.
 LogicalResult writePlanReports() {
@@ -340,21 +350,11 @@ LogicalResult compile() {
     PassManager pm(&context, ModuleOp::getOperationName());
     if (*emit == EmitKind::Train) {
       gc::TrainStepPipelineOptions options;
-      options.optimizer = optimizerName;
-      options.lr = learningRate;
-      options.beta1 = beta1;
-      options.beta2 = beta2;
-      options.epsilon = adamEpsilon;
-      options.weightDecay = weightDecay;
+      setOptimizerOptions(options);
       gc::buildTrainStepPipeline(pm, options);
     } else {
       gc::RematStepPipelineOptions options;
-      options.optimizer = optimizerName;
-      options.lr = learningRate;
-      options.beta1 = beta1;
-      options.beta2 = beta2;
-      options.epsilon = adamEpsilon;
-      options.weightDecay = weightDecay;
+      setOptimizerOptions(options);
       options.budget = budget;
       options.solver = solverName;
       options.device = deviceName;

@@ -92,3 +92,14 @@ Plan detail::bestGreedyPlan(const std::vector<Buffer> &buffers) {
   best.seconds = clock.elapsed();
   return best;
 }
+
+Plan detail::ImprovementStrategy::plan(const std::vector<Buffer> &buffers,
+                                       const PlanOptions &options) const {
+  Deadline clock(0);
+  Plan start = bestGreedyPlan(buffers);
+  PlanOptions rest = options;
+  rest.timeLimitSeconds -= clock.elapsed();
+  Plan plan = improve(buffers, start, rest);
+  plan.seconds = clock.elapsed();
+  return plan;
+}

@@ -60,20 +60,9 @@ void decode(const Instance &instance, Candidate &candidate) {
   candidate.cost = cost;
 }
 
-class LocalSearchStrategy : public Strategy {
+class LocalSearchStrategy : public ImprovementStrategy {
 public:
   std::string getName() const override { return "local-search"; }
-  bool isImprovement() const override { return true; }
-  Plan plan(const std::vector<Buffer> &buffers,
-            const PlanOptions &options) const override {
-    Deadline clock(0);
-    Plan start = bestGreedyPlan(buffers);
-    PlanOptions rest = options;
-    rest.timeLimitSeconds -= clock.elapsed();
-    Plan plan = improve(buffers, start, rest);
-    plan.seconds = clock.elapsed();
-    return plan;
-  }
   Plan improve(const std::vector<Buffer> &buffers, const Plan &start,
                const PlanOptions &options) const override;
 };

@@ -95,6 +95,15 @@ Plan makePlan(const Instance &instance, std::vector<int64_t> offsets,
 /// greedy-lifetime), the usual start of an improvement phase.
 Plan bestGreedyPlan(const std::vector<Buffer> &buffers);
 
+/// An improvement phase run as a strategy of its own: plan() improves the
+/// best greedy plan within the time left.
+class ImprovementStrategy : public Strategy {
+public:
+  bool isImprovement() const override { return true; }
+  Plan plan(const std::vector<Buffer> &buffers,
+            const PlanOptions &options) const override;
+};
+
 } // namespace gc::memplan::detail
 
 #endif // GC_LIB_TRANSFORMS_MEMPLAN_PLANNERSUPPORT_H

@@ -392,20 +392,9 @@ timeDisjointGroups(const std::vector<Buffer> &buffers) {
   return groups;
 }
 
-class SearchStrategy : public Strategy {
+class SearchStrategy : public ImprovementStrategy {
 public:
   std::string getName() const override { return "search"; }
-  bool isImprovement() const override { return true; }
-  Plan plan(const std::vector<Buffer> &buffers,
-            const PlanOptions &options) const override {
-    Deadline clock(0);
-    Plan start = bestGreedyPlan(buffers);
-    PlanOptions rest = options;
-    rest.timeLimitSeconds -= clock.elapsed();
-    Plan plan = improve(buffers, start, rest);
-    plan.seconds = clock.elapsed();
-    return plan;
-  }
   Plan improve(const std::vector<Buffer> &buffers, const Plan &start,
                const PlanOptions &options) const override;
 };
