@@ -23,14 +23,9 @@ void addUnary(OpExecutorRegistry &registry, cpu::UnaryOp kind) {
   registry.add(
       Op::getOperationName(), [kind](Operation *op, ExecutionContext &ctx) {
         const HostTensor &input = ctx.get(op->getOperand(0));
-        FailureOr<HostTensor *> result = ctx.allocate(op->getResult(0));
-        if (failed(result))
-          return failure();
-        return dispatchFloat(op, input.kind, [&](auto tag) {
-          using T = decltype(tag);
-          cpu::unary<T>(kind, input.data<T>(), (*result)->data<T>(),
-                        input.getNumElements());
-          return success();
+        return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+          using T = std::remove_pointer_t<decltype(result)>;
+          cpu::unary<T>(kind, input.data<T>(), result, input.getNumElements());
         });
       });
 }
@@ -41,14 +36,10 @@ void addBinary(OpExecutorRegistry &registry, cpu::BinaryOp kind) {
       Op::getOperationName(), [kind](Operation *op, ExecutionContext &ctx) {
         const HostTensor &lhs = ctx.get(op->getOperand(0));
         const HostTensor &rhs = ctx.get(op->getOperand(1));
-        FailureOr<HostTensor *> result = ctx.allocate(op->getResult(0));
-        if (failed(result))
-          return failure();
-        return dispatchFloat(op, lhs.kind, [&](auto tag) {
-          using T = decltype(tag);
-          cpu::binary<T>(kind, lhs.data<T>(), rhs.data<T>(),
-                         (*result)->data<T>(), lhs.getNumElements());
-          return success();
+        return computeFloatResult(op, ctx, lhs.kind, [&](auto *result) {
+          using T = std::remove_pointer_t<decltype(result)>;
+          cpu::binary<T>(kind, lhs.data<T>(), rhs.data<T>(), result,
+                         lhs.getNumElements());
         });
       });
 }
@@ -61,55 +52,39 @@ cpu::GeluApproximation toKernel(GeluApproximation approximation) {
 
 LogicalResult executeGelu(GeluOp op, ExecutionContext &ctx) {
   const HostTensor &input = ctx.get(op.getInput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::gelu<T>(input.data<T>(), (*result)->data<T>(), input.getNumElements(),
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::gelu<T>(input.data<T>(), result, input.getNumElements(),
                  toKernel(op.getApproximate()));
-    return success();
   });
 }
 
 LogicalResult executeGeluGrad(GeluGradOp op, ExecutionContext &ctx) {
   const HostTensor &grad = ctx.get(op.getGrad());
   const HostTensor &input = ctx.get(op.getInput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::geluGrad<T>(grad.data<T>(), input.data<T>(), (*result)->data<T>(),
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::geluGrad<T>(grad.data<T>(), input.data<T>(), result,
                      input.getNumElements(), toKernel(op.getApproximate()));
-    return success();
   });
 }
 
 LogicalResult executeReluGrad(ReluGradOp op, ExecutionContext &ctx) {
   const HostTensor &grad = ctx.get(op.getGrad());
   const HostTensor &input = ctx.get(op.getInput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::reluGrad<T>(grad.data<T>(), input.data<T>(), (*result)->data<T>(),
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::reluGrad<T>(grad.data<T>(), input.data<T>(), result,
                      input.getNumElements());
-    return success();
   });
 }
 
 LogicalResult executeScale(ScaleOp op, ExecutionContext &ctx) {
   const HostTensor &input = ctx.get(op.getInput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::scale<T>(input.data<T>(), (*result)->data<T>(), input.getNumElements(),
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::scale<T>(input.data<T>(), result, input.getNumElements(),
                   op.getFactor().convertToDouble());
-    return success();
   });
 }
 
@@ -149,15 +124,11 @@ LogicalResult executeCast(CastOp op, ExecutionContext &ctx) {
 LogicalResult executeSgd(SgdUpdateOp op, ExecutionContext &ctx) {
   const HostTensor &param = ctx.get(op.getParam());
   const HostTensor &grad = ctx.get(op.getGrad());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, param.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::sgdUpdate<T>(param.data<T>(), grad.data<T>(), (*result)->data<T>(),
+  return computeFloatResult(op, ctx, param.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::sgdUpdate<T>(param.data<T>(), grad.data<T>(), result,
                       param.getNumElements(), op.getLr().convertToDouble(),
                       op.getWeightDecay().convertToDouble());
-    return success();
   });
 }
 

@@ -30,30 +30,21 @@ LogicalResult check(Operation *op, const ::gc::rt::Status &status) {
 LogicalResult executeMatmul(MatmulOp op, ExecutionContext &ctx) {
   const HostTensor &lhs = ctx.get(op.getLhs());
   const HostTensor &rhs = ctx.get(op.getRhs());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, lhs.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::matmul<T>(lhs.data<T>(), rhs.data<T>(), (*result)->data<T>(),
-                   shapeOf(lhs), shapeOf(rhs), op.getTransposeLhs(),
-                   op.getTransposeRhs());
-    return success();
+  return computeFloatResult(op, ctx, lhs.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::matmul<T>(lhs.data<T>(), rhs.data<T>(), result, shapeOf(lhs),
+                   shapeOf(rhs), op.getTransposeLhs(), op.getTransposeRhs());
   });
 }
 
 template <typename Op>
 LogicalResult executeReduce(Op op, ExecutionContext &ctx, cpu::ReduceOp kind) {
   const HostTensor &input = ctx.get(op.getInput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
   ArrayRef<int64_t> dims = op.getDims();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::reduce<T>(kind, input.data<T>(), (*result)->data<T>(), shapeOf(input),
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::reduce<T>(kind, input.data<T>(), result, shapeOf(input),
                    cpu::DimList(dims.data(), static_cast<int>(dims.size())));
-    return success();
   });
 }
 
@@ -111,75 +102,55 @@ LogicalResult executeLayerNormGrad(LayerNormGradOp op, ExecutionContext &ctx) {
 
 LogicalResult executeSoftmax(SoftmaxOp op, ExecutionContext &ctx) {
   const HostTensor &input = ctx.get(op.getInput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::softmax<T>(input.data<T>(), (*result)->data<T>(), shapeOf(input),
-                    op.getDim());
-    return success();
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::softmax<T>(input.data<T>(), result, shapeOf(input), op.getDim());
   });
 }
 
 LogicalResult executeSoftmaxGrad(SoftmaxGradOp op, ExecutionContext &ctx) {
   const HostTensor &grad = ctx.get(op.getGrad());
   const HostTensor &output = ctx.get(op.getOutput());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, grad.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::softmaxGrad<T>(grad.data<T>(), output.data<T>(), (*result)->data<T>(),
-                        shapeOf(grad), op.getDim());
-    return success();
+  return computeFloatResult(op, ctx, grad.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::softmaxGrad<T>(grad.data<T>(), output.data<T>(), result, shapeOf(grad),
+                        op.getDim());
   });
 }
 
 LogicalResult executeDropout(DropoutOp op, ExecutionContext &ctx) {
   const HostTensor &input = ctx.get(op.getInput());
   const HostTensor &seed = ctx.get(op.getSeed());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, input.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::dropout<T>(input.data<T>(), seed.data<int64_t>(), (*result)->data<T>(),
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::dropout<T>(input.data<T>(), seed.data<int64_t>(), result,
                     input.getNumElements(),
                     op.getProbability().convertToDouble(), op.getStream());
-    return success();
   });
 }
 
 LogicalResult executeDropoutGrad(DropoutGradOp op, ExecutionContext &ctx) {
   const HostTensor &grad = ctx.get(op.getGrad());
   const HostTensor &seed = ctx.get(op.getSeed());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, grad.kind, [&](auto tag) {
-    using T = decltype(tag);
-    cpu::dropoutGrad<T>(grad.data<T>(), seed.data<int64_t>(),
-                        (*result)->data<T>(), grad.getNumElements(),
+  return computeFloatResult(op, ctx, grad.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::dropoutGrad<T>(grad.data<T>(), seed.data<int64_t>(), result,
+                        grad.getNumElements(),
                         op.getProbability().convertToDouble(), op.getStream());
-    return success();
   });
 }
 
 LogicalResult executeEmbedding(EmbeddingOp op, ExecutionContext &ctx) {
   const HostTensor &table = ctx.get(op.getTable());
   const HostTensor &ids = ctx.get(op.getIds());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, table.kind, [&](auto tag) {
-    using T = decltype(tag);
+  return computeFloatResult(op, ctx, table.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
     return dispatchInteger(op, ids.kind, [&](auto idTag) {
       using Id = decltype(idTag);
       return check(op,
                    cpu::embedding<T, Id>(table.data<T>(), ids.data<Id>(),
-                                         (*result)->data<T>(), table.shape[0],
-                                         table.shape[1], ids.getNumElements()));
+                                         result, table.shape[0], table.shape[1],
+                                         ids.getNumElements()));
     });
   });
 }
@@ -187,18 +158,16 @@ LogicalResult executeEmbedding(EmbeddingOp op, ExecutionContext &ctx) {
 LogicalResult executeEmbeddingGrad(EmbeddingGradOp op, ExecutionContext &ctx) {
   const HostTensor &grad = ctx.get(op.getGrad());
   const HostTensor &ids = ctx.get(op.getIds());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  HostTensor &table = **result;
-  return dispatchFloat(op, grad.kind, [&](auto tag) {
-    using T = decltype(tag);
+  auto table = cast<RankedTensorType>(op.getResult().getType());
+  return computeFloatResult(op, ctx, grad.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
     return dispatchInteger(op, ids.kind, [&](auto idTag) {
       using Id = decltype(idTag);
-      return check(op, cpu::embeddingGrad<T, Id>(
-                           grad.data<T>(), ids.data<Id>(), table.data<T>(),
-                           table.shape[0], table.shape[1], ids.getNumElements(),
-                           op.getPaddingIdx().value_or(-1)));
+      return check(op,
+                   cpu::embeddingGrad<T, Id>(
+                       grad.data<T>(), ids.data<Id>(), result,
+                       table.getDimSize(0), table.getDimSize(1),
+                       ids.getNumElements(), op.getPaddingIdx().value_or(-1)));
     });
   });
 }
@@ -206,17 +175,14 @@ LogicalResult executeEmbeddingGrad(EmbeddingGradOp op, ExecutionContext &ctx) {
 LogicalResult executeCrossEntropy(CrossEntropyOp op, ExecutionContext &ctx) {
   const HostTensor &logits = ctx.get(op.getLogits());
   const HostTensor &labels = ctx.get(op.getLabels());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, logits.kind, [&](auto tag) {
-    using T = decltype(tag);
+  return computeFloatResult(op, ctx, logits.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
     return dispatchInteger(op, labels.kind, [&](auto labelTag) {
       using Label = decltype(labelTag);
-      return check(op, cpu::crossEntropy<T, Label>(
-                           logits.data<T>(), labels.data<Label>(),
-                           (*result)->data<T>(), logits.shape[0],
-                           logits.shape[1], op.getIgnoreIndex()));
+      return check(op,
+                   cpu::crossEntropy<T, Label>(
+                       logits.data<T>(), labels.data<Label>(), result,
+                       logits.shape[0], logits.shape[1], op.getIgnoreIndex()));
     });
   });
 }
@@ -226,18 +192,14 @@ LogicalResult executeCrossEntropyGrad(CrossEntropyGradOp op,
   const HostTensor &grad = ctx.get(op.getGrad());
   const HostTensor &logits = ctx.get(op.getLogits());
   const HostTensor &labels = ctx.get(op.getLabels());
-  FailureOr<HostTensor *> result = ctx.allocate(op.getResult());
-  if (failed(result))
-    return failure();
-  return dispatchFloat(op, logits.kind, [&](auto tag) {
-    using T = decltype(tag);
+  return computeFloatResult(op, ctx, logits.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
     return dispatchInteger(op, labels.kind, [&](auto labelTag) {
       using Label = decltype(labelTag);
-      return check(op,
-                   cpu::crossEntropyGrad<T, Label>(
-                       grad.data<T>(), logits.data<T>(), labels.data<Label>(),
-                       (*result)->data<T>(), logits.shape[0], logits.shape[1],
-                       op.getIgnoreIndex()));
+      return check(op, cpu::crossEntropyGrad<T, Label>(
+                           grad.data<T>(), logits.data<T>(),
+                           labels.data<Label>(), result, logits.shape[0],
+                           logits.shape[1], op.getIgnoreIndex()));
     });
   });
 }

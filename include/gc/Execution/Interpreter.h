@@ -17,6 +17,7 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <functional>
+#include <type_traits>
 
 namespace mlir::gc::exec {
 
@@ -119,6 +120,27 @@ LogicalResult dispatchFloat(Operation *op, ElementKind kind, Body &&body) {
                                 "f64 only, but found "
                              << getElementKindName(kind);
   }
+}
+
+/// The shape of most executors: allocates the single result of `op` and runs
+/// `body(T *result)` with T the float type of `kind` (an operand's element
+/// kind). `body` returns nothing, or a LogicalResult for kernels that can
+/// fail on the data.
+template <typename Body>
+LogicalResult computeFloatResult(Operation *op, ExecutionContext &context,
+                                 ElementKind kind, Body &&body) {
+  FailureOr<HostTensor *> result = context.allocate(op->getResult(0));
+  if (failed(result))
+    return failure();
+  return dispatchFloat(op, kind, [&](auto tag) -> LogicalResult {
+    using T = decltype(tag);
+    if constexpr (std::is_void_v<decltype(body((*result)->data<T>()))>) {
+      body((*result)->data<T>());
+      return success();
+    } else {
+      return body((*result)->data<T>());
+    }
+  });
 }
 
 /// Runs `body` with an int32_t or int64_t tag for an integer kind.
