@@ -39,6 +39,13 @@ struct ApplyOptimizerPass : gc::impl::ApplyOptimizerBase<ApplyOptimizerPass> {
 
 private:
   LogicalResult checkOptions(func::FuncOp function);
+  /// The weight decay to apply: the option's default of -1 means PyTorch's
+  /// default for the optimizer (0.01 for AdamW, 0 for SGD).
+  double getWeightDecay() const {
+    if (weightDecay == -1)
+      return optimizer == "adamw" ? 0.01 : 0.0;
+    return weightDecay;
+  }
   FailureOr<SmallVector<ParamGradient>> collect(func::FuncOp function);
 };
 } // namespace
@@ -54,11 +61,8 @@ LogicalResult ApplyOptimizerPass::checkOptions(func::FuncOp function) {
                                 << optimizer << "'; expected sgd or adamw";
   if (!std::isfinite(lr) || lr <= 0)
     return bad("lr", "finite and positive", lr);
-  // A negative value is the option's "unset" default: PyTorch's defaults.
-  if (weightDecay == -1)
-    weightDecay = optimizer == "adamw" ? 0.01 : 0.0;
-  if (!std::isfinite(weightDecay) || weightDecay < 0)
-    return bad("weight-decay", "finite and non-negative", weightDecay);
+  if (!std::isfinite(getWeightDecay()) || getWeightDecay() < 0)
+    return bad("weight-decay", "finite and non-negative", getWeightDecay());
   if (optimizer == "adamw") {
     if (!(beta1 >= 0 && beta1 < 1))
       return bad("beta1", "in [0, 1)", beta1);
@@ -164,7 +168,7 @@ void ApplyOptimizerPass::runOnOperation() {
           builder, loc, type, type, type, pair.param, pair.gradient, m, v, step,
           builder.getF64FloatAttr(lr), builder.getF64FloatAttr(beta1),
           builder.getF64FloatAttr(beta2), builder.getF64FloatAttr(epsilon),
-          builder.getF64FloatAttr(weightDecay));
+          builder.getF64FloatAttr(getWeightDecay()));
       updated = update.getNewParam();
       states.append({update.getNewM(), update.getNewV()});
       stateAttrs.push_back(DictionaryAttr::get(
@@ -174,7 +178,7 @@ void ApplyOptimizerPass::runOnOperation() {
     } else {
       updated = SgdUpdateOp::create(builder, loc, type, pair.param,
                                     pair.gradient, builder.getF64FloatAttr(lr),
-                                    builder.getF64FloatAttr(weightDecay));
+                                    builder.getF64FloatAttr(getWeightDecay()));
     }
     results.push_back(updated);
     resultAttrs.push_back(DictionaryAttr::get(context, {nameAttr(pair.name)}));
