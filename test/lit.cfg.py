@@ -32,7 +32,8 @@ tool_dirs = [config.gc_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("gc-opt", unresolved="fatal"),
          ToolSubst("gc-compile", unresolved="fatal"),
          ToolSubst("gc-run", unresolved="fatal"),
-         ToolSubst("gc-plan", unresolved="fatal")]
+         ToolSubst("gc-plan", unresolved="fatal"),
+         ToolSubst("gc-translate", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if config.gc_nvcc:

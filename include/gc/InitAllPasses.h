@@ -3,6 +3,7 @@
 #ifndef GC_INITALLPASSES_H
 #define GC_INITALLPASSES_H
 
+#include "gc/Conversion/Passes.h"
 #include "gc/Pipelines/Pipelines.h"
 #include "gc/Transforms/Passes.h"
 
@@ -14,6 +15,7 @@ namespace mlir::gc {
 /// (canonicalize, cse, ...), and gc's named pipelines.
 inline void registerAllPasses() {
   registerGcTransformsPasses();
+  registerGcConversionPasses();
   registerTransformsPasses();
   registerPipelines();
 }

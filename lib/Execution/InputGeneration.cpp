@@ -1,10 +1,8 @@
 //===- InputGeneration.cpp - Initial values of a function's arguments -----===//
 //
-// Seeded, order-independent initial values (see Inputs.h for the rules).
-// Random numbers come from SplitMix64 (Steele, Lea & Flood, OOPSLA 2014)
-// keyed by a hash of the seed and the argument's name, and normal variates
-// from the Box-Muller transform, so the values are the same on every
-// platform and standard library.
+// Seeded, order-independent initial values (see Inputs.h for the rules),
+// drawn from the streams of gc_rt/InitRandom.h that the runtime uses for
+// compiled steps too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,42 +10,17 @@
 
 #include "Gc/IR/GcOps.h"
 
+#include "gc_rt/InitRandom.h"
+
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::gc;
 using namespace mlir::gc::exec;
 
+using ::gc::rt::SplitMix64;
+
 namespace {
-/// SplitMix64: a 64-bit generator with a one-word state.
-class SplitMix64 {
-public:
-  explicit SplitMix64(uint64_t state) : state(state) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in (0, 1): 53 random bits, never 0 (Box-Muller takes a log).
-  double uniform() { return ((next() >> 11) + 0.5) * 0x1.0p-53; }
-  double normal() {
-    double radius = std::sqrt(-2.0 * std::log(uniform()));
-    return radius * std::cos(2.0 * M_PI * uniform());
-  }
-
-private:
-  uint64_t state;
-};
-
-/// FNV-1a of `name`, mixed with the seed.
-uint64_t streamKey(uint64_t seed, StringRef name) {
-  uint64_t hash = 0xCBF29CE484222325ull;
-  for (char c : name)
-    hash = (hash ^ static_cast<uint8_t>(c)) * 0x100000001B3ull;
-  return hash ^ (seed * 0x9E3779B97F4A7C15ull);
-}
-
 /// The number of distinct values an integer argument may take, when the
 /// function uses it as embedding ids or cross-entropy labels.
 std::optional<int64_t> findIndexBound(Value value) {
@@ -87,6 +60,40 @@ std::string mlir::gc::exec::getResultName(func::FuncOp function,
                      "result" + std::to_string(index));
 }
 
+InitRule mlir::gc::exec::getInitRule(func::FuncOp function, unsigned index) {
+  auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
+  std::string name = getArgumentName(function, index);
+  StringRef ref(name);
+  bool isFloatType = isa<FloatType>(type.getElementType());
+  bool isParam =
+      function.getArgAttr(index, GcDialect::getParamAttrName()) != nullptr;
+  InitRule rule;
+  if (name == kSeedName && type.getElementType().isInteger(64) &&
+      type.getNumElements() == 1) {
+    rule.kind = InitKind::Seed;
+  } else if (name == kStepName) {
+    rule.kind = InitKind::Ones;
+  } else if (ref.starts_with("optimizer.")) {
+    rule.kind = InitKind::Zeros;
+  } else if (isFloatType) {
+    if (isParam && ref.ends_with("LayerNorm.weight")) {
+      rule.kind = InitKind::Ones;
+    } else if (isParam && ref.ends_with(".bias")) {
+      rule.kind = InitKind::Zeros;
+    } else {
+      rule.kind = InitKind::Normal;
+      rule.scale = isParam ? 0.02 : 1.0;
+    }
+  } else if (std::optional<int64_t> bound =
+                 findIndexBound(function.getArgument(index))) {
+    rule.kind = InitKind::Index;
+    rule.bound = *bound;
+  } else {
+    rule.kind = name == "attention_mask" ? InitKind::Ones : InitKind::Zeros;
+  }
+  return rule;
+}
+
 FailureOr<HostTensor> mlir::gc::exec::generateInput(func::FuncOp function,
                                                     unsigned index,
                                                     uint64_t seed,
@@ -104,35 +111,28 @@ FailureOr<HostTensor> mlir::gc::exec::generateInput(func::FuncOp function,
 
   HostTensor tensor = HostTensor::allocate(*kind, type.getShape(), tracker);
   int64_t n = tensor.getNumElements();
-  auto fill = [&](double value) {
-    for (int64_t i = 0; i < n; ++i)
-      tensor.setFromDouble(i, value);
-  };
-  SplitMix64 random(streamKey(seed, name));
-  StringRef ref(name);
-  bool isParam =
-      function.getArgAttr(index, GcDialect::getParamAttrName()) != nullptr;
-
-  if (name == kSeedName && *kind == ElementKind::I64 && n == 1) {
-    tensor.data<int64_t>()[0] = static_cast<int64_t>(seed);
-  } else if (name == kStepName) {
-    fill(1);
-  } else if (ref.starts_with("optimizer.")) {
-    fill(0);
-  } else if (isFloat(*kind)) {
-    if (isParam && ref.ends_with("LayerNorm.weight"))
-      fill(1);
-    else if (isParam && ref.ends_with(".bias"))
-      fill(0);
-    else
-      for (int64_t i = 0; i < n; ++i)
-        tensor.setFromDouble(i, (isParam ? 0.02 : 1.0) * random.normal());
-  } else if (std::optional<int64_t> bound =
-                 findIndexBound(function.getArgument(index))) {
-    for (int64_t i = 0; i < n; ++i)
-      tensor.setFromDouble(i, static_cast<double>(random.next() % *bound));
-  } else {
-    fill(name == "attention_mask" ? 1 : 0);
+  SplitMix64 random(::gc::rt::initStreamKey(seed, name));
+  InitRule rule = getInitRule(function, index);
+  for (int64_t i = 0; i < n; ++i) {
+    switch (rule.kind) {
+    case InitKind::Zeros:
+      tensor.setFromDouble(i, 0);
+      break;
+    case InitKind::Ones:
+      tensor.setFromDouble(i, 1);
+      break;
+    case InitKind::Normal:
+      tensor.setFromDouble(i, rule.scale * random.normal());
+      break;
+    case InitKind::Index:
+      tensor.setFromDouble(
+          i, static_cast<double>(random.next() %
+                                 static_cast<uint64_t>(rule.bound)));
+      break;
+    case InitKind::Seed:
+      tensor.data<int64_t>()[i] = static_cast<int64_t>(seed);
+      break;
+    }
   }
   return tensor;
 }

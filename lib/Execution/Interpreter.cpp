@@ -94,8 +94,13 @@ mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
            << inputs.size() << " were given";
 
   ExecutionContext context(tracker);
-  auto arenaBytes =
-      function->getAttrOfType<IntegerAttr>(GcDialect::getArenaBytesAttrName());
+  // A step lowered by gc-lower-to-kernels keeps the planner's offsets for
+  // every value, and the planner's arena size beside its own.
+  auto arenaBytes = function->getAttrOfType<IntegerAttr>(
+      GcDialect::getPlannedArenaBytesAttrName());
+  if (!arenaBytes)
+    arenaBytes = function->getAttrOfType<IntegerAttr>(
+        GcDialect::getArenaBytesAttrName());
   if (arenaBytes)
     context.setArena(std::make_shared<Buffer>(arenaBytes.getInt(), &tracker));
   for (auto [arg, input] : llvm::zip_equal(body.getArguments(), inputs)) {

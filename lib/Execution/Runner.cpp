@@ -158,7 +158,12 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
       if (written.insert(name).second)
         named.push_back(toNamedTensor(name, results[r]));
     }
-    rt::Status status = rt::writeSafetensors(options.outputPath, named);
+    // The metadata gc_rt writes for compiled steps too, so that the files
+    // of an interpreted and a compiled run compare byte for byte.
+    std::map<std::string, std::string> metadata = {
+        {"format", "pt"}, {"gc.function", function.getSymName().str()}};
+    rt::Status status =
+        rt::writeSafetensors(options.outputPath, named, metadata);
     if (!status.isOk())
       return function.emitError() << status.message();
     out << "wrote " << named.size() << " results to " << options.outputPath

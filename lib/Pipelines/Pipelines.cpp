@@ -24,6 +24,7 @@ static void addTrainStepPasses(OpPassManager &pm, const Options &options) {
   optimizer.beta2 = options.beta2;
   optimizer.epsilon = options.epsilon;
   optimizer.weightDecay = options.weightDecay;
+  optimizer.keepGradients = options.keepGradients;
   functions.addPass(createApplyOptimizer(optimizer));
   functions.addPass(createCanonicalizerPass());
   functions.addPass(createCSEPass());

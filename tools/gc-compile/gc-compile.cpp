@@ -9,6 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StepLibrary.h"
+
+#include "gc/Conversion/Passes.h"
 #include "gc/Models/Bert.h"
 #include "gc/Pipelines/Pipelines.h"
 #include "gc/Report/CompileReport.h"
@@ -22,6 +25,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/STLExtras.h"
@@ -34,7 +39,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
 
 #include <optional>
 #include <string>
@@ -50,6 +58,7 @@ enum class EmitKind {
   Train,   ///< The training step: loss, updated parameters and state.
   Remat,   ///< The training step, scheduled and rematerialized.
   Plan,    ///< The rematerialized step with its static memory plan.
+  Library, ///< The compiled step: source, header, libstep.so, reports.
 };
 
 /// The accepted spellings of an enumerated flag.
@@ -61,6 +70,7 @@ const std::pair<llvm::StringRef, EmitKind> emitChoices[] = {
     {"train", EmitKind::Train},
     {"remat", EmitKind::Remat},
     {"plan", EmitKind::Plan},
+    {"library", EmitKind::Library},
 };
 const std::pair<llvm::StringRef, bool> modelChoices[] = {{"bert", true}};
 const std::pair<llvm::StringRef, gc::BertActivation> activationChoices[] = {
@@ -85,17 +95,47 @@ const std::pair<llvm::StringRef, gc::BertElementType> dtypeChoices[] = {
 const gc::BertConfig defaults;
 
 cl::OptionCategory driverCategory("gc-compile options");
+cl::opt<std::string> inputFilename(
+    cl::Positional,
+    cl::desc("[forward.mlir: a gc module whose single function computes the "
+             "loss, instead of --model]"),
+    cl::init(""), cl::cat(driverCategory));
 cl::opt<std::string> outputFilename("o",
-                                    cl::desc("Output file ('-' for stdout)"),
+                                    cl::desc("Output file ('-' for stdout), "
+                                             "or directory with --target"),
                                     cl::value_desc("filename"), cl::init("-"),
                                     cl::cat(driverCategory));
 cl::opt<std::string> modelName("model", cl::desc("Model to build: bert"),
                                cl::value_desc("name"), cl::init("bert"),
                                cl::cat(driverCategory));
 cl::opt<std::string>
-    emitName("emit", cl::desc("What to emit: forward, train, remat or plan"),
+    emitName("emit",
+             cl::desc("What to emit: forward, train, remat, plan, or library "
+                      "(implied by --target)"),
              cl::value_desc("kind"), cl::init("forward"),
              cl::cat(driverCategory));
+
+cl::OptionCategory codegenCategory("Code generation (--target)");
+cl::opt<std::string> targetName(
+    "target",
+    cl::desc("Compile the training step ahead of time for cpu or cuda: "
+             "writes step.{cpp,cu}, step.h, step.mlir, libstep.so, "
+             "report.json and memory.svg into the -o directory"),
+    cl::value_desc("cpu|cuda"), cl::init(""), cl::cat(codegenCategory));
+cl::opt<std::string> cudaArch("arch", cl::desc("nvcc -arch (default sm_90)"),
+                              cl::value_desc("sm_XX"), cl::init("sm_90"),
+                              cl::cat(codegenCategory));
+cl::opt<bool> allowTf32("tf32",
+                        cl::desc("Let cuBLAS use TF32 tensor cores for f32 "
+                                 "matmuls (default: exact FP32)"),
+                        cl::init(false), cl::cat(codegenCategory));
+cl::opt<std::string> nvccPath("nvcc", cl::desc("nvcc to use"),
+                              cl::value_desc("path"), cl::init(""),
+                              cl::cat(codegenCategory));
+cl::opt<std::string> cxxPath("cxx",
+                             cl::desc("C++ compiler for --target cpu"),
+                             cl::value_desc("path"), cl::init(""),
+                             cl::cat(codegenCategory));
 
 cl::OptionCategory optimizerCategory("Optimizer (--emit train)");
 cl::opt<std::string> optimizerName("optimizer", cl::desc("sgd or adamw"),
@@ -113,6 +153,11 @@ cl::opt<double>
     weightDecay("weight-decay",
                 cl::desc("Weight decay (default: 0.01 for AdamW, 0 for SGD)"),
                 cl::init(-1), cl::cat(optimizerCategory));
+
+cl::opt<bool> keepGradients(
+    "keep-gradients",
+    cl::desc("Also return every parameter's gradient from the step"),
+    cl::init(false), cl::cat(optimizerCategory));
 
 cl::OptionCategory rematCategory("Rematerialization (--emit remat)");
 cl::opt<std::string>
@@ -266,11 +311,15 @@ template <typename Options> void setOptimizerOptions(Options &options) {
   options.beta2 = beta2;
   options.epsilon = adamEpsilon;
   options.weightDecay = weightDecay;
+  options.keepGradients = keepGradients;
 }
 
-/// Merges the remat and memory-plan reports into --report and draws the
-/// memory timeline next to it.
-LogicalResult writePlanReports() {
+/// Merges the remat and memory-plan reports and `extra` into --report and
+/// draws the memory timeline next to it. With `times`, the report also gets
+/// the time of every phase, this one (started at `start`) included.
+LogicalResult
+writePlanReports(llvm::json::Object extra, gc::tools::PhaseTimes *times,
+                 std::chrono::steady_clock::time_point start) {
   if (reportPath.empty())
     return success();
   std::string rematPath = reportPath + ".remat.tmp";
@@ -305,8 +354,13 @@ LogicalResult writePlanReports() {
     return reportError(llvm::toString(std::move(error)));
   svg->keep();
 
-  llvm::json::Object extra;
   extra["memory_timeline_svg"] = timeline;
+  if (times) {
+    times->add("reports", std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - start)
+                              .count());
+    extra["compile_time_s"] = times->toJson();
+  }
   llvm::json::Value merged =
       gc::mergeReports(std::move(*remat), std::move(*plan), std::move(extra));
   std::unique_ptr<llvm::ToolOutputFile> report =
@@ -318,13 +372,182 @@ LogicalResult writePlanReports() {
   return success();
 }
 
+/// The model: parsed from the positional .mlir file, or built from the
+/// BERT flags.
+OwningOpRef<ModuleOp> loadModel(MLIRContext &context,
+                                const gc::BertConfig &config,
+                                StringRef functionName) {
+  if (!inputFilename.empty()) {
+    llvm::SourceMgr sourceMgr;
+    std::string error;
+    std::unique_ptr<llvm::MemoryBuffer> file =
+        openInputFile(inputFilename, &error);
+    if (!file) {
+      (void)reportError(error);
+      return nullptr;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    return parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
+  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
+  if (llvm::Error error =
+          gc::buildBertForward(*module, config, functionName).takeError()) {
+    (void)reportError(llvm::toString(std::move(error)));
+    return nullptr;
+  }
+  return module;
+}
+
+/// Times every pass (by argument name, summed) and announces the slow ones.
+class PassTimer : public PassInstrumentation {
+public:
+  explicit PassTimer(gc::tools::PhaseTimes &times) : times(times) {}
+  void runBeforePass(Pass *pass, Operation *) override {
+    if (pass->getArgument() == "gc-remat")
+      llvm::errs() << "gc-compile: solving rematerialization (solver "
+                   << solverName << ", budget "
+                   << (budget.empty() ? std::string("device memory")
+                                      : std::string(budget))
+                   << ", device " << deviceName << ")\n";
+    starts.push_back(std::chrono::steady_clock::now());
+  }
+  void runAfterPass(Pass *pass, Operation *) override { record(pass); }
+  void runAfterPassFailed(Pass *pass, Operation *) override { record(pass); }
+
+private:
+  void record(Pass *pass) {
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - starts.back())
+                         .count();
+    starts.pop_back();
+    // Adaptor passes (op-agnostic nesting) would count their children twice.
+    if (!pass->getArgument().empty())
+      times.add(pass->getArgument().str(), seconds);
+  }
+  gc::tools::PhaseTimes &times;
+  std::vector<std::chrono::steady_clock::time_point> starts;
+};
+
+/// --target: the whole pipeline, the emitted source and libstep.so, and the
+/// merged report with the time of every phase.
+LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
+                             gc::tools::PhaseTimes &times) {
+  if (outputFilename == "-")
+    return reportError("--target writes a directory; name it with -o DIR");
+  if (std::error_code error = llvm::sys::fs::create_directories(outputFilename))
+    return reportError("cannot create the output directory '" +
+                       outputFilename + "': " + error.message());
+  llvm::SmallString<256> defaultReport(outputFilename);
+  llvm::sys::path::append(defaultReport, "report.json");
+  if (reportPath.empty())
+    reportPath = std::string(defaultReport);
+
+  // The pass reports are merged into --report at the end.
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(reportPath + ".remat.tmp");
+    llvm::sys::fs::remove(reportPath + ".plan.tmp");
+  });
+  PassManager pm(module->getContext(), ModuleOp::getOperationName());
+  pm.addInstrumentation(std::make_unique<PassTimer>(times));
+  gc::RematStepPipelineOptions options;
+  setOptimizerOptions(options);
+  options.budget = budget;
+  options.solver = solverName;
+  options.device = deviceName;
+  options.deviceProfile = deviceProfilePath;
+  options.report = reportPath + ".remat.tmp";
+  options.summary = printSummary;
+  options.timeLimit = timeLimit;
+  gc::buildRematStepPipeline(pm, options);
+  gc::PlanMemoryOptions plan;
+  plan.report = reportPath + ".plan.tmp";
+  pm.nest<func::FuncOp>().addPass(gc::createPlanMemory(plan));
+  pm.nest<func::FuncOp>().addPass(gc::createLowerToKernels());
+  if (failed(pm.run(module)))
+    return reportError("the compilation pipeline failed");
+
+  gc::tools::StepLibraryOptions libraryOptions;
+  libraryOptions.emit.target = target;
+  libraryOptions.emit.allowTf32 = allowTf32;
+  libraryOptions.directory = outputFilename;
+  libraryOptions.arch = cudaArch;
+  libraryOptions.nvcc = nvccPath;
+  libraryOptions.cxx = cxxPath;
+  llvm::Expected<gc::tools::StepLibrary> library =
+      gc::tools::writeStepLibrary(module, libraryOptions, times, llvm::errs());
+  if (!library)
+    return reportError(llvm::toString(library.takeError()));
+
+  auto start = std::chrono::steady_clock::now();
+  auto function = *module.getOps<func::FuncOp>().begin();
+  auto attr = [&](StringRef name) {
+    auto value = function->getAttrOfType<IntegerAttr>(name);
+    return value ? value.getInt() : int64_t(-1);
+  };
+  const gc::StepEmission &emission = library->emission;
+  llvm::json::Object extra;
+  extra["target"] = gc::getStepTargetName(target);
+  extra["library"] = library->libraryPath;
+  extra["source"] = library->sourcePath;
+  extra["arena_bytes"] = attr(gc::GcDialect::getArenaBytesAttrName());
+  extra["planned_arena_bytes"] =
+      attr(gc::GcDialect::getPlannedArenaBytesAttrName());
+  extra["kernels"] = llvm::json::Object{
+      {"runtime_calls", emission.runtimeKernels},
+      {"fused_launches", emission.fusedKernels},
+      {"fused_ops", emission.fusedOps},
+      {"distinct_fused_kernels", emission.distinctFusedKernels},
+      {"views", emission.views},
+      {"result_copies", emission.resultCopies}};
+  if (failed(writePlanReports(std::move(extra), &times, start)))
+    return failure();
+
+  llvm::errs() << llvm::formatv(
+      "gc-compile: {0} step: {1} runtime kernel calls, {2} fused kernel "
+      "launches ({3} gc ops, {4} distinct kernels); arena {5} bytes "
+      "({6:f2} GiB; planned {7} bytes before results left it)\n",
+      gc::getStepTargetName(target), emission.runtimeKernels,
+      emission.fusedKernels, emission.fusedOps, emission.distinctFusedKernels,
+      attr(gc::GcDialect::getArenaBytesAttrName()),
+      attr(gc::GcDialect::getArenaBytesAttrName()) / 1073741824.0,
+      attr(gc::GcDialect::getPlannedArenaBytesAttrName()));
+  llvm::errs() << "gc-compile: phases:";
+  for (const auto &[phase, seconds] : times.get())
+    llvm::errs() << llvm::formatv(" {0} {1:f2} s;", phase, seconds);
+  llvm::errs() << llvm::formatv(" total {0:f2} s\n", times.total());
+  llvm::errs() << "gc-compile: wrote " << library->libraryPath << ", "
+               << library->sourcePath << ", step.h, step.mlir, "
+               << reportPath << "\n";
+  return success();
+}
+
 LogicalResult compile() {
+  auto start = std::chrono::steady_clock::now();
   if (!parseChoice<bool>("model", modelName, modelChoices))
     return failure();
   std::optional<EmitKind> emit =
       parseChoice<EmitKind>("emit", emitName, emitChoices);
   if (!emit)
     return failure();
+  std::optional<gc::StepTarget> target;
+  if (!targetName.empty()) {
+    const std::pair<llvm::StringRef, gc::StepTarget> targets[] = {
+        {"cpu", gc::StepTarget::Cpu}, {"cuda", gc::StepTarget::Cuda}};
+    target = parseChoice<gc::StepTarget>("target", targetName, targets);
+    if (!target)
+      return failure();
+    if (emitName.getNumOccurrences() && *emit != EmitKind::Library)
+      return reportError("--target compiles a library; it cannot be combined "
+                         "with --emit " +
+                         emitName);
+    emit = EmitKind::Library;
+    // The CPU's own profile, unless a device was asked for.
+    if (*target == gc::StepTarget::Cpu && !deviceName.getNumOccurrences())
+      deviceName = "cpu";
+  } else if (*emit == EmitKind::Library) {
+    return reportError("--emit library needs --target cpu or --target cuda");
+  }
   std::optional<gc::BertConfig> config = readBertConfig();
   if (!config)
     return failure();
@@ -340,12 +563,18 @@ LogicalResult compile() {
     llvm::errs() << text << (StringRef(text).ends_with("\n") ? "" : "\n");
     return success();
   });
-  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
   StringRef functionName =
       *emit == EmitKind::Forward ? "bert_forward" : "bert_train_step";
-  if (llvm::Error error =
-          gc::buildBertForward(*module, *config, functionName).takeError())
-    return reportError(llvm::toString(std::move(error)));
+  OwningOpRef<ModuleOp> module = loadModel(context, *config, functionName);
+  if (!module)
+    return failure();
+  gc::tools::PhaseTimes times;
+  times.add("build model", std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+  if (*emit == EmitKind::Library)
+    return compileLibrary(*module, *target, times);
+
   if (*emit != EmitKind::Forward) {
     PassManager pm(&context, ModuleOp::getOperationName());
     if (*emit == EmitKind::Train) {
@@ -376,7 +605,7 @@ LogicalResult compile() {
     // The passes report their own located errors (e.g. a bad optimizer
     // option) through the context's diagnostic handler.
     if (failed(pm.run(*module)) ||
-        (*emit == EmitKind::Plan && failed(writePlanReports())))
+        (*emit == EmitKind::Plan && failed(writePlanReports({}, nullptr, {}))))
       return reportError(*emit == EmitKind::Train
                              ? "the gc-train-step pipeline failed"
                              : "the gc-remat-step pipeline failed");
@@ -402,8 +631,9 @@ int main(int argc, char **argv) {
   // libLLVM registers hundreds of backend options; --help lists the driver's
   // own (the others, --mlir-* included, still work and show in
   // --help-hidden).
-  cl::HideUnrelatedOptions(
-      {&driverCategory, &optimizerCategory, &rematCategory, &bertCategory});
+  cl::HideUnrelatedOptions({&driverCategory, &codegenCategory,
+                            &optimizerCategory, &rematCategory,
+                            &bertCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "gc ahead-of-time compiler for training steps\n");
   return failed(compile()) ? 1 : 0;

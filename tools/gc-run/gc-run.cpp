@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RunCompiled.h"
+
 #include "gc/Execution/GradientCheck.h"
 #include "gc/Execution/Runner.h"
 #include "gc/InitAllDialects.h"
@@ -23,8 +25,21 @@ using namespace mlir;
 using namespace llvm;
 namespace exec = mlir::gc::exec;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
-                                      cl::Required);
+static cl::opt<std::string>
+    inputFile(cl::Positional,
+              cl::desc("<file.mlir | compiled step directory | libstep.so>"),
+              cl::Required);
+static cl::opt<std::string>
+    device("device",
+           cl::desc("compiled steps: cpu or cuda:N (default cpu)"),
+           cl::init("cpu"));
+static cl::opt<std::string>
+    savePath("save", cl::desc("compiled steps: save the parameters and "
+                              "optimizer state to this safetensors file"));
+static cl::opt<bool> trackArena(
+    "track-arena",
+    cl::desc("compiled steps: measure the arena's high-water mark with "
+             "sentinel bytes (slower; for checks, not timing)"));
 static cl::opt<std::string>
     functionName("function", cl::desc("function to run (default: the only "
                                       "function of the module)"));
@@ -114,7 +129,11 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
       argc, argv,
-      "gc-run: execute gc functions on the CPU\n\n"
+      "gc-run: execute gc functions on the CPU, or compiled steps\n\n"
+      "With a directory written by gc-compile --target (or its libstep.so),\n"
+      "loads the compiled step through the gc_rt runtime and runs it on\n"
+      "--device for --steps steps, printing loss, step time, tokens/s and\n"
+      "memory. With an .mlir file:\n"
       "Runs a function for --steps steps, feeding each result into the\n"
       "argument of the same gc.name, printing the loss of each step and the\n"
       "peak bytes of live tensors; or, with --check-gradients, compares the\n"
@@ -124,6 +143,30 @@ int main(int argc, char **argv) {
            << "\n";
     return 1;
   }
+
+  if (std::string library = ::gc::tools::findCompiledStep(inputFile);
+      !library.empty()) {
+    ::gc::tools::CompiledRunOptions options;
+    options.library = library;
+    options.device = device;
+    options.inputsPath = inputsPath;
+    options.outputPath = outputPath;
+    options.savePath = savePath;
+    options.seed = seed;
+    if (dropoutSeed >= 0)
+      options.dropoutSeed = dropoutSeed;
+    options.steps = steps;
+    options.trackArena = trackArena;
+    return ::gc::tools::runCompiled(options, outs());
+  }
+  for (cl::Option *flag : std::initializer_list<cl::Option *>{
+           &savePath, &device, &trackArena})
+    if (flag->getNumOccurrences()) {
+      errs() << "gc-run: error: --" << flag->ArgStr
+             << " applies to compiled steps (a directory written by "
+                "gc-compile --target), not to .mlir files\n";
+      return 1;
+    }
 
   DialectRegistry registry;
   mlir::gc::registerAllDialects(registry);

@@ -64,9 +64,20 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attribute) {
   if (llvm::is_contained({getOffsetsAttrName(), getArenaBytesAttrName(),
                           getArenaLowerBoundAttrName(),
-                          getArenaStrategyAttrName()},
+                          getArenaStrategyAttrName(),
+                          getPlannedArenaBytesAttrName()},
                          attribute.getName().getValue()))
     return verifyArenaAttribute(op, attribute);
+  if (attribute.getName() == getStorageAttrName()) {
+    auto entries = dyn_cast<ArrayAttr>(attribute.getValue());
+    if (!entries || entries.size() != op->getNumResults() ||
+        !llvm::all_of(entries, llvm::IsaPred<StringAttr>))
+      return op->emitError()
+             << "expected '" << getStorageAttrName() << "' to be an array of "
+             << op->getNumResults() << " strings, one per result, but found "
+             << attribute.getValue();
+    return success();
+  }
   if (attribute.getName() == getRecomputeAttrName()) {
     if (!isa<UnitAttr>(attribute.getValue()))
       return op->emitError()
@@ -74,19 +85,20 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
              << "' to be a unit attribute, but found " << attribute.getValue();
     return success();
   }
-  if (attribute.getName() != getBlockTagAttrName())
-    return op->emitError() << "unknown gc dialect attribute '"
-                           << attribute.getName().getValue() << "'; expected '"
-                           << getBlockTagAttrName() << "', '"
-                           << getRecomputeAttrName() << "' or an "
-                           << "arena attribute of gc-plan-memory";
+  StringRef name = attribute.getName().getValue();
+  if (name != getBlockTagAttrName() && name != getFusionAttrName())
+    return op->emitError() << "unknown gc dialect attribute '" << name
+                           << "'; expected '" << getBlockTagAttrName()
+                           << "', '" << getRecomputeAttrName()
+                           << "', an arena attribute of gc-plan-memory or a "
+                           << "kernel attribute of gc-lower-to-kernels";
   auto tag = dyn_cast<IntegerAttr>(attribute.getValue());
   if (!tag || !tag.getType().isSignlessInteger(64))
-    return op->emitError() << "expected '" << getBlockTagAttrName()
+    return op->emitError() << "expected '" << name
                            << "' to be an i64 integer, but found "
                            << attribute.getValue();
   if (tag.getInt() < 0)
-    return op->emitError() << "expected '" << getBlockTagAttrName()
+    return op->emitError() << "expected '" << name
                            << "' to be non-negative, but found "
                            << tag.getInt();
   return success();

@@ -77,6 +77,18 @@ def Gc_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getArenaStrategyAttrName() {
       return ::llvm::StringLiteral("gc.arena_strategy");
     }
+    /// Names of the attributes gc-lower-to-kernels writes: the fused kernel
+    /// of an op, the storage of each result, and on the function the
+    /// planner's arena size before returned values left the arena.
+    static constexpr ::llvm::StringLiteral getFusionAttrName() {
+      return ::llvm::StringLiteral("gc.fusion");
+    }
+    static constexpr ::llvm::StringLiteral getStorageAttrName() {
+      return ::llvm::StringLiteral("gc.storage");
+    }
+    static constexpr ::llvm::StringLiteral getPlannedArenaBytesAttrName() {
+      return ::llvm::StringLiteral("gc.planned_arena_bytes");
+    }
     /// Name of the argument/result attribute holding the external name.
     static constexpr ::llvm::StringLiteral getNameAttrName() {
       return ::llvm::StringLiteral("gc.name");

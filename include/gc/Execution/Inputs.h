@@ -26,6 +26,20 @@ constexpr const char *kSeedName = "seed";
 /// Name of AdamW's step-counter argument.
 constexpr const char *kStepName = "optimizer.step";
 
+/// How an argument is initialised (the rules below; the runtime applies
+/// the same rules to compiled steps through StepAbi.h's gc_step_init_t).
+enum class InitKind { Zeros, Ones, Normal, Index, Seed };
+struct InitRule {
+  InitKind kind = InitKind::Zeros;
+  /// Normal: the standard deviation.
+  double scale = 1.0;
+  /// Index: values are uniform in [0, bound).
+  int64_t bound = 0;
+};
+
+/// The rule generateInput follows for argument `index`.
+InitRule getInitRule(func::FuncOp function, unsigned index);
+
 /// A seeded initial value for argument `index`, following Hugging Face's
 /// BERT initialization where the name says what the argument is:
 ///  - `seed`: `seed`; `optimizer.step`: 1; other `optimizer.*` state: zeros;

@@ -34,6 +34,10 @@ struct TrainStepPipelineOptions
       *this, "weight-decay",
       llvm::cl::desc("weight decay (default: 0.01 for AdamW, 0 for SGD)"),
       llvm::cl::init(-1)};
+  Option<bool> keepGradients{
+      *this, "keep-gradients",
+      llvm::cl::desc("also return every parameter's gradient"),
+      llvm::cl::init(false)};
 };
 
 /// Options of the rematerialized training-step pipeline: the training step's
@@ -55,6 +59,10 @@ struct RematStepPipelineOptions
       *this, "weight-decay",
       llvm::cl::desc("weight decay (default: 0.01 for AdamW, 0 for SGD)"),
       llvm::cl::init(-1)};
+  Option<bool> keepGradients{
+      *this, "keep-gradients",
+      llvm::cl::desc("also return every parameter's gradient"),
+      llvm::cl::init(false)};
   Option<std::string> budget{
       *this, "budget",
       llvm::cl::desc("peak-memory budget (bytes, KiB/MiB/GiB suffixes, or "

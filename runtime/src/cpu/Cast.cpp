@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
+#include "gc_rt/Scalar.h"
 
 #include <cmath>
 #include <limits>
@@ -17,37 +18,11 @@
 
 using namespace gc::rt::cpu;
 
-namespace {
-
-/// Truncates a finite or non-finite floating-point value toward zero into
-/// the integer type To, saturating and mapping NaN to 0.
-template <typename To> To floatToInt(double x) {
-  using Limits = std::numeric_limits<To>;
-  if (std::isnan(x))
-    return To(0);
-  // 2^(bits - 1), exactly representable in double: the first value above
-  // the range. The lowest value is -2^(bits - 1), also exact.
-  const double upper = -static_cast<double>(Limits::min());
-  if (x >= upper)
-    return Limits::max();
-  if (x <= static_cast<double>(Limits::min()))
-    return Limits::min();
-  return static_cast<To>(x); // In range: truncation toward zero.
-}
-
-template <typename From, typename To> To convert(From x) {
-  if constexpr (std::is_floating_point_v<From> && std::is_integral_v<To>)
-    return floatToInt<To>(static_cast<double>(x));
-  else
-    return static_cast<To>(x);
-}
-
-} // namespace
 
 template <typename From, typename To>
 void gc::rt::cpu::cast(const From *input, To *result, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
-    result[i] = convert<From, To>(input[i]);
+    result[i] = gc::rt::scalar::cast<From, To>(input[i]);
 }
 
 #define GC_RT_INSTANTIATE_TO(From)                                             \

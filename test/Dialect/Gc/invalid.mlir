@@ -851,8 +851,31 @@ func.func @block_tag_width(%a: tensor<4xf32>) {
 // -----
 
 func.func @unknown_dialect_attribute(%a: tensor<4xf32>) {
-// expected-error @+1 {{unknown gc dialect attribute 'gc.layer'; expected 'gc.block', 'gc.recompute' or an arena attribute of gc-plan-memory}}
+// expected-error @+1 {{unknown gc dialect attribute 'gc.layer'; expected 'gc.block', 'gc.recompute', an arena attribute of gc-plan-memory or a kernel attribute of gc-lower-to-kernels}}
   %0 = gc.exp %a {gc.layer = 1 : i64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @fusion_negative(%a: tensor<4xf32>) {
+// expected-error @+1 {{expected 'gc.fusion' to be non-negative, but found -2}}
+  %0 = gc.exp %a {gc.fusion = -2 : i64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @storage_per_result(%a: tensor<4xf32>) {
+// expected-error @+1 {{expected 'gc.storage' to be an array of 1 strings, one per result, but found ["arena+0", "fused"]}}
+  %0 = gc.exp %a {gc.storage = ["arena+0", "fused"]} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @planned_arena_bytes(%a: tensor<4xf32>) attributes {gc.planned_arena_bytes = -1 : i64} {
+// expected-error @-1 {{expected 'gc.planned_arena_bytes' to be a non-negative integer, but found -1 : i64}}
   return
 }
 

@@ -1,0 +1,924 @@
+//===- cuda_kernels_check.cu - CUDA runtime kernels vs. the CPU kernels ---===//
+//
+// Build (one command line) and run on a machine with a GPU, from the
+// repository root:
+//
+//   nvcc -std=c++17 -O2 -arch=sm_90 --fmad=false -Iruntime/include
+//     -I/usr/include/x86_64-linux-gnu/openblas-pthread
+//     bench/gpu/cuda_kernels_check.cu runtime/src/cuda/*.cu
+//     runtime/src/cpu/*.cpp -lcublas -lopenblas -o /tmp/cuda_kernels_check
+//   /tmp/cuda_kernels_check
+//
+// (--fmad=false matches GcRuntimeCuda's build; the CPU sources are compiled
+// by nvcc's host compiler.) Not part of the test suite: it needs a GPU.
+//
+// Runs every kernel of gc_rt/cuda/Kernels.h on random inputs with odd sizes
+// (both float and double, int32 and int64 ids and labels) and compares with
+// the CPU kernel of the same name, the project's numerics oracle. It prints
+// one line per check, "PASS|FAIL <name> <max_rel_err>", and exits non-zero
+// when any check fails.
+//
+// Tolerances:
+//  - data movement, embedding and embedding_grad: bitwise equality (the
+//    gradient adds in the CPU's order);
+//  - matmul: normwise, max |got - want| / max |want| <= 1e-5 (float) or
+//    1e-12 (double); 1e-2 with TF32 allowed. Float GEMMs accumulate in float
+//    in a library-specific order, so a per-element bound would be noise;
+//  - everything else: max over elements of |got - want| / max(|want|,
+//    1e-2 * max |want|) <= 1e-5 (float) or 1e-12 (double). The floor keeps
+//    results that cancel to almost zero from dominating; the kernels
+//    accumulate in double, so float results differ by about one ulp.
+// Error paths are checked too: the device error word gets the StepAbi code
+// and the outputs that must stay unwritten keep a sentinel byte pattern.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc_rt/StepAbi.h"
+#include "gc_rt/cpu/Kernels.h"
+#include "gc_rt/cuda/Kernels.h"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace cpu = gc::rt::cpu;
+namespace gpu = gc::rt::cuda;
+using gc::rt::Status;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Infrastructure
+//===----------------------------------------------------------------------===//
+
+void cudaCheck(cudaError_t error, const char *what, int line) {
+  if (error == cudaSuccess)
+    return;
+  std::fprintf(stderr, "FATAL line %d: %s: %s\n", line, what,
+               cudaGetErrorString(error));
+  std::exit(2);
+}
+#define CUDA_CHECK(expr) cudaCheck((expr), #expr, __LINE__)
+
+cudaStream_t gStream;
+cublasHandle_t gBlas;
+int32_t *gDeviceError;
+int gFailures = 0;
+int gChecks = 0;
+std::mt19937_64 gRng(0x6763'6b65'726e'656cull);
+
+/// Reports a kernel's Status; a failed Status fails the check.
+bool statusOk(const Status &status, std::string name) {
+  if (status.isOk())
+    return true;
+  std::replace(name.begin(), name.end(), ' ', '_');
+  std::printf("FAIL %s status: %s\n", name.c_str(), status.message().c_str());
+  ++gFailures;
+  ++gChecks;
+  return false;
+}
+
+void sync() {
+  CUDA_CHECK(cudaStreamSynchronize(gStream));
+  CUDA_CHECK(cudaGetLastError());
+}
+
+/// Prints "PASS|FAIL <name> <error>", the name without spaces.
+void report(std::string name, bool pass, double error) {
+  std::replace(name.begin(), name.end(), ' ', '_');
+  std::printf("%s %s %.3e\n", pass ? "PASS" : "FAIL", name.c_str(), error);
+  ++gChecks;
+  if (!pass)
+    ++gFailures;
+}
+
+template <typename T> const char *typeName() {
+  if constexpr (std::is_same_v<T, float>)
+    return "f32";
+  else if constexpr (std::is_same_v<T, double>)
+    return "f64";
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return "i32";
+  else
+    return "i64";
+}
+
+template <typename T> double tolerance() {
+  return std::is_same_v<T, float> ? 1e-5 : 1e-12;
+}
+
+std::string shapeName(const std::vector<int64_t> &shape) {
+  std::string name;
+  for (size_t i = 0; i < shape.size(); ++i)
+    name += (i ? "x" : "") + std::to_string(shape[i]);
+  return name.empty() ? "scalar" : name;
+}
+
+int64_t product(const std::vector<int64_t> &shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  return count;
+}
+
+/// A device array of T with host transfers (synchronous, on gStream).
+template <typename T> class DeviceArray {
+public:
+  explicit DeviceArray(size_t count) : size(count) {
+    CUDA_CHECK(cudaMalloc(&data, std::max<size_t>(count, 1) * sizeof(T)));
+  }
+  explicit DeviceArray(const std::vector<T> &host) : DeviceArray(host.size()) {
+    upload(host);
+  }
+  DeviceArray(const DeviceArray &) = delete;
+  DeviceArray &operator=(const DeviceArray &) = delete;
+  ~DeviceArray() { cudaFree(data); }
+
+  T *get() const { return data; }
+  void upload(const std::vector<T> &host) {
+    CUDA_CHECK(cudaMemcpyAsync(data, host.data(), size * sizeof(T),
+                               cudaMemcpyHostToDevice, gStream));
+    sync();
+  }
+  std::vector<T> download() const {
+    std::vector<T> host(size);
+    CUDA_CHECK(cudaMemcpyAsync(host.data(), data, size * sizeof(T),
+                               cudaMemcpyDeviceToHost, gStream));
+    sync();
+    return host;
+  }
+  void fillBytes(uint8_t value) {
+    CUDA_CHECK(cudaMemsetAsync(data, value, size * sizeof(T), gStream));
+    sync();
+  }
+
+private:
+  T *data = nullptr;
+  size_t size;
+};
+
+template <typename T>
+std::vector<T> randomValues(size_t count, double low = -1.0,
+                            double high = 1.0) {
+  std::uniform_real_distribution<double> dist(low, high);
+  std::vector<T> values(count);
+  for (T &v : values)
+    v = static_cast<T>(dist(gRng));
+  return values;
+}
+
+std::vector<uint8_t> randomBytes(size_t count) {
+  std::uniform_int_distribution<int> dist(0, 255);
+  std::vector<uint8_t> bytes(count);
+  for (uint8_t &b : bytes)
+    b = static_cast<uint8_t>(dist(gRng));
+  return bytes;
+}
+
+template <typename Id> std::vector<Id> randomIds(size_t count, int64_t bound) {
+  std::uniform_int_distribution<int64_t> dist(0, bound - 1);
+  std::vector<Id> ids(count);
+  for (Id &id : ids)
+    id = static_cast<Id>(dist(gRng));
+  return ids;
+}
+
+/// max_i |got - want| / max(|want_i|, floorFraction * max_j |want_j|); NaN
+/// must match NaN and infinities must match exactly.
+template <typename T>
+double relativeError(const std::vector<T> &got, const std::vector<T> &want,
+                     double floorFraction) {
+  if (got.size() != want.size())
+    return INFINITY;
+  double maxAbs = 0.0;
+  for (T w : want)
+    if (std::isfinite(static_cast<double>(w)))
+      maxAbs = std::max(maxAbs, std::fabs(static_cast<double>(w)));
+  const double floor =
+      std::max(floorFraction * maxAbs, std::numeric_limits<double>::min());
+  double worst = 0.0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const double g = static_cast<double>(got[i]);
+    const double w = static_cast<double>(want[i]);
+    if (std::isnan(g) || std::isnan(w)) {
+      if (!(std::isnan(g) && std::isnan(w)))
+        return INFINITY;
+      continue;
+    }
+    if (std::isinf(g) || std::isinf(w)) {
+      if (g != w)
+        return INFINITY;
+      continue;
+    }
+    worst = std::max(worst, std::fabs(g - w) / std::max(std::fabs(w), floor));
+  }
+  return worst;
+}
+
+/// Elementwise check with the default floor (1e-2 of the largest value).
+template <typename T>
+void compare(const std::string &name, const std::vector<T> &got,
+             const std::vector<T> &want) {
+  const double error = relativeError(got, want, 1e-2);
+  report(name, error <= tolerance<T>(), error);
+}
+
+/// Bitwise check; the printed error is the relative error for information.
+template <typename T>
+void compareExact(const std::string &name, const std::vector<T> &got,
+                  const std::vector<T> &want) {
+  const bool same =
+      got.size() == want.size() &&
+      std::memcmp(got.data(), want.data(), got.size() * sizeof(T)) == 0;
+  double error = 0.0;
+  if constexpr (std::is_floating_point_v<T>)
+    error = relativeError(got, want, 1e-2);
+  else
+    error = same ? 0.0 : INFINITY;
+  report(name, same, error);
+}
+
+void resetDeviceError() {
+  CUDA_CHECK(cudaMemsetAsync(gDeviceError, 0, sizeof(int32_t), gStream));
+  sync();
+}
+
+int32_t readDeviceError() {
+  int32_t code = 0;
+  CUDA_CHECK(cudaMemcpyAsync(&code, gDeviceError, sizeof(int32_t),
+                             cudaMemcpyDeviceToHost, gStream));
+  sync();
+  return code;
+}
+
+/// All bytes of `values` equal `byte`.
+template <typename T>
+bool allBytes(const T *values, size_t count, uint8_t byte) {
+  const auto *bytes = reinterpret_cast<const uint8_t *>(values);
+  for (size_t i = 0; i < count * sizeof(T); ++i)
+    if (bytes[i] != byte)
+      return false;
+  return true;
+}
+
+constexpr uint8_t kUnwritten = 0xA7;
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+void checkBroadcast(std::vector<int64_t> inputShape,
+                    std::vector<int64_t> resultShape, std::vector<int64_t> dims,
+                    size_t elementSize) {
+  const std::string name = "broadcast<" + std::to_string(elementSize) + "B>[" +
+                           shapeName(inputShape) + "->" +
+                           shapeName(resultShape) + "]";
+  const size_t inBytes = product(inputShape) * elementSize;
+  const size_t outBytes = product(resultShape) * elementSize;
+  std::vector<uint8_t> input = randomBytes(inBytes), want(outBytes);
+  cpu::broadcast(input.data(), want.data(), inputShape, resultShape, dims,
+                 elementSize);
+  DeviceArray<uint8_t> dIn(input), dOut(outBytes);
+  if (!statusOk(gpu::broadcast(dIn.get(), dOut.get(), inputShape, resultShape,
+                               dims, elementSize, gStream),
+                name))
+    return;
+  compareExact(name, dOut.download(), want);
+}
+
+void checkTranspose(std::vector<int64_t> inputShape, std::vector<int64_t> perm,
+                    size_t elementSize) {
+  const std::string name = "transpose<" + std::to_string(elementSize) + "B>[" +
+                           shapeName(inputShape) + " perm " + shapeName(perm) +
+                           "]";
+  const size_t bytes = product(inputShape) * elementSize;
+  std::vector<uint8_t> input = randomBytes(bytes), want(bytes);
+  cpu::transpose(input.data(), want.data(), inputShape, perm, elementSize);
+  DeviceArray<uint8_t> dIn(input), dOut(bytes);
+  if (!statusOk(gpu::transpose(dIn.get(), dOut.get(), inputShape, perm,
+                               elementSize, gStream),
+                name))
+    return;
+  compareExact(name, dOut.download(), want);
+}
+
+void checkSlice(std::vector<int64_t> inputShape,
+                std::vector<int64_t> resultShape, std::vector<int64_t> offsets,
+                size_t elementSize) {
+  const std::string name =
+      "slice<" + std::to_string(elementSize) + "B>[" + shapeName(inputShape) +
+      "->" + shapeName(resultShape) + " at " + shapeName(offsets) + "]";
+  const size_t inBytes = product(inputShape) * elementSize;
+  const size_t outBytes = product(resultShape) * elementSize;
+  std::vector<uint8_t> input = randomBytes(inBytes), want(outBytes);
+  cpu::slice(input.data(), want.data(), inputShape, resultShape, offsets,
+             elementSize);
+  DeviceArray<uint8_t> dIn(input), dOut(outBytes);
+  if (!statusOk(gpu::slice(dIn.get(), dOut.get(), inputShape, resultShape,
+                           offsets, elementSize, gStream),
+                name))
+    return;
+  compareExact(name, dOut.download(), want);
+}
+
+void checkConcat(std::vector<int64_t> resultShape, int64_t dim,
+                 std::vector<int64_t> sizes, size_t elementSize) {
+  const std::string name =
+      "concat<" + std::to_string(elementSize) + "B>[" + shapeName(resultShape) +
+      " dim " + std::to_string(dim) + " sizes " + shapeName(sizes) + "]";
+  std::vector<std::vector<uint8_t>> inputs;
+  std::vector<const void *> hostPointers, devicePointers;
+  std::vector<DeviceArray<uint8_t> *> deviceInputs;
+  for (int64_t size : sizes) {
+    std::vector<int64_t> shape = resultShape;
+    shape[dim] = size;
+    inputs.push_back(randomBytes(product(shape) * elementSize));
+  }
+  for (auto &input : inputs) {
+    hostPointers.push_back(input.data());
+    deviceInputs.push_back(new DeviceArray<uint8_t>(input));
+    devicePointers.push_back(deviceInputs.back()->get());
+  }
+  const size_t outBytes = product(resultShape) * elementSize;
+  std::vector<uint8_t> want(outBytes);
+  cpu::concat(hostPointers.data(), want.data(), static_cast<int>(sizes.size()),
+              sizes.data(), resultShape, dim, elementSize);
+  DeviceArray<uint8_t> dOut(outBytes);
+  if (statusOk(gpu::concat(devicePointers.data(), dOut.get(),
+                           static_cast<int>(sizes.size()), sizes.data(),
+                           resultShape, dim, elementSize, gStream),
+               name))
+    compareExact(name, dOut.download(), want);
+  for (auto *input : deviceInputs)
+    delete input;
+}
+
+void checkDataMovement() {
+  for (size_t elementSize : {1, 2, 4, 8, 12, 16, 3}) {
+    checkBroadcast({5, 1, 7}, {5, 3, 7, 2}, {0, 1, 2}, elementSize);
+    checkBroadcast({7}, {3, 7}, {1}, elementSize);
+    checkBroadcast({}, {4, 5}, {}, elementSize);
+    checkBroadcast({3, 1}, {3, 1, 9}, {0, 1}, elementSize);
+    checkTranspose({3, 5, 7, 2}, {2, 0, 3, 1}, elementSize);
+    checkTranspose({13, 17}, {1, 0}, elementSize);
+    checkTranspose({3, 1, 5}, {0, 1, 2}, elementSize);
+    checkSlice({9, 11, 5}, {4, 5, 3}, {2, 3, 1}, elementSize);
+    checkSlice({9, 11, 5}, {4, 11, 5}, {5, 0, 0}, elementSize);
+    checkSlice({9, 11}, {0, 3}, {2, 1}, elementSize);
+    checkConcat({3, 8, 7}, 1, {2, 5, 1}, elementSize);
+    checkConcat({6, 5}, 0, {1, 0, 5}, elementSize);
+    checkConcat({4, 3, 9}, 2, {4, 5}, elementSize);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+void checkMatmul(std::vector<int64_t> lhsShape, std::vector<int64_t> rhsShape,
+                 bool transposeLhs, bool transposeRhs, bool allowTf32 = false) {
+  const int lr = static_cast<int>(lhsShape.size());
+  const int rr = static_cast<int>(rhsShape.size());
+  std::vector<int64_t> resultShape(lhsShape.begin(), lhsShape.end() - 2);
+  resultShape.push_back(transposeLhs ? lhsShape[lr - 1] : lhsShape[lr - 2]);
+  resultShape.push_back(transposeRhs ? rhsShape[rr - 2] : rhsShape[rr - 1]);
+  const std::string name =
+      std::string("matmul<") + typeName<T>() + ">[" + shapeName(lhsShape) +
+      (transposeLhs ? "^T" : "") + " * " + shapeName(rhsShape) +
+      (transposeRhs ? "^T" : "") + (allowTf32 ? " tf32" : "") + "]";
+  std::vector<T> lhs = randomValues<T>(product(lhsShape));
+  std::vector<T> rhs = randomValues<T>(product(rhsShape));
+  std::vector<T> want(product(resultShape));
+  cpu::matmul(lhs.data(), rhs.data(), want.data(), lhsShape, rhsShape,
+              transposeLhs, transposeRhs);
+  DeviceArray<T> dLhs(lhs), dRhs(rhs), dOut(want.size());
+  dOut.fillBytes(kUnwritten);
+  if (!statusOk(gpu::matmul(gBlas, gStream, dLhs.get(), dRhs.get(), dOut.get(),
+                            lhsShape, rhsShape, transposeLhs, transposeRhs,
+                            allowTf32),
+                name))
+    return;
+  const double error = relativeError(dOut.download(), want, 1.0);
+  report(name, error <= (allowTf32 ? 1e-2 : tolerance<T>()), error);
+}
+
+template <typename T> void checkMatmuls() {
+  checkMatmul<T>({7, 13}, {13, 5}, false, false);
+  checkMatmul<T>({13, 7}, {13, 5}, true, false);
+  checkMatmul<T>({7, 13}, {5, 13}, false, true);
+  checkMatmul<T>({13, 7}, {5, 13}, true, true);
+  checkMatmul<T>({3, 7, 13}, {3, 13, 5}, false, false);
+  checkMatmul<T>({3, 13, 7}, {3, 5, 13}, true, true);
+  checkMatmul<T>({2, 3, 7, 13}, {13, 5}, false, false);
+  checkMatmul<T>({2, 3, 7, 13}, {5, 13}, false, true);
+  checkMatmul<T>({3, 13, 7}, {5, 13}, true, true);
+  checkMatmul<T>({3, 13, 7}, {13, 5}, true, false);
+  checkMatmul<T>({4, 0}, {0, 3}, false, false);
+  checkMatmul<T>({2, 33, 257}, {257, 129}, false, false);
+  if constexpr (std::is_same_v<T, float>)
+    checkMatmul<T>({2, 65, 129}, {33, 129}, false, true, /*allowTf32=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+void checkReduce(cpu::ReduceOp op, std::vector<int64_t> shape,
+                 std::vector<int64_t> dims, bool withNan = false) {
+  const char *opName = op == cpu::ReduceOp::Sum    ? "reduce_sum"
+                       : op == cpu::ReduceOp::Mean ? "reduce_mean"
+                                                   : "reduce_max";
+  const std::string name = std::string(opName) + "<" + typeName<T>() + ">[" +
+                           shapeName(shape) + " dims " + shapeName(dims) +
+                           (withNan ? " nan" : "") + "]";
+  std::vector<T> input = randomValues<T>(product(shape));
+  if (withNan && input.size() > 3)
+    input[input.size() / 3] = std::numeric_limits<T>::quiet_NaN();
+  int64_t resultCount = 1;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (std::find(dims.begin(), dims.end(), static_cast<int64_t>(i)) ==
+        dims.end())
+      resultCount *= shape[i];
+  std::vector<T> want(resultCount);
+  cpu::reduce(op, input.data(), want.data(), shape, dims);
+  DeviceArray<T> dIn(input), dOut(resultCount);
+  if (!statusOk(gpu::reduce(op, dIn.get(), dOut.get(), shape, dims, gStream),
+                name))
+    return;
+  compare(name, dOut.download(), want);
+}
+
+template <typename T> void checkReductions() {
+  for (auto op :
+       {cpu::ReduceOp::Sum, cpu::ReduceOp::Mean, cpu::ReduceOp::Max}) {
+    checkReduce<T>(op, {7, 1, 13, 5}, {1, 2});
+    checkReduce<T>(op, {7, 1, 13, 5}, {0});
+    checkReduce<T>(op, {7, 1, 13, 5}, {3});
+    checkReduce<T>(op, {7, 1, 13, 5}, {0, 2});
+    checkReduce<T>(op, {7, 1, 13, 5}, {0, 1, 2, 3});
+    checkReduce<T>(op, {3, 517}, {1});
+    checkReduce<T>(op, {601, 5}, {0});
+    checkReduce<T>(op, {300, 2053}, {0});
+    checkReduce<T>(op, {3, 5, 301}, {0, 2});
+    checkReduce<T>(op, {4, 0, 3}, {1});
+    checkReduce<T>(op, {4, 0, 3}, {0});
+  }
+  checkReduce<T>(cpu::ReduceOp::Max, {7, 1, 13, 5}, {0, 2}, true);
+  checkReduce<T>(cpu::ReduceOp::Max, {3, 517}, {1}, true);
+  checkReduce<T>(cpu::ReduceOp::Sum, {3, 517}, {1}, true);
+}
+
+//===----------------------------------------------------------------------===//
+// Layer norm
+//===----------------------------------------------------------------------===//
+
+template <typename T> void checkLayerNorm(int64_t rows, int64_t cols) {
+  const std::string suffix = std::string("<") + typeName<T>() + ">[" +
+                             std::to_string(rows) + "x" + std::to_string(cols) +
+                             "]";
+  const double epsilon = 1e-5;
+  // An offset mean exercises the two-pass variance.
+  std::vector<T> input = randomValues<T>(rows * cols, 2.0, 4.0);
+  std::vector<T> gamma = randomValues<T>(cols, 0.5, 1.5);
+  std::vector<T> beta = randomValues<T>(cols);
+  std::vector<T> result(rows * cols), mean(rows), rstd(rows);
+  cpu::layerNorm(input.data(), gamma.data(), beta.data(), result.data(),
+                 mean.data(), rstd.data(), rows, cols, epsilon);
+  DeviceArray<T> dIn(input), dGamma(gamma), dBeta(beta), dOut(result.size()),
+      dMean(rows), dRstd(rows);
+  if (statusOk(gpu::layerNorm(dIn.get(), dGamma.get(), dBeta.get(), dOut.get(),
+                              dMean.get(), dRstd.get(), rows, cols, epsilon,
+                              gStream),
+               "layer_norm" + suffix)) {
+    compare("layer_norm" + suffix + ".result", dOut.download(), result);
+    compare("layer_norm" + suffix + ".mean", dMean.download(), mean);
+    compare("layer_norm" + suffix + ".rstd", dRstd.download(), rstd);
+  }
+
+  std::vector<T> grad = randomValues<T>(rows * cols);
+  std::vector<T> gradInput(rows * cols), gradGamma(cols), gradBeta(cols);
+  cpu::layerNormGrad(grad.data(), input.data(), mean.data(), rstd.data(),
+                     gamma.data(), gradInput.data(), gradGamma.data(),
+                     gradBeta.data(), rows, cols);
+  DeviceArray<T> dGrad(grad), dGradIn(rows * cols), dGradGamma(cols),
+      dGradBeta(cols);
+  dMean.upload(mean);
+  dRstd.upload(rstd);
+  if (statusOk(gpu::layerNormGrad(dGrad.get(), dIn.get(), dMean.get(),
+                                  dRstd.get(), dGamma.get(), dGradIn.get(),
+                                  dGradGamma.get(), dGradBeta.get(), rows, cols,
+                                  gStream),
+               "layer_norm_grad" + suffix)) {
+    compare("layer_norm_grad" + suffix + ".input", dGradIn.download(),
+            gradInput);
+    compare("layer_norm_grad" + suffix + ".gamma", dGradGamma.download(),
+            gradGamma);
+    compare("layer_norm_grad" + suffix + ".beta", dGradBeta.download(),
+            gradBeta);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+void checkSoftmax(std::vector<int64_t> shape, int64_t dim, double scale) {
+  const std::string suffix = std::string("<") + typeName<T>() + ">[" +
+                             shapeName(shape) + " dim " + std::to_string(dim) +
+                             "]";
+  std::vector<T> input = randomValues<T>(product(shape), -scale, scale);
+  std::vector<T> output(input.size());
+  cpu::softmax(input.data(), output.data(), shape, dim);
+  DeviceArray<T> dIn(input), dOut(input.size());
+  if (statusOk(gpu::softmax(dIn.get(), dOut.get(), shape, dim, gStream),
+               "softmax" + suffix))
+    compare("softmax" + suffix, dOut.download(), output);
+
+  std::vector<T> grad = randomValues<T>(input.size());
+  std::vector<T> result(input.size());
+  cpu::softmaxGrad(grad.data(), output.data(), result.data(), shape, dim);
+  DeviceArray<T> dGrad(grad), dY(output), dResult(input.size());
+  if (statusOk(gpu::softmaxGrad(dGrad.get(), dY.get(), dResult.get(), shape,
+                                dim, gStream),
+               "softmax_grad" + suffix))
+    compare("softmax_grad" + suffix, dResult.download(), result);
+}
+
+template <typename T> void checkSoftmaxes() {
+  checkSoftmax<T>({5, 9, 131}, 2, 3.0);
+  checkSoftmax<T>({5, 9, 131}, 1, 3.0);
+  checkSoftmax<T>({5, 9, 131}, 0, 3.0);
+  checkSoftmax<T>({3, 1001}, 1, 50.0);
+  checkSoftmax<T>({7}, 0, 1.0);
+}
+
+//===----------------------------------------------------------------------===//
+// Embedding
+//===----------------------------------------------------------------------===//
+
+template <typename T, typename Id> void checkEmbedding() {
+  const std::string suffix =
+      std::string("<") + typeName<T>() + "," + typeName<Id>() + ">";
+  const int64_t vocab = 97, dim = 67, numIds = 5 * 13;
+  std::vector<T> table = randomValues<T>(vocab * dim);
+  std::vector<Id> ids = randomIds<Id>(numIds, vocab);
+  std::vector<T> want(numIds * dim);
+  if (!cpu::embedding(table.data(), ids.data(), want.data(), vocab, dim, numIds)
+           .isOk())
+    std::abort();
+  DeviceArray<T> dTable(table), dOut(want.size());
+  DeviceArray<Id> dIds(ids);
+  resetDeviceError();
+  if (statusOk(gpu::embedding(dTable.get(), dIds.get(), dOut.get(), vocab, dim,
+                              numIds, gDeviceError, gStream),
+               "embedding" + suffix)) {
+    compareExact("embedding" + suffix, dOut.download(), want);
+    report("embedding" + suffix + ".no_error", readDeviceError() == 0, 0.0);
+  }
+
+  // Out-of-range ids: reported, their rows left unwritten, the others
+  // written; with a null error word nothing is reported and nothing crashes.
+  std::vector<Id> badIds = ids;
+  badIds[7] = static_cast<Id>(vocab);
+  badIds[20] = static_cast<Id>(-1);
+  dIds.upload(badIds);
+  for (bool withErrorWord : {true, false}) {
+    const std::string name = "embedding" + suffix + ".bad_id" +
+                             (withErrorWord ? "" : ".null_error_word");
+    dOut.fillBytes(kUnwritten);
+    resetDeviceError();
+    if (!statusOk(gpu::embedding(
+                      dTable.get(), dIds.get(), dOut.get(), vocab, dim, numIds,
+                      withErrorWord ? gDeviceError : nullptr, gStream),
+                  name))
+      continue;
+    std::vector<T> got = dOut.download();
+    bool pass = readDeviceError() ==
+                (withErrorWord ? GC_STEP_ERROR_INDEX_OUT_OF_RANGE : 0);
+    for (int64_t i = 0; i < numIds; ++i) {
+      const T *row = got.data() + i * dim;
+      if (i == 7 || i == 20)
+        pass = pass && allBytes(row, dim, kUnwritten);
+      else
+        pass = pass &&
+               std::memcmp(row, want.data() + i * dim, dim * sizeof(T)) == 0;
+    }
+    report(name, pass, 0.0);
+  }
+}
+
+template <typename T, typename Id>
+void checkEmbeddingGrad(int64_t vocab, int64_t dim, int64_t numIds,
+                        int64_t idBound, int64_t paddingIdx) {
+  const std::string suffix =
+      std::string("<") + typeName<T>() + "," + typeName<Id>() + ">[vocab " +
+      std::to_string(vocab) + " dim " + std::to_string(dim) + " ids " +
+      std::to_string(numIds) + " pad " + std::to_string(paddingIdx) + "]";
+  std::vector<T> grad = randomValues<T>(numIds * dim);
+  // Ids from a small range repeat many times, which tests the order of the
+  // additions; a few from the whole range test the vocabulary slices.
+  std::vector<Id> ids = randomIds<Id>(numIds, idBound);
+  std::vector<Id> farIds = randomIds<Id>(numIds / 5, vocab);
+  for (size_t i = 0; i < farIds.size(); ++i)
+    ids[i * 5] = farIds[i];
+  if (paddingIdx >= 0 && numIds > 3)
+    ids[3] = static_cast<Id>(paddingIdx);
+  std::vector<T> want(vocab * dim);
+  if (!cpu::embeddingGrad(grad.data(), ids.data(), want.data(), vocab, dim,
+                          numIds, paddingIdx)
+           .isOk())
+    std::abort();
+  DeviceArray<T> dGrad(grad), dOut(want.size());
+  DeviceArray<Id> dIds(ids);
+  dOut.fillBytes(kUnwritten);
+  resetDeviceError();
+  if (statusOk(gpu::embeddingGrad(dGrad.get(), dIds.get(), dOut.get(), vocab,
+                                  dim, numIds, paddingIdx, gDeviceError,
+                                  gStream),
+               "embedding_grad" + suffix)) {
+    compareExact("embedding_grad" + suffix, dOut.download(), want);
+    report("embedding_grad" + suffix + ".no_error", readDeviceError() == 0,
+           0.0);
+  }
+
+  if (numIds == 0)
+    return;
+  // An out-of-range id: reported, and the whole result stays unwritten.
+  ids[numIds / 2] = static_cast<Id>(vocab + 3);
+  dIds.upload(ids);
+  dOut.fillBytes(kUnwritten);
+  resetDeviceError();
+  if (statusOk(gpu::embeddingGrad(dGrad.get(), dIds.get(), dOut.get(), vocab,
+                                  dim, numIds, paddingIdx, gDeviceError,
+                                  gStream),
+               "embedding_grad" + suffix + ".bad_id")) {
+    std::vector<T> got = dOut.download();
+    report("embedding_grad" + suffix + ".bad_id",
+           readDeviceError() == GC_STEP_ERROR_INDEX_OUT_OF_RANGE &&
+               allBytes(got.data(), got.size(), kUnwritten),
+           0.0);
+  }
+}
+
+template <typename T, typename Id> void checkEmbeddings() {
+  checkEmbedding<T, Id>();
+  checkEmbeddingGrad<T, Id>(211, 67, 300, 40, 3);
+  checkEmbeddingGrad<T, Id>(211, 67, 300, 40, -1);
+  checkEmbeddingGrad<T, Id>(5000, 33, 1001, 5000, 0);
+  checkEmbeddingGrad<T, Id>(7, 129, 0, 7, -1);
+}
+
+//===----------------------------------------------------------------------===//
+// Cross-entropy
+//===----------------------------------------------------------------------===//
+
+template <typename T, typename Label>
+void checkCrossEntropy(int64_t rows, int64_t classes, double ignoredFraction) {
+  const int64_t ignoreIndex = -100;
+  const std::string suffix = std::string("<") + typeName<T>() + "," +
+                             typeName<Label>() + ">[" + std::to_string(rows) +
+                             "x" + std::to_string(classes) + " ignored " +
+                             std::to_string(ignoredFraction) + "]";
+  std::vector<T> logits = randomValues<T>(rows * classes, -4.0, 4.0);
+  std::vector<Label> labels = randomIds<Label>(rows, classes);
+  std::bernoulli_distribution ignore(ignoredFraction);
+  for (Label &label : labels)
+    if (ignore(gRng))
+      label = static_cast<Label>(ignoreIndex);
+  std::vector<T> grad = {static_cast<T>(0.7)};
+
+  std::vector<T> loss(1), result(rows * classes);
+  if (!cpu::crossEntropy(logits.data(), labels.data(), loss.data(), rows,
+                         classes, ignoreIndex)
+           .isOk() ||
+      !cpu::crossEntropyGrad(grad.data(), logits.data(), labels.data(),
+                             result.data(), rows, classes, ignoreIndex)
+           .isOk())
+    std::abort();
+
+  DeviceArray<T> dLogits(logits), dLoss(1), dGrad(grad),
+      dResult(std::max<int64_t>(rows * classes, 1));
+  DeviceArray<Label> dLabels(labels);
+  resetDeviceError();
+  if (statusOk(gpu::crossEntropy(dLogits.get(), dLabels.get(), dLoss.get(),
+                                 rows, classes, ignoreIndex, gDeviceError,
+                                 gStream),
+               "cross_entropy" + suffix))
+    compare("cross_entropy" + suffix, dLoss.download(), loss);
+  if (statusOk(gpu::crossEntropyGrad(dGrad.get(), dLogits.get(), dLabels.get(),
+                                     dResult.get(), rows, classes, ignoreIndex,
+                                     gDeviceError, gStream),
+               "cross_entropy_grad" + suffix)) {
+    std::vector<T> got = dResult.download();
+    got.resize(result.size());
+    compare("cross_entropy_grad" + suffix, got, result);
+  }
+  report("cross_entropy" + suffix + ".no_error", readDeviceError() == 0, 0.0);
+
+  if (rows < 2)
+    return;
+  // A label out of range: reported, and nothing is written.
+  labels[rows - 2] = static_cast<Label>(classes);
+  dLabels.upload(labels);
+  dLoss.fillBytes(kUnwritten);
+  dResult.fillBytes(kUnwritten);
+  resetDeviceError();
+  if (statusOk(gpu::crossEntropy(dLogits.get(), dLabels.get(), dLoss.get(),
+                                 rows, classes, ignoreIndex, gDeviceError,
+                                 gStream),
+               "cross_entropy" + suffix + ".bad_label")) {
+    const bool reported = readDeviceError() == GC_STEP_ERROR_LABEL_OUT_OF_RANGE;
+    std::vector<T> got = dLoss.download();
+    report("cross_entropy" + suffix + ".bad_label",
+           reported && allBytes(got.data(), 1, kUnwritten), 0.0);
+  }
+  resetDeviceError();
+  if (statusOk(gpu::crossEntropyGrad(dGrad.get(), dLogits.get(), dLabels.get(),
+                                     dResult.get(), rows, classes, ignoreIndex,
+                                     gDeviceError, gStream),
+               "cross_entropy_grad" + suffix + ".bad_label")) {
+    const bool reported = readDeviceError() == GC_STEP_ERROR_LABEL_OUT_OF_RANGE;
+    std::vector<T> got = dResult.download();
+    report("cross_entropy_grad" + suffix + ".bad_label",
+           reported && allBytes(got.data(), got.size(), kUnwritten), 0.0);
+  }
+}
+
+template <typename T, typename Label> void checkCrossEntropies() {
+  checkCrossEntropy<T, Label>(53, 1001, 0.2);
+  checkCrossEntropy<T, Label>(1031, 37, 0.5);
+  checkCrossEntropy<T, Label>(17, 5, 1.0);
+  checkCrossEntropy<T, Label>(0, 5, 0.0);
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizers
+//===----------------------------------------------------------------------===//
+
+template <typename T> void checkOptimizers(int64_t n) {
+  const std::string suffix =
+      std::string("<") + typeName<T>() + ">[" + std::to_string(n) + "]";
+  std::vector<T> param = randomValues<T>(n), grad = randomValues<T>(n);
+  std::vector<T> m = randomValues<T>(n, -0.1, 0.1);
+  std::vector<T> v = randomValues<T>(n, 0.0, 0.01);
+
+  {
+    std::vector<T> want(n);
+    cpu::sgdUpdate(param.data(), grad.data(), want.data(), n, 0.01, 0.1);
+    // In place: the result aliases the parameter.
+    DeviceArray<T> dParam(param), dGrad(grad);
+    if (statusOk(gpu::sgdUpdate(dParam.get(), dGrad.get(), dParam.get(), n,
+                                0.01, 0.1, gStream),
+                 "sgd_update" + suffix))
+      compare("sgd_update" + suffix, dParam.download(), want);
+  }
+
+  const double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8,
+               weightDecay = 0.01;
+  std::vector<T> wantP(n), wantM(n), wantV(n);
+  const std::vector<int64_t> step = {3};
+  if (!cpu::adamwUpdate(param.data(), grad.data(), m.data(), v.data(),
+                        step.data(), wantP.data(), wantM.data(), wantV.data(),
+                        n, lr, beta1, beta2, epsilon, weightDecay)
+           .isOk())
+    std::abort();
+  DeviceArray<T> dParam(param), dGrad(grad), dM(m), dV(v);
+  DeviceArray<int64_t> dStep(step);
+  resetDeviceError();
+  if (statusOk(gpu::adamwUpdate(dParam.get(), dGrad.get(), dM.get(), dV.get(),
+                                dStep.get(), dParam.get(), dM.get(), dV.get(),
+                                n, lr, beta1, beta2, epsilon, weightDecay,
+                                gDeviceError, gStream),
+               "adamw_update" + suffix)) {
+    compare("adamw_update" + suffix + ".param", dParam.download(), wantP);
+    compare("adamw_update" + suffix + ".m", dM.download(), wantM);
+    compare("adamw_update" + suffix + ".v", dV.download(), wantV);
+    report("adamw_update" + suffix + ".no_error", readDeviceError() == 0, 0.0);
+  }
+
+  // Step 0: reported, and nothing is written.
+  dStep.upload({0});
+  dParam.upload(param);
+  resetDeviceError();
+  if (statusOk(gpu::adamwUpdate(dParam.get(), dGrad.get(), dM.get(), dV.get(),
+                                dStep.get(), dParam.get(), dM.get(), dV.get(),
+                                n, lr, beta1, beta2, epsilon, weightDecay,
+                                gDeviceError, gStream),
+               "adamw_update" + suffix + ".bad_step")) {
+    const bool reported = readDeviceError() == GC_STEP_ERROR_BAD_OPTIMIZER_STEP;
+    std::vector<T> got = dParam.download();
+    report("adamw_update" + suffix + ".bad_step",
+           reported &&
+               std::memcmp(got.data(), param.data(), n * sizeof(T)) == 0,
+           0.0);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Session helpers
+//===----------------------------------------------------------------------===//
+
+void checkHighestChangedByte() {
+  const size_t bytes = 1000003;
+  const uint8_t sentinel = 0xA5;
+  DeviceArray<uint8_t> buffer(bytes + 16);
+  DeviceArray<int64_t> result(1);
+  auto run = [&](const std::string &name, size_t offset, size_t length,
+                 int64_t expected) {
+    if (!statusOk(gpu::findHighestChangedByte(buffer.get() + offset, length,
+                                              sentinel, result.get(), gStream),
+                  name))
+      return;
+    const int64_t got = result.download()[0];
+    report(name + " got " + std::to_string(got) + " want " +
+               std::to_string(expected),
+           got == expected, 0.0);
+  };
+  auto poke = [&](size_t index, uint8_t value) {
+    CUDA_CHECK(cudaMemcpyAsync(buffer.get() + index, &value, 1,
+                               cudaMemcpyHostToDevice, gStream));
+    sync();
+  };
+  if (!statusOk(gpu::fillBytes(buffer.get(), bytes + 16, sentinel, gStream),
+                "fill_bytes"))
+    return;
+  {
+    std::vector<uint8_t> host = buffer.download();
+    report("fill_bytes", allBytes(host.data(), host.size(), sentinel), 0.0);
+  }
+  run("find_highest_changed_byte.untouched", 0, bytes, -1);
+  run("find_highest_changed_byte.empty", 0, 0, -1);
+  poke(12345, 0);
+  poke(777777, sentinel ^ 0x80);
+  run("find_highest_changed_byte.middle", 0, bytes, 777777);
+  run("find_highest_changed_byte.misaligned", 1, bytes - 1, 777776);
+  run("find_highest_changed_byte.prefix", 0, 777777, 12345);
+  poke(bytes - 1, 1);
+  run("find_highest_changed_byte.last", 0, bytes, bytes - 1);
+  run("find_highest_changed_byte.last_misaligned", 3, bytes - 3, bytes - 4);
+}
+
+} // namespace
+
+int main() {
+  int deviceCount = 0;
+  if (cudaGetDeviceCount(&deviceCount) != cudaSuccess || deviceCount == 0) {
+    std::fprintf(stderr, "cuda_kernels_check: no CUDA device\n");
+    return 2;
+  }
+  cudaDeviceProp properties;
+  CUDA_CHECK(cudaGetDeviceProperties(&properties, 0));
+  std::printf("device: %s (sm_%d%d)\n", properties.name, properties.major,
+              properties.minor);
+  CUDA_CHECK(cudaStreamCreateWithFlags(&gStream, cudaStreamNonBlocking));
+  if (cublasCreate(&gBlas) != CUBLAS_STATUS_SUCCESS) {
+    std::fprintf(stderr, "cuda_kernels_check: cublasCreate failed\n");
+    return 2;
+  }
+  CUDA_CHECK(cudaMalloc(&gDeviceError, sizeof(int32_t)));
+
+  checkDataMovement();
+  checkMatmuls<float>();
+  checkMatmuls<double>();
+  checkReductions<float>();
+  checkReductions<double>();
+  for (auto [rows, cols] :
+       {std::pair<int64_t, int64_t>{37, 771}, {5, 1}, {1031, 64}, {3, 4099}}) {
+    checkLayerNorm<float>(rows, cols);
+    checkLayerNorm<double>(rows, cols);
+  }
+  checkSoftmaxes<float>();
+  checkSoftmaxes<double>();
+  checkEmbeddings<float, int32_t>();
+  checkEmbeddings<float, int64_t>();
+  checkEmbeddings<double, int32_t>();
+  checkEmbeddings<double, int64_t>();
+  checkCrossEntropies<float, int32_t>();
+  checkCrossEntropies<float, int64_t>();
+  checkCrossEntropies<double, int32_t>();
+  checkCrossEntropies<double, int64_t>();
+  checkOptimizers<float>(1001);
+  checkOptimizers<double>(1001);
+  checkOptimizers<float>(70001);
+  checkHighestChangedByte();
+
+  cudaFree(gDeviceError);
+  cublasDestroy(gBlas);
+  cudaStreamDestroy(gStream);
+  std::printf("%d checks, %d failed\n", gChecks, gFailures);
+  return gFailures == 0 ? 0 : 1;
+}

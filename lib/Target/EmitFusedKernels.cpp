@@ -1,0 +1,284 @@
+//===- EmitFusedKernels.cpp - Generated pointwise kernels -----------------===//
+//
+// A fused kernel computes a run of pointwise ops element by element: for
+// element i of the iteration shape it loads its inputs (element i, element
+// 0 of a scalar such as the dropout seed, or the element a broadcast maps i
+// to), evaluates each op with the per-element functions of gc_rt/Scalar.h
+// in registers, and stores the results that leave the kernel. The CPU
+// version is a loop, the CUDA version a grid-stride loop launched on the
+// step's stream; the body is the same text.
+//
+// Each op's expression is exactly the arithmetic its op-by-op kernel does
+// (same functions, same rounding to the element type after every op), so on
+// the CPU a fused kernel produces bitwise the results of the unfused ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "StepEmitter.h"
+
+#include "Gc/IR/GcOps.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::gc;
+using namespace mlir::gc::target;
+
+namespace {
+/// The flat index of the broadcast operand element that result element `i`
+/// reads: result dimension dims[k] gives operand dimension k's coordinate,
+/// except for operand dimensions of size 1.
+std::string broadcastIndex(ArrayRef<int64_t> operandShape,
+                           ArrayRef<int64_t> resultShape,
+                           ArrayRef<int64_t> dims) {
+  SmallVector<int64_t> resultStrides(resultShape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(resultShape.size()) - 2; d >= 0; --d)
+    resultStrides[d] = resultStrides[d + 1] * resultShape[d + 1];
+  std::vector<std::string> terms;
+  int64_t operandStride = 1;
+  for (int64_t k = static_cast<int64_t>(operandShape.size()) - 1; k >= 0;
+       --k) {
+    if (operandShape[k] != 1) {
+      int64_t d = dims[k];
+      std::string coordinate = "i";
+      if (resultStrides[d] != 1)
+        coordinate = "(" + coordinate + " / " +
+                     std::to_string(resultStrides[d]) + ")";
+      if (d != 0)
+        coordinate = "(" + coordinate + " % " +
+                     std::to_string(resultShape[d]) + ")";
+      if (operandStride != 1)
+        coordinate += " * " + std::to_string(operandStride);
+      terms.push_back(coordinate);
+    }
+    operandStride *= operandShape[k];
+  }
+  if (terms.empty())
+    return "0";
+  std::reverse(terms.begin(), terms.end());
+  return llvm::join(terms, " + ");
+}
+
+/// `static_cast<T>(fn(static_cast<double>(x)))`.
+std::string inDouble(StringRef type, StringRef fn, StringRef x,
+                     StringRef extra = "") {
+  return "static_cast<" + type.str() + ">(scalar::" + fn.str() +
+         "(static_cast<double>(" + x.str() + ")" + extra.str() + "))";
+}
+} // namespace
+
+LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
+                                           int64_t id) {
+  llvm::DenseSet<Operation *> members(ops.begin(), ops.end());
+  Operation *terminator = function.front().getTerminator();
+  auto iterationType = cast<RankedTensorType>(ops.front()->getResult(0).getType());
+  int64_t n = iterationType.getNumElements();
+
+  // Inputs (external values, each loaded once per element) and outputs.
+  llvm::MapVector<Value, std::string> valueNames;
+  std::vector<std::string> parameters, launchArguments, loads, statements,
+      stores;
+  llvm::DenseMap<Value, std::string> inputParameter;
+  auto inputOf = [&](Value value) -> FailureOr<std::string> {
+    auto it = inputParameter.find(value);
+    if (it != inputParameter.end())
+      return it->second;
+    FailureOr<std::string> type = getElementTypeName(value);
+    FailureOr<std::string> pointer = getPointer(value);
+    if (failed(type) || failed(pointer))
+      return failure();
+    std::string name = "in" + std::to_string(inputParameter.size());
+    parameters.push_back("const " + *type + " *" + name);
+    launchArguments.push_back(*pointer);
+    inputParameter[value] = name;
+    return name;
+  };
+  int64_t nextValue = 0;
+  auto define = [&](Value value, StringRef type, std::string expression) {
+    std::string name = "v" + std::to_string(nextValue++);
+    statements.push_back("const " + type.str() + " " + name + " = " +
+                         expression + ";");
+    valueNames[value] = name;
+  };
+  // The register holding `value` at element i.
+  auto read = [&](Value value) -> FailureOr<std::string> {
+    if (auto it = valueNames.find(value); it != valueNames.end())
+      return it->second;
+    FailureOr<std::string> input = inputOf(value);
+    FailureOr<std::string> type = getElementTypeName(value);
+    if (failed(input) || failed(type))
+      return failure();
+    define(value, *type, *input + "[i]");
+    return valueNames[value];
+  };
+
+  std::vector<std::string> opNames;
+  for (Operation *op : ops) {
+    opNames.push_back(op->getName().getStringRef().str());
+    Value result = op->getResult(0);
+    FailureOr<std::string> typeOr = getElementTypeName(result);
+    if (failed(typeOr))
+      return failure();
+    const std::string &type = *typeOr;
+    auto operand = [&](unsigned i) { return read(op->getOperand(i)); };
+
+    FailureOr<std::string> expression = failure();
+    if (isa<AddOp, SubOp, MulOp, DivOp>(op)) {
+      FailureOr<std::string> lhs = operand(0), rhs = operand(1);
+      if (failed(lhs) || failed(rhs))
+        return failure();
+      StringRef symbol = isa<AddOp>(op)   ? "+"
+                         : isa<SubOp>(op) ? "-"
+                         : isa<MulOp>(op) ? "*"
+                                          : "/";
+      expression = *lhs + " " + symbol.str() + " " + *rhs;
+    } else if (isa<NegOp, ReluOp, ExpOp, LogOp, TanhOp, ErfOp, SqrtOp,
+                   RsqrtOp>(op)) {
+      FailureOr<std::string> x = operand(0);
+      if (failed(x))
+        return failure();
+      if (isa<NegOp>(op))
+        expression = "-" + *x;
+      else if (isa<ReluOp>(op))
+        expression = "scalar::relu(" + *x + ")";
+      else
+        expression = inDouble(type,
+                              op->getName().getStringRef().drop_front(3), *x);
+    } else if (auto gelu = dyn_cast<GeluOp>(op)) {
+      FailureOr<std::string> x = operand(0);
+      if (failed(x))
+        return failure();
+      bool tanhForm = gelu.getApproximate() == GeluApproximation::tanh;
+      expression = inDouble(type, "gelu", *x, tanhForm ? ", true" : ", false");
+    } else if (auto grad = dyn_cast<GeluGradOp>(op)) {
+      FailureOr<std::string> g = read(grad.getGrad()), x = read(grad.getInput());
+      if (failed(g) || failed(x))
+        return failure();
+      bool tanhForm = grad.getApproximate() == GeluApproximation::tanh;
+      expression = "scalar::geluGrad(" + *g + ", " + *x +
+                   (tanhForm ? ", true)" : ", false)");
+    } else if (auto grad = dyn_cast<ReluGradOp>(op)) {
+      FailureOr<std::string> g = read(grad.getGrad()), x = read(grad.getInput());
+      if (failed(g) || failed(x))
+        return failure();
+      expression = "scalar::reluGrad(" + *g + ", " + *x + ")";
+    } else if (auto scale = dyn_cast<ScaleOp>(op)) {
+      FailureOr<std::string> x = operand(0);
+      if (failed(x))
+        return failure();
+      expression = *x + " * static_cast<" + type + ">(" +
+                   formatDouble(scale.getFactor().convertToDouble()) + ")";
+    } else if (auto castOp = dyn_cast<CastOp>(op)) {
+      FailureOr<std::string> x = operand(0);
+      FailureOr<std::string> from = getElementTypeName(castOp.getInput());
+      if (failed(x) || failed(from))
+        return failure();
+      expression = "scalar::cast<" + *from + ", " + type + ">(" + *x + ")";
+    } else if (isa<DropoutOp, DropoutGradOp>(op)) {
+      // Operand 0 is the input (or upstream gradient), operand 1 the seed.
+      FailureOr<std::string> x = operand(0);
+      FailureOr<std::string> seed = inputOf(op->getOperand(1));
+      if (failed(x) || failed(seed))
+        return failure();
+      double probability;
+      int64_t stream;
+      if (auto dropout = dyn_cast<DropoutOp>(op)) {
+        probability = dropout.getProbability().convertToDouble();
+        stream = dropout.getStream();
+      } else {
+        auto grad = cast<DropoutGradOp>(op);
+        probability = grad.getProbability().convertToDouble();
+        stream = grad.getStream();
+      }
+      std::string p = formatDouble(probability);
+      expression = "scalar::dropoutKeeps(" + *seed + "[0], " +
+                   std::to_string(stream) + "LL, static_cast<uint64_t>(i), " +
+                   p + ") ? " + *x + " * scalar::dropoutScale<" + type + ">(" +
+                   p + ") : static_cast<" + type + ">(0)";
+    } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+      Value input = broadcast.getInput();
+      if (auto it = valueNames.find(input); it != valueNames.end()) {
+        expression = it->second; // An identity broadcast inside the kernel.
+      } else {
+        FailureOr<std::string> pointer = inputOf(input);
+        if (failed(pointer))
+          return failure();
+        expression =
+            *pointer + "[" +
+            broadcastIndex(cast<RankedTensorType>(input.getType()).getShape(),
+                           iterationType.getShape(), broadcast.getDims()) +
+            "]";
+      }
+    } else if (auto constant = dyn_cast<ConstantOp>(op)) {
+      auto splat = cast<SplatElementsAttr>(constant.getValue());
+      expression = formatLiteral(splat.getSplatValue<Attribute>(), type);
+    } else {
+      return op->emitOpError() << "cannot be part of a fused kernel";
+    }
+    define(result, type, *expression);
+  }
+
+  // Stores of the values used after the kernel.
+  for (Operation *op : ops) {
+    for (Value result : op->getResults()) {
+      bool escapes = llvm::any_of(result.getUsers(), [&](Operation *user) {
+        return user == terminator || !members.contains(user);
+      });
+      if (!escapes)
+        continue;
+      FailureOr<std::string> type = getElementTypeName(result);
+      FailureOr<std::string> pointer = getPointer(result);
+      if (failed(type) || failed(pointer))
+        return failure();
+      std::string name = "out" + std::to_string(stores.size());
+      parameters.push_back(*type + " *" + name);
+      launchArguments.push_back(*pointer);
+      stores.push_back(name + "[i] = " + valueNames[result] + ";");
+    }
+  }
+  parameters.push_back("int64_t n");
+  launchArguments.push_back(std::to_string(n));
+
+  // The definition, with the name left open: identical kernels (the same
+  // ops on the same shapes, as in every encoder layer) are emitted once.
+  std::string definition;
+  llvm::raw_string_ostream os(definition);
+  if (isCuda())
+    os << "__global__ void @KERNEL@(" << llvm::join(parameters, ", ")
+       << ") {\n"
+       << "  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; "
+          "i < n;\n       i += int64_t(gridDim.x) * blockDim.x) {\n";
+  else
+    os << "void @KERNEL@(" << llvm::join(parameters, ", ") << ") {\n"
+       << "  for (int64_t i = 0; i < n; ++i) {\n";
+  for (const std::string &line : statements)
+    os << "    " << line << "\n";
+  for (const std::string &line : stores)
+    os << "    " << line << "\n";
+  os << "  }\n}\n\n";
+  auto [entry, inserted] = fusedKernelNames.try_emplace(
+      definition, "fused" + std::to_string(fusedKernelNames.size()));
+  std::string kernelName = entry->second;
+  if (inserted) {
+    std::string text = definition;
+    text.replace(text.find("@KERNEL@"), 8, kernelName);
+    getKernels() << "// " << llvm::join(opNames, ", ") << " ("
+                 << describe(ops.front()) << ")\n"
+                 << text;
+  }
+
+  auto &body = getBody();
+  body << "  // fused kernel " << id << ": " << llvm::join(opNames, ", ")
+       << "\n";
+  if (isCuda())
+    body << "  " << kernelName << "<<<::gc::rt::stepGridSize(" << n
+         << "), ::gc::rt::kStepBlockSize, 0, stream>>>(\n      "
+         << llvm::join(launchArguments, ",\n      ") << ");\n"
+         << "  GC_STEP_CUDA_CHECK(" << describe(ops.front())
+         << ", cudaGetLastError());\n";
+  else
+    body << "  " << kernelName << "(" << llvm::join(launchArguments, ",\n      ")
+         << ");\n";
+  return success();
+}

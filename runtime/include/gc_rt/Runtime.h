@@ -1,0 +1,173 @@
+/*===- Runtime.h - The gc_rt C API ---------------------------------*- C -*-===*
+ *
+ * Loads a training step compiled by gc-compile (a libstep.so, see
+ * StepAbi.h) and runs it on a device, in the style of IREE's runtime API:
+ * opaque handles, every fallible call returns a gc_rt_status_t (NULL on
+ * success, otherwise an object carrying a message that the caller frees),
+ * options structs filled by *_options_initialize, out-parameters last.
+ *
+ * A session owns a device: "cpu", or "cuda:N" with one stream and one
+ * cuBLAS handle. A step owns, on that device, exactly two allocations: the
+ * arena of the statically planned size, and one block for the arguments
+ * (parameters, optimizer state, batch, seed) and the results that are not
+ * written in place. Nothing is allocated while a step runs.
+ *
+ * The flow (runtime/demo/train.c):
+ *   gc_rt_session_options_initialize(&options);
+ *   gc_rt_session_create(&options, &session);
+ *   gc_rt_step_load(session, "out/libstep.so", &step);
+ *   gc_rt_step_initialize(step, seed);         // or gc_rt_step_load_state
+ *   for (...) gc_rt_step_run(step, &stats);    // loss, time
+ *   gc_rt_step_save_state(step, "trained.safetensors");
+ *   gc_rt_step_release(step); gc_rt_session_release(session);
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef GC_RT_RUNTIME_H
+#define GC_RT_RUNTIME_H
+
+#include "gc_rt/StepAbi.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===----------------------------------------------------------------------===*
+ * Status
+ *===----------------------------------------------------------------------===*/
+
+typedef enum gc_rt_status_code_e {
+  GC_RT_OK = 0,
+  GC_RT_INVALID_ARGUMENT = 1, /* a bad parameter, a mismatching file */
+  GC_RT_NOT_FOUND = 2,        /* a missing file, symbol or tensor */
+  GC_RT_UNAVAILABLE = 3,      /* no such device, no CUDA support built */
+  GC_RT_OUT_OF_MEMORY = 4,    /* names requested and free bytes */
+  GC_RT_DATA_ERROR = 5,       /* invalid data found while running */
+  GC_RT_INTERNAL = 6,         /* a CUDA / cuBLAS / system call failed */
+} gc_rt_status_code_t;
+
+/* NULL means success. */
+typedef struct gc_rt_status_s *gc_rt_status_t;
+
+gc_rt_status_code_t gc_rt_status_code(gc_rt_status_t status);
+/* The message (never NULL; "" for success). Valid until freed. */
+const char *gc_rt_status_message(gc_rt_status_t status);
+/* Frees a status; NULL is allowed. */
+void gc_rt_status_free(gc_rt_status_t status);
+
+/*===----------------------------------------------------------------------===*
+ * Session: one device
+ *===----------------------------------------------------------------------===*/
+
+typedef struct gc_rt_session_s gc_rt_session_t;
+
+typedef struct gc_rt_session_options_t {
+  /* "cpu" or "cuda:N". */
+  const char *device;
+} gc_rt_session_options_t;
+
+void gc_rt_session_options_initialize(gc_rt_session_options_t *options);
+
+gc_rt_status_t gc_rt_session_create(const gc_rt_session_options_t *options,
+                                    gc_rt_session_t **out_session);
+/* Steps loaded in the session keep it (and its device) alive until they
+ * are released too, so the release order does not matter. */
+void gc_rt_session_release(gc_rt_session_t *session);
+
+/* "cpu" or the CUDA device's name, e.g. "NVIDIA H100 80GB HBM3 (cuda:0)". */
+const char *gc_rt_session_device_name(const gc_rt_session_t *session);
+
+/*===----------------------------------------------------------------------===*
+ * Step: a loaded compiled step with its memory
+ *===----------------------------------------------------------------------===*/
+
+typedef struct gc_rt_step_s gc_rt_step_t;
+
+/* Loads the compiled step at `library_path`, checks its ABI version and that
+ * its target matches the session's device, and allocates its arena and
+ * argument/result block. */
+gc_rt_status_t gc_rt_step_load(gc_rt_session_t *session,
+                               const char *library_path,
+                               gc_rt_step_t **out_step);
+void gc_rt_step_release(gc_rt_step_t *step);
+
+const gc_step_descriptor_t *gc_rt_step_descriptor(const gc_rt_step_t *step);
+
+/* Initialises every argument from `seed` by its descriptor's init rule
+ * (parameters as Hugging Face's BERT does, optimizer state to zero, a
+ * synthetic batch, the dropout seed to `seed`). */
+gc_rt_status_t gc_rt_step_initialize(gc_rt_step_t *step, uint64_t seed);
+
+/* Replaces the arguments named in a safetensors file (parameters, optimizer
+ * state or batch tensors). Every tensor must name an argument and match its
+ * dtype and shape; on error no argument is changed. Tensors of the file
+ * that `allow_unknown` lets through are ignored instead of rejected. */
+gc_rt_status_t gc_rt_step_load_tensors(gc_rt_step_t *step, const char *path,
+                                       int allow_unknown);
+
+/* Saves the parameters and optimizer state to a safetensors file, through
+ * a temporary file that is synced and renamed: an interrupted save leaves
+ * the previous file intact. */
+gc_rt_status_t gc_rt_step_save_state(gc_rt_step_t *step, const char *path);
+
+/* Saves the results of the last step (by result name, in descriptor order,
+ * the value of an in-place result being that of its argument) to a
+ * safetensors file, atomically. Fails when no step has completed since the
+ * step was loaded or since the last failed run. */
+gc_rt_status_t gc_rt_step_save_results(gc_rt_step_t *step, const char *path);
+
+/* Copies `bytes` bytes from host memory into argument `name` (for batches);
+ * `bytes` must equal the argument's size. */
+gc_rt_status_t gc_rt_step_set_argument(gc_rt_step_t *step, const char *name,
+                                       const void *data, size_t bytes);
+
+/* Copies argument or result `name` (results first when both have it and a
+ * step has completed) to host memory of `bytes` bytes, which must equal its
+ * size. */
+gc_rt_status_t gc_rt_step_read_tensor(gc_rt_step_t *step, const char *name,
+                                      void *data, size_t bytes);
+
+typedef struct gc_rt_step_stats_t {
+  double loss;       /* the "loss" result, NaN when there is none */
+  double seconds;    /* wall time of the step, synchronized */
+} gc_rt_step_stats_t;
+
+/* Runs one step and waits for it: results that feed an argument replace it
+ * (in place or by a copy), the seed argument is then incremented and an
+ * optimizer.step argument counts up, as gc-run does for an .mlir file.
+ * `out_stats` may be NULL. On failure nothing is copied back and neither
+ * counter moves (a result written in place may have been changed already). */
+gc_rt_status_t gc_rt_step_run(gc_rt_step_t *step,
+                              gc_rt_step_stats_t *out_stats);
+
+typedef struct gc_rt_memory_stats_t {
+  int64_t arena_bytes;        /* planned (allocated) arena */
+  int64_t arena_high_water;   /* measured: highest arena byte written + 1,
+                                 over the runs tracked; -1 when none was */
+  int64_t state_bytes;        /* the argument/result block */
+  int64_t device_free_bytes;  /* cudaMemGetInfo; -1 on the CPU */
+  int64_t device_total_bytes; /* cudaMemGetInfo; -1 on the CPU */
+} gc_rt_memory_stats_t;
+
+gc_rt_status_t gc_rt_step_memory_stats(gc_rt_step_t *step,
+                                       gc_rt_memory_stats_t *out_stats);
+
+/* Measures the arena's high-water mark while steps run: turning tracking
+ * on starts a new measurement (arena_high_water -1); with tracking on,
+ * every gc_rt_step_run first fills the arena (and a guard zone past its
+ * end) with a sentinel byte, alternating 0xA5 and 0x5A between runs, and
+ * afterwards finds the highest byte that differs from it. A byte the step
+ * wrote with the sentinel's value could hide in one run but not in two
+ * consecutive ones, so track at least two steps. A write into the guard
+ * zone fails the run. Costs one fill and one scan of the arena per step:
+ * for tests and checks, not for timing. */
+gc_rt_status_t gc_rt_step_track_arena(gc_rt_step_t *step, int enable);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* GC_RT_RUNTIME_H */

@@ -1,0 +1,139 @@
+/*===- StepAbi.h - The contract between a compiled step and gc_rt -*- C -*-===*
+ *
+ * A training step compiled by gc-compile is a shared library (libstep.so)
+ * that exports one C symbol, gc_step_get_descriptor(), returning a static
+ * description of the step: its arguments and results (name, element type,
+ * shape, role, how to initialise them), the size of the statically planned
+ * arena, and the entry point that runs one step. The runtime (Runtime.h)
+ * loads the library, allocates the memory the descriptor asks for, and
+ * calls the entry point; the generated code never allocates.
+ *
+ * Plain C so that generated C++ and CUDA, the runtime and any other host
+ * language can share it. Every pointer in a descriptor points to static
+ * storage of the library and lives as long as the library is loaded.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef GC_RT_STEP_ABI_H
+#define GC_RT_STEP_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a struct below changes layout or meaning. */
+#define GC_STEP_ABI_VERSION 1
+
+/* The symbol a compiled step exports. */
+#define GC_STEP_DESCRIPTOR_SYMBOL "gc_step_get_descriptor"
+
+typedef enum gc_step_dtype_e {
+  GC_STEP_DTYPE_F32 = 0,
+  GC_STEP_DTYPE_F64 = 1,
+  GC_STEP_DTYPE_I32 = 2,
+  GC_STEP_DTYPE_I64 = 3,
+} gc_step_dtype_t;
+
+/* What an argument is; decides how the runtime stores, feeds and saves it. */
+typedef enum gc_step_role_e {
+  /* A trainable parameter (gc.param): saved and loaded with the state. */
+  GC_STEP_ROLE_PARAMETER = 0,
+  /* Optimizer state (optimizer.*): saved and loaded with the state. */
+  GC_STEP_ROLE_OPTIMIZER_STATE = 1,
+  /* Per-step data: input ids, labels, masks. */
+  GC_STEP_ROLE_BATCH = 2,
+  /* The rank-0 i64 dropout seed of the step (named "seed"). */
+  GC_STEP_ROLE_SEED = 3,
+  /* A result that is not fed back (the loss, kept gradients). */
+  GC_STEP_ROLE_OUTPUT = 4,
+} gc_step_role_t;
+
+/* How a fresh argument is initialised from a seed. The values are those of
+ * gc-run's generated inputs (gc/Execution/Inputs.h), drawn with
+ * gc_rt/InitRandom.h from a stream keyed by the seed and the name. */
+typedef enum gc_step_init_e {
+  GC_STEP_INIT_ZEROS = 0,
+  GC_STEP_INIT_ONES = 1,
+  /* init_scale * normal(0, 1). */
+  GC_STEP_INIT_NORMAL = 2,
+  /* Integers uniform in [0, init_bound). */
+  GC_STEP_INIT_INDEX = 3,
+  /* The seed itself (rank-0 i64). */
+  GC_STEP_INIT_SEED = 4,
+} gc_step_init_t;
+
+typedef struct gc_step_tensor_t {
+  const char *name;
+  gc_step_dtype_t dtype;
+  gc_step_role_t role;
+  int32_t rank;
+  const int64_t *shape; /* rank entries, outermost first */
+  int64_t bytes;        /* product of the shape times the element size */
+  gc_step_init_t init;
+  double init_scale;
+  int64_t init_bound;
+  /* Results only: the argument this result replaces for the next step (a
+   * parameter or optimizer state of the same name), or -1. */
+  int32_t feeds_argument;
+  /* Results only: nonzero when the step writes this result directly into
+   * the buffer of argument feeds_argument (an in-place update); the result
+   * buffer passed for it is then not touched and may be NULL. */
+  int32_t written_in_place;
+} gc_step_tensor_t;
+
+/* One call of the step. All pointers are device pointers for a CUDA step
+ * (host pointers for a CPU step), except `error`. */
+typedef struct gc_step_call_t {
+  void *const *arguments; /* num_arguments buffers, in descriptor order */
+  void *const *results;   /* num_results buffers (NULL where in place) */
+  void *arena;            /* arena_bytes, aligned to arena_alignment */
+  /* A device word the CUDA kernels set to a nonzero error code when the
+   * data is invalid (an id or label out of range); see
+   * gc_step_error_code_t. NULL for a CPU step. */
+  int32_t *device_error;
+  void *stream;      /* cudaStream_t, or NULL for a CPU step */
+  void *blas_handle; /* cublasHandle_t, or NULL for a CPU step */
+  /* Where the step writes a message when it fails (NUL-terminated). */
+  char *error;
+  size_t error_capacity;
+} gc_step_call_t;
+
+/* Codes of the device error word. */
+typedef enum gc_step_error_code_e {
+  GC_STEP_ERROR_NONE = 0,
+  GC_STEP_ERROR_INDEX_OUT_OF_RANGE = 1, /* an embedding id */
+  GC_STEP_ERROR_LABEL_OUT_OF_RANGE = 2, /* a cross-entropy label */
+  GC_STEP_ERROR_BAD_OPTIMIZER_STEP = 3, /* AdamW step below 1 */
+} gc_step_error_code_t;
+
+typedef struct gc_step_descriptor_t {
+  uint32_t abi_version; /* GC_STEP_ABI_VERSION */
+  const char *target;   /* "cpu" or "cuda" */
+  const char *function_name;
+  /* Arena size in bytes: the statically planned size, which the step's
+   * highest byte written equals. */
+  int64_t arena_bytes;
+  int64_t arena_alignment;
+  int32_t num_arguments;
+  const gc_step_tensor_t *arguments;
+  int32_t num_results;
+  const gc_step_tensor_t *results;
+  /* Index of the result named "loss" (rank 0), or -1. */
+  int32_t loss_result;
+  /* Runs one step: 0 on success; otherwise writes a message to
+   * call->error. For CUDA the work is enqueued on call->stream and may
+   * still run when it returns; errors of the data show up in
+   * *device_error once the stream is synchronized. */
+  int (*run)(const gc_step_call_t *call);
+} gc_step_descriptor_t;
+
+typedef const gc_step_descriptor_t *(*gc_step_get_descriptor_fn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* GC_RT_STEP_ABI_H */

@@ -1,0 +1,66 @@
+//===- StepSupport.h - Helpers of generated step code -----------*- C++ -*-===//
+//
+// Included by the step.cpp / step.cu files that gc-compile generates: how a
+// step reports a failed kernel (a message naming the op's location in
+// call->error, a nonzero return) and, for CUDA, how launches are sized and
+// every CUDA call is checked.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_RT_STEPSUPPORT_H
+#define GC_RT_STEPSUPPORT_H
+
+#include "gc_rt/StepAbi.h"
+#include "gc_rt/Status.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#define GC_STEP_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace gc::rt {
+
+/// Writes "<where>: <message>" to the call's error buffer; returns 1.
+inline int failStep(const gc_step_call_t *call, const char *where,
+                    const char *message) {
+  if (call->error && call->error_capacity > 0)
+    std::snprintf(call->error, call->error_capacity, "%s: %s", where, message);
+  return 1;
+}
+
+} // namespace gc::rt
+
+/// Returns from the step function when a runtime kernel fails (the call
+/// comes last: template arguments contain commas).
+#define GC_STEP_CHECK(where, ...)                                              \
+  do {                                                                         \
+    ::gc::rt::Status gcStatus = (__VA_ARGS__);                                 \
+    if (!gcStatus.isOk())                                                      \
+      return ::gc::rt::failStep(call, where, gcStatus.message().c_str());      \
+  } while (0)
+
+#if defined(__CUDACC__)
+#include <cuda_runtime.h>
+
+/// Returns from the step function when a CUDA call fails.
+#define GC_STEP_CUDA_CHECK(where, ...)                                         \
+  do {                                                                         \
+    cudaError_t gcError = (__VA_ARGS__);                                       \
+    if (gcError != cudaSuccess)                                                \
+      return ::gc::rt::failStep(call, where, cudaGetErrorString(gcError));     \
+  } while (0)
+
+namespace gc::rt {
+/// Threads per block of generated pointwise kernels.
+constexpr int kStepBlockSize = 256;
+/// Blocks for n elements: one element per thread, capped (kernels loop
+/// with a grid stride beyond it).
+inline unsigned stepGridSize(int64_t n) {
+  int64_t blocks = (n + kStepBlockSize - 1) / kStepBlockSize;
+  const int64_t cap = int64_t(132) * 32;
+  return static_cast<unsigned>(blocks < 1 ? 1 : (blocks > cap ? cap : blocks));
+}
+} // namespace gc::rt
+#endif
+
+#endif // GC_RT_STEPSUPPORT_H

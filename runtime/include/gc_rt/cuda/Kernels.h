@@ -1,0 +1,232 @@
+//===- Kernels.h - CUDA kernels of the gc dialect's ops ---------*- C++ -*-===//
+//
+// The CUDA twins of gc_rt/cpu/Kernels.h, in namespace gc::rt::cuda. Each
+// function has the semantics of the CPU kernel of the same name (the CPU
+// backend is the numerics oracle) and enqueues its work asynchronously on
+// `stream`; nothing is synchronized. Every pointer to tensor data is a device
+// pointer, rank-0 tensors included (an AdamW step, the upstream gradient of
+// the loss); shapes, dimension lists and concat's list of input pointers live
+// in host memory and are only read during the call.
+//
+// Conventions shared by every function (see the CPU header for the rest):
+//  - Arguments come as on the CPU (operands, results, sizes/shapes,
+//    attributes), then the device error word where there is one, then the
+//    stream. matmul takes its cuBLAS handle and stream first.
+//  - Every function returns a Status: ok, or an error naming the kernel (the
+//    op's name, e.g. "layer_norm_grad") and the CUDA or cuBLAS error string
+//    of a failed launch or library call. Launch errors are checked with
+//    cudaGetLastError(), so an earlier asynchronous error of the stream may
+//    surface here too.
+//  - Errors of the data cannot be returned synchronously. embedding,
+//    embeddingGrad, crossEntropy, crossEntropyGrad and adamwUpdate take an
+//    `int32_t *deviceError` (a device word; null means "do not report"):
+//    on invalid data the kernel sets it with atomicCAS(deviceError, 0, code),
+//    so the first error of a step wins, with the codes of gc_rt/StepAbi.h.
+//    Invalid data is never used to address memory, whether or not it is
+//    reported. What is left unwritten is said per function below.
+//  - Sums (reductions, layer_norm statistics and column sums, softmax
+//    denominators, cross-entropy, AdamW) are accumulated in double, also for
+//    float tensors, like the CPU. The library is compiled without FMA
+//    contraction (--fmad=false) so that elementary double arithmetic rounds
+//    as the CPU's does; results differ from the CPU only by summation order
+//    (tree reductions) and by the last-ulp accuracy of exp/log/pow.
+//  - Nothing is allocated: every kernel parameter is passed by value (shapes
+//    are copied into fixed arrays of kMaxRank entries), and no kernel needs a
+//    workspace. A rank above kMaxRank, or a size that cuBLAS cannot take, is
+//    returned as an error instead of being launched.
+//  - Elementwise updates (sgdUpdate, adamwUpdate) accept results that alias
+//    operands exactly; no other kernel supports aliasing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_RT_CUDA_KERNELS_H
+#define GC_RT_CUDA_KERNELS_H
+
+#include "gc_rt/Status.h"
+#include "gc_rt/cpu/Kernels.h"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace gc::rt::cuda {
+
+using cpu::DimList;
+using cpu::kMaxRank;
+using cpu::ReduceOp;
+using cpu::Shape;
+
+//===----------------------------------------------------------------------===//
+// Data movement (DataMovement.cu): type-generic, on elements of
+// `elementSize` bytes. Copies move the widest word (up to 16 bytes) that the
+// element size and the pointers' alignment allow.
+//===----------------------------------------------------------------------===//
+
+/// gc.broadcast (see cpu::broadcast).
+Status broadcast(const void *input, void *result, Shape inputShape,
+                 Shape resultShape, DimList dims, size_t elementSize,
+                 cudaStream_t stream);
+
+/// gc.transpose (see cpu::transpose).
+Status transpose(const void *input, void *result, Shape inputShape,
+                 DimList perm, size_t elementSize, cudaStream_t stream);
+
+/// gc.slice (see cpu::slice).
+Status slice(const void *input, void *result, Shape inputShape,
+             Shape resultShape, DimList offsets, size_t elementSize,
+             cudaStream_t stream);
+
+/// gc.concat (see cpu::concat). `inputs` is a host array of numInputs device
+/// pointers; one copy is enqueued per input.
+Status concat(const void *const *inputs, void *result, int numInputs,
+              const int64_t *inputDimSizes, Shape resultShape, int64_t dim,
+              size_t elementSize, cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Matrix multiplication (Matmul.cu), on cuBLAS.
+//===----------------------------------------------------------------------===//
+
+/// gc.matmul (see cpu::matmul) with cublasGemmStridedBatchedEx on `handle`,
+/// whose stream is set to `stream`, pointer mode to host and math mode to
+/// CUBLAS_DEFAULT_MATH on every call. float computes in exact FP32
+/// (CUBLAS_COMPUTE_32F) unless allowTf32, which selects
+/// CUBLAS_COMPUTE_32F_FAST_TF32 (TF32 tensor cores, ~1e-3 relative error);
+/// double computes in CUBLAS_COMPUTE_64F whatever allowTf32 says.
+template <typename T>
+Status matmul(cublasHandle_t handle, cudaStream_t stream, const T *lhs,
+              const T *rhs, T *result, Shape lhsShape, Shape rhsShape,
+              bool transposeLhs, bool transposeRhs, bool allowTf32 = false);
+
+//===----------------------------------------------------------------------===//
+// Reductions (Reduction.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.reduce_sum, gc.reduce_mean, gc.reduce_max (see cpu::reduce). Sum and
+/// mean accumulate in double without a workspace; max propagates NaN, and the
+/// empty cases give the CPU's identities (-inf, 0, NaN).
+template <typename T>
+Status reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
+              DimList dims, cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Normalization (LayerNorm.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.layer_norm (see cpu::layerNorm): writes result, mean[rows], rstd[rows].
+template <typename T>
+Status layerNorm(const T *input, const T *gamma, const T *beta, T *result,
+                 T *mean, T *rstd, int64_t rows, int64_t cols, double epsilon,
+                 cudaStream_t stream);
+
+/// gc.layer_norm_grad (see cpu::layerNormGrad). gradGamma and gradBeta are
+/// summed over the rows in row order in double without a workspace, which
+/// reproduces the CPU's column sums.
+template <typename T>
+Status layerNormGrad(const T *grad, const T *input, const T *mean,
+                     const T *rstd, const T *gamma, T *gradInput, T *gradGamma,
+                     T *gradBeta, int64_t rows, int64_t cols,
+                     cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Softmax (Softmax.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.softmax along dimension dim (see cpu::softmax).
+template <typename T>
+Status softmax(const T *input, T *result, Shape shape, int64_t dim,
+               cudaStream_t stream);
+
+/// gc.softmax_grad (see cpu::softmaxGrad).
+template <typename T>
+Status softmaxGrad(const T *grad, const T *output, T *result, Shape shape,
+                   int64_t dim, cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Embedding (Embedding.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.embedding (see cpu::embedding). An id outside [0, vocabSize) sets
+/// *deviceError to GC_STEP_ERROR_INDEX_OUT_OF_RANGE; the result row of that
+/// position is left unwritten, the rows of valid ids are written (the CPU
+/// writes nothing at all, which would need a grid-wide check first).
+template <typename T, typename Id>
+Status embedding(const T *table, const Id *ids, T *result, int64_t vocabSize,
+                 int64_t embeddingDim, int64_t numIds, int32_t *deviceError,
+                 cudaStream_t stream);
+
+/// gc.embedding_grad (see cpu::embeddingGrad), deterministic: every result
+/// element receives its contributions in position order, as on the CPU, with
+/// no atomics. Positions whose id is paddingIdx (negative: none) contribute
+/// nothing. If any id is outside [0, vocabSize), *deviceError is set to
+/// GC_STEP_ERROR_INDEX_OUT_OF_RANGE and the whole result is left unwritten
+/// (not even zeroed), as on the CPU.
+template <typename T, typename Id>
+Status embeddingGrad(const T *grad, const Id *ids, T *result, int64_t vocabSize,
+                     int64_t embeddingDim, int64_t numIds, int64_t paddingIdx,
+                     int32_t *deviceError, cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Loss (CrossEntropy.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.cross_entropy (see cpu::crossEntropy), deterministic (a fixed
+/// reduction order). If any label that is not ignoreIndex is outside
+/// [0, classes), *deviceError is set to GC_STEP_ERROR_LABEL_OUT_OF_RANGE and
+/// *loss is left unwritten, as on the CPU. The whole reduction runs in a
+/// single thread block, since the mean over rows needs a grid-wide sum and
+/// there is no workspace to hold per-block partial sums.
+template <typename T, typename Label>
+Status crossEntropy(const T *logits, const Label *labels, T *loss, int64_t rows,
+                    int64_t classes, int64_t ignoreIndex, int32_t *deviceError,
+                    cudaStream_t stream);
+
+/// gc.cross_entropy_grad (see cpu::crossEntropyGrad); `grad` is the device
+/// scalar upstream gradient. If any label that is not ignoreIndex is outside
+/// [0, classes), *deviceError is set to GC_STEP_ERROR_LABEL_OUT_OF_RANGE and
+/// the whole result is left unwritten, as on the CPU.
+template <typename T, typename Label>
+Status crossEntropyGrad(const T *grad, const T *logits, const Label *labels,
+                        T *result, int64_t rows, int64_t classes,
+                        int64_t ignoreIndex, int32_t *deviceError,
+                        cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Optimizers (Optimizer.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.sgd_update (see cpu::sgdUpdate), computed in double per element.
+template <typename T>
+Status sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
+                 double weightDecay, cudaStream_t stream);
+
+/// gc.adamw_update (see cpu::adamwUpdate), computed in double per element
+/// with the CPU's formula; `step` is a device int64 scalar. A step below 1
+/// sets *deviceError to GC_STEP_ERROR_BAD_OPTIMIZER_STEP and nothing is
+/// written, as on the CPU.
+template <typename T>
+Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
+                   const int64_t *step, T *newParam, T *newM, T *newV,
+                   int64_t n, double lr, double beta1, double beta2,
+                   double epsilon, double weightDecay, int32_t *deviceError,
+                   cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
+// Session helpers (Support.cu)
+//===----------------------------------------------------------------------===//
+
+/// Sets `bytes` bytes at device address `data` to `value`
+/// (cudaMemsetAsync).
+Status fillBytes(void *data, size_t bytes, uint8_t value, cudaStream_t stream);
+
+/// Writes to the device int64 *deviceResult the index of the highest byte
+/// of data[0, bytes) that differs from `sentinel`, or -1 when every byte
+/// equals it (the helper sets *deviceResult to -1 first). With fillBytes,
+/// this measures the high-water mark of an arena.
+Status findHighestChangedByte(const void *data, size_t bytes, uint8_t sentinel,
+                              int64_t *deviceResult, cudaStream_t stream);
+
+} // namespace gc::rt::cuda
+
+#endif // GC_RT_CUDA_KERNELS_H

@@ -1,0 +1,148 @@
+//===- Internal.h - Shared internals of the gc_rt C API ---------*- C++ -*-===//
+//
+// The definitions behind the opaque handles of Runtime.h (session, step),
+// the helpers that build status objects, and the small tensor utilities
+// that Step.cpp and StateIO.cpp share. Not installed; nothing outside
+// runtime/src/core includes it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_RT_CORE_INTERNAL_H
+#define GC_RT_CORE_INTERNAL_H
+
+#include "Device.h"
+
+#include "gc_rt/Runtime.h"
+#include "gc_rt/Safetensors.h"
+
+#include <atomic>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace gc::rt {
+
+//===----------------------------------------------------------------------===//
+// Status helpers
+//===----------------------------------------------------------------------===//
+
+/// A status object with `code` and `message`; NULL for GC_RT_OK. Never
+/// throws: when the object itself cannot be allocated, a static
+/// out-of-memory status (which gc_rt_status_free ignores) comes back.
+gc_rt_status_t makeStatus(gc_rt_status_code_t code, std::string message);
+
+/// The static status returned when host memory runs out while reporting.
+gc_rt_status_t getOutOfHostMemoryStatus();
+
+/// Runs the body of a C API function, turning an escaping exception (a
+/// failed host allocation in a std::string or std::vector) into a status:
+/// no exception may cross the C boundary.
+template <typename Body>
+gc_rt_status_t guardApiCall(const char *function, Body &&body) noexcept {
+  try {
+    try {
+      return body();
+    } catch (const std::bad_alloc &) {
+      return makeStatus(GC_RT_OUT_OF_MEMORY,
+                        std::string(function) + ": out of host memory");
+    } catch (const std::exception &error) {
+      return makeStatus(GC_RT_INTERNAL,
+                        std::string(function) +
+                            ": unexpected error: " + error.what());
+    }
+  } catch (...) {
+    return getOutOfHostMemoryStatus();
+  }
+}
+
+#define GC_RT_RETURN_IF_ERROR(expr)                                            \
+  do {                                                                         \
+    if (gc_rt_status_t gcRtStatus_ = (expr))                                   \
+      return gcRtStatus_;                                                      \
+  } while (false)
+
+//===----------------------------------------------------------------------===//
+// Tensor descriptions
+//===----------------------------------------------------------------------===//
+
+/// Bytes of one element of `dtype`, or 0 when it is not a valid dtype.
+size_t getElementSize(gc_step_dtype_t dtype);
+/// The safetensors dtype that stores `dtype` (valid dtypes only).
+DType toSafetensorsDType(gc_step_dtype_t dtype);
+/// The shape of a descriptor tensor as a vector.
+std::vector<int64_t> getShape(const gc_step_tensor_t &tensor);
+/// "[2, 3]", "[]" for a scalar.
+std::string formatShape(const std::vector<int64_t> &shape);
+/// "F32 [2, 3]": dtype and shape as a safetensors file spells them, so
+/// that file and step tensors read alike in messages.
+std::string describeTensor(DType dtype, const std::vector<int64_t> &shape);
+std::string describeTensor(const gc_step_tensor_t &tensor);
+/// `text` in single quotes.
+std::string quote(const std::string &text);
+/// Whether `tensor` is a rank-0 or one-element i64, the form of the seed
+/// and of optimizer.step.
+bool isI64Scalar(const gc_step_tensor_t &tensor);
+
+/// Session references held by steps (Session.cpp).
+void retainSession(gc_rt_session_t *session);
+void releaseSessionReference(gc_rt_session_t *session);
+
+} // namespace gc::rt
+
+//===----------------------------------------------------------------------===//
+// Handles
+//===----------------------------------------------------------------------===//
+
+struct gc_rt_session_s {
+  std::unique_ptr<gc::rt::Device> device;
+  /// The application's reference plus one per step loaded in the session:
+  /// the device outlives every step that uses it, whatever the order of
+  /// the release calls.
+  std::atomic<int> references{1};
+};
+
+struct gc_rt_step_s {
+  gc_rt_session_t *session = nullptr;
+  gc::rt::Device *device = nullptr;
+  std::string libraryPath;
+  void *library = nullptr;
+  const gc_step_descriptor_t *descriptor = nullptr;
+  /// The descriptor's function name, or "step" when it has none.
+  std::string functionName;
+
+  /// arena_bytes plus the tracker's guard zone.
+  gc::rt::DeviceAllocation arena;
+  /// Every argument, then every result that is not written in place.
+  gc::rt::DeviceAllocation block;
+  int64_t blockBytes = 0;
+  std::vector<void *> argumentData;
+  /// NULL for results written in place: the call passes NULL for them.
+  std::vector<void *> resultData;
+
+  /// The argument of role SEED and the one named optimizer.step (i64
+  /// scalars), or -1.
+  int32_t seedArgument = -1;
+  int32_t stepCounterArgument = -1;
+
+  bool tracking = false;
+  uint8_t nextSentinel = 0xA5;
+  int64_t arenaHighWater = -1;
+  /// Whether a step has completed, so that results hold values.
+  bool hasRun = false;
+  std::vector<char> errorBuffer;
+
+  ~gc_rt_step_s();
+
+  /// Where the value of result `index` lives: its own buffer, or the
+  /// argument it is written into in place.
+  void *getResultValue(int32_t index) const;
+  /// Index of the argument named `name`, or -1.
+  int32_t findArgument(const std::string &name) const;
+  /// Index of the first result named `name`, or -1.
+  int32_t findResult(const std::string &name) const;
+  /// "step 'train_step' (out/libstep.so)", the subject of messages.
+  std::string describe() const;
+};
+
+#endif // GC_RT_CORE_INTERNAL_H

@@ -1,0 +1,244 @@
+//===- StateIO.cpp - Moving a step's tensors to and from the host ---------===//
+//
+// Checkpoints (safetensors files, through GcRuntimeIO) and single tensors
+// (set_argument, read_tensor) in and out of a step's device memory.
+//
+// Loading is all or nothing: the whole file is read and every tensor in it
+// checked against the step (name, dtype, shape) before the first byte is
+// copied, so a wrong or damaged file leaves the arguments exactly as they
+// were. Saving goes through writeSafetensors, which replaces the target
+// only by renaming a synced temporary file over it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Device.h"
+#include "Internal.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
+using namespace gc::rt;
+
+namespace {
+/// The names of the arguments, for messages that name a missing one.
+std::string listArguments(const gc_rt_step_s &step) {
+  std::string list;
+  for (int32_t i = 0; i < step.descriptor->num_arguments; ++i) {
+    if (i == 8) {
+      list += ", ... (" + std::to_string(step.descriptor->num_arguments) +
+              " in all)";
+      break;
+    }
+    list += (i ? ", " : "") + quote(step.descriptor->arguments[i].name);
+  }
+  return list.empty() ? "none" : list;
+}
+
+/// Copies `tensor` (bytes at `deviceData`) from the device into a
+/// NamedTensor named `name`.
+gc_rt_status_t readToHost(gc_rt_step_s &step, const gc_step_tensor_t &tensor,
+                          const void *deviceData, NamedTensor &out) {
+  out.name = tensor.name;
+  out.dtype = toSafetensorsDType(tensor.dtype);
+  out.shape = getShape(tensor);
+  out.data.resize(static_cast<size_t>(tensor.bytes));
+  return step.device->copyToHost(out.data.data(), deviceData, out.data.size());
+}
+
+gc_rt_status_t writeFile(const std::string &path,
+                         const std::vector<NamedTensor> &tensors,
+                         const std::map<std::string, std::string> &metadata) {
+  Status status = writeSafetensors(path, tensors, metadata);
+  if (!status.isOk())
+    return makeStatus(GC_RT_INVALID_ARGUMENT, status.message());
+  return nullptr;
+}
+
+/// Metadata of the files gc_rt writes. "format": "pt" is what Hugging
+/// Face's loaders expect of a PyTorch-layout checkpoint (row-major, the
+/// parameter names of the model), which a BERT step's state is.
+std::map<std::string, std::string> getMetadata(const gc_rt_step_s &step) {
+  return {{"format", "pt"}, {"gc.function", step.functionName}};
+}
+
+gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
+                           bool allowUnknown) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0 && (errno == ENOENT || errno == ENOTDIR))
+    return makeStatus(GC_RT_NOT_FOUND,
+                      path + ": cannot load tensors: " + std::strerror(errno));
+  std::vector<NamedTensor> tensors;
+  Status status = readSafetensors(path, tensors);
+  if (!status.isOk())
+    return makeStatus(GC_RT_INVALID_ARGUMENT, status.message());
+
+  // Check everything, then copy: an error leaves every argument unchanged.
+  std::vector<std::pair<const NamedTensor *, int32_t>> copies;
+  for (const NamedTensor &tensor : tensors) {
+    int32_t index = step.findArgument(tensor.name);
+    if (index < 0) {
+      if (allowUnknown)
+        continue;
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        path + ": tensor " + quote(tensor.name) +
+                            " is not an argument of " + step.describe() +
+                            " (arguments: " + listArguments(step) + ")");
+    }
+    const gc_step_tensor_t &argument = step.descriptor->arguments[index];
+    if (tensor.dtype != toSafetensorsDType(argument.dtype) ||
+        tensor.shape != getShape(argument))
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        path + ": tensor " + quote(tensor.name) + " is " +
+                            describeTensor(tensor.dtype, tensor.shape) +
+                            ", but the argument of " + step.describe() +
+                            " is " + describeTensor(argument));
+    copies.push_back({&tensor, index});
+  }
+  for (const auto &[tensor, index] : copies)
+    GC_RT_RETURN_IF_ERROR(step.device->copyToDevice(
+        step.argumentData[index], tensor->data.data(), tensor->data.size()));
+  return nullptr;
+}
+
+gc_rt_status_t saveState(gc_rt_step_s &step, const std::string &path) {
+  std::vector<NamedTensor> tensors;
+  for (int32_t i = 0; i < step.descriptor->num_arguments; ++i) {
+    const gc_step_tensor_t &argument = step.descriptor->arguments[i];
+    if (argument.role != GC_STEP_ROLE_PARAMETER &&
+        argument.role != GC_STEP_ROLE_OPTIMIZER_STATE)
+      continue;
+    tensors.emplace_back();
+    GC_RT_RETURN_IF_ERROR(
+        readToHost(step, argument, step.argumentData[i], tensors.back()));
+  }
+  return writeFile(path, tensors, getMetadata(step));
+}
+
+gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
+  if (!step.hasRun)
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      path + ": cannot save the results of " + step.describe() +
+                          ": no step has completed since it was loaded or "
+                          "since the last failed run");
+  std::vector<NamedTensor> tensors;
+  for (int32_t i = 0; i < step.descriptor->num_results; ++i) {
+    const gc_step_tensor_t &result = step.descriptor->results[i];
+    // gc-run keeps the first of several results of one name; so do we.
+    if (step.findResult(result.name) != i)
+      continue;
+    tensors.emplace_back();
+    GC_RT_RETURN_IF_ERROR(
+        readToHost(step, result, step.getResultValue(i), tensors.back()));
+  }
+  return writeFile(path, tensors, getMetadata(step));
+}
+
+/// Checks that a host buffer of `bytes` bytes matches `tensor`.
+gc_rt_status_t checkHostBuffer(const char *function, const gc_rt_step_s &step,
+                               const std::string &what,
+                               const gc_step_tensor_t &tensor, const void *data,
+                               size_t bytes) {
+  if (bytes != static_cast<size_t>(tensor.bytes))
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      std::string(function) + ": " + what + " " +
+                          quote(tensor.name) + " of " + step.describe() +
+                          " is " + describeTensor(tensor) + ", " +
+                          std::to_string(tensor.bytes) + " bytes, but " +
+                          std::to_string(bytes) + " bytes were given");
+  if (!data && bytes)
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      std::string(function) + ": data is NULL");
+  return nullptr;
+}
+} // namespace
+
+extern "C" {
+
+gc_rt_status_t gc_rt_step_load_tensors(gc_rt_step_t *step, const char *path,
+                                       int allow_unknown) {
+  return guardApiCall("gc_rt_step_load_tensors", [&]() -> gc_rt_status_t {
+    if (!step || !path)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_load_tensors: ") +
+                            (step ? "path" : "step") + " is NULL");
+    return loadTensors(*step, path, allow_unknown != 0);
+  });
+}
+
+gc_rt_status_t gc_rt_step_save_state(gc_rt_step_t *step, const char *path) {
+  return guardApiCall("gc_rt_step_save_state", [&]() -> gc_rt_status_t {
+    if (!step || !path)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_save_state: ") +
+                            (step ? "path" : "step") + " is NULL");
+    return saveState(*step, path);
+  });
+}
+
+gc_rt_status_t gc_rt_step_save_results(gc_rt_step_t *step, const char *path) {
+  return guardApiCall("gc_rt_step_save_results", [&]() -> gc_rt_status_t {
+    if (!step || !path)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_save_results: ") +
+                            (step ? "path" : "step") + " is NULL");
+    return saveResults(*step, path);
+  });
+}
+
+gc_rt_status_t gc_rt_step_set_argument(gc_rt_step_t *step, const char *name,
+                                       const void *data, size_t bytes) {
+  return guardApiCall("gc_rt_step_set_argument", [&]() -> gc_rt_status_t {
+    if (!step || !name)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_set_argument: ") +
+                            (step ? "name" : "step") + " is NULL");
+    int32_t index = step->findArgument(name);
+    if (index < 0)
+      return makeStatus(GC_RT_NOT_FOUND,
+                        "gc_rt_step_set_argument: " + step->describe() +
+                            " has no argument " + quote(name) +
+                            " (arguments: " + listArguments(*step) + ")");
+    const gc_step_tensor_t &argument = step->descriptor->arguments[index];
+    GC_RT_RETURN_IF_ERROR(checkHostBuffer("gc_rt_step_set_argument", *step,
+                                          "argument", argument, data, bytes));
+    return step->device->copyToDevice(step->argumentData[index], data, bytes);
+  });
+}
+
+gc_rt_status_t gc_rt_step_read_tensor(gc_rt_step_t *step, const char *name,
+                                      void *data, size_t bytes) {
+  return guardApiCall("gc_rt_step_read_tensor", [&]() -> gc_rt_status_t {
+    if (!step || !name)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_read_tensor: ") +
+                            (step ? "name" : "step") + " is NULL");
+    int32_t result = step->findResult(name);
+    int32_t argument = step->findArgument(name);
+    // A result has a value only once a step has completed; before that an
+    // argument of the same name is what the caller can mean.
+    if (result >= 0 && (step->hasRun || argument < 0)) {
+      if (!step->hasRun)
+        return makeStatus(GC_RT_INVALID_ARGUMENT,
+                          "gc_rt_step_read_tensor: result " + quote(name) +
+                              " of " + step->describe() +
+                              " has no value: no step has completed since "
+                              "it was loaded or since the last failed run");
+      const gc_step_tensor_t &tensor = step->descriptor->results[result];
+      GC_RT_RETURN_IF_ERROR(checkHostBuffer("gc_rt_step_read_tensor", *step,
+                                            "result", tensor, data, bytes));
+      return step->device->copyToHost(data, step->getResultValue(result),
+                                      bytes);
+    }
+    if (argument < 0)
+      return makeStatus(GC_RT_NOT_FOUND,
+                        "gc_rt_step_read_tensor: " + step->describe() +
+                            " has no argument or result " + quote(name));
+    const gc_step_tensor_t &tensor = step->descriptor->arguments[argument];
+    GC_RT_RETURN_IF_ERROR(checkHostBuffer("gc_rt_step_read_tensor", *step,
+                                          "argument", tensor, data, bytes));
+    return step->device->copyToHost(data, step->argumentData[argument], bytes);
+  });
+}
+
+} // extern "C"

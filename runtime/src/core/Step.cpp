@@ -1,0 +1,812 @@
+//===- Step.cpp - Loading and running a compiled training step ------------===//
+//
+// A step is a libstep.so (StepAbi.h) opened with dlopen, its descriptor
+// checked field by field, and the two device allocations the descriptor
+// asks for: the arena, and one block holding every argument and every
+// result that is not written in place (each tensor 256-byte aligned in it).
+// Nothing is allocated afterwards; a run only moves bytes between these.
+//
+// The descriptor comes from a file the user named, so it is treated as
+// untrusted: the ABI version is checked before any other field is read
+// (a different version may lay the struct out differently), and every
+// size, index and shape is checked before memory is sized from it.
+//
+// A run is: (tracking: fill the arena and its guard zone with the
+// sentinel), call the step, wait for it, check the device error word,
+// (tracking: scan for the highest changed byte), feed results back into
+// their arguments, and advance the seed and optimizer.step by one, so that
+// step k sees seed + k and optimizer.step = first + k as gc-run arranges
+// for an .mlir function. Nothing is fed back when any of that fails.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Device.h"
+#include "Internal.h"
+
+#include "gc_rt/InitRandom.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <dlfcn.h>
+#include <limits>
+#include <set>
+#include <sys/stat.h>
+
+using namespace gc::rt;
+
+namespace {
+/// Alignment of every tensor inside the argument/result block, and the
+/// least alignment of the arena: what vectorized CPU code and coalesced
+/// CUDA accesses want, and what cudaMalloc guarantees.
+constexpr int64_t kTensorAlignment = 256;
+/// Bytes past the arena that the tracker watches for out-of-bounds writes.
+/// Always allocated, so that tracking can be switched on without
+/// reallocating; small beside any real arena.
+constexpr int64_t kGuardBytes = 64 * 1024;
+/// Capacity of the message buffer a step writes its error into.
+constexpr size_t kErrorCapacity = 4096;
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Tensor descriptions
+//===----------------------------------------------------------------------===//
+
+size_t gc::rt::getElementSize(gc_step_dtype_t dtype) {
+  switch (dtype) {
+  case GC_STEP_DTYPE_F32:
+  case GC_STEP_DTYPE_I32:
+    return 4;
+  case GC_STEP_DTYPE_F64:
+  case GC_STEP_DTYPE_I64:
+    return 8;
+  }
+  // A value outside the enum, read from a damaged or foreign library.
+  return 0;
+}
+
+DType gc::rt::toSafetensorsDType(gc_step_dtype_t dtype) {
+  switch (dtype) {
+  case GC_STEP_DTYPE_F32:
+    return DType::F32;
+  case GC_STEP_DTYPE_F64:
+    return DType::F64;
+  case GC_STEP_DTYPE_I32:
+    return DType::I32;
+  case GC_STEP_DTYPE_I64:
+    return DType::I64;
+  }
+  return DType::U8;
+}
+
+std::vector<int64_t> gc::rt::getShape(const gc_step_tensor_t &tensor) {
+  if (tensor.rank <= 0 || !tensor.shape)
+    return {};
+  return std::vector<int64_t>(tensor.shape, tensor.shape + tensor.rank);
+}
+
+std::string gc::rt::formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += std::to_string(shape[i]);
+  }
+  return text + "]";
+}
+
+std::string gc::rt::describeTensor(DType dtype,
+                                   const std::vector<int64_t> &shape) {
+  return std::string(getDTypeName(dtype)) + " " + formatShape(shape);
+}
+
+std::string gc::rt::describeTensor(const gc_step_tensor_t &tensor) {
+  return describeTensor(toSafetensorsDType(tensor.dtype), getShape(tensor));
+}
+
+std::string gc::rt::quote(const std::string &text) { return "'" + text + "'"; }
+
+bool gc::rt::isI64Scalar(const gc_step_tensor_t &tensor) {
+  return tensor.dtype == GC_STEP_DTYPE_I64 && tensor.bytes == 8;
+}
+
+//===----------------------------------------------------------------------===//
+// The step object
+//===----------------------------------------------------------------------===//
+
+gc_rt_step_s::~gc_rt_step_s() {
+  if (device) {
+    // Work still queued may use the memory about to be freed.
+    gc_rt_status_free(device->synchronize());
+    device->deallocate(arena);
+    device->deallocate(block);
+  }
+  if (library)
+    ::dlclose(library);
+  if (session)
+    releaseSessionReference(session);
+}
+
+void *gc_rt_step_s::getResultValue(int32_t index) const {
+  const gc_step_tensor_t &result = descriptor->results[index];
+  if (result.written_in_place)
+    return argumentData[result.feeds_argument];
+  return resultData[index];
+}
+
+int32_t gc_rt_step_s::findArgument(const std::string &name) const {
+  for (int32_t i = 0; i < descriptor->num_arguments; ++i)
+    if (name == descriptor->arguments[i].name)
+      return i;
+  return -1;
+}
+
+int32_t gc_rt_step_s::findResult(const std::string &name) const {
+  for (int32_t i = 0; i < descriptor->num_results; ++i)
+    if (name == descriptor->results[i].name)
+      return i;
+  return -1;
+}
+
+std::string gc_rt_step_s::describe() const {
+  return "step " + quote(functionName) + " (" + libraryPath + ")";
+}
+
+//===----------------------------------------------------------------------===//
+// Descriptor validation
+//===----------------------------------------------------------------------===//
+
+namespace {
+bool isPowerOfTwo(int64_t value) {
+  return value > 0 && (value & (value - 1)) == 0;
+}
+
+bool isFloatDType(gc_step_dtype_t dtype) {
+  return dtype == GC_STEP_DTYPE_F32 || dtype == GC_STEP_DTYPE_F64;
+}
+
+/// Checks what a descriptor says about one tensor; `what` is "argument #3"
+/// or "result #0".
+gc_rt_status_t checkTensor(const std::string &path,
+                           const gc_step_tensor_t &tensor,
+                           const std::string &what, bool isResult,
+                           int32_t numArguments) {
+  auto invalid = [&](const std::string &problem) {
+    std::string label = what;
+    if (tensor.name)
+      label += " " + quote(tensor.name);
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      path + ": invalid step descriptor: " + label + " " +
+                          problem);
+  };
+  if (!tensor.name || !*tensor.name)
+    return invalid("has no name");
+  size_t elementSize = getElementSize(tensor.dtype);
+  if (elementSize == 0)
+    return invalid("has an unknown dtype value " +
+                   std::to_string(static_cast<int>(tensor.dtype)));
+  if (tensor.role < GC_STEP_ROLE_PARAMETER || tensor.role > GC_STEP_ROLE_OUTPUT)
+    return invalid("has an unknown role value " +
+                   std::to_string(static_cast<int>(tensor.role)));
+  if (tensor.rank < 0)
+    return invalid("has a negative rank " + std::to_string(tensor.rank));
+  if (tensor.rank > 0 && !tensor.shape)
+    return invalid("has rank " + std::to_string(tensor.rank) + " but no shape");
+  int64_t bytes = static_cast<int64_t>(elementSize);
+  for (int32_t i = 0; i < tensor.rank; ++i) {
+    if (tensor.shape[i] < 0)
+      return invalid("has a negative dimension in shape " +
+                     formatShape(getShape(tensor)));
+    if (__builtin_mul_overflow(bytes, tensor.shape[i], &bytes))
+      return invalid("has shape " + formatShape(getShape(tensor)) +
+                     " whose size overflows 64 bits");
+  }
+  if (tensor.bytes != bytes)
+    return invalid("is " + describeTensor(tensor) + " (" +
+                   std::to_string(bytes) + " bytes) but claims " +
+                   std::to_string(tensor.bytes) + " bytes");
+
+  if (isResult) {
+    if (tensor.feeds_argument < -1 || tensor.feeds_argument >= numArguments)
+      return invalid("feeds argument #" +
+                     std::to_string(tensor.feeds_argument) +
+                     ", but the step "
+                     "has " +
+                     std::to_string(numArguments) + " arguments");
+    if (tensor.written_in_place && tensor.feeds_argument < 0)
+      return invalid("is written in place but feeds no argument");
+    return nullptr;
+  }
+
+  switch (tensor.init) {
+  case GC_STEP_INIT_ZEROS:
+  case GC_STEP_INIT_ONES:
+    return nullptr;
+  case GC_STEP_INIT_NORMAL:
+    if (!isFloatDType(tensor.dtype))
+      return invalid("has init rule NORMAL but is " + describeTensor(tensor) +
+                     " (NORMAL needs a floating-point tensor)");
+    if (!std::isfinite(tensor.init_scale))
+      return invalid("has init rule NORMAL with a non-finite scale");
+    return nullptr;
+  case GC_STEP_INIT_INDEX:
+    if (tensor.init_bound <= 0)
+      return invalid("has init rule INDEX with bound " +
+                     std::to_string(tensor.init_bound) +
+                     " (values are drawn from [0, bound))");
+    return nullptr;
+  case GC_STEP_INIT_SEED:
+    if (!isI64Scalar(tensor))
+      return invalid("has init rule SEED but is " + describeTensor(tensor) +
+                     " (the seed is one i64)");
+    return nullptr;
+  }
+  return invalid("has an unknown init rule value " +
+                 std::to_string(static_cast<int>(tensor.init)));
+}
+
+gc_rt_status_t checkDescriptor(const std::string &path,
+                               const gc_step_descriptor_t &descriptor) {
+  auto invalid = [&](const std::string &problem) {
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      path + ": invalid step descriptor: " + problem);
+  };
+  if (!descriptor.run)
+    return invalid("no run function");
+  if (descriptor.arena_bytes < 0)
+    return invalid("negative arena size " +
+                   std::to_string(descriptor.arena_bytes));
+  if (!isPowerOfTwo(descriptor.arena_alignment))
+    return invalid("arena alignment " +
+                   std::to_string(descriptor.arena_alignment) +
+                   " is not a power of two");
+  if (descriptor.num_arguments < 0 || descriptor.num_results < 0)
+    return invalid("negative tensor count (" +
+                   std::to_string(descriptor.num_arguments) + " arguments, " +
+                   std::to_string(descriptor.num_results) + " results)");
+  if ((descriptor.num_arguments > 0 && !descriptor.arguments) ||
+      (descriptor.num_results > 0 && !descriptor.results))
+    return invalid("tensor count without a tensor array");
+
+  std::set<std::string> names;
+  int32_t seedArgument = -1;
+  for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
+    const gc_step_tensor_t &argument = descriptor.arguments[i];
+    GC_RT_RETURN_IF_ERROR(
+        checkTensor(path, argument, "argument #" + std::to_string(i),
+                    /*isResult=*/false, descriptor.num_arguments));
+    // Names are how files, feedback and the API find arguments.
+    if (!names.insert(argument.name).second)
+      return invalid("two arguments are named " + quote(argument.name));
+    if (argument.role == GC_STEP_ROLE_SEED) {
+      if (!isI64Scalar(argument))
+        return invalid("seed argument " + quote(argument.name) + " is " +
+                       describeTensor(argument) + ", not one i64");
+      if (seedArgument >= 0)
+        return invalid("two seed arguments, " +
+                       quote(descriptor.arguments[seedArgument].name) +
+                       " and " + quote(argument.name));
+      seedArgument = i;
+    }
+  }
+
+  std::vector<int32_t> fedBy(descriptor.num_arguments, -1);
+  for (int32_t i = 0; i < descriptor.num_results; ++i) {
+    const gc_step_tensor_t &result = descriptor.results[i];
+    GC_RT_RETURN_IF_ERROR(
+        checkTensor(path, result, "result #" + std::to_string(i),
+                    /*isResult=*/true, descriptor.num_arguments));
+    if (result.feeds_argument < 0)
+      continue;
+    const gc_step_tensor_t &argument =
+        descriptor.arguments[result.feeds_argument];
+    if (result.dtype != argument.dtype ||
+        getShape(result) != getShape(argument))
+      return invalid("result #" + std::to_string(i) + " " + quote(result.name) +
+                     " is " + describeTensor(result) + " but feeds argument " +
+                     quote(argument.name) + ", which is " +
+                     describeTensor(argument));
+    if (fedBy[result.feeds_argument] >= 0)
+      return invalid("argument " + quote(argument.name) +
+                     " is fed by two results, #" +
+                     std::to_string(fedBy[result.feeds_argument]) + " and #" +
+                     std::to_string(i));
+    fedBy[result.feeds_argument] = i;
+  }
+
+  if (descriptor.loss_result < -1 ||
+      descriptor.loss_result >= descriptor.num_results)
+    return invalid("loss result #" + std::to_string(descriptor.loss_result) +
+                   ", but the step has " +
+                   std::to_string(descriptor.num_results) + " results");
+  if (descriptor.loss_result >= 0) {
+    const gc_step_tensor_t &loss = descriptor.results[descriptor.loss_result];
+    if (loss.bytes != static_cast<int64_t>(getElementSize(loss.dtype)))
+      return invalid("loss result " + quote(loss.name) + " is " +
+                     describeTensor(loss) + ", not a single value");
+  }
+  return nullptr;
+}
+
+/// Opens `path` with dlopen and finds its descriptor, checking the ABI
+/// version and the target before anything else is read.
+gc_rt_status_t openLibrary(gc_rt_step_s &step, const char *deviceTarget) {
+  const std::string &path = step.libraryPath;
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    int error = errno;
+    return makeStatus(
+        error == ENOENT || error == ENOTDIR ? GC_RT_NOT_FOUND
+                                            : GC_RT_INVALID_ARGUMENT,
+        path + ": cannot load compiled step: " + std::strerror(error));
+  }
+  // Without a slash, dlopen would search the library path instead of
+  // opening the file the user named.
+  std::string openPath =
+      path.find('/') == std::string::npos ? "./" + path : path;
+  ::dlerror();
+  step.library = ::dlopen(openPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!step.library) {
+    const char *error = ::dlerror();
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      path + ": cannot load compiled step: dlopen failed: " +
+                          (error ? error : "unknown error"));
+  }
+
+  ::dlerror();
+  void *symbol = ::dlsym(step.library, GC_STEP_DESCRIPTOR_SYMBOL);
+  if (!symbol) {
+    const char *error = ::dlerror();
+    return makeStatus(GC_RT_NOT_FOUND,
+                      path + ": not a compiled step: no symbol '" +
+                          GC_STEP_DESCRIPTOR_SYMBOL + "' (" +
+                          (error ? error : "dlsym returned NULL") + ")");
+  }
+  auto getDescriptor = reinterpret_cast<gc_step_get_descriptor_fn>(symbol);
+  const gc_step_descriptor_t *descriptor = getDescriptor();
+  if (!descriptor)
+    return makeStatus(GC_RT_INVALID_ARGUMENT, path + ": " +
+                                                  GC_STEP_DESCRIPTOR_SYMBOL +
+                                                  "() returned NULL");
+  if (descriptor->abi_version != GC_STEP_ABI_VERSION)
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      path + ": step ABI version " +
+                          std::to_string(descriptor->abi_version) +
+                          ", but this runtime implements version " +
+                          std::to_string(GC_STEP_ABI_VERSION) +
+                          " (compile the step with a matching gc-compile)");
+  std::string target = descriptor->target ? descriptor->target : "(none)";
+  if (target != deviceTarget)
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      path + ": step compiled for target " + quote(target) +
+                          ", but the session's device is " +
+                          quote(step.device->getName()) + " (target " +
+                          quote(deviceTarget) + ")");
+  GC_RT_RETURN_IF_ERROR(checkDescriptor(path, *descriptor));
+  step.descriptor = descriptor;
+  step.functionName = descriptor->function_name && *descriptor->function_name
+                          ? descriptor->function_name
+                          : "step";
+  return nullptr;
+}
+
+int64_t alignUp(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+/// Allocates the arena (with its guard zone) and the argument/result block,
+/// and points every tensor into the block.
+gc_rt_status_t allocateMemory(gc_rt_step_s &step) {
+  const gc_step_descriptor_t &descriptor = *step.descriptor;
+  Device &device = *step.device;
+  auto tooLarge = [&]() {
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      step.libraryPath + ": the step's tensors total more "
+                                         "than 2^63 bytes");
+  };
+
+  // Offsets first, with overflow checks; then a single allocation.
+  std::vector<int64_t> argumentOffsets, resultOffsets;
+  int64_t offset = 0;
+  auto place = [&](int64_t bytes, std::vector<int64_t> &offsets) {
+    offset = alignUp(offset, kTensorAlignment);
+    offsets.push_back(offset);
+    return !__builtin_add_overflow(offset, bytes, &offset) &&
+           offset <= std::numeric_limits<int64_t>::max() - kTensorAlignment;
+  };
+  for (int32_t i = 0; i < descriptor.num_arguments; ++i)
+    if (!place(descriptor.arguments[i].bytes, argumentOffsets))
+      return tooLarge();
+  for (int32_t i = 0; i < descriptor.num_results; ++i) {
+    if (descriptor.results[i].written_in_place) {
+      resultOffsets.push_back(-1);
+      continue;
+    }
+    if (!place(descriptor.results[i].bytes, resultOffsets))
+      return tooLarge();
+  }
+  step.blockBytes = alignUp(offset, kTensorAlignment);
+
+  int64_t arenaAlignment =
+      std::max<int64_t>(descriptor.arena_alignment, kTensorAlignment);
+  if (descriptor.arena_bytes >
+      std::numeric_limits<int64_t>::max() - kGuardBytes - arenaAlignment)
+    return tooLarge();
+  GC_RT_RETURN_IF_ERROR(
+      device.allocate(static_cast<size_t>(descriptor.arena_bytes + kGuardBytes),
+                      static_cast<size_t>(arenaAlignment),
+                      "the arena of " + step.describe() + " (" +
+                          std::to_string(descriptor.arena_bytes) + " bytes + " +
+                          std::to_string(kGuardBytes) + " guard bytes)",
+                      &step.arena));
+  GC_RT_RETURN_IF_ERROR(device.allocate(
+      static_cast<size_t>(step.blockBytes),
+      static_cast<size_t>(kTensorAlignment),
+      "the arguments and results of " + step.describe(), &step.block));
+  // Arguments read as zeros until initialized or loaded, never as stale
+  // device memory.
+  GC_RT_RETURN_IF_ERROR(
+      device.fill(step.block.data, static_cast<size_t>(step.blockBytes), 0));
+
+  auto *base = static_cast<uint8_t *>(step.block.data);
+  for (int64_t argumentOffset : argumentOffsets)
+    step.argumentData.push_back(base + argumentOffset);
+  for (int64_t resultOffset : resultOffsets)
+    step.resultData.push_back(resultOffset < 0 ? nullptr : base + resultOffset);
+  return nullptr;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Initialization
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Stores `value` as element `i` of a `dtype` buffer, converting with
+/// static_cast as HostTensor::setFromDouble does: the values must be those
+/// of gc-run's generated inputs, bit for bit.
+void storeFromDouble(gc_step_dtype_t dtype, void *data, int64_t i,
+                     double value) {
+  switch (dtype) {
+  case GC_STEP_DTYPE_F32:
+    static_cast<float *>(data)[i] = static_cast<float>(value);
+    return;
+  case GC_STEP_DTYPE_F64:
+    static_cast<double *>(data)[i] = value;
+    return;
+  case GC_STEP_DTYPE_I32:
+    static_cast<int32_t *>(data)[i] = static_cast<int32_t>(value);
+    return;
+  case GC_STEP_DTYPE_I64:
+    static_cast<int64_t *>(data)[i] = static_cast<int64_t>(value);
+    return;
+  }
+}
+
+/// The initial value of `tensor` under `seed`: the element loop of
+/// generateInput (lib/Execution/InputGeneration.cpp), with the rule taken
+/// from the descriptor instead of derived from the IR.
+void generateInitialValue(const gc_step_tensor_t &tensor, uint64_t seed,
+                          std::vector<uint8_t> &bytes) {
+  bytes.assign(static_cast<size_t>(tensor.bytes), 0);
+  int64_t count =
+      tensor.bytes / static_cast<int64_t>(getElementSize(tensor.dtype));
+  SplitMix64 random(initStreamKey(seed, tensor.name));
+  void *data = bytes.data();
+  for (int64_t i = 0; i < count; ++i) {
+    switch (tensor.init) {
+    case GC_STEP_INIT_ZEROS:
+      storeFromDouble(tensor.dtype, data, i, 0);
+      break;
+    case GC_STEP_INIT_ONES:
+      storeFromDouble(tensor.dtype, data, i, 1);
+      break;
+    case GC_STEP_INIT_NORMAL:
+      storeFromDouble(tensor.dtype, data, i,
+                      tensor.init_scale * random.normal());
+      break;
+    case GC_STEP_INIT_INDEX:
+      storeFromDouble(
+          tensor.dtype, data, i,
+          static_cast<double>(random.next() %
+                              static_cast<uint64_t>(tensor.init_bound)));
+      break;
+    case GC_STEP_INIT_SEED:
+      static_cast<int64_t *>(data)[i] = static_cast<int64_t>(seed);
+      break;
+    }
+  }
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Running
+//===----------------------------------------------------------------------===//
+
+namespace {
+const char *describeDeviceError(int32_t code) {
+  switch (code) {
+  case GC_STEP_ERROR_INDEX_OUT_OF_RANGE:
+    return "an embedding id is out of range";
+  case GC_STEP_ERROR_LABEL_OUT_OF_RANGE:
+    return "a cross-entropy label is out of range";
+  case GC_STEP_ERROR_BAD_OPTIMIZER_STEP:
+    return "the AdamW step counter (optimizer.step) is below 1";
+  default:
+    return "unknown device error code";
+  }
+}
+
+gc_rt_status_t readScalar(gc_rt_step_s &step, int32_t argument,
+                          int64_t *value) {
+  return step.device->copyToHost(value, step.argumentData[argument],
+                                 sizeof(int64_t));
+}
+
+gc_rt_status_t writeScalar(gc_rt_step_s &step, int32_t argument,
+                           int64_t value) {
+  return step.device->copyToDevice(step.argumentData[argument], &value,
+                                   sizeof(int64_t));
+}
+
+/// Reads the loss result as a double (NaN when the step has none).
+gc_rt_status_t readLoss(gc_rt_step_s &step, double *loss) {
+  *loss = std::nan("");
+  int32_t index = step.descriptor->loss_result;
+  if (index < 0)
+    return nullptr;
+  const gc_step_tensor_t &result = step.descriptor->results[index];
+  uint8_t bytes[8] = {};
+  GC_RT_RETURN_IF_ERROR(step.device->copyToHost(
+      bytes, step.getResultValue(index), static_cast<size_t>(result.bytes)));
+  switch (result.dtype) {
+  case GC_STEP_DTYPE_F32: {
+    float value;
+    std::memcpy(&value, bytes, sizeof(value));
+    *loss = value;
+    break;
+  }
+  case GC_STEP_DTYPE_F64:
+    std::memcpy(loss, bytes, sizeof(double));
+    break;
+  case GC_STEP_DTYPE_I32: {
+    int32_t value;
+    std::memcpy(&value, bytes, sizeof(value));
+    *loss = value;
+    break;
+  }
+  case GC_STEP_DTYPE_I64: {
+    int64_t value;
+    std::memcpy(&value, bytes, sizeof(value));
+    *loss = static_cast<double>(value);
+    break;
+  }
+  }
+  return nullptr;
+}
+
+/// Calls the step and waits for it; checks its return value and the
+/// device error word.
+gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
+  Device &device = *step.device;
+  const gc_step_descriptor_t &descriptor = *step.descriptor;
+  gc_step_call_t call = {};
+  call.arguments = step.argumentData.data();
+  call.results = step.resultData.data();
+  call.arena = step.arena.data;
+  std::fill(step.errorBuffer.begin(), step.errorBuffer.end(), '\0');
+  call.error = step.errorBuffer.data();
+  call.error_capacity = step.errorBuffer.size();
+  GC_RT_RETURN_IF_ERROR(device.prepareCall(&call));
+
+  GC_RT_RETURN_IF_ERROR(device.startTimer());
+  int returned = descriptor.run(&call);
+  if (returned != 0) {
+    // Work the step enqueued before failing must finish before the caller
+    // may touch the buffers; a failure to wait is secondary to the step's.
+    gc_rt_status_free(device.synchronize());
+    step.errorBuffer.back() = '\0';
+    std::string message = step.errorBuffer.data();
+    if (message.empty())
+      message = "no message (returned " + std::to_string(returned) + ")";
+    return makeStatus(GC_RT_DATA_ERROR, step.describe() + " failed on " +
+                                            device.getName() + ": " + message);
+  }
+  GC_RT_RETURN_IF_ERROR(device.stopTimer(seconds));
+
+  int32_t code = GC_STEP_ERROR_NONE;
+  GC_RT_RETURN_IF_ERROR(device.readErrorCode(&code));
+  if (code != GC_STEP_ERROR_NONE)
+    return makeStatus(GC_RT_DATA_ERROR,
+                      step.describe() + " failed on " + device.getName() +
+                          ": invalid data: " + describeDeviceError(code) +
+                          " (device error code " + std::to_string(code) + ")");
+  return nullptr;
+}
+
+/// Scans the arena after a tracked run and folds the result into the
+/// high-water mark; a write into the guard zone is an error.
+gc_rt_status_t scanArena(gc_rt_step_s &step, uint8_t sentinel) {
+  int64_t arenaBytes = step.descriptor->arena_bytes;
+  int64_t highest = -1;
+  GC_RT_RETURN_IF_ERROR(step.device->findHighestChangedByte(
+      step.arena.data, static_cast<size_t>(arenaBytes + kGuardBytes), sentinel,
+      &highest));
+  if (highest >= arenaBytes)
+    return makeStatus(
+        GC_RT_INTERNAL,
+        step.describe() + " wrote past the end of its arena: byte " +
+            std::to_string(highest) + " changed, " +
+            std::to_string(highest - arenaBytes + 1) +
+            " bytes beyond the planned " + std::to_string(arenaBytes) +
+            " bytes (a code generation or memory planning bug)");
+  step.arenaHighWater = std::max(step.arenaHighWater, highest + 1);
+  return nullptr;
+}
+
+gc_rt_status_t runStep(gc_rt_step_s &step, gc_rt_step_stats_t *stats) {
+  Device &device = *step.device;
+  const gc_step_descriptor_t &descriptor = *step.descriptor;
+  // Results are about to be overwritten; until the run succeeds they hold
+  // nothing worth saving.
+  step.hasRun = false;
+
+  uint8_t sentinel = step.nextSentinel;
+  if (step.tracking) {
+    // Alternate even when this run fails, so that a retry after an error
+    // still sees both sentinels in two runs.
+    step.nextSentinel = sentinel == 0xA5 ? 0x5A : 0xA5;
+    GC_RT_RETURN_IF_ERROR(device.fill(
+        step.arena.data,
+        static_cast<size_t>(descriptor.arena_bytes + kGuardBytes), sentinel));
+  }
+
+  // The counters are read before the step and set to value + 1 after the
+  // feedback, so that a result fed into them cannot shift the count.
+  int64_t seed = 0, stepCounter = 0;
+  if (step.seedArgument >= 0)
+    GC_RT_RETURN_IF_ERROR(readScalar(step, step.seedArgument, &seed));
+  if (step.stepCounterArgument >= 0)
+    GC_RT_RETURN_IF_ERROR(
+        readScalar(step, step.stepCounterArgument, &stepCounter));
+
+  double seconds = 0;
+  GC_RT_RETURN_IF_ERROR(callStep(step, &seconds));
+  if (step.tracking)
+    GC_RT_RETURN_IF_ERROR(scanArena(step, sentinel));
+
+  for (int32_t i = 0; i < descriptor.num_results; ++i) {
+    const gc_step_tensor_t &result = descriptor.results[i];
+    if (result.feeds_argument < 0 || result.written_in_place)
+      continue;
+    GC_RT_RETURN_IF_ERROR(device.copyOnDevice(
+        step.argumentData[result.feeds_argument], step.resultData[i],
+        static_cast<size_t>(result.bytes)));
+  }
+  if (step.seedArgument >= 0)
+    GC_RT_RETURN_IF_ERROR(writeScalar(step, step.seedArgument, seed + 1));
+  if (step.stepCounterArgument >= 0)
+    GC_RT_RETURN_IF_ERROR(
+        writeScalar(step, step.stepCounterArgument, stepCounter + 1));
+
+  double loss = 0;
+  GC_RT_RETURN_IF_ERROR(readLoss(step, &loss));
+  step.hasRun = true;
+  if (stats) {
+    stats->loss = loss;
+    stats->seconds = seconds;
+  }
+  return nullptr;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// C API
+//===----------------------------------------------------------------------===//
+
+extern "C" {
+
+gc_rt_status_t gc_rt_step_load(gc_rt_session_t *session,
+                               const char *library_path,
+                               gc_rt_step_t **out_step) {
+  return guardApiCall("gc_rt_step_load", [&]() -> gc_rt_status_t {
+    if (!out_step)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_step_load: out_step is NULL");
+    *out_step = nullptr;
+    if (!session || !library_path)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_load: ") +
+                            (session ? "library_path" : "session") +
+                            " is NULL");
+    auto step = std::make_unique<gc_rt_step_s>();
+    retainSession(session);
+    step->session = session;
+    step->device = session->device.get();
+    step->libraryPath = library_path;
+    GC_RT_RETURN_IF_ERROR(openLibrary(*step, step->device->getTarget()));
+
+    const gc_step_descriptor_t &descriptor = *step->descriptor;
+    for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
+      const gc_step_tensor_t &argument = descriptor.arguments[i];
+      if (argument.role == GC_STEP_ROLE_SEED)
+        step->seedArgument = i;
+      // The same test as gc-run's setStepScalar: only an i64 scalar counts.
+      if (std::strcmp(argument.name, "optimizer.step") == 0 &&
+          isI64Scalar(argument))
+        step->stepCounterArgument = i;
+    }
+    step->errorBuffer.assign(kErrorCapacity, '\0');
+    GC_RT_RETURN_IF_ERROR(allocateMemory(*step));
+    *out_step = step.release();
+    return nullptr;
+  });
+}
+
+void gc_rt_step_release(gc_rt_step_t *step) { delete step; }
+
+const gc_step_descriptor_t *gc_rt_step_descriptor(const gc_rt_step_t *step) {
+  return step ? step->descriptor : nullptr;
+}
+
+gc_rt_status_t gc_rt_step_initialize(gc_rt_step_t *step, uint64_t seed) {
+  return guardApiCall("gc_rt_step_initialize", [&]() -> gc_rt_status_t {
+    if (!step)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_step_initialize: step is NULL");
+    std::vector<uint8_t> bytes;
+    for (int32_t i = 0; i < step->descriptor->num_arguments; ++i) {
+      const gc_step_tensor_t &argument = step->descriptor->arguments[i];
+      generateInitialValue(argument, seed, bytes);
+      GC_RT_RETURN_IF_ERROR(step->device->copyToDevice(
+          step->argumentData[i], bytes.data(), bytes.size()));
+    }
+    return nullptr;
+  });
+}
+
+gc_rt_status_t gc_rt_step_run(gc_rt_step_t *step,
+                              gc_rt_step_stats_t *out_stats) {
+  return guardApiCall("gc_rt_step_run", [&]() -> gc_rt_status_t {
+    if (!step)
+      return makeStatus(GC_RT_INVALID_ARGUMENT, "gc_rt_step_run: step is NULL");
+    return runStep(*step, out_stats);
+  });
+}
+
+gc_rt_status_t gc_rt_step_memory_stats(gc_rt_step_t *step,
+                                       gc_rt_memory_stats_t *out_stats) {
+  return guardApiCall("gc_rt_step_memory_stats", [&]() -> gc_rt_status_t {
+    if (!step || !out_stats)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        std::string("gc_rt_step_memory_stats: ") +
+                            (step ? "out_stats" : "step") + " is NULL");
+    gc_rt_memory_stats_t stats;
+    stats.arena_bytes = step->descriptor->arena_bytes;
+    stats.arena_high_water = step->arenaHighWater;
+    stats.state_bytes = step->blockBytes;
+    GC_RT_RETURN_IF_ERROR(step->device->getMemoryInfo(
+        &stats.device_free_bytes, &stats.device_total_bytes));
+    *out_stats = stats;
+    return nullptr;
+  });
+}
+
+gc_rt_status_t gc_rt_step_track_arena(gc_rt_step_t *step, int enable) {
+  return guardApiCall("gc_rt_step_track_arena", [&]() -> gc_rt_status_t {
+    if (!step)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_step_track_arena: step is NULL");
+    // Switching on starts a new measurement; switching off keeps the last
+    // one readable.
+    if (enable && !step->tracking) {
+      step->arenaHighWater = -1;
+      step->nextSentinel = 0xA5;
+    }
+    step->tracking = enable != 0;
+    return nullptr;
+  });
+}
+
+} // extern "C"

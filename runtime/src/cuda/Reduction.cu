@@ -1,0 +1,253 @@
+//===- Reduction.cu - reduce_sum, reduce_mean, reduce_max on CUDA ---------===//
+//
+// Reductions over any sorted set of dimensions, without a workspace: every
+// result element is produced whole by one thread or one block, never from
+// partial results written to memory.
+//
+// The host first collapses the dimensions as the CPU does (size-1
+// dimensions dropped, neighbouring dimensions that are both reduced or both
+// kept merged), then splits the groups into the kept ones, which index the
+// result (row-major, since kept dimensions keep their order), and the
+// reduced ones, which index the elements of one result's reduction. Each
+// carries the operand strides of its groups.
+//
+// Two strategies, chosen on the host:
+//  - One thread per result element walks its reduced elements in row-major
+//    order. With the CPU's run structure (a sum per innermost contiguous run
+//    when the innermost group is reduced, added to the accumulator) this
+//    performs the CPU's additions in the CPU's order, so sums and maxima
+//    match the CPU bitwise. When the innermost group is kept, neighbouring
+//    threads read neighbouring elements (coalesced). Used for short
+//    reductions, or when there are many results and the innermost group is
+//    kept.
+//  - One block per result element: the threads stride over the reduced
+//    elements and combine in double with a deterministic block reduction.
+//    Used for long reductions of contiguous runs (a row sum) or when there
+//    are too few results to keep the GPU busy.
+// Sum and mean accumulate in double; max works in T with NaN propagation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Support.h"
+
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+using namespace gc::rt;
+using namespace gc::rt::cuda;
+using namespace gc::rt::cuda::detail;
+
+namespace {
+
+/// The operand seen as kept groups (which index the result) and reduced
+/// groups (which index one reduction); passed to the kernels by value.
+struct ReduceLayout {
+  int keptRank = 0, reducedRank = 0;
+  int64_t keptSizes[kMaxRank], keptStrides[kMaxRank];
+  int64_t reducedSizes[kMaxRank], reducedStrides[kMaxRank];
+  int64_t resultCount = 1, reducedCount = 1;
+  /// The CPU sums runs of this many elements (the innermost group) before
+  /// adding them to the accumulator; 1 when the innermost group is kept.
+  int64_t runLength = 1;
+  bool innermostReduced = false;
+};
+
+/// Builds the layout of a reduction with at least one element per result.
+ReduceLayout buildLayout(Shape inputShape, DimList dims) {
+  bool isReduced[kMaxRank] = {};
+  for (int i = 0; i < dims.rank; ++i)
+    isReduced[dims[i]] = true;
+  // Collapse into alternating groups, as the CPU does.
+  int rank = 0;
+  int64_t sizes[kMaxRank];
+  bool reduced[kMaxRank];
+  for (int i = 0; i < inputShape.rank; ++i) {
+    if (inputShape[i] == 1)
+      continue;
+    if (rank > 0 && reduced[rank - 1] == isReduced[i]) {
+      sizes[rank - 1] *= inputShape[i];
+      continue;
+    }
+    sizes[rank] = inputShape[i];
+    reduced[rank] = isReduced[i];
+    ++rank;
+  }
+  int64_t strides[kMaxRank];
+  int64_t stride = 1;
+  for (int i = rank - 1; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= sizes[i];
+  }
+  ReduceLayout layout;
+  for (int i = 0; i < rank; ++i) {
+    if (reduced[i]) {
+      layout.reducedSizes[layout.reducedRank] = sizes[i];
+      layout.reducedStrides[layout.reducedRank] = strides[i];
+      ++layout.reducedRank;
+      layout.reducedCount *= sizes[i];
+    } else {
+      layout.keptSizes[layout.keptRank] = sizes[i];
+      layout.keptStrides[layout.keptRank] = strides[i];
+      ++layout.keptRank;
+      layout.resultCount *= sizes[i];
+    }
+  }
+  layout.innermostReduced = rank > 0 && reduced[rank - 1];
+  layout.runLength = layout.innermostReduced ? sizes[rank - 1] : 1;
+  return layout;
+}
+
+/// The operand offset of result element `index` (its kept coordinates).
+__device__ int64_t keptOffset(const ReduceLayout &layout, int64_t index) {
+  int64_t offset = 0;
+  for (int d = layout.keptRank - 1; d >= 0; --d) {
+    const int64_t q = index / layout.keptSizes[d];
+    offset += (index - q * layout.keptSizes[d]) * layout.keptStrides[d];
+    index = q;
+  }
+  return offset;
+}
+
+/// The operand offset, relative to its result's base, of element `index` of
+/// one reduction (row-major over the reduced groups).
+__device__ int64_t reducedOffset(const ReduceLayout &layout, int64_t index) {
+  int64_t offset = 0;
+  for (int d = layout.reducedRank - 1; d >= 0; --d) {
+    const int64_t q = index / layout.reducedSizes[d];
+    offset += (index - q * layout.reducedSizes[d]) * layout.reducedStrides[d];
+    index = q;
+  }
+  return offset;
+}
+
+template <typename T>
+__global__ void
+reduceThreadPerResultKernel(ReduceOp op, const T *__restrict__ input,
+                            T *__restrict__ result, ReduceLayout layout) {
+  const int64_t runs = layout.reducedCount / layout.runLength;
+  for (int64_t out = globalThreadIndex(); out < layout.resultCount;
+       out += globalThreadCount()) {
+    const T *base = input + keptOffset(layout, out);
+    if (op == ReduceOp::Max) {
+      T acc = static_cast<T>(-INFINITY);
+      for (int64_t r = 0; r < layout.reducedCount; ++r)
+        acc = MaxWithNanOp()(acc, base[reducedOffset(layout, r)]);
+      result[out] = acc;
+      continue;
+    }
+    // The CPU's order: each innermost run summed on its own, then added.
+    double acc = 0.0;
+    for (int64_t run = 0; run < runs; ++run) {
+      const int64_t first = run * layout.runLength;
+      double sum = 0.0;
+      for (int64_t j = 0; j < layout.runLength; ++j)
+        sum += static_cast<double>(base[reducedOffset(layout, first + j)]);
+      acc += sum;
+    }
+    const double divisor =
+        op == ReduceOp::Mean ? static_cast<double>(layout.reducedCount) : 1.0;
+    result[out] = static_cast<T>(acc / divisor);
+  }
+}
+
+template <typename T>
+__global__ void
+reduceBlockPerResultKernel(ReduceOp op, const T *__restrict__ input,
+                           T *__restrict__ result, ReduceLayout layout) {
+  // Every thread of a block runs the same iterations (the loop bound depends
+  // on the block only), as the block reductions require.
+  for (int64_t out = blockIdx.x; out < layout.resultCount; out += gridDim.x) {
+    const T *base = input + keptOffset(layout, out);
+    if (op == ReduceOp::Max) {
+      T acc = static_cast<T>(-INFINITY);
+      for (int64_t r = threadIdx.x; r < layout.reducedCount; r += blockDim.x)
+        acc = MaxWithNanOp()(acc, base[reducedOffset(layout, r)]);
+      acc = blockAllReduce(acc, MaxWithNanOp(), static_cast<T>(-INFINITY));
+      if (threadIdx.x == 0)
+        result[out] = acc;
+      continue;
+    }
+    double sum = 0.0;
+    for (int64_t r = threadIdx.x; r < layout.reducedCount; r += blockDim.x)
+      sum += static_cast<double>(base[reducedOffset(layout, r)]);
+    sum = blockAllReduce(sum, SumOp(), 0.0);
+    const double divisor =
+        op == ReduceOp::Mean ? static_cast<double>(layout.reducedCount) : 1.0;
+    if (threadIdx.x == 0)
+      result[out] = static_cast<T>(sum / divisor);
+  }
+}
+
+template <typename T>
+__global__ void fillKernel(T *__restrict__ result, int64_t n, T value) {
+  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount())
+    result[i] = value;
+}
+
+/// Reductions at least this long may get a block per result.
+constexpr int64_t kBlockReductionLength = 256;
+/// With the innermost group kept, a thread per result is preferred (it
+/// coalesces) once there are at least this many results.
+constexpr int64_t kManyResults = 2048;
+
+} // namespace
+
+template <typename T>
+Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
+                            Shape inputShape, DimList dims,
+                            cudaStream_t stream) {
+  const char *kernel = op == ReduceOp::Sum    ? "reduce_sum"
+                       : op == ReduceOp::Mean ? "reduce_mean"
+                                              : "reduce_max";
+  if (inputShape.rank > kMaxRank || dims.rank < 1)
+    return invalidArgument(kernel, "rank above kMaxRank or no reduced dims");
+  int64_t reducedCount = 1, keptCount = 1;
+  for (int i = 0, j = 0; i < inputShape.rank; ++i) {
+    if (j < dims.rank && dims[j] == i) {
+      reducedCount *= inputShape[i];
+      ++j;
+      continue;
+    }
+    keptCount *= inputShape[i];
+  }
+
+  if (reducedCount == 0) {
+    // An empty reduction: every result gets the identity (the mean of
+    // nothing is NaN).
+    if (keptCount == 0)
+      return Status::ok();
+    const T identity = op == ReduceOp::Sum ? T(0)
+                       : op == ReduceOp::Mean
+                           ? std::numeric_limits<T>::quiet_NaN()
+                           : -std::numeric_limits<T>::infinity();
+    fillKernel<T><<<gridFor(keptCount), kBlockSize, 0, stream>>>(
+        result, keptCount, identity);
+    GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
+    return Status::ok();
+  }
+  if (keptCount == 0)
+    return Status::ok();
+
+  const ReduceLayout layout = buildLayout(inputShape, dims);
+  assert(layout.resultCount == keptCount &&
+         layout.reducedCount == reducedCount);
+  const bool blockPerResult =
+      layout.reducedCount >= kBlockReductionLength &&
+      (layout.innermostReduced || layout.resultCount < kManyResults);
+  if (blockPerResult)
+    reduceBlockPerResultKernel<T>
+        <<<gridForRows(layout.resultCount), kBlockSize, 0, stream>>>(
+            op, input, result, layout);
+  else
+    reduceThreadPerResultKernel<T>
+        <<<gridFor(layout.resultCount), kBlockSize, 0, stream>>>(
+            op, input, result, layout);
+  GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
+  return Status::ok();
+}
+
+template Status gc::rt::cuda::reduce<float>(ReduceOp, const float *, float *,
+                                            Shape, DimList, cudaStream_t);
+template Status gc::rt::cuda::reduce<double>(ReduceOp, const double *, double *,
+                                             Shape, DimList, cudaStream_t);

@@ -1,0 +1,56 @@
+// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cpp | FileCheck %s
+// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cpp-header | FileCheck %s --check-prefix=HEADER
+// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels -o %t.mlir
+// RUN: not gc-translate --gc-to-cpp %S/../step.mlir 2>&1 | FileCheck %s --check-prefix=UNLOWERED
+
+// CHECK: 4 runtime kernels, 1 fused kernel launches (4 gc ops, 1 distinct kernels), 1 views, 1 result copies.
+// CHECK: #include "step.h"
+// CHECK: #include "gc_rt/cpu/Kernels.h"
+// CHECK-NOT: cuda
+
+// The fused kernel reads the bias through the broadcast's index map, the
+// input element by element and the seed as a scalar; only the dropout's
+// result is stored.
+// CHECK: void fused0(const float *in0, const float *in1, const int64_t *in2, float *out0, int64_t n) {
+// CHECK-NEXT: for (int64_t i = 0; i < n; ++i) {
+// CHECK-NEXT: const float v0 = in0[(i % 8)];
+// CHECK-NEXT: const float v1 = in1[i];
+// CHECK-NEXT: const float v2 = v1 + v0;
+// CHECK-NEXT: const float v3 = static_cast<float>(scalar::tanh(static_cast<double>(v2)));
+// CHECK-NEXT: const float v4 = scalar::dropoutKeeps(in2[0], 3LL, static_cast<uint64_t>(i), 0x1.999999999999ap-4) ? v3 * scalar::dropoutScale<float>(0x1.999999999999ap-4) : static_cast<float>(0);
+// CHECK-NEXT: out0[i] = v4;
+
+// CHECK: int runStep(const gc_step_call_t *call) {
+// CHECK: fused0(static_cast<float *>(call->arguments[1]),
+// CHECK-NEXT: static_cast<float *>(call->arguments[0]),
+// CHECK-NEXT: static_cast<int64_t *>(call->arguments[3]),
+// CHECK-NEXT: reinterpret_cast<float *>(arena + 128),
+// CHECK-NEXT: 32);
+// CHECK: cpu::matmul<float>(reinterpret_cast<float *>(arena + 128), static_cast<float *>(call->arguments[2]), reinterpret_cast<float *>(arena + 256), cpu::Shape(kTable0, 2), cpu::Shape(kTable1, 2), false, false);
+// CHECK: cpu::reduce<float>(cpu::ReduceOp::Sum, reinterpret_cast<float *>(arena + 256), static_cast<float *>(call->results[0])
+// CHECK: cpu::matmul<float>({{.*}}, true, false);
+// The update is written into the weight's own buffer.
+// CHECK: cpu::sgdUpdate<float>(static_cast<float *>(call->arguments[2]), reinterpret_cast<float *>(arena + 512), static_cast<float *>(call->arguments[2]), 64, 0x1.999999999999ap-4, 0x0p+0);
+// The reshape is a view of the matmul's result, copied out as result #2.
+// CHECK: std::memcpy(call->results[2], reinterpret_cast<float *>(arena + 256), 128);
+// CHECK: return 0;
+
+// CHECK: {"x", GC_STEP_DTYPE_F32, GC_STEP_ROLE_BATCH, 2, kTable0, 128, GC_STEP_INIT_NORMAL, 0x1p+0, 0, -1, 0},
+// CHECK: {"b", GC_STEP_DTYPE_F32, GC_STEP_ROLE_PARAMETER, 1, kTable3, 32, GC_STEP_INIT_NORMAL, 0x1.47ae147ae147bp-6, 0, -1, 0},
+// CHECK: {"seed", GC_STEP_DTYPE_I64, GC_STEP_ROLE_SEED, 0, nullptr, 8, GC_STEP_INIT_SEED,
+// CHECK: {"loss", GC_STEP_DTYPE_F32, GC_STEP_ROLE_OUTPUT, 0, nullptr, 4, GC_STEP_INIT_ZEROS, 0.0, 0, -1, 0},
+// CHECK: {"w", GC_STEP_DTYPE_F32, GC_STEP_ROLE_PARAMETER, 2, kTable1, 256, GC_STEP_INIT_ZEROS, 0.0, 0, 2, 1},
+// CHECK: {"activation", GC_STEP_DTYPE_F32, GC_STEP_ROLE_OUTPUT, 2, kTable0, 128, GC_STEP_INIT_ZEROS, 0.0, 0, -1, 0},
+// CHECK: "cpu",
+// CHECK-NEXT: "step",
+// CHECK-NEXT: /*arena_bytes=*/768,
+// CHECK: /*loss_result=*/0,
+// CHECK: GC_STEP_EXPORT const gc_step_descriptor_t *gc_step_get_descriptor(void) {
+
+// HEADER: // step.h - the compiled training step @step (target cpu)
+// HEADER: // Arena: 768 bytes.
+// HEADER: //   2  w  f32[8, 8]
+// HEADER: //   2  activation  f32[4, 8]
+// HEADER: const gc_step_descriptor_t *gc_step_get_descriptor(void);
+
+// UNLOWERED: error: expected a step lowered by gc-lower-to-kernels

@@ -1,0 +1,32 @@
+// gc-compile --target: bad flags, a missing compiler and an infeasible
+// budget are reported with a message and a non-zero exit, and leave no
+// library behind.
+
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target tpu -o %t.tpu 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: gc-compile: error: unsupported --target value 'tpu'; expected one of: cpu, cuda
+
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --emit remat -o %t.remat 2>&1 | FileCheck %s --check-prefix=EMIT
+// EMIT: gc-compile: error: --target compiles a library; it cannot be combined with --emit remat
+
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --emit library -o %t.lib 2>&1 | FileCheck %s --check-prefix=LIBRARY
+// LIBRARY: gc-compile: error: --emit library needs --target cpu or --target cuda
+
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu 2>&1 | FileCheck %s --check-prefix=STDOUT
+// STDOUT: gc-compile: error: --target writes a directory; name it with -o DIR
+
+// RUN: rm -rf %t.nvcc
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cuda --nvcc %t.no-such-nvcc -o %t.nvcc 2>&1 | FileCheck %s --check-prefix=NVCC
+// RUN: not test -e %t.nvcc/libstep.so
+// NVCC: gc-compile: error: the compiler '{{.*}}no-such-nvcc' does not exist or is not executable
+
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --budget 1KiB -o %t.budget 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not test -e %t.budget/libstep.so
+// BUDGET: error: gc-remat: the budget of 1024 bytes is infeasible
+// BUDGET: gc-compile: error: the compilation pipeline failed
+
+// A compiler error is reported with the end of its log.
+// RUN: rm -rf %t.cxx && mkdir -p %t.cxx
+// RUN: printf '#!/bin/sh\necho "fake compiler: out of disk space" >&2\nexit 3\n' > %t.cxx/fail-cxx && chmod +x %t.cxx/fail-cxx
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --cxx %t.cxx/fail-cxx -o %t.cxx/out 2>&1 | FileCheck %s --check-prefix=CXX
+// CXX: gc-compile: error: fail-cxx failed on {{.*}}step.cpp; the last lines of {{.*}}compile.log:
+// CXX-NEXT: fake compiler: out of disk space

@@ -1,0 +1,21 @@
+// gc-run on compiled steps: what cannot run is reported, never crashes.
+
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: not gc-run %t/nothing-here.so 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: gc-run: error: no compiled step at '{{.*}}nothing-here.so'
+
+// RUN: gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu -o %t/step
+// RUN: not gc-run %t/step --device gpu 2>&1 | FileCheck %s --check-prefix=DEVICE
+// DEVICE: gc-run: error: {{.*}}'gpu'
+
+// A CPU step cannot run on a CUDA session (and without a GPU there is none).
+// RUN: not gc-run %t/step --device cuda:0 2>&1 | FileCheck %s --check-prefix=CUDA
+// CUDA: gc-run: error: {{.*}}cuda
+
+// RUN: not gc-run %s --device cpu 2>&1 | FileCheck %s --check-prefix=MLIR
+// MLIR: gc-run: error: --device applies to compiled steps
+
+// An input that names no argument changes nothing and is an error.
+// RUN: python3 -c "import json,struct,sys; h=json.dumps({'nope':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}).encode(); sys.stdout.buffer.write(struct.pack('<Q',len(h))+h+bytes(4))" > %t/unknown.safetensors
+// RUN: not gc-run %t/step --inputs %t/unknown.safetensors 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: gc-run: error: {{.*}}nope

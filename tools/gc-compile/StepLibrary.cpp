@@ -1,0 +1,195 @@
+//===- StepLibrary.cpp - gc-compile's ahead-of-time library output --------===//
+//
+// The last phases of `gc-compile --target`: the emitted source and header,
+// then one invocation of the host C++ compiler (CPU) or nvcc (CUDA) that
+// compiles the step and links it with the runtime's kernel library into a
+// shared object the runtime loads with gc_rt_step_load. The compilers and
+// libraries default to what the build of gc found (CMake passes their paths
+// as definitions); a missing compiler is a clear error, not a crash.
+//
+//===----------------------------------------------------------------------===//
+
+#include "StepLibrary.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+
+using namespace mlir::gc::tools;
+using namespace mlir;
+
+void PhaseTimes::add(std::string phase, double seconds) {
+  for (auto &[name, total] : phases)
+    if (name == phase) {
+      total += seconds;
+      return;
+    }
+  phases.emplace_back(std::move(phase), seconds);
+}
+
+double PhaseTimes::total() const {
+  double sum = 0;
+  for (const auto &entry : phases)
+    sum += entry.second;
+  return sum;
+}
+
+llvm::json::Object PhaseTimes::toJson() const {
+  llvm::json::Object object;
+  for (const auto &[name, seconds] : phases)
+    object[name] = seconds;
+  object["total"] = total();
+  return object;
+}
+
+namespace {
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// `preferred` when it is set, else the path CMake found, else PATH.
+llvm::Expected<std::string> findCompiler(StringRef preferred,
+                                         StringRef configured, StringRef name,
+                                         StringRef hint) {
+  for (StringRef candidate : {preferred, configured})
+    if (!candidate.empty()) {
+      if (llvm::sys::fs::can_execute(candidate))
+        return candidate.str();
+      if (candidate == preferred)
+        return makeError("the compiler '" + candidate +
+                         "' does not exist or is not executable");
+    }
+  if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name))
+    return *found;
+  return makeError(name + " was not found: " + hint);
+}
+
+/// Writes `text` to `path`.
+llvm::Error writeFile(StringRef path, StringRef text) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file)
+    return makeError(error);
+  file->os() << text;
+  file->keep();
+  return llvm::Error::success();
+}
+
+/// The last `lines` lines of `path`.
+std::string tail(StringRef path, int lines) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return "";
+  StringRef text = (*buffer)->getBuffer().rtrim();
+  size_t position = text.size();
+  for (int i = 0; i < lines && position != StringRef::npos && position > 0; ++i)
+    position = text.rfind('\n', position - 1);
+  return text.substr(position == StringRef::npos ? 0 : position + 1).str();
+}
+} // namespace
+
+llvm::Expected<StepLibrary>
+mlir::gc::tools::writeStepLibrary(ModuleOp module, const StepLibraryOptions &options,
+                            PhaseTimes &times, llvm::raw_ostream &progress) {
+  bool cuda = options.emit.target == gc::StepTarget::Cuda;
+  if (std::error_code error =
+          llvm::sys::fs::create_directories(options.directory))
+    return makeError("cannot create the output directory '" +
+                     options.directory + "': " + error.message());
+  auto path = [&](StringRef file) {
+    llvm::SmallString<256> joined(options.directory);
+    llvm::sys::path::append(joined, file);
+    return std::string(joined);
+  };
+
+  auto start = std::chrono::steady_clock::now();
+  FailureOr<func::FuncOp> function = gc::getStepFunction(module);
+  if (failed(function))
+    return makeError("the lowered module has no single step function");
+  std::string source, header;
+  llvm::raw_string_ostream sourceOs(source), headerOs(header);
+  FailureOr<gc::StepEmission> emission =
+      gc::emitStep(*function, options.emit, sourceOs, &headerOs);
+  if (failed(emission))
+    return makeError("the " + gc::getStepTargetName(options.emit.target) +
+                     " emitter failed (see the errors above)");
+  StepLibrary library;
+  library.emission = *emission;
+  library.sourcePath = path(cuda ? "step.cu" : "step.cpp");
+  library.libraryPath = path("libstep.so");
+  std::string ir;
+  llvm::raw_string_ostream irOs(ir);
+  module.print(irOs);
+  for (auto [file, text] :
+       {std::pair<std::string, StringRef>(library.sourcePath, source),
+        {path("step.h"), header},
+        {path("step.mlir"), ir}})
+    if (llvm::Error error = writeFile(file, text))
+      return std::move(error);
+  times.add("emit", secondsSince(start));
+
+  start = std::chrono::steady_clock::now();
+  llvm::Expected<std::string> compiler =
+      cuda ? findCompiler(options.nvcc, GC_NVCC_PATH, "nvcc",
+                          "install the CUDA toolkit (nvcc), pass --nvcc PATH, "
+                          "or compile for --target cpu")
+           : findCompiler(options.cxx, GC_HOST_CXX, "c++",
+                          "install a C++ compiler or pass --cxx PATH");
+  if (!compiler)
+    return compiler.takeError();
+  std::string include = std::string("-I") + GC_RUNTIME_INCLUDE_DIR;
+  std::string localInclude = "-I" + options.directory;
+  std::vector<std::string> args = {*compiler};
+  if (cuda) {
+    std::string runtimeCuda = GC_RUNTIME_CUDA_LIBRARY;
+    if (runtimeCuda.empty())
+      return makeError("this gc was built without CUDA support (no nvcc when "
+                       "it was configured), so it has no CUDA runtime kernels "
+                       "to link a --target cuda step with");
+    args.insert(args.end(),
+                {"-std=c++17", "-O3", "-arch=" + options.arch, "-shared",
+                 "-Xcompiler", "-fPIC", "-cudart", "shared", include,
+                 localInclude, library.sourcePath, runtimeCuda, "-lcublas",
+                 "-o", library.libraryPath});
+  } else {
+    args.insert(args.end(),
+                {"-std=c++17", "-O2", "-fPIC", "-shared", "-ffp-contract=off",
+                 include, localInclude, library.sourcePath,
+                 GC_RUNTIME_CPU_LIBRARY});
+    for (StringRef blas : llvm::split(StringRef(GC_BLAS_LIBRARIES), ';'))
+      if (!blas.empty())
+        args.push_back(blas.str());
+    args.insert(args.end(), {"-o", library.libraryPath});
+  }
+  std::string log = path("compile.log");
+  progress << "gc-compile: " << llvm::sys::path::filename(*compiler) << " "
+           << llvm::sys::path::filename(library.sourcePath) << " -> "
+           << library.libraryPath << "\n";
+  progress.flush();
+  SmallVector<StringRef> argRefs(args.begin(), args.end());
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                          StringRef(log)};
+  std::string executeError;
+  int exitCode = llvm::sys::ExecuteAndWait(*compiler, argRefs, std::nullopt,
+                                           redirects, 0, 0, &executeError);
+  times.add(cuda ? "nvcc" : "host compiler", secondsSince(start));
+  if (exitCode != 0)
+    return makeError(
+        llvm::sys::path::filename(*compiler) + " failed" +
+        (executeError.empty() ? "" : " (" + executeError + ")") + " on " +
+        library.sourcePath + "; the last lines of " + log + ":\n" +
+        tail(log, 15) + "\ncommand: " + llvm::join(args, " "));
+  return library;
+}

@@ -1,0 +1,66 @@
+//===- StepLibrary.h - gc-compile's ahead-of-time library output -*- C++ -*-===//
+//
+// `gc-compile --target cpu|cuda -o DIR`: lowers a planned step, emits
+// step.{cpp,cu} and step.h, and builds libstep.so with the host compiler or
+// nvcc against the runtime's kernel libraries.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_TOOLS_GC_COMPILE_STEPLIBRARY_H
+#define GC_TOOLS_GC_COMPILE_STEPLIBRARY_H
+
+#include "gc/Target/StepTranslation.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlir::gc::tools {
+
+/// Wall time of each phase of a compilation, in order.
+class PhaseTimes {
+public:
+  void add(std::string phase, double seconds);
+  double total() const;
+  llvm::json::Object toJson() const;
+  const std::vector<std::pair<std::string, double>> &get() const {
+    return phases;
+  }
+
+private:
+  std::vector<std::pair<std::string, double>> phases;
+};
+
+struct StepLibraryOptions {
+  mlir::gc::StepEmitOptions emit;
+  /// Output directory (created when missing).
+  std::string directory;
+  /// nvcc's -arch, e.g. sm_90.
+  std::string arch = "sm_90";
+  /// Compilers; empty: the ones found when gc was built, then PATH.
+  std::string nvcc;
+  std::string cxx;
+};
+
+/// What writeStepLibrary produced.
+struct StepLibrary {
+  std::string libraryPath;
+  std::string sourcePath;
+  mlir::gc::StepEmission emission;
+};
+
+/// Writes DIR/step.mlir (the lowered IR), DIR/step.{cpp,cu}, DIR/step.h and
+/// builds DIR/libstep.so (the compiler's output in DIR/compile.log).
+/// Progress lines go to `progress`; phase times are added to `times`.
+llvm::Expected<StepLibrary> writeStepLibrary(mlir::ModuleOp module,
+                                             const StepLibraryOptions &options,
+                                             PhaseTimes &times,
+                                             llvm::raw_ostream &progress);
+
+} // namespace mlir::gc::tools
+
+#endif // GC_TOOLS_GC_COMPILE_STEPLIBRARY_H

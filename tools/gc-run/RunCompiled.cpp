@@ -1,0 +1,193 @@
+//===- RunCompiled.cpp - gc-run on a compiled step ------------------------===//
+//
+// The driver of a compiled step: a gc_rt session on the requested device,
+// arguments initialised from the seed (the rules gc-run uses for .mlir
+// files, so both start from the same values) and overridden from
+// --inputs, then --steps runs with the runtime feeding results back, and
+// the figures a user compares with other frameworks: loss per step, median
+// step time, tokens per second, planned against measured arena.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RunCompiled.h"
+
+#include "gc_rt/Runtime.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+using namespace gc::tools;
+
+std::string gc::tools::findCompiledStep(const std::string &path) {
+  if (llvm::sys::fs::is_directory(path)) {
+    llvm::SmallString<256> library(path);
+    llvm::sys::path::append(library, "libstep.so");
+    return std::string(library);
+  }
+  if (llvm::StringRef(path).ends_with(".so"))
+    return path;
+  return "";
+}
+
+namespace {
+/// Owns a status; reports it as gc-run's error.
+bool failed(gc_rt_status_t status) {
+  if (!status)
+    return false;
+  llvm::WithColor::error(llvm::errs(), "gc-run")
+      << gc_rt_status_message(status) << "\n";
+  gc_rt_status_free(status);
+  return true;
+}
+
+struct SessionDeleter {
+  void operator()(gc_rt_session_t *session) const {
+    gc_rt_session_release(session);
+  }
+};
+struct StepDeleter {
+  void operator()(gc_rt_step_t *step) const { gc_rt_step_release(step); }
+};
+
+const char *roleName(gc_step_role_t role) {
+  switch (role) {
+  case GC_STEP_ROLE_PARAMETER:
+    return "parameters";
+  case GC_STEP_ROLE_OPTIMIZER_STATE:
+    return "optimizer state";
+  case GC_STEP_ROLE_BATCH:
+    return "batch";
+  case GC_STEP_ROLE_SEED:
+    return "seed";
+  case GC_STEP_ROLE_OUTPUT:
+    return "outputs";
+  }
+  return "?";
+}
+} // namespace
+
+int gc::tools::runCompiled(const CompiledRunOptions &options,
+                           llvm::raw_ostream &out) {
+  if (!llvm::sys::fs::exists(options.library)) {
+    llvm::WithColor::error(llvm::errs(), "gc-run")
+        << "no compiled step at '" << options.library
+        << "' (build one with gc-compile --target cpu|cuda -o DIR)\n";
+    return 1;
+  }
+  gc_rt_session_options_t sessionOptions;
+  gc_rt_session_options_initialize(&sessionOptions);
+  sessionOptions.device = options.device.c_str();
+  gc_rt_session_t *rawSession = nullptr;
+  if (failed(gc_rt_session_create(&sessionOptions, &rawSession)))
+    return 1;
+  std::unique_ptr<gc_rt_session_t, SessionDeleter> session(rawSession);
+  gc_rt_step_t *rawStep = nullptr;
+  if (failed(gc_rt_step_load(session.get(), options.library.c_str(), &rawStep)))
+    return 1;
+  std::unique_ptr<gc_rt_step_t, StepDeleter> step(rawStep);
+  const gc_step_descriptor_t *descriptor = gc_rt_step_descriptor(step.get());
+
+  int counts[5] = {0, 0, 0, 0, 0};
+  int64_t tokensPerStep = 0;
+  for (int32_t i = 0; i < descriptor->num_arguments; ++i) {
+    const gc_step_tensor_t &argument = descriptor->arguments[i];
+    ++counts[argument.role];
+    if (llvm::StringRef(argument.name) == "input_ids") {
+      tokensPerStep = 1;
+      for (int32_t d = 0; d < argument.rank; ++d)
+        tokensPerStep *= argument.shape[d];
+    }
+  }
+  out << "gc-run: " << options.library << ": target " << descriptor->target
+      << ", @" << descriptor->function_name << ", "
+      << descriptor->num_arguments << " arguments (";
+  bool first = true;
+  for (int role = 0; role < 4; ++role)
+    if (counts[role]) {
+      out << (first ? "" : ", ") << counts[role] << " "
+          << roleName(static_cast<gc_step_role_t>(role));
+      first = false;
+    }
+  out << "), " << descriptor->num_results << " results; device "
+      << gc_rt_session_device_name(session.get()) << "\n";
+
+  if (failed(gc_rt_step_initialize(step.get(), options.seed)))
+    return 1;
+  if (!options.inputsPath.empty() &&
+      failed(gc_rt_step_load_tensors(step.get(), options.inputsPath.c_str(),
+                                     /*allow_unknown=*/0)))
+    return 1;
+  if (options.dropoutSeed) {
+    int64_t seed = *options.dropoutSeed;
+    for (int32_t i = 0; i < descriptor->num_arguments; ++i)
+      if (descriptor->arguments[i].role == GC_STEP_ROLE_SEED &&
+          failed(gc_rt_step_set_argument(step.get(),
+                                         descriptor->arguments[i].name, &seed,
+                                         sizeof(seed))))
+        return 1;
+  }
+  if (options.trackArena && failed(gc_rt_step_track_arena(step.get(), 1)))
+    return 1;
+
+  std::vector<double> seconds;
+  for (int64_t k = 0; k < options.steps; ++k) {
+    gc_rt_step_stats_t stats;
+    if (failed(gc_rt_step_run(step.get(), &stats)))
+      return 1;
+    seconds.push_back(stats.seconds);
+    out << "step " << (k + 1);
+    if (descriptor->loss_result >= 0)
+      out << ": loss = " << llvm::format("%.9g", stats.loss);
+    out << " (" << llvm::format("%.3f", stats.seconds * 1e3) << " ms)\n";
+  }
+
+  // The first step pays for warm-up (page faults, cuBLAS heuristics).
+  std::vector<double> timed(seconds.size() > 1 ? seconds.begin() + 1
+                                               : seconds.begin(),
+                            seconds.end());
+  std::sort(timed.begin(), timed.end());
+  double median = timed.size() % 2
+                      ? timed[timed.size() / 2]
+                      : 0.5 * (timed[timed.size() / 2 - 1] +
+                               timed[timed.size() / 2]);
+  out << "step time: median " << llvm::format("%.3f", median * 1e3)
+      << " ms over " << timed.size() << " steps"
+      << (seconds.size() > 1 ? " (the first step excluded)" : "") << "\n";
+  if (tokensPerStep > 0 && median > 0)
+    out << "tokens/s: " << llvm::format("%.0f", tokensPerStep / median)
+        << "\n";
+
+  gc_rt_memory_stats_t memory;
+  if (failed(gc_rt_step_memory_stats(step.get(), &memory)))
+    return 1;
+  if (options.trackArena)
+    out << "arena: planned " << memory.arena_bytes << " bytes, high-water "
+        << memory.arena_high_water << " bytes\n";
+  out << "memory: arena " << memory.arena_bytes << " bytes, state "
+      << memory.state_bytes << " bytes";
+  if (memory.device_total_bytes >= 0)
+    out << ", device free " << memory.device_free_bytes << " bytes of "
+        << memory.device_total_bytes << " bytes";
+  out << "\n";
+
+  if (!options.outputPath.empty()) {
+    if (failed(gc_rt_step_save_results(step.get(), options.outputPath.c_str())))
+      return 1;
+    out << "wrote " << descriptor->num_results << " results to "
+        << options.outputPath << "\n";
+  }
+  if (!options.savePath.empty()) {
+    if (failed(gc_rt_step_save_state(step.get(), options.savePath.c_str())))
+      return 1;
+    out << "saved parameters and optimizer state to " << options.savePath
+        << "\n";
+  }
+  return 0;
+}
