@@ -6,12 +6,15 @@
 #  1. runs gc-opt on the BERT-large encoder layer written in the gc dialect
 #     (verify, number dropout streams, canonicalize, print op counts);
 #  2. compiles the reference BERT-large training step (batch 64, seq 512,
-#     fp32, AdamW) for an 80 GB H100 under a 75 GiB budget and prints the
-#     memory story: the peak without rematerialization, gc's plan, and what
-#     per-layer checkpointing would cost;
-#  3. plans its memory statically (one arena; report.json and the memory
-#     timeline memory.svg in <build>/bert-large/);
-#  4. trains a tiny BERT for 20 AdamW steps on the CPU with gc-run.
+#     fp32, AdamW) ahead of time for CUDA (the CPU where nvcc is missing),
+#     rematerialized for an 80 GB H100 under a 75 GiB budget, into
+#     <build>/bert-large/ (libstep.so, step.cu, step.h, report.json,
+#     memory.svg), and prints the memory story: the peak without
+#     rematerialization, gc's plan, what per-layer checkpointing would cost,
+#     the static arena and the compile time;
+#  3. runs that step on the GPU when one is present;
+#  4. compiles a tiny BERT for the CPU and trains it for 20 AdamW steps with
+#     gc-run on the compiled library.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -44,26 +47,36 @@ else
   exit 1
 fi
 
+# CUDA when nvcc is there (it compiles and links without a GPU); the C++
+# twin otherwise.
+TARGET=cuda SOURCE=step.cu
+if ! command -v nvcc >/dev/null 2>&1 && [ ! -x /usr/local/cuda/bin/nvcc ]; then
+  TARGET=cpu SOURCE=step.cpp
+fi
+HAVE_GPU=0
+if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L 2>/dev/null | grep -q GPU; then
+  HAVE_GPU=1
+fi
+
 echo
-echo "== gc-compile: BERT-large training step (24 layers, hidden 1024, batch 64, seq 512, fp32, AdamW)"
-echo "   rematerialized for an 80 GB H100 under a budget of 75 GiB"
+echo "== gc-compile: BERT-large training step (24 layers, hidden 1024, 16 heads, batch 64, seq 512, fp32, AdamW)"
+echo "   rematerialized for an 80 GB H100 under a budget of 75 GiB, compiled ahead of time for $TARGET"
 OUT="$BUILD/bert-large"
-mkdir -p "$OUT"
-STEP="$OUT/step.mlir"
-"$BUILD/bin/gc-compile" --model bert --emit plan --optimizer adamw --lr 1e-4 \
-  --budget 75GiB --solver auto --device h100 --report "$OUT/report.json" \
-  --summary -o "$STEP" 2>&1 | sed 's/^/   /'
+rm -rf "$OUT"
+"$BUILD/bin/gc-compile" --model bert --target "$TARGET" --optimizer adamw \
+  --lr 1e-4 --budget 75GiB --solver auto --device h100 --summary -o "$OUT" \
+  2>&1 | sed 's/^/   /'
 "$BUILD/bin/gc-compile" --model bert --emit remat --budget 75GiB \
   --solver per-layer --device h100 --report "$BUILD/bert-large-per-layer.json" \
   -o /dev/null
-echo "   written: $STEP, $OUT/report.json, $OUT/memory.svg (memory timeline)"
+echo "   written: $OUT/{libstep.so, $SOURCE, step.h, step.mlir, report.json, memory.svg}"
 python3 - "$OUT/report.json" "$BUILD/bert-large-per-layer.json" <<'PY'
 import json, sys
 auto, layer = (json.load(open(path)) for path in sys.argv[1:3])
 gib = lambda b: b / 2**30
 device = 80e9
 print()
-print("== the memory story (simulated peak of live memory, parameters and optimizer state included)")
+print("== the memory story (peak of live memory, parameters and optimizer state included)")
 print(f"   without rematerialization  {gib(auto['no_remat_peak_bytes']):7.2f} GiB"
       f"  {'fits' if auto['no_remat_peak_bytes'] <= device else 'does not fit in 80 GB'}")
 for name, r in (("gc (auto solver)", auto), ("per-layer checkpointing", layer)):
@@ -74,11 +87,32 @@ plan = auto["memory_plan"]
 print(f"   static memory plan: {len(plan['buffers'])} buffers in one arena of"
       f" {gib(plan['arena_bytes']):.2f} GiB (lower bound {gib(plan['lower_bound_bytes']):.2f} GiB,"
       f" {plan['strategy']}, {plan['plan_time_s'] * 1e3:.0f} ms) + {gib(plan['persistent_bytes']):.2f} GiB persistent")
+print(f"   compiled step: arena {gib(auto['arena_bytes']):.2f} GiB once updated parameters and"
+      f" optimizer state are written in place; {auto['kernels']['runtime_calls']} runtime kernel calls,"
+      f" {auto['kernels']['fused_launches']} fused kernel launches ({auto['kernels']['distinct_fused_kernels']} distinct kernels)")
+times = auto["compile_time_s"]
+slow = ", ".join(f"{k} {v:.1f} s" for k, v in times.items() if k != "total" and v >= 0.05)
+print(f"   compile time {times['total']:.1f} s ({slow})")
 PY
+
+if [ "$HAVE_GPU" = 1 ] && [ "$TARGET" = cuda ]; then
+  echo
+  echo "== gc-run: the BERT-large step on the GPU (5 steps, then 2 with the arena measured)"
+  "$BUILD/bin/gc-run" "$OUT" --device cuda:0 --steps 5 --seed 7 | sed 's/^/   /'
+  "$BUILD/bin/gc-run" "$OUT" --device cuda:0 --steps 2 --seed 7 --track-arena |
+    grep -E "arena:|memory:" | sed 's/^/   /'
+else
+  echo
+  echo "   (no GPU here: the CUDA step is compiled and linked, not run; bench/gpu/run.sh runs it where a GPU is)"
+fi
+
 echo
-echo "== gc-run: a tiny BERT (2 layers, hidden 64, 4 heads, seq 16, batch 4, dropout 0.1) trained on the CPU"
-TINY="$BUILD/bert-tiny-train.mlir"
+echo "== gc-compile + gc-run: a tiny BERT (2 layers, hidden 64, 4 heads, seq 16, batch 4, dropout 0.1)"
+echo "   compiled for the CPU and trained for 20 AdamW steps"
+TINY="$BUILD/bert-tiny"
+rm -rf "$TINY"
 "$BUILD/bin/gc-compile" --model bert --layers 2 --hidden 64 --heads 4 \
   --intermediate 256 --vocab 128 --max-position 64 --seq 16 --batch 4 \
-  --emit train --optimizer adamw --lr 1e-3 -o "$TINY"
-"$BUILD/bin/gc-run" "$TINY" --steps 20 --seed 7 | sed 's/^/   /'
+  --optimizer adamw --lr 1e-3 --target cpu -o "$TINY" 2>&1 | grep -v "^gc-compile: wrote" | sed 's/^/   /'
+"$BUILD/bin/gc-run" "$TINY" --steps 20 --seed 7 --track-arena \
+  --save "$TINY/trained.safetensors" | sed 's/^/   /'

@@ -38,3 +38,21 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if config.gc_nvcc:
     config.available_features.add("nvcc")
+
+# Execution tests of compiled CUDA steps need a GPU and its driver; where
+# there is none they are reported as unsupported, not passed.
+import shutil
+import subprocess
+
+def _has_cuda_device():
+    if not config.gc_nvcc or not shutil.which("nvidia-smi"):
+        return False
+    try:
+        listing = subprocess.run(["nvidia-smi", "-L"], capture_output=True,
+                                 timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return listing.returncode == 0 and b"GPU" in listing.stdout
+
+if _has_cuda_device():
+    config.available_features.add("cuda-device")

@@ -31,6 +31,7 @@ names/dtypes/shapes), 2 a file could not be read.
 import argparse
 import json
 import math
+import signal
 import struct
 import sys
 
@@ -186,6 +187,8 @@ def _fmt(x):
 
 
 def main(argv=None):
+    if hasattr(signal, "SIGPIPE"):  # quiet under `| head`
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     p = argparse.ArgumentParser(
         description="Compare two safetensors files (candidate vs reference).")
     p.add_argument("candidate", help="e.g. gc-run's CUDA result")

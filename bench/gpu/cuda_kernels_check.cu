@@ -919,6 +919,6 @@ int main() {
   cudaFree(gDeviceError);
   cublasDestroy(gBlas);
   cudaStreamDestroy(gStream);
-  std::printf("%d checks, %d failed\n", gChecks, gFailures);
+  std::printf("%d passed, %d failed\n", gChecks - gFailures, gFailures);
   return gFailures == 0 ? 0 : 1;
 }

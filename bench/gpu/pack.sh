@@ -11,6 +11,8 @@
 #              CUDA lacks: libLLVM, libMLIR, OpenBLAS, libz3, ... (the C and
 #              C++ runtimes and the common system libraries stay out; set
 #              GC_PACK_SKIP to a regex of sonames to leave out instead);
+#   include/   OpenBLAS's headers (cblas.h, ...), with lib/libopenblas.so,
+#              for what the GPU machine compiles against the CPU runtime;
 #   build/     the build directory's runtime libraries and generated headers
 #              at their relative paths, for gc-compile's code generation;
 #   steps/     unless --no-steps: the steps run.sh compiles, compiled here
@@ -23,6 +25,8 @@
 # with carry ["bench/gpu/carry"]: run.sh unpacks it to its scratch directory.
 # The device call carries at most 64 MiB with the working tree, so the
 # tarball should stay under ~58 MiB; the script prints its size and warns.
+# Environment: GC_PACK_SKIP (see lib/), GC_PACK_XZ_LEVEL (default -9; -1 is
+# fast for a trial), GC_PACK_OUT (the tarball's path).
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -44,8 +48,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 BUILD="$(cd "$BUILD" && pwd)"
-OUTDIR="$HERE/carry"
-TARBALL="$OUTDIR/gc-bundle.tar.xz"
+TARBALL="${GC_PACK_OUT:-$HERE/carry/gc-bundle.tar.xz}"
+OUTDIR="$(dirname "$TARBALL")"
 LIMIT_MIB=58
 
 if [ $DO_BUILD = 1 ]; then
@@ -57,7 +61,7 @@ done
 
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/gc-pack.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
-mkdir -p "$STAGE/bin" "$STAGE/lib" "$STAGE/build" "$STAGE/steps"
+mkdir -p "$STAGE/bin" "$STAGE/lib" "$STAGE/include" "$STAGE/build" "$STAGE/steps"
 
 echo "== tools from $BUILD/bin"
 for t in gc-compile gc-run; do
@@ -99,6 +103,19 @@ done <<< "$libs"
 echo "   ${packed[*]}"
 [ -z "$missing" ] || echo "   warning: unresolved here: $missing"
 
+# OpenBLAS's headers and link name, for what the GPU machine's host compiler
+# builds against the CPU runtime (the kernel check, a --target cpu step):
+# run.sh puts include/ on CPATH and lib/ on LIBRARY_PATH.
+blas_inc=$(sed -n 's/^GC_CBLAS_INCLUDE_DIR:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+if [ -n "$blas_inc" ] && [ -f "$blas_inc/cblas.h" ]; then
+  mkdir -p "$STAGE/include"
+  cp "$blas_inc"/*.h "$STAGE/include/"
+  echo "   OpenBLAS headers from $blas_inc"
+fi
+if [ -f "$STAGE/lib/libopenblas.so.0" ]; then
+  ln -sf libopenblas.so.0 "$STAGE/lib/libopenblas.so"
+fi
+
 # The staged tools must start with only the packed libraries added.
 for t in gc-compile gc-run; do
   LD_LIBRARY_PATH="$STAGE/lib" "$STAGE/bin/$t" --version > /dev/null ||
@@ -114,6 +131,10 @@ if [ $STEPS = 1 ]; then
     shift
     if timeout 900 "$BUILD/bin/gc-compile" "$@" -o "$STAGE/steps/$name" \
          > "$STAGE/steps/$name.log" 2>&1; then
+      # gc-run needs libstep.so; the sources, the IR, the header and the
+      # timeline stay here (the tarball has little room).
+      find "$STAGE/steps/$name" -type f \( -name '*.mlir' -o -name '*.cu' -o -name '*.cpp' \
+        -o -name '*.svg' -o -name '*.h' \) -delete
       echo "   $name: ok ($(du -sh "$STAGE/steps/$name" | cut -f1))"
     else
       rc=$?
@@ -153,9 +174,9 @@ HOST=$(uname -srm)
 LIBS=${packed[*]}
 EOF
 
-echo "== compressing (xz -9, a few minutes)"
+echo "== compressing (xz ${GC_PACK_XZ_LEVEL:--9}, a few minutes)"
 mkdir -p "$OUTDIR"
-tar -C "$STAGE" -cf - . | xz -T0 -9 > "$TARBALL.tmp"
+tar -C "$STAGE" -cf - . | xz -T0 "${GC_PACK_XZ_LEVEL:--9}" > "$TARBALL.tmp"
 mv -f "$TARBALL.tmp" "$TARBALL"
 size=$(stat -c %s "$TARBALL")
 mib=$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1048576 }')

@@ -164,6 +164,7 @@ start_bg() {
     timeout -k 10 "$t" "$@" >> "$LOGS/$name.log" 2>&1 < /dev/null &
     echo $! > "$W/$name.tpid"
     wait $! || rc=$?
+    echo "$SECONDS" > "$W/$name.end"
     echo "$rc" > "$W/$name.rc"
   ) &
   BG_PID[$name]=$!
@@ -179,7 +180,8 @@ wait_bg() {
   fi
   BG_RC=$(cat "$W/$name.rc" 2>/dev/null || echo 255)
   if [ -n "${BG_PID[$name]:-}" ] && [ ! -f "$W/$name.collected" ]; then
-    collect_log "$name" "$BG_RC" $((SECONDS - ${BG_START[$name]}))
+    collect_log "$name" "$BG_RC" \
+      $(($(cat "$W/$name.end" 2>/dev/null || echo "$SECONDS") - ${BG_START[$name]}))
     : > "$W/$name.collected"
   fi
   return 0
@@ -291,8 +293,15 @@ parse_tps() { last_match 's/^[[:space:]]*tokens\/s: \([0-9.eE+-]*\).*/\1/p' "$1"
 parse_arena() {  # -> "PLANNED HIGHWATER"
   last_match 's/^[[:space:]]*arena: planned \([0-9]*\) bytes, high-water \([0-9]*\) bytes.*/\1 \2/p' "$1"
 }
-parse_memory() {  # -> "ARENA STATE FREE TOTAL"
-  last_match 's/^[[:space:]]*memory: arena \([0-9]*\) bytes, state \([0-9]*\) bytes, device free \([0-9]*\) bytes of \([0-9]*\) bytes.*/\1 \2 \3 \4/p' "$1"
+parse_memory() {  # -> "ARENA STATE FREE TOTAL" (the device part may be absent)
+  local line a s f t
+  line=$(last_match '/^[[:space:]]*memory: arena [0-9]* bytes/p' "$1")
+  [ -n "$line" ] || return 0
+  a=$(printf '%s' "$line" | sed -n 's/.*arena \([0-9]*\) bytes.*/\1/p')
+  s=$(printf '%s' "$line" | sed -n 's/.*state \([0-9]*\) bytes.*/\1/p')
+  f=$(printf '%s' "$line" | sed -n 's/.*device free \([0-9]*\) bytes.*/\1/p')
+  t=$(printf '%s' "$line" | sed -n 's/.*device free [0-9]* bytes of \([0-9]*\) bytes.*/\1/p')
+  echo "${a:-0} ${s:-0} ${f:--} ${t:--}"
 }
 parse_losses() {
   sed -n 's/^[[:space:]]*step \([0-9]*\): loss = \([^ ]*\).*/\2/p' "$1" 2>/dev/null \
@@ -402,6 +411,7 @@ write_outputs
 # gc's tools run with GC_LD in front of LD_LIBRARY_PATH: the bundle's
 # libraries (LLVM, MLIR, OpenBLAS, ...) and CUDA's.
 GC_BIN="" GC_HOW="" GC_LD="" BUNDLE_DIR=""
+BUNDLE_ENV=()
 [ -d /usr/local/cuda/lib64 ] && GC_LD=/usr/local/cuda/lib64
 ldpath() { printf '%s' "${GC_LD}${GC_LD:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}"; }
 tools_work() {
@@ -461,6 +471,10 @@ tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$tarball" "$W/bundle" || ret
     fi
   fi
   GC_LD="$BUNDLE_DIR/lib${GC_LD:+:$GC_LD}"
+  # The bundle's OpenBLAS headers and link library, for what the host
+  # compiler builds (gcc reads CPATH and LIBRARY_PATH; nvcc passes through).
+  BUNDLE_ENV=("CPATH=$BUNDLE_DIR/include${CPATH:+:$CPATH}"
+              "LIBRARY_PATH=$BUNDLE_DIR/lib${LIBRARY_PATH:+:$LIBRARY_PATH}")
   return 0
 }
 
@@ -571,7 +585,7 @@ compile_bg() {  # compile_bg NAME CAP FLAGS...
   fi
   rm -rf "${W:?}/$name"
   start_bg "compile-$name" "$t" env LD_LIBRARY_PATH="$(ldpath)" \
-    "$GC_BIN/gc-compile" "$@" ${EXTRA[@]+"${EXTRA[@]}"} -o "$W/$name"
+    ${BUNDLE_ENV[@]+"${BUNDLE_ENV[@]}"} "$GC_BIN/gc-compile" "$@" ${EXTRA[@]+"${EXTRA[@]}"} -o "$W/$name"
 }
 # step_ready NAME ROWKEY: waits for NAME's compile; on failure falls back to
 # the bundle's precompiled step. Sets STEP_DIR[NAME]; returns 1 when none.
@@ -620,18 +634,28 @@ elif [ -z "$NVCC" ]; then
   row kernels status=skipped detail="nvcc not found"
 else
   # The build line is the first line of the file's header comment that calls
-  # nvcc (continued by trailing backslashes); its -o is redirected here.
+  # nvcc, with the lines after it that are indented deeper or follow a
+  # trailing backslash; its -o is redirected to the scratch directory.
   line=$(sed -n 1,80p "$KSRC" | awk '
-      found == 0 && /nvcc[[:space:]]/ { found = 1 }
+      function strip(s) { sub(/^[[:space:]]*(\/\/+|\*+|#+)/, "", s); return s }
+      function indent(s) { match(s, /^[[:space:]]*/); return RLENGTH }
+      found == 0 && /nvcc[[:space:]]/ {
+        found = 1; body = strip($0); base = indent(body)
+        sub(/^[[:space:]]*(\$[[:space:]]+)?/, "", body)
+        cont = sub(/\\[[:space:]]*$/, "", body)
+        printf "%s ", body
+        next
+      }
       found == 1 {
-        sub(/^[[:space:]]*(\/\/+|\*+|#+)?[[:space:]]*(\$[[:space:]]+)?/, "")
-        cont = sub(/\\[[:space:]]*$/, "")
-        printf "%s ", $0
-        if (!cont) exit
+        body = strip($0)
+        if (!cont && (body ~ /^[[:space:]]*$/ || indent(body) <= base)) exit
+        sub(/^[[:space:]]*/, "", body)
+        cont = sub(/\\[[:space:]]*$/, "", body)
+        printf "%s ", body
       }' || true)
   line=$(printf '%s' "$line" | sed 's/^.*\(nvcc[[:space:]]\)/\1/')
   if [ -z "$line" ]; then
-    line="nvcc -O3 -std=c++17 -arch=sm_90 -o cuda_kernels_check bench/gpu/cuda_kernels_check.cu -lcublas"
+    line="nvcc -std=c++17 -O2 -arch=sm_90 --fmad=false -Iruntime/include bench/gpu/cuda_kernels_check.cu runtime/src/cuda/*.cu runtime/src/cpu/*.cpp -lcublas -lopenblas"
     note "no nvcc line in the header of cuda_kernels_check.cu; using: $line"
   fi
   kdir=$(dirname "$KSRC")
@@ -644,7 +668,8 @@ else
     row kernels status=skipped detail="no time left"
   else
     rc=0
-    (cd "$kdir" && run_logged kernels-build "$t" bash -c "$line") || rc=$?
+    (cd "$kdir" && run_logged kernels-build "$t" env ${BUNDLE_ENV[@]+"${BUNDLE_ENV[@]}"} \
+       bash -c "$line") || rc=$?
     if [ $rc != 0 ]; then
       row kernels status=FAIL detail="nvcc: $(reason_of "$LOGS/kernels-build.log" $rc)"
       fail
@@ -653,7 +678,9 @@ else
     else
       t=$(tlimit 120 20)
       rc=0
-      if [ "$t" = 0 ]; then rc=124; else run_logged kernels "$t" "$kbin" || rc=$?; fi
+      if [ "$t" = 0 ]; then rc=124; else
+        run_logged kernels "$t" env LD_LIBRARY_PATH="$(ldpath)" "$kbin" || rc=$?
+      fi
       klog="$LOGS/kernels.log"
       summ=$(sed -n -E 's/(^|.*[^0-9])([0-9]+) (passed|PASS(ED)?),? ([0-9]+) (failed|FAIL(ED)?).*/\2 \5/Ip' "$klog" 2>/dev/null | tail -1)
       if [ -n "$summ" ]; then
@@ -808,7 +835,10 @@ gc_perf() {  # gc_perf CONFIG
   local peak="" detail=""
   if [ -n "${m_arena:-}" ]; then
     peak=$((m_arena + m_state))
-    detail="arena + state; device used $(gib $((m_total - m_free))) of $(gib "$m_total") GiB"
+    detail="arena + state"
+    if [ "${m_total:--}" != - ] && [ "${m_free:--}" != - ]; then
+      detail="$detail; device used $(gib $((m_total - m_free))) of $(gib "$m_total") GiB"
+    fi
   fi
   if [ $rc = 0 ] && [ -n "$ms" ]; then
     local prev

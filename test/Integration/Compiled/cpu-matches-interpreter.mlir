@@ -17,7 +17,7 @@
 // RUN: gc-run %t/per-layer/step.mlir --steps 3 --seed 7 --output %t/per-layer.interpreted.safetensors
 // RUN: cmp %t/per-layer.compiled.safetensors %t/per-layer.interpreted.safetensors
 
-// RUN: gc-compile %tiny-bert --keep-gradients --target cpu --solver greedy --budget 0.5x -o %t/greedy
+// RUN: gc-compile %tiny-bert --keep-gradients --target cpu --solver greedy --budget 0.65x -o %t/greedy
 // RUN: gc-run %t/greedy --steps 3 --seed 7 --track-arena --output %t/greedy.compiled.safetensors | FileCheck %s
 // RUN: gc-run %t/greedy/step.mlir --steps 3 --seed 7 --output %t/greedy.interpreted.safetensors
 // RUN: cmp %t/greedy.compiled.safetensors %t/greedy.interpreted.safetensors

@@ -21,7 +21,7 @@
 
 // RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --budget 1KiB -o %t.budget 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not test -e %t.budget/libstep.so
-// BUDGET: error: gc-remat: the budget of 1024 bytes is infeasible
+// BUDGET: error: gc-remat: the budget of 1.00 KiB (1024 bytes) is below the smallest feasible budget
 // BUDGET: gc-compile: error: the compilation pipeline failed
 
 // A compiler error is reported with the end of its log.
