@@ -15,4 +15,5 @@ bash "$ROOT/scripts/build.sh" "$BUILD" gc-doc
 mkdir -p "$ROOT/docs/Dialects"
 cp "$BUILD/docs/Gc/GcDialect.md" "$ROOT/docs/Dialects/GcDialect.md"
 cp "$BUILD/docs/Gc/GcPasses.md" "$ROOT/docs/Dialects/GcPasses.md"
+cp "$BUILD/docs/Gc/GcConversionPasses.md" "$ROOT/docs/Dialects/GcConversionPasses.md"
 echo "update-docs.sh: docs/Dialects/ refreshed from ODS"

@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --build) DO_BUILD=1 ;;
     --no-steps) STEPS=0 ;;
-    -h|--help) sed -n '2,/^#===-\{10,\}===#$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    -h|--help) sed -n '3,/^#===-\{10,\}===#$/{/^#===/d;p;}' "$HERE/pack.sh" | sed 's/^# \{0,1\}//'
                exit 0 ;;
     -*) echo "pack.sh: unknown option '$1'" >&2; exit 64 ;;
     *) BUILD="$1" ;;

@@ -74,7 +74,7 @@ while [ $# -gt 0 ]; do
     --strict) STRICT=1 ;;
     --budget-s) BUDGET_S="$2"; shift ;;
     --steps) GC_STEPS="$2"; shift ;;
-    -h|--help) sed -n '2,/^#===-\{10,\}===#$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    -h|--help) sed -n '3,/^#===-\{10,\}===#$/{/^#===/d;p;}' "$HERE/run.sh" | sed 's/^# \{0,1\}//'
                exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 64 ;;
   esac
@@ -412,7 +412,9 @@ write_outputs
 # libraries (LLVM, MLIR, OpenBLAS, ...) and CUDA's.
 GC_BIN="" GC_HOW="" GC_LD="" BUNDLE_DIR=""
 BUNDLE_ENV=()
-[ -d /usr/local/cuda/lib64 ] && GC_LD=/usr/local/cuda/lib64
+for d in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib; do
+  [ -d "$d" ] && GC_LD="${GC_LD:+$GC_LD:}$d"
+done
 ldpath() { printf '%s' "${GC_LD}${GC_LD:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}"; }
 tools_work() {
   [ -x "$1/gc-compile" ] && [ -x "$1/gc-run" ] &&

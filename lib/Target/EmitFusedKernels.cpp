@@ -37,17 +37,16 @@ std::string broadcastIndex(ArrayRef<int64_t> operandShape,
     resultStrides[d] = resultStrides[d + 1] * resultShape[d + 1];
   std::vector<std::string> terms;
   int64_t operandStride = 1;
-  for (int64_t k = static_cast<int64_t>(operandShape.size()) - 1; k >= 0;
-       --k) {
+  for (int64_t k = static_cast<int64_t>(operandShape.size()) - 1; k >= 0; --k) {
     if (operandShape[k] != 1) {
       int64_t d = dims[k];
       std::string coordinate = "i";
       if (resultStrides[d] != 1)
-        coordinate = "(" + coordinate + " / " +
-                     std::to_string(resultStrides[d]) + ")";
+        coordinate =
+            "(" + coordinate + " / " + std::to_string(resultStrides[d]) + ")";
       if (d != 0)
-        coordinate = "(" + coordinate + " % " +
-                     std::to_string(resultShape[d]) + ")";
+        coordinate =
+            "(" + coordinate + " % " + std::to_string(resultShape[d]) + ")";
       if (operandStride != 1)
         coordinate += " * " + std::to_string(operandStride);
       terms.push_back(coordinate);
@@ -72,7 +71,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
                                            int64_t id) {
   llvm::DenseSet<Operation *> members(ops.begin(), ops.end());
   Operation *terminator = function.front().getTerminator();
-  auto iterationType = cast<RankedTensorType>(ops.front()->getResult(0).getType());
+  auto iterationType =
+      cast<RankedTensorType>(ops.front()->getResult(0).getType());
   int64_t n = iterationType.getNumElements();
 
   // Inputs (external values, each loaded once per element) and outputs.
@@ -133,8 +133,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
                          : isa<MulOp>(op) ? "*"
                                           : "/";
       expression = *lhs + " " + symbol.str() + " " + *rhs;
-    } else if (isa<NegOp, ReluOp, ExpOp, LogOp, TanhOp, ErfOp, SqrtOp,
-                   RsqrtOp>(op)) {
+    } else if (isa<NegOp, ReluOp, ExpOp, LogOp, TanhOp, ErfOp, SqrtOp, RsqrtOp>(
+                   op)) {
       FailureOr<std::string> x = operand(0);
       if (failed(x))
         return failure();
@@ -143,8 +143,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       else if (isa<ReluOp>(op))
         expression = "scalar::relu(" + *x + ")";
       else
-        expression = inDouble(type,
-                              op->getName().getStringRef().drop_front(3), *x);
+        expression =
+            inDouble(type, op->getName().getStringRef().drop_front(3), *x);
     } else if (auto gelu = dyn_cast<GeluOp>(op)) {
       FailureOr<std::string> x = operand(0);
       if (failed(x))
@@ -152,14 +152,16 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       bool tanhForm = gelu.getApproximate() == GeluApproximation::tanh;
       expression = inDouble(type, "gelu", *x, tanhForm ? ", true" : ", false");
     } else if (auto grad = dyn_cast<GeluGradOp>(op)) {
-      FailureOr<std::string> g = read(grad.getGrad()), x = read(grad.getInput());
+      FailureOr<std::string> g = read(grad.getGrad()),
+                             x = read(grad.getInput());
       if (failed(g) || failed(x))
         return failure();
       bool tanhForm = grad.getApproximate() == GeluApproximation::tanh;
       expression = "scalar::geluGrad(" + *g + ", " + *x +
                    (tanhForm ? ", true)" : ", false)");
     } else if (auto grad = dyn_cast<ReluGradOp>(op)) {
-      FailureOr<std::string> g = read(grad.getGrad()), x = read(grad.getInput());
+      FailureOr<std::string> g = read(grad.getGrad()),
+                             x = read(grad.getInput());
       if (failed(g) || failed(x))
         return failure();
       expression = "scalar::reluGrad(" + *g + ", " + *x + ")";
@@ -245,8 +247,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   std::string definition;
   llvm::raw_string_ostream os(definition);
   if (isCuda())
-    os << "__global__ void @KERNEL@(" << llvm::join(parameters, ", ")
-       << ") {\n"
+    os << "__global__ void @KERNEL@(" << llvm::join(parameters, ", ") << ") {\n"
        << "  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; "
           "i < n;\n       i += int64_t(gridDim.x) * blockDim.x) {\n";
   else
@@ -278,7 +279,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
          << "  GC_STEP_CUDA_CHECK(" << describe(ops.front())
          << ", cudaGetLastError());\n";
   else
-    body << "  " << kernelName << "(" << llvm::join(launchArguments, ",\n      ")
-         << ");\n";
+    body << "  " << kernelName << "("
+         << llvm::join(launchArguments, ",\n      ") << ");\n";
   return success();
 }

@@ -304,8 +304,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
       first = false;
     }
     getTables() << "};\n";
-    int64_t bytes = elementsOf(constant.getResult()) *
-                    elementBytesOf(constant.getResult());
+    int64_t bytes =
+        elementsOf(constant.getResult()) * elementBytesOf(constant.getResult());
     getBody() << "  // gc.constant\n";
     if (isCuda())
       getBody() << "  GC_STEP_CUDA_CHECK(" << describe(op)
@@ -317,8 +317,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
                 << bytes << ");\n";
     return success();
   } else {
-    return op->emitOpError() << "has no " << getStepTargetName(options.target)
-                             << " kernel";
+    return op->emitOpError()
+           << "has no " << getStepTargetName(options.target) << " kernel";
   }
   if (!ok || args.hasFailed())
     return failure();

@@ -34,7 +34,8 @@ public:
 
   bool isCuda() const { return options.target == StepTarget::Cuda; }
 
-  //===--- Names (StepEmitter.cpp) -----------------------------------------===//
+  //===--- Names (StepEmitter.cpp)
+  //-----------------------------------------===//
 
   /// The C++ element type of a tensor: float, double, int32_t or int64_t;
   /// emits an error at `loc` for others.
@@ -57,7 +58,8 @@ public:
   /// A literal of element type `typeName` holding `value`.
   static std::string formatLiteral(Attribute value, StringRef typeName);
 
-  //===--- Ops (EmitRuntimeCalls.cpp, EmitFusedKernels.cpp) ----------------===//
+  //===--- Ops (EmitRuntimeCalls.cpp, EmitFusedKernels.cpp)
+  //----------------===//
 
   /// One runtime kernel or library call for `op`, into the step body.
   LogicalResult emitRuntimeCall(Operation *op);

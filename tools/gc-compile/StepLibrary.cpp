@@ -100,9 +100,9 @@ std::string tail(StringRef path, int lines) {
 }
 } // namespace
 
-llvm::Expected<StepLibrary>
-mlir::gc::tools::writeStepLibrary(ModuleOp module, const StepLibraryOptions &options,
-                            PhaseTimes &times, llvm::raw_ostream &progress) {
+llvm::Expected<StepLibrary> mlir::gc::tools::writeStepLibrary(
+    ModuleOp module, const StepLibraryOptions &options, PhaseTimes &times,
+    llvm::raw_ostream &progress) {
   bool cuda = options.emit.target == gc::StepTarget::Cuda;
   if (std::error_code error =
           llvm::sys::fs::create_directories(options.directory))
@@ -166,15 +166,13 @@ mlir::gc::tools::writeStepLibrary(ModuleOp module, const StepLibraryOptions &opt
     // instead of twice, so fused kernels round like the CPU oracle.
     args.insert(args.end(),
                 {"-std=c++17", "-O0", "-arch=" + options.arch, "--fmad=false",
-                 "-shared",
-                 "-Xcompiler", "-fPIC", "-cudart", "shared", include,
+                 "-shared", "-Xcompiler", "-fPIC", "-cudart", "shared", include,
                  localInclude, library.sourcePath, runtimeCuda, "-lcublas",
                  "-o", library.libraryPath});
   } else {
-    args.insert(args.end(),
-                {"-std=c++17", "-O2", "-fPIC", "-shared", "-ffp-contract=off",
-                 include, localInclude, library.sourcePath,
-                 GC_RUNTIME_CPU_LIBRARY});
+    args.insert(args.end(), {"-std=c++17", "-O2", "-fPIC", "-shared",
+                             "-ffp-contract=off", include, localInclude,
+                             library.sourcePath, GC_RUNTIME_CPU_LIBRARY});
     for (StringRef blas : llvm::split(StringRef(GC_BLAS_LIBRARIES), ';'))
       if (!blas.empty())
         args.push_back(blas.str());
@@ -193,10 +191,10 @@ mlir::gc::tools::writeStepLibrary(ModuleOp module, const StepLibraryOptions &opt
                                            redirects, 0, 0, &executeError);
   times.add(cuda ? "nvcc" : "host compiler", secondsSince(start));
   if (exitCode != 0)
-    return makeError(
-        llvm::sys::path::filename(*compiler) + " failed" +
-        (executeError.empty() ? "" : " (" + executeError + ")") + " on " +
-        library.sourcePath + "; the last lines of " + log + ":\n" +
-        tail(log, 15) + "\ncommand: " + llvm::join(args, " "));
+    return makeError(llvm::sys::path::filename(*compiler) + " failed" +
+                     (executeError.empty() ? "" : " (" + executeError + ")") +
+                     " on " + library.sourcePath + "; the last lines of " +
+                     log + ":\n" + tail(log, 15) +
+                     "\ncommand: " + llvm::join(args, " "));
   return library;
 }

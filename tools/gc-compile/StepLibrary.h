@@ -1,4 +1,5 @@
-//===- StepLibrary.h - gc-compile's ahead-of-time library output -*- C++ -*-===//
+//===- StepLibrary.h - gc-compile's ahead-of-time library output -*- C++
+//-*-===//
 //
 // `gc-compile --target cpu|cuda -o DIR`: lowers a planned step, emits
 // step.{cpp,cu} and step.h, and builds libstep.so with the host compiler or

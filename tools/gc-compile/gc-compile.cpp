@@ -37,9 +37,9 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -66,10 +66,8 @@ template <typename T>
 using Choices = llvm::ArrayRef<std::pair<llvm::StringRef, T>>;
 
 const std::pair<llvm::StringRef, EmitKind> emitChoices[] = {
-    {"forward", EmitKind::Forward},
-    {"train", EmitKind::Train},
-    {"remat", EmitKind::Remat},
-    {"plan", EmitKind::Plan},
+    {"forward", EmitKind::Forward}, {"train", EmitKind::Train},
+    {"remat", EmitKind::Remat},     {"plan", EmitKind::Plan},
     {"library", EmitKind::Library},
 };
 const std::pair<llvm::StringRef, bool> modelChoices[] = {{"bert", true}};
@@ -132,8 +130,7 @@ cl::opt<bool> allowTf32("tf32",
 cl::opt<std::string> nvccPath("nvcc", cl::desc("nvcc to use"),
                               cl::value_desc("path"), cl::init(""),
                               cl::cat(codegenCategory));
-cl::opt<std::string> cxxPath("cxx",
-                             cl::desc("C++ compiler for --target cpu"),
+cl::opt<std::string> cxxPath("cxx", cl::desc("C++ compiler for --target cpu"),
                              cl::value_desc("path"), cl::init(""),
                              cl::cat(codegenCategory));
 
@@ -314,12 +311,26 @@ template <typename Options> void setOptimizerOptions(Options &options) {
   options.keepGradients = keepGradients;
 }
 
+/// Sets the remat pipeline's options from the flags, its report going to
+/// `report`.
+void setRematOptions(gc::RematStepPipelineOptions &options,
+                     const std::string &report) {
+  setOptimizerOptions(options);
+  options.budget = budget;
+  options.solver = solverName;
+  options.device = deviceName;
+  options.deviceProfile = deviceProfilePath;
+  options.report = report;
+  options.summary = printSummary;
+  options.timeLimit = timeLimit;
+}
+
 /// Merges the remat and memory-plan reports and `extra` into --report and
 /// draws the memory timeline next to it. With `times`, the report also gets
 /// the time of every phase, this one (started at `start`) included.
-LogicalResult
-writePlanReports(llvm::json::Object extra, gc::tools::PhaseTimes *times,
-                 std::chrono::steady_clock::time_point start) {
+LogicalResult writePlanReports(llvm::json::Object extra,
+                               gc::tools::PhaseTimes *times,
+                               std::chrono::steady_clock::time_point start) {
   if (reportPath.empty())
     return success();
   std::string rematPath = reportPath + ".remat.tmp";
@@ -436,8 +447,8 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   if (outputFilename == "-")
     return reportError("--target writes a directory; name it with -o DIR");
   if (std::error_code error = llvm::sys::fs::create_directories(outputFilename))
-    return reportError("cannot create the output directory '" +
-                       outputFilename + "': " + error.message());
+    return reportError("cannot create the output directory '" + outputFilename +
+                       "': " + error.message());
   llvm::SmallString<256> defaultReport(outputFilename);
   llvm::sys::path::append(defaultReport, "report.json");
   if (reportPath.empty())
@@ -451,14 +462,7 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   PassManager pm(module->getContext(), ModuleOp::getOperationName());
   pm.addInstrumentation(std::make_unique<PassTimer>(times));
   gc::RematStepPipelineOptions options;
-  setOptimizerOptions(options);
-  options.budget = budget;
-  options.solver = solverName;
-  options.device = deviceName;
-  options.deviceProfile = deviceProfilePath;
-  options.report = reportPath + ".remat.tmp";
-  options.summary = printSummary;
-  options.timeLimit = timeLimit;
+  setRematOptions(options, reportPath + ".remat.tmp");
   gc::buildRematStepPipeline(pm, options);
   gc::PlanMemoryOptions plan;
   plan.report = reportPath + ".plan.tmp";
@@ -517,8 +521,8 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
     llvm::errs() << llvm::formatv(" {0} {1:f2} s;", phase, seconds);
   llvm::errs() << llvm::formatv(" total {0:f2} s\n", times.total());
   llvm::errs() << "gc-compile: wrote " << library->libraryPath << ", "
-               << library->sourcePath << ", step.h, step.mlir, "
-               << reportPath << "\n";
+               << library->sourcePath << ", step.h, step.mlir, " << reportPath
+               << "\n";
   return success();
 }
 
@@ -582,18 +586,11 @@ LogicalResult compile() {
       setOptimizerOptions(options);
       gc::buildTrainStepPipeline(pm, options);
     } else {
-      gc::RematStepPipelineOptions options;
-      setOptimizerOptions(options);
-      options.budget = budget;
-      options.solver = solverName;
-      options.device = deviceName;
-      options.deviceProfile = deviceProfilePath;
       // With a memory plan, the two reports are merged afterwards.
-      options.report = *emit == EmitKind::Plan && !reportPath.empty()
-                           ? reportPath + ".remat.tmp"
-                           : std::string(reportPath);
-      options.summary = printSummary;
-      options.timeLimit = timeLimit;
+      gc::RematStepPipelineOptions options;
+      setRematOptions(options, *emit == EmitKind::Plan && !reportPath.empty()
+                                   ? reportPath + ".remat.tmp"
+                                   : std::string(reportPath));
       gc::buildRematStepPipeline(pm, options);
       if (*emit == EmitKind::Plan) {
         gc::PlanMemoryOptions plan;
@@ -632,8 +629,7 @@ int main(int argc, char **argv) {
   // own (the others, --mlir-* included, still work and show in
   // --help-hidden).
   cl::HideUnrelatedOptions({&driverCategory, &codegenCategory,
-                            &optimizerCategory, &rematCategory,
-                            &bertCategory});
+                            &optimizerCategory, &rematCategory, &bertCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "gc ahead-of-time compiler for training steps\n");
   return failed(compile()) ? 1 : 0;

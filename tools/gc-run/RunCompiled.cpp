@@ -106,8 +106,8 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     }
   }
   out << "gc-run: " << options.library << ": target " << descriptor->target
-      << ", @" << descriptor->function_name << ", "
-      << descriptor->num_arguments << " arguments (";
+      << ", @" << descriptor->function_name << ", " << descriptor->num_arguments
+      << " arguments (";
   bool first = true;
   for (int role = 0; role < 4; ++role)
     if (counts[role]) {
@@ -128,9 +128,8 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     int64_t seed = *options.dropoutSeed;
     for (int32_t i = 0; i < descriptor->num_arguments; ++i)
       if (descriptor->arguments[i].role == GC_STEP_ROLE_SEED &&
-          failed(gc_rt_step_set_argument(step.get(),
-                                         descriptor->arguments[i].name, &seed,
-                                         sizeof(seed))))
+          failed(gc_rt_step_set_argument(
+              step.get(), descriptor->arguments[i].name, &seed, sizeof(seed))))
         return 1;
   }
   if (options.trackArena && failed(gc_rt_step_track_arena(step.get(), 1)))
@@ -153,16 +152,15 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
                                                : seconds.begin(),
                             seconds.end());
   std::sort(timed.begin(), timed.end());
-  double median = timed.size() % 2
-                      ? timed[timed.size() / 2]
-                      : 0.5 * (timed[timed.size() / 2 - 1] +
-                               timed[timed.size() / 2]);
+  double median =
+      timed.size() % 2
+          ? timed[timed.size() / 2]
+          : 0.5 * (timed[timed.size() / 2 - 1] + timed[timed.size() / 2]);
   out << "step time: median " << llvm::format("%.3f", median * 1e3)
       << " ms over " << timed.size() << " steps"
       << (seconds.size() > 1 ? " (the first step excluded)" : "") << "\n";
   if (tokensPerStep > 0 && median > 0)
-    out << "tokens/s: " << llvm::format("%.0f", tokensPerStep / median)
-        << "\n";
+    out << "tokens/s: " << llvm::format("%.0f", tokensPerStep / median) << "\n";
 
   gc_rt_memory_stats_t memory;
   if (failed(gc_rt_step_memory_stats(step.get(), &memory)))

@@ -20,9 +20,9 @@ namespace gc::tools {
 struct CompiledRunOptions {
   std::string library; ///< libstep.so
   std::string device = "cpu";
-  std::string inputsPath;  ///< safetensors overriding generated arguments
-  std::string outputPath;  ///< results of the last step
-  std::string savePath;    ///< parameters and optimizer state at the end
+  std::string inputsPath; ///< safetensors overriding generated arguments
+  std::string outputPath; ///< results of the last step
+  std::string savePath;   ///< parameters and optimizer state at the end
   uint64_t seed = 0;
   std::optional<int64_t> dropoutSeed;
   int64_t steps = 1;

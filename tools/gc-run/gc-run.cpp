@@ -30,8 +30,7 @@ static cl::opt<std::string>
               cl::desc("<file.mlir | compiled step directory | libstep.so>"),
               cl::Required);
 static cl::opt<std::string>
-    device("device",
-           cl::desc("compiled steps: cpu or cuda:N (default cpu)"),
+    device("device", cl::desc("compiled steps: cpu or cuda:N (default cpu)"),
            cl::init("cpu"));
 static cl::opt<std::string>
     savePath("save", cl::desc("compiled steps: save the parameters and "
@@ -159,8 +158,8 @@ int main(int argc, char **argv) {
     options.trackArena = trackArena;
     return ::gc::tools::runCompiled(options, outs());
   }
-  for (cl::Option *flag : std::initializer_list<cl::Option *>{
-           &savePath, &device, &trackArena})
+  for (cl::Option *flag :
+       std::initializer_list<cl::Option *>{&savePath, &device, &trackArena})
     if (flag->getNumOccurrences()) {
       errs() << "gc-run: error: --" << flag->ArgStr
              << " applies to compiled steps (a directory written by "

@@ -88,8 +88,8 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attribute.getName().getValue();
   if (name != getBlockTagAttrName() && name != getFusionAttrName())
     return op->emitError() << "unknown gc dialect attribute '" << name
-                           << "'; expected '" << getBlockTagAttrName()
-                           << "', '" << getRecomputeAttrName()
+                           << "'; expected '" << getBlockTagAttrName() << "', '"
+                           << getRecomputeAttrName()
                            << "', an arena attribute of gc-plan-memory or a "
                            << "kernel attribute of gc-lower-to-kernels";
   auto tag = dyn_cast<IntegerAttr>(attribute.getValue());

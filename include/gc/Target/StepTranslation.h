@@ -28,9 +28,9 @@ struct StepEmission {
   int64_t runtimeKernels = 0; ///< Calls of runtime kernels / BLAS.
   int64_t fusedKernels = 0;   ///< Launches of generated pointwise kernels.
   int64_t distinctFusedKernels = 0; ///< Their distinct definitions.
-  int64_t fusedOps = 0;       ///< gc ops inside them.
-  int64_t views = 0;          ///< Reshapes (no code).
-  int64_t resultCopies = 0;   ///< Returned values copied at the end.
+  int64_t fusedOps = 0;             ///< gc ops inside them.
+  int64_t views = 0;                ///< Reshapes (no code).
+  int64_t resultCopies = 0;         ///< Returned values copied at the end.
 };
 
 struct StepEmitOptions {
@@ -62,8 +62,8 @@ void registerCudaStepTranslations();
 /// Registers two translations: the source as `name`, the header as
 /// `name`-header, emitted with the options `getOptions` returns when the
 /// translation runs (after command-line parsing).
-void registerStepTranslationsFor(
-    llvm::StringRef name, std::function<StepEmitOptions()> getOptions);
+void registerStepTranslationsFor(llvm::StringRef name,
+                                 std::function<StepEmitOptions()> getOptions);
 
 } // namespace mlir::gc
 

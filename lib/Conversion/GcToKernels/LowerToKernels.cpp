@@ -59,8 +59,8 @@ std::optional<std::pair<int64_t, int64_t>> plannedRange(Value value) {
     return std::nullopt;
   if (auto reshape = dyn_cast<ReshapeOp>(op))
     return plannedRange(reshape.getInput());
-  auto offsets = op->getAttrOfType<DenseI64ArrayAttr>(
-      GcDialect::getOffsetsAttrName());
+  auto offsets =
+      op->getAttrOfType<DenseI64ArrayAttr>(GcDialect::getOffsetsAttrName());
   if (!offsets)
     return std::nullopt;
   int64_t begin = offsets[cast<OpResult>(value).getResultNumber()];
@@ -180,8 +180,8 @@ void LowerToKernelsPass::runOnOperation() {
   func::FuncOp function = getOperation();
   if (function.isExternal())
     return;
-  auto arenaBytes = function->getAttrOfType<IntegerAttr>(
-      GcDialect::getArenaBytesAttrName());
+  auto arenaBytes =
+      function->getAttrOfType<IntegerAttr>(GcDialect::getArenaBytesAttrName());
   if (!arenaBytes || !function.getBody().hasOneBlock()) {
     function.emitError() << "gc-lower-to-kernels: expected a step planned by "
                             "gc-plan-memory (a single block and '"
@@ -198,8 +198,8 @@ void LowerToKernelsPass::runOnOperation() {
                           "lower";
       return signalPassFailure();
     }
-    bool isView = isa<ReshapeOp>(op) &&
-                  !op.hasAttr(GcDialect::getOffsetsAttrName());
+    bool isView =
+        isa<ReshapeOp>(op) && !op.hasAttr(GcDialect::getOffsetsAttrName());
     if (!isView && !isa<ReshapeOp>(op) &&
         !op.hasAttr(GcDialect::getOffsetsAttrName())) {
       op.emitOpError() << "has no planned offset ('"
@@ -265,11 +265,9 @@ void LowerToKernelsPass::runOnOperation() {
     for (OpResult result : op.getResults()) {
       Storage storage;
       const FusionGroup *group = groupOf.lookup(&op);
-      bool usedOutside =
-          llvm::any_of(result.getUsers(), [&](Operation *user) {
-            return user == terminator || !group ||
-                   !group->members.contains(user);
-          });
+      bool usedOutside = llvm::any_of(result.getUsers(), [&](Operation *user) {
+        return user == terminator || !group || !group->members.contains(user);
+      });
       if (isa<ReshapeOp>(op) && !resultIndex.count(result)) {
         storage = {Storage::Kind::View, 0};
       } else if (auto it = inPlaceArgument.find(result);

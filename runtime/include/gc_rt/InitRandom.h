@@ -1,4 +1,5 @@
-//===- InitRandom.h - Seeded, platform-independent initial values -*- C++ -*-===//
+//===- InitRandom.h - Seeded, platform-independent initial values -*- C++
+//-*-===//
 //
 // The random numbers behind generated inputs: gc-run's for an .mlir function
 // (gc/Execution/Inputs.h) and gc_rt's for a compiled step (StepAbi.h's init

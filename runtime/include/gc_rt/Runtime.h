@@ -131,8 +131,8 @@ gc_rt_status_t gc_rt_step_read_tensor(gc_rt_step_t *step, const char *name,
                                       void *data, size_t bytes);
 
 typedef struct gc_rt_step_stats_t {
-  double loss;       /* the "loss" result, NaN when there is none */
-  double seconds;    /* wall time of the step, synchronized */
+  double loss;    /* the "loss" result, NaN when there is none */
+  double seconds; /* wall time of the step, synchronized */
 } gc_rt_step_stats_t;
 
 /* Runs one step and waits for it: results that feed an argument replace it

@@ -120,8 +120,7 @@ template <> struct IsFloat<double> {
 };
 
 /// gc.cast of one element between float, double, int32_t and int64_t.
-template <typename From, typename To>
-GC_RT_HOST_DEVICE inline To cast(From x) {
+template <typename From, typename To> GC_RT_HOST_DEVICE inline To cast(From x) {
   if constexpr (IsFloat<From>::value && !IsFloat<To>::value)
     return floatToInt<To>(static_cast<double>(x),
                           static_cast<double>(IntLimits<To>::min),

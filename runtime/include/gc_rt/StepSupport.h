@@ -10,8 +10,8 @@
 #ifndef GC_RT_STEPSUPPORT_H
 #define GC_RT_STEPSUPPORT_H
 
-#include "gc_rt/StepAbi.h"
 #include "gc_rt/Status.h"
+#include "gc_rt/StepAbi.h"
 
 #include <cstdint>
 #include <cstdio>

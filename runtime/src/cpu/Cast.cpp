@@ -9,15 +9,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gc_rt/cpu/Kernels.h"
 #include "gc_rt/Scalar.h"
+#include "gc_rt/cpu/Kernels.h"
 
 #include <cmath>
 #include <limits>
 #include <type_traits>
 
 using namespace gc::rt::cpu;
-
 
 template <typename From, typename To>
 void gc::rt::cpu::cast(const From *input, To *result, int64_t n) {

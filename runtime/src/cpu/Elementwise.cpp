@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gc_rt/cpu/Kernels.h"
 #include "gc_rt/Scalar.h"
+#include "gc_rt/cpu/Kernels.h"
 
 using namespace gc::rt::cpu;
 namespace scalar = gc::rt::scalar;
