@@ -81,3 +81,19 @@ func.func @missing_offset(%x: tensor<4xf32>) -> tensor<4xf32> attributes {gc.are
   %0 = gc.exp %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A view of the weight read after the update keeps the update out of the
+// weight's buffer: the new weight goes to its result buffer.
+// CHECK-LABEL: func.func @view_read_later
+// CHECK: gc.sgd_update {{.*}}gc.storage = ["result#1"]
+func.func @view_read_later(%w: tensor<8x8xf32> {gc.name = "w", gc.param},
+                           %g: tensor<8x8xf32> {gc.name = "g"})
+    -> (tensor<f32> {gc.name = "loss"}, tensor<8x8xf32> {gc.name = "w"})
+    attributes {gc.arena_bytes = 1024 : i64} {
+  %v = gc.reshape %w : tensor<8x8xf32> -> tensor<64xf32>
+  %w2 = gc.sgd_update %w, %g lr = 0.1 {gc.offsets = array<i64: 0>} : tensor<8x8xf32>
+  %l = gc.reduce_sum %v dims = [0] {gc.offsets = array<i64: 256>} : tensor<64xf32> -> tensor<f32>
+  return %l, %w2 : tensor<f32>, tensor<8x8xf32>
+}

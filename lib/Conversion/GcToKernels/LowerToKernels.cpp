@@ -29,6 +29,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <functional>
+
 #define DEBUG_TYPE "gc-lower-to-kernels"
 
 namespace mlir::gc {
@@ -198,10 +200,8 @@ void LowerToKernelsPass::runOnOperation() {
                           "lower";
       return signalPassFailure();
     }
-    bool isView =
-        isa<ReshapeOp>(op) && !op.hasAttr(GcDialect::getOffsetsAttrName());
-    if (!isView && !isa<ReshapeOp>(op) &&
-        !op.hasAttr(GcDialect::getOffsetsAttrName())) {
+    // Reshapes are views; every other op needs the planner's offsets.
+    if (!isa<ReshapeOp>(op) && !op.hasAttr(GcDialect::getOffsetsAttrName())) {
       op.emitOpError() << "has no planned offset ('"
                        << GcDialect::getOffsetsAttrName()
                        << "'); run gc-plan-memory on the final step first";
@@ -248,9 +248,15 @@ void LowerToKernelsPass::runOnOperation() {
         producer->getOperand(resultNumber == 0 ? 0 : resultNumber + 1) !=
             argument)
       continue;
-    bool laterReader = llvm::any_of(argument.getUsers(), [&](Operation *user) {
-      return user != producer && position[user] >= position[producer];
-    });
+    // Reads through reshapes (views of the argument) count as reads of it.
+    std::function<bool(Value)> readLater = [&](Value value) {
+      return llvm::any_of(value.getUsers(), [&](Operation *user) {
+        if (user != producer && position[user] >= position[producer])
+          return true;
+        return isa<ReshapeOp>(user) && readLater(user->getResult(0));
+      });
+    };
+    bool laterReader = readLater(argument);
     if (!laterReader)
       inPlaceArgument[value] = it->second;
   }
@@ -268,16 +274,14 @@ void LowerToKernelsPass::runOnOperation() {
       bool usedOutside = llvm::any_of(result.getUsers(), [&](Operation *user) {
         return user == terminator || !group || !group->members.contains(user);
       });
-      if (isa<ReshapeOp>(op) && !resultIndex.count(result)) {
+      // A returned reshape stays a view; the emitter copies it out.
+      if (isa<ReshapeOp>(op)) {
         storage = {Storage::Kind::View, 0};
       } else if (auto it = inPlaceArgument.find(result);
                  it != inPlaceArgument.end()) {
         storage = {Storage::Kind::Argument, it->second};
-      } else if (auto it = resultIndex.find(result);
-                 it != resultIndex.end() && !isa<ReshapeOp>(op)) {
+      } else if (auto it = resultIndex.find(result); it != resultIndex.end()) {
         storage = {Storage::Kind::Result, it->second};
-      } else if (isa<ReshapeOp>(op)) {
-        storage = {Storage::Kind::View, 0};
       } else if (group && !usedOutside) {
         storage = {Storage::Kind::Fused, 0};
       } else {

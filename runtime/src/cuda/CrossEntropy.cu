@@ -4,24 +4,50 @@
 // CPU kernels: each row's log-sum-exp is computed stably in double
 // (max + log(sum(exp(x - max))), the max taken with fmax), and the loss is
 // the mean over the rows whose label is not ignoreIndex (0 when none is).
+// A label that is neither ignoreIndex nor in [0, classes) reports
+// GC_STEP_ERROR_LABEL_OUT_OF_RANGE, and then nothing is written, as on the
+// CPU; an invalid label is never used to address memory.
 //
-// Both kernels validate every label before writing anything, and every
-// thread block does the whole validation itself (a block-wide pass over the
-// labels, which also counts the rows that are not ignored), so all blocks
-// agree without communicating: an invalid label reports
-// GC_STEP_ERROR_LABEL_OUT_OF_RANGE and nothing is written, as on the CPU.
+// Rows are processed by row groups: a power of two of warps, up to 32,
+// chosen from the row length so that each thread reads about
+// kRowBytesPerThread bytes of a row per pass (a short row gets one warp, a
+// vocabulary-sized row the whole block). Each row is read twice (the max,
+// then the sum of exponentials); with about that many bytes per resident
+// thread, the rows in flight fit in the L2 cache of current GPUs, so the
+// second pass mostly hits L2. A block holds one or more groups, and its
+// blocks walk the rows in a fixed assignment: block b's group g takes rows
+// b * groupsPerBlock + g, then that plus gridDim.x * groupsPerBlock, and so
+// on. A group reduces within each warp with butterflies and then over its
+// warps in warp order (groupAllReduce).
 //
-// The loss is a mean over all rows, i.e. a grid-wide sum, and there is no
-// workspace for per-block partial sums (float atomics would make it
-// nondeterministic). So the forward kernel is a single block of 32 warps:
-// warp w takes rows w, w + 32, ..., computes each row's max and sum with
-// warp reductions and accumulates its rows' losses in row order; the warps'
-// totals are then added in warp order. Deterministic, but it uses one
-// multiprocessor; giving it a workspace of one double per block would let it
-// spread over the whole GPU.
+// The loss needs a grid-wide sum, done in two kernels on the stream:
+//  1. crossEntropyPartialsKernel on up to kMaxLossBlocks blocks: each group
+//     adds its rows' losses in row order, the block adds its groups' totals
+//     with a block reduction, and each block stores its total, its count of
+//     rows that are not ignored and whether it met an invalid label in
+//     gLossPartials[blockIdx.x], a static device array;
+//  2. crossEntropyFinishKernel, one block: adds the partials in a fixed
+//     tree order and writes the loss, or reports the error and writes
+//     nothing if any block met an invalid label.
+// Everything that decides the order of the additions (the group size, the
+// grid, the assignment of rows) depends only on rows, classes and the
+// element type, never on the device or on scheduling, and no float atomics
+// are used, so the loss is bitwise reproducible run to run.
 //
-// The gradient needs only the count of rows, which every block computes, so
-// it runs one block per row (grid-stride over rows) with block reductions.
+// The gradient needs the count of rows that are not ignored before any
+// block writes (the scale of every row): crossEntropyGradLabelsKernel, one
+// block, validates all the labels once and stores the count and the
+// validity in gGradLabels, a static device variable, reporting an invalid
+// label. crossEntropyGradKernel then skips everything if a label was
+// invalid, and otherwise computes each row with its row group; its elements
+// do not depend on the grid, which is sized for the rows.
+//
+// The static scratch (gLossPartials, gGradLabels) exists once per device
+// (each CUDA context gets its own copy of the module's globals). Calls on
+// one stream are ordered, but concurrent calls of the same function on
+// different streams of the same device would share it and are not
+// supported; the runtime runs a session on a single stream. Nothing is
+// allocated per call.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,16 +64,186 @@ using namespace gc::rt::cuda::detail;
 
 namespace {
 
-/// Label checks, done by every thread block over all the labels.
-struct LabelSummary {
-  long long count; // rows whose label is not ignoreIndex
-  bool invalid;    // some label is neither ignoreIndex nor in [0, classes)
+/// The largest block of these kernels: 32 warps.
+constexpr int kMaxBlockThreads = 1024;
+/// Bytes of a row that each thread of its row group reads per pass.
+constexpr int64_t kRowBytesPerThread = 128;
+/// Blocks of the forward kernel's grid at most: the size of gLossPartials,
+/// and the threads of the finishing block.
+constexpr int kMaxLossBlocks = 1024;
+
+/// One block's share of the loss.
+struct LossPartial {
+  double total;    // sum of its rows' losses
+  long long count; // its rows whose label is not ignoreIndex
+  int invalid;     // nonzero if one of its labels is invalid
 };
 
+/// The labels of a gradient call.
+struct LabelSummary {
+  long long count; // rows whose label is not ignoreIndex
+  int invalid;     // nonzero if some label is neither ignoreIndex nor in
+                   // [0, classes)
+};
+
+/// Scratch of crossEntropy: one partial per block of the forward grid.
+__device__ LossPartial gLossPartials[kMaxLossBlocks];
+/// Scratch of crossEntropyGrad, written by crossEntropyGradLabelsKernel.
+__device__ LabelSummary gGradLabels;
+
+/// How the rows are spread over the threads of a launch.
+struct RowGroups {
+  int warpsPerRow;    // warps of a row group: 1, 2, 4, ..., 32
+  int blockThreads;   // threads per block, a multiple of 32 * warpsPerRow
+  int groupsPerBlock; // rows a block processes at a time
+};
+
+/// Row groups of about kRowBytesPerThread bytes of a row per thread, in
+/// blocks of at least kBlockSize threads.
+template <typename T> RowGroups rowGroupsFor(int64_t classes) {
+  const int64_t perWarp =
+      32 * std::max<int64_t>(kRowBytesPerThread / sizeof(T), 1);
+  const int64_t wantedWarps = (classes + perWarp - 1) / perWarp;
+  int warps = 1;
+  while (warps < wantedWarps && warps < kMaxBlockThreads / 32)
+    warps *= 2;
+  const int blockThreads = std::max(kBlockSize, 32 * warps);
+  return {warps, blockThreads, blockThreads / (32 * warps)};
+}
+
+/// This thread's place in the row groups of its block.
+struct GroupPlace {
+  int group;   // index of the row group within the block
+  int lane;    // index of the thread within its row group
+  int threads; // threads per row group
+  int groups;  // row groups per block
+};
+
+__device__ GroupPlace groupPlace(int warpsPerRow) {
+  const int threads = 32 * warpsPerRow;
+  return {static_cast<int>(threadIdx.x) / threads,
+          static_cast<int>(threadIdx.x) % threads, threads,
+          static_cast<int>(blockDim.x) / threads};
+}
+
+/// Combines `value` over the threads of this thread's row group, groups
+/// being `warpsPerRow` consecutive warps; every thread gets its group's
+/// result. Within a warp this is a butterfly, then the warps' results are
+/// combined in warp order, so the result depends only on warpsPerRow. With
+/// more than one warp per group it synchronizes the block, so every thread
+/// of the block must call it.
+template <typename Combine>
+__device__ double groupAllReduce(double value, Combine combine,
+                                 int warpsPerRow) {
+  __shared__ double partials[kMaxBlockThreads / 32];
+  value = warpAllReduce(value, combine);
+  if (warpsPerRow == 1)
+    return value;
+  const int warp = threadIdx.x / 32;
+  const int first = warp - warp % warpsPerRow;
+  // The previous call's readers of `partials` are done.
+  __syncthreads();
+  if (threadIdx.x % 32 == 0)
+    partials[warp] = value;
+  __syncthreads();
+  double result = partials[first];
+  for (int w = first + 1; w < first + warpsPerRow; ++w)
+    result = combine(result, partials[w]);
+  return result;
+}
+
+/// The maximum of a row and the sum of exp(x - max) over it.
+struct RowExpSum {
+  double max;
+  double sum;
+};
+
+/// The row statistics of `length` elements, computed by this thread's row
+/// group. Every thread of the block must call it (see groupAllReduce); a
+/// group without a row passes length 0.
+template <typename T>
+__device__ RowExpSum rowExpSum(const T *__restrict__ row, int64_t length,
+                               const GroupPlace &place, int warpsPerRow) {
+  double max = -INFINITY;
+  for (int64_t j = place.lane; j < length; j += place.threads)
+    max = fmax(max, static_cast<double>(row[j]));
+  max = groupAllReduce(max, FmaxOp(), warpsPerRow);
+  double sum = 0.0;
+  for (int64_t j = place.lane; j < length; j += place.threads)
+    sum += exp(static_cast<double>(row[j]) - max);
+  sum = groupAllReduce(sum, SumOp(), warpsPerRow);
+  return {max, sum};
+}
+
+/// Step 1 of the loss: this block's partial into gLossPartials[blockIdx.x].
+template <typename T, typename Label>
+__global__ void __launch_bounds__(kMaxBlockThreads)
+    crossEntropyPartialsKernel(const T *__restrict__ logits,
+                               const Label *__restrict__ labels, int64_t rows,
+                               int64_t classes, int64_t ignoreIndex,
+                               int warpsPerRow) {
+  const GroupPlace place = groupPlace(warpsPerRow);
+  // Every thread of a group holds the same values.
+  double total = 0.0;
+  long long count = 0;
+  int invalid = 0;
+  // `first` is the same for the whole block, so all its threads run the
+  // same iterations, as the group reductions require.
+  for (int64_t first = static_cast<int64_t>(blockIdx.x) * place.groups;
+       first < rows; first += static_cast<int64_t>(gridDim.x) * place.groups) {
+    const int64_t n = first + place.group;
+    const int64_t label =
+        n < rows ? static_cast<int64_t>(labels[n]) : ignoreIndex;
+    const bool used = label != ignoreIndex && label >= 0 && label < classes;
+    if (label != ignoreIndex && !used)
+      invalid = 1;
+    const T *row = used ? logits + n * classes : logits;
+    const RowExpSum stats =
+        rowExpSum(row, used ? classes : 0, place, warpsPerRow);
+    if (used) {
+      total += stats.max + log(stats.sum) - static_cast<double>(row[label]);
+      ++count;
+    }
+  }
+  // One thread per group contributes; the block reduction's order is fixed.
+  const bool leader = place.lane == 0;
+  total = blockAllReduce(leader ? total : 0.0, SumOp(), 0.0);
+  count = blockAllReduce(leader ? count : 0ll, SumOp(), 0ll);
+  invalid = blockAllReduce(leader ? invalid : 0, SumOp(), 0);
+  if (threadIdx.x == 0)
+    gLossPartials[blockIdx.x] = {total, count, invalid};
+}
+
+/// Step 2 of the loss, one block of kMaxLossBlocks threads: adds the first
+/// `partials` entries of gLossPartials and writes the mean, unless a label
+/// was invalid.
+template <typename T>
+__global__ void __launch_bounds__(kMaxLossBlocks)
+    crossEntropyFinishKernel(T *__restrict__ loss, int partials,
+                             int32_t *deviceError) {
+  LossPartial partial = {0.0, 0, 0};
+  if (static_cast<int>(threadIdx.x) < partials)
+    partial = gLossPartials[threadIdx.x];
+  const double total = blockAllReduce(partial.total, SumOp(), 0.0);
+  const long long count = blockAllReduce(partial.count, SumOp(), 0ll);
+  const int invalid = blockAllReduce(partial.invalid, SumOp(), 0);
+  if (threadIdx.x != 0)
+    return;
+  if (invalid) {
+    reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
+    return;
+  }
+  *loss = count == 0 ? T(0)
+                     : static_cast<T>(total / static_cast<double>(count));
+}
+
+/// Step 1 of the gradient, one block: validates every label and counts the
+/// rows that are not ignored, into gGradLabels.
 template <typename Label>
-__device__ LabelSummary summarizeLabels(const Label *__restrict__ labels,
-                                        int64_t rows, int64_t classes,
-                                        int64_t ignoreIndex) {
+__global__ void __launch_bounds__(kMaxBlockThreads)
+    crossEntropyGradLabelsKernel(const Label *__restrict__ labels,
+                                 int64_t rows, int64_t classes,
+                                 int64_t ignoreIndex, int32_t *deviceError) {
   long long count = 0;
   int invalid = 0;
   for (int64_t n = threadIdx.x; n < rows; n += blockDim.x) {
@@ -61,96 +257,56 @@ __device__ LabelSummary summarizeLabels(const Label *__restrict__ labels,
   }
   count = blockAllReduce(count, SumOp(), 0ll);
   invalid = blockAllReduce(invalid, SumOp(), 0);
-  return {count, invalid != 0};
+  if (threadIdx.x != 0)
+    return;
+  gGradLabels = {count, invalid};
+  if (invalid)
+    reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
 }
 
-/// Threads of the single block of the forward kernel: 32 warps.
-constexpr int kLossBlockSize = 1024;
-
+/// Step 2 of the gradient: every row, unless a label was invalid.
 template <typename T, typename Label>
-__global__ void __launch_bounds__(kLossBlockSize)
-    crossEntropyKernel(const T *__restrict__ logits,
-                       const Label *__restrict__ labels, T *__restrict__ loss,
-                       int64_t rows, int64_t classes, int64_t ignoreIndex,
-                       int32_t *deviceError) {
-  const LabelSummary summary =
-      summarizeLabels(labels, rows, classes, ignoreIndex);
-  if (summary.invalid) {
-    if (threadIdx.x == 0)
-      reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
+__global__ void __launch_bounds__(kMaxBlockThreads)
+    crossEntropyGradKernel(const T *__restrict__ grad,
+                           const T *__restrict__ logits,
+                           const Label *__restrict__ labels,
+                           T *__restrict__ result, int64_t rows,
+                           int64_t classes, int64_t ignoreIndex,
+                           int warpsPerRow) {
+  const LabelSummary summary = gGradLabels;
+  if (summary.invalid)
     return;
-  }
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  const int numWarps = blockDim.x / 32;
-  // Every lane of a warp holds the same running total.
-  double total = 0.0;
-  for (int64_t n = warp; n < rows; n += numWarps) {
-    const auto label = static_cast<int64_t>(labels[n]);
-    if (label == ignoreIndex)
-      continue;
-    const T *row = logits + n * classes;
-    double max = -INFINITY;
-    for (int64_t j = lane; j < classes; j += 32)
-      max = fmax(max, static_cast<double>(row[j]));
-    max = warpAllReduce(max, FmaxOp());
-    double sum = 0.0;
-    for (int64_t j = lane; j < classes; j += 32)
-      sum += exp(static_cast<double>(row[j]) - max);
-    sum = warpAllReduce(sum, SumOp());
-    total += max + log(sum) - static_cast<double>(row[label]);
-  }
-  total = blockAllReduce(lane == 0 ? total : 0.0, SumOp(), 0.0);
-  if (threadIdx.x == 0)
-    *loss = summary.count == 0
-                ? T(0)
-                : static_cast<T>(total / static_cast<double>(summary.count));
-}
-
-template <typename T, typename Label>
-__global__ void
-crossEntropyGradKernel(const T *__restrict__ grad, const T *__restrict__ logits,
-                       const Label *__restrict__ labels, T *__restrict__ result,
-                       int64_t rows, int64_t classes, int64_t ignoreIndex,
-                       int32_t *deviceError) {
-  const LabelSummary summary =
-      summarizeLabels(labels, rows, classes, ignoreIndex);
-  if (summary.invalid) {
-    if (blockIdx.x == 0 && threadIdx.x == 0)
-      reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
-    return;
-  }
+  const GroupPlace place = groupPlace(warpsPerRow);
   const double rowScale =
       summary.count == 0
           ? 0.0
           : static_cast<double>(*grad) / static_cast<double>(summary.count);
-  for (int64_t n = blockIdx.x; n < rows; n += gridDim.x) {
-    // The label is the same for the whole block, so the branch is uniform.
-    const auto label = static_cast<int64_t>(labels[n]);
+  // As in crossEntropyPartialsKernel, the iterations are block-uniform.
+  for (int64_t first = static_cast<int64_t>(blockIdx.x) * place.groups;
+       first < rows; first += static_cast<int64_t>(gridDim.x) * place.groups) {
+    const int64_t n = first + place.group;
+    const bool active = n < rows;
+    const int64_t label =
+        active ? static_cast<int64_t>(labels[n]) : ignoreIndex;
+    // Labels were validated: a label that is not ignored is in range.
+    const bool used = label != ignoreIndex;
+    const T *row = used ? logits + n * classes : logits;
+    const RowExpSum stats =
+        rowExpSum(row, used ? classes : 0, place, warpsPerRow);
+    if (!active)
+      continue;
     T *out = result + n * classes;
-    if (label == ignoreIndex) {
-      for (int64_t j = threadIdx.x; j < classes; j += blockDim.x)
+    if (!used) {
+      for (int64_t j = place.lane; j < classes; j += place.threads)
         out[j] = T(0);
       continue;
     }
-    const T *row = logits + n * classes;
-    double max = -INFINITY;
-    for (int64_t j = threadIdx.x; j < classes; j += blockDim.x)
-      max = fmax(max, static_cast<double>(row[j]));
-    max = blockAllReduce(max, FmaxOp(), -INFINITY);
-    double sum = 0.0;
-    for (int64_t j = threadIdx.x; j < classes; j += blockDim.x)
-      sum += exp(static_cast<double>(row[j]) - max);
-    sum = blockAllReduce(sum, SumOp(), 0.0);
-    for (int64_t j = threadIdx.x; j < classes; j += blockDim.x) {
-      const double p = exp(static_cast<double>(row[j]) - max) / sum;
+    for (int64_t j = place.lane; j < classes; j += place.threads) {
+      const double p = exp(static_cast<double>(row[j]) - stats.max) / stats.sum;
       out[j] = static_cast<T>(rowScale * (j == label ? p - 1.0 : p));
     }
   }
 }
-
-/// At most this many blocks for the gradient: each block reads all the
-/// labels once, so more blocks would mostly re-read labels.
-constexpr int64_t kMaxGradBlocks = 1024;
 
 } // namespace
 
@@ -159,9 +315,19 @@ Status gc::rt::cuda::crossEntropy(const T *logits, const Label *labels, T *loss,
                                   int64_t rows, int64_t classes,
                                   int64_t ignoreIndex, int32_t *deviceError,
                                   cudaStream_t stream) {
-  // Launched even without rows: the loss is then 0.
-  crossEntropyKernel<T, Label><<<1, kLossBlockSize, 0, stream>>>(
-      logits, labels, loss, rows, classes, ignoreIndex, deviceError);
+  // Launched even without rows (one block, which finds none): the loss is
+  // then 0.
+  const RowGroups groups = rowGroupsFor<T>(classes);
+  const int64_t wanted = (rows + groups.groupsPerBlock - 1) /
+                         static_cast<int64_t>(groups.groupsPerBlock);
+  const int blocks =
+      static_cast<int>(std::clamp<int64_t>(wanted, 1, kMaxLossBlocks));
+  crossEntropyPartialsKernel<T, Label>
+      <<<blocks, groups.blockThreads, 0, stream>>>(
+          logits, labels, rows, classes, ignoreIndex, groups.warpsPerRow);
+  GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy");
+  crossEntropyFinishKernel<T>
+      <<<1, kMaxLossBlocks, 0, stream>>>(loss, blocks, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy");
   return Status::ok();
 }
@@ -174,9 +340,17 @@ Status gc::rt::cuda::crossEntropyGrad(const T *grad, const T *logits,
                                       cudaStream_t stream) {
   if (rows == 0)
     return Status::ok();
-  const auto blocks = static_cast<unsigned>(std::min(rows, kMaxGradBlocks));
-  crossEntropyGradKernel<T, Label><<<blocks, kBlockSize, 0, stream>>>(
-      grad, logits, labels, result, rows, classes, ignoreIndex, deviceError);
+  crossEntropyGradLabelsKernel<Label><<<1, kMaxBlockThreads, 0, stream>>>(
+      labels, rows, classes, ignoreIndex, deviceError);
+  GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy_grad");
+  const RowGroups groups = rowGroupsFor<T>(classes);
+  const int64_t wanted = (rows + groups.groupsPerBlock - 1) /
+                         static_cast<int64_t>(groups.groupsPerBlock);
+  const auto blocks =
+      static_cast<unsigned>(std::clamp<int64_t>(wanted, 1, kMaxGridBlocks));
+  crossEntropyGradKernel<T, Label><<<blocks, groups.blockThreads, 0, stream>>>(
+      grad, logits, labels, result, rows, classes, ignoreIndex,
+      groups.warpsPerRow);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy_grad");
   return Status::ok();
 }

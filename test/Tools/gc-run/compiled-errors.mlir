@@ -19,3 +19,9 @@
 // RUN: python3 -c "import json,struct,sys; h=json.dumps({'nope':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}).encode(); sys.stdout.buffer.write(struct.pack('<Q',len(h))+h+bytes(4))" > %t/unknown.safetensors
 // RUN: not gc-run %t/step --inputs %t/unknown.safetensors 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: gc-run: error: {{.*}}nope
+
+// An embedding id outside the vocabulary stops the step with the op, its
+// location and the id.
+// RUN: python3 -c "import json,struct,sys; d=struct.pack('<16q',*([1000]*16)); h=json.dumps({'input_ids':{'dtype':'I64','shape':[2,8],'data_offsets':[0,len(d)]}}).encode(); sys.stdout.buffer.write(struct.pack('<Q',len(h))+h+d)" > %t/bad-ids.safetensors
+// RUN: not gc-run %t/step --inputs %t/bad-ids.safetensors 2>&1 | FileCheck %s --check-prefix=IDS
+// IDS: gc-run: error: step 'bert_train_step' ({{.*}}libstep.so) failed on cpu: gc.embedding at bert.embeddings.word_embeddings: embedding: id 1000 at flat position 0 is outside the table's [0, 64)
