@@ -125,11 +125,11 @@ done
 if [ $STEPS = 1 ]; then
   # shellcheck source=configs.sh source-path=SCRIPTDIR
   source "$HERE/configs.sh"
-  echo "== precompiled steps (failures are reported, not fatal)"
+  echo "== precompiled steps by the packed tools (failures are reported, not fatal)"
   compile() {  # compile NAME FLAGS...
     local name=$1 rc=0
     shift
-    if timeout 900 "$BUILD/bin/gc-compile" "$@" -o "$STAGE/steps/$name" \
+    if LD_LIBRARY_PATH="$STAGE/lib" timeout 900 "$STAGE/bin/gc-compile" "$@" -o "$STAGE/steps/$name" \
          > "$STAGE/steps/$name.log" 2>&1; then
       # gc-run needs libstep.so; the sources, the IR, the header and the
       # timeline stay here (the tarball has little room).
@@ -155,7 +155,7 @@ if [ $STEPS = 1 ]; then
   compile "large-h200-$BIG_BUDGET_DEFAULT" "${LARGE_FLAGS[@]}" --target cuda \
     --budget "$BIG_BUDGET_DEFAULT" --solver auto --device h200
   if [ -e "$STAGE/steps/tiny-cpu" ]; then
-    if timeout 600 "$BUILD/bin/gc-run" "$STAGE/steps/tiny-cpu" --steps 3 --seed 7 \
+    if LD_LIBRARY_PATH="$STAGE/lib" timeout 600 "$STAGE/bin/gc-run" "$STAGE/steps/tiny-cpu" --steps 3 --seed 7 \
          --output "$STAGE/steps/cpu.safetensors" > "$STAGE/steps/cpu-run.log" 2>&1; then
       echo "   CPU reference: ok"
     else

@@ -88,6 +88,24 @@ bool isI64Scalar(const gc_step_tensor_t &tensor);
 void retainSession(gc_rt_session_t *session);
 void releaseSessionReference(gc_rt_session_t *session);
 
+/// Alignment of every tensor inside the argument/result block, and the
+/// least alignment of the arena: what vectorized CPU code and coalesced
+/// CUDA accesses want, and what cudaMalloc guarantees.
+constexpr int64_t kTensorAlignment = 256;
+/// Bytes past the arena that the tracker watches for out-of-bounds writes.
+/// Always allocated, so that tracking can be switched on without
+/// reallocating; small beside any real arena.
+constexpr int64_t kGuardBytes = 64 * 1024;
+/// Capacity of the message buffer a step writes its error into.
+constexpr size_t kErrorCapacity = 4096;
+
+/// Opens `step.libraryPath`, checks its descriptor (ABI version first) and
+/// that its target is `deviceTarget` (StepLoad.cpp).
+gc_rt_status_t openLibrary(gc_rt_step_s &step, const char *deviceTarget);
+/// Makes the arena (with its guard zone) and the argument/result block
+/// (StepLoad.cpp).
+gc_rt_status_t allocateMemory(gc_rt_step_s &step);
+
 } // namespace gc::rt
 
 //===----------------------------------------------------------------------===//
