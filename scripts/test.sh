@@ -21,7 +21,7 @@ status=0
 cmake --build "$BUILD" --target check-gc 2>&1 | tee "$LOG" || status=$?
 
 count() { # count <lit result label>
-  sed -n "s/^ *$1: *\([0-9]\+\).*/\1/p" "$LOG" | tail -1
+  sed -n "s/^ *$1 *: *\([0-9]\+\).*/\1/p" "$LOG" | tail -1
 }
 passed=$(count Passed); failed=$(count Failed)
 unsupported=$(count Unsupported); skipped=$(count Skipped)
