@@ -87,8 +87,8 @@ plan = auto["memory_plan"]
 print(f"   static memory plan: {len(plan['buffers'])} buffers in one arena of"
       f" {gib(plan['arena_bytes']):.2f} GiB (lower bound {gib(plan['lower_bound_bytes']):.2f} GiB,"
       f" {plan['strategy']}, {plan['plan_time_s'] * 1e3:.0f} ms) + {gib(plan['persistent_bytes']):.2f} GiB persistent")
-print(f"   compiled step: arena {gib(auto['arena_bytes']):.2f} GiB once updated parameters and"
-      f" optimizer state are written in place; {auto['kernels']['runtime_calls']} runtime kernel calls,"
+print(f"   compiled step: arena {gib(auto['arena_bytes']):.2f} GiB (updated parameters and optimizer"
+      f" state written in place into their own buffers); {auto['kernels']['runtime_calls']} runtime kernel calls,"
       f" {auto['kernels']['fused_launches']} fused kernel launches ({auto['kernels']['distinct_fused_kernels']} distinct kernels)")
 times = auto["compile_time_s"]
 slow = ", ".join(f"{k} {v:.1f} s" for k, v in times.items() if k != "total" and v >= 0.05)

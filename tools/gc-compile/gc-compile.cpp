@@ -510,7 +510,8 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   llvm::errs() << llvm::formatv(
       "gc-compile: {0} step: {1} runtime kernel calls, {2} fused kernel "
       "launches ({3} gc ops, {4} distinct kernels); arena {5} bytes "
-      "({6:f2} GiB; planned {7} bytes before results left it)\n",
+      "({6:f2} GiB; the planner's arena with the returned values: {7} "
+      "bytes)\n",
       gc::getStepTargetName(target), emission.runtimeKernels,
       emission.fusedKernels, emission.fusedOps, emission.distinctFusedKernels,
       attr(gc::GcDialect::getArenaBytesAttrName()),

@@ -126,6 +126,16 @@ LogicalResult runGradientChecks(ArrayRef<func::FuncOp> functions) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // libLLVM registers hundreds of backend options; --help lists gc-run's
+  // own (the others still work and show in --help-hidden).
+  const cl::Option *ownOptions[] = {
+      &inputFile,      &device,     &savePath,  &trackArena,  &functionName,
+      &inputsPath,     &outputPath, &seed,      &dropoutSeed, &steps,
+      &checkGradients, &fdStep,     &tolerance, &maxElements};
+  for (auto &entry : cl::getRegisteredOptions())
+    if (!llvm::is_contained(ownOptions, entry.second) &&
+        entry.first != "help" && entry.first != "version")
+      entry.second->setHiddenFlag(cl::Hidden);
   cl::ParseCommandLineOptions(
       argc, argv,
       "gc-run: execute gc functions on the CPU, or compiled steps\n\n"
