@@ -32,7 +32,9 @@
 //    (tree reductions) and by the last-ulp accuracy of exp/log/pow.
 //  - Nothing is allocated: every kernel parameter is passed by value (shapes
 //    are copied into fixed arrays of kMaxRank entries), and no kernel needs a
-//    workspace. A rank above kMaxRank, or a size that cuBLAS cannot take, is
+//    workspace; cross-entropy keeps its partial sums in 24 KB of static
+//    device scratch (see crossEntropy). A rank above kMaxRank, or a size
+//    that cuBLAS cannot take, is
 //    returned as an error instead of being launched.
 //  - Elementwise updates (sgdUpdate, adamwUpdate) accept results that alias
 //    operands exactly; no other kernel supports aliasing.
@@ -174,9 +176,13 @@ Status embeddingGrad(const T *grad, const Id *ids, T *result, int64_t vocabSize,
 /// gc.cross_entropy (see cpu::crossEntropy), deterministic (a fixed
 /// reduction order). If any label that is not ignoreIndex is outside
 /// [0, classes), *deviceError is set to GC_STEP_ERROR_LABEL_OUT_OF_RANGE and
-/// *loss is left unwritten, as on the CPU. The whole reduction runs in a
-/// single thread block, since the mean over rows needs a grid-wide sum and
-/// there is no workspace to hold per-block partial sums.
+/// *loss is left unwritten, as on the CPU. Two kernels on `stream`: row
+/// groups over the whole GPU write per-block partial sums (in row order)
+/// into static device scratch, then one block adds them in block order.
+/// The scratch exists once per device: calls on different streams of one
+/// device must not run concurrently (the runtime uses one stream per
+/// session). crossEntropyGrad counts the rows once into the same kind of
+/// scratch.
 template <typename T, typename Label>
 Status crossEntropy(const T *logits, const Label *labels, T *loss, int64_t rows,
                     int64_t classes, int64_t ignoreIndex, int32_t *deviceError,
