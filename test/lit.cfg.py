@@ -13,8 +13,9 @@ config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.gc_obj_root, "test")
 # Unit tests are collected by test/Unit/lit.cfg.py (GoogleTest format).
-config.excludes = ["Unit", "CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py"]
+# Inputs/ folders hold files other tests read.
+config.excludes = ["Unit", "Inputs", "CMakeLists.txt", "README.md",
+                   "lit.cfg.py", "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%gc_src_root", config.gc_src_root))

@@ -158,12 +158,9 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
       if (written.insert(name).second)
         named.push_back(toNamedTensor(name, results[r]));
     }
-    // The metadata gc_rt writes for compiled steps too, so that the files
-    // of an interpreted and a compiled run compare byte for byte.
-    std::map<std::string, std::string> metadata = {
-        {"format", "pt"}, {"gc.function", function.getSymName().str()}};
     rt::Status status =
-        rt::writeSafetensors(options.outputPath, named, metadata);
+        rt::writeSafetensors(options.outputPath, named,
+                             rt::getStepMetadata(function.getSymName().str()));
     if (!status.isOk())
       return function.emitError() << status.message();
     out << "wrote " << named.size() << " results to " << options.outputPath

@@ -76,9 +76,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   int64_t n = iterationType.getNumElements();
 
   // Inputs (external values, each loaded once per element) and outputs.
-  llvm::MapVector<Value, std::string> valueNames;
-  std::vector<std::string> parameters, launchArguments, loads, statements,
-      stores;
+  llvm::DenseMap<Value, std::string> valueNames;
+  std::vector<std::string> parameters, launchArguments, statements, stores;
   llvm::DenseMap<Value, std::string> inputParameter;
   auto inputOf = [&](Value value) -> FailureOr<std::string> {
     auto it = inputParameter.find(value);
@@ -94,9 +93,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
     inputParameter[value] = name;
     return name;
   };
-  int64_t nextValue = 0;
   auto define = [&](Value value, StringRef type, std::string expression) {
-    std::string name = "v" + std::to_string(nextValue++);
+    std::string name = "v" + std::to_string(valueNames.size());
     statements.push_back("const " + type.str() + " " + name + " = " +
                          expression + ";");
     valueNames[value] = name;

@@ -15,6 +15,7 @@
 
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 
 #include <cmath>
@@ -347,7 +348,7 @@ void StepEmitter::emitHeader(llvm::raw_ostream &os) {
 FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
                                           llvm::raw_ostream *header) {
   if (!function.getBody().hasOneBlock() ||
-      !function->hasAttr(kPlannedArenaBytesAttrName))
+      !function->hasAttr(GcDialect::getPlannedArenaBytesAttrName()))
     return function.emitError()
            << "expected a step lowered by gc-lower-to-kernels";
   StepEmission emission;

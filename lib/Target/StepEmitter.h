@@ -14,9 +14,6 @@
 #include "gc/Conversion/KernelPlan.h"
 #include "gc/Target/StepTranslation.h"
 
-#include "llvm/ADT/MapVector.h"
-#include "llvm/ADT/StringMap.h"
-
 #include <map>
 #include <string>
 #include <vector>

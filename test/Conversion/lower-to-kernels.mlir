@@ -97,3 +97,11 @@ func.func @view_read_later(%w: tensor<8x8xf32> {gc.name = "w", gc.param},
   %l = gc.reduce_sum %v dims = [0] {gc.offsets = array<i64: 256>} : tensor<64xf32> -> tensor<f32>
   return %l, %w2 : tensor<f32>, tensor<8x8xf32>
 }
+
+// -----
+
+// expected-error @+1 {{gc-lower-to-kernels: the step is already lowered}}
+func.func @lowered_twice(%x: tensor<4xf32>) -> tensor<4xf32> attributes {gc.arena_bytes = 16 : i64, gc.planned_arena_bytes = 32 : i64} {
+  %0 = gc.exp %x {gc.offsets = array<i64: 0>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -2,7 +2,8 @@
 //
 // The decisions gc-lower-to-kernels records on a planned step, and the
 // accessors the emitters (lib/Target) read them with: which ops form one
-// fused kernel (`gc.fusion`), and where each result lives (`gc.storage`).
+// fused kernel (`gc.fusion`), and where each result lives (`gc.storage`);
+// GcDialect names both attributes and verifies their form.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,16 +19,6 @@
 #include <string>
 
 namespace mlir::gc {
-
-/// Op attribute: the index of the fused kernel the op belongs to.
-constexpr llvm::StringLiteral kFusionAttrName = GcDialect::getFusionAttrName();
-/// Op attribute: an array with the storage of each result.
-constexpr llvm::StringLiteral kStorageAttrName =
-    GcDialect::getStorageAttrName();
-/// Function attribute: the planner's arena size, before returned values
-/// left the arena.
-constexpr llvm::StringLiteral kPlannedArenaBytesAttrName =
-    GcDialect::getPlannedArenaBytesAttrName();
 
 /// Where a tensor lives in a lowered step.
 struct Storage {

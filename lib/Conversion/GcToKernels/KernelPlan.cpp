@@ -65,22 +65,24 @@ FailureOr<Storage> mlir::gc::getStorage(Value value) {
     return Storage{Storage::Kind::Argument, arg.getArgNumber()};
   auto result = cast<OpResult>(value);
   Operation *op = result.getOwner();
-  auto entries = op->getAttrOfType<ArrayAttr>(kStorageAttrName);
+  auto entries = op->getAttrOfType<ArrayAttr>(GcDialect::getStorageAttrName());
   if (!entries || entries.size() != op->getNumResults())
     return op->emitOpError()
-           << "has no '" << kStorageAttrName
+           << "has no '" << GcDialect::getStorageAttrName()
            << "' for each result; run gc-lower-to-kernels first";
   auto text = dyn_cast<StringAttr>(entries[result.getResultNumber()]);
   std::optional<Storage> storage =
       text ? Storage::parse(text.getValue()) : std::nullopt;
   if (!storage)
-    return op->emitOpError() << "has a malformed '" << kStorageAttrName
-                             << "' entry " << entries[result.getResultNumber()];
+    return op->emitOpError()
+           << "has a malformed '" << GcDialect::getStorageAttrName()
+           << "' entry " << entries[result.getResultNumber()];
   return *storage;
 }
 
 std::optional<int64_t> mlir::gc::getFusion(Operation *op) {
-  if (auto kernel = op->getAttrOfType<IntegerAttr>(kFusionAttrName))
+  if (auto kernel =
+          op->getAttrOfType<IntegerAttr>(GcDialect::getFusionAttrName()))
     return kernel.getInt();
   return std::nullopt;
 }

@@ -173,7 +173,7 @@ std::vector<FusionGroup> LowerToKernelsPass::formFusions(Block &body) {
   Builder builder(&getContext());
   for (auto [index, group] : llvm::enumerate(groups))
     for (Operation *op : group.ops)
-      op->setAttr(kFusionAttrName,
+      op->setAttr(GcDialect::getFusionAttrName(),
                   builder.getI64IntegerAttr(static_cast<int64_t>(index)));
   return groups;
 }
@@ -189,6 +189,11 @@ void LowerToKernelsPass::runOnOperation() {
                             "gc-plan-memory (a single block and '"
                          << GcDialect::getArenaBytesAttrName()
                          << "' on the function)";
+    return signalPassFailure();
+  }
+  // Lowering twice would take the shrunk arena for the planner's.
+  if (function->hasAttr(GcDialect::getPlannedArenaBytesAttrName())) {
+    function.emitError() << "gc-lower-to-kernels: the step is already lowered";
     return signalPassFailure();
   }
   Block &body = function.front();
@@ -256,8 +261,7 @@ void LowerToKernelsPass::runOnOperation() {
         return isa<ReshapeOp>(user) && readLater(user->getResult(0));
       });
     };
-    bool laterReader = readLater(argument);
-    if (!laterReader)
+    if (!readLater(argument))
       inPlaceArgument[value] = it->second;
   }
 
@@ -291,11 +295,11 @@ void LowerToKernelsPass::runOnOperation() {
       }
       entries.push_back(builder.getStringAttr(storage.str()));
     }
-    op.setAttr(kStorageAttrName, builder.getArrayAttr(entries));
+    op.setAttr(GcDialect::getStorageAttrName(), builder.getArrayAttr(entries));
   }
 
   // Step 3: the arena the emitted code allocates.
-  function->setAttr(kPlannedArenaBytesAttrName, arenaBytes);
+  function->setAttr(GcDialect::getPlannedArenaBytesAttrName(), arenaBytes);
   function->setAttr(GcDialect::getArenaBytesAttrName(),
                     builder.getI64IntegerAttr(arenaHighest));
 }

@@ -93,6 +93,13 @@ writeSafetensors(const std::string &path,
                  const std::vector<NamedTensor> &tensors,
                  const std::map<std::string, std::string> &metadata = {});
 
+/// The metadata of the checkpoints and result files gc writes for the
+/// training step `function`, compiled or interpreted alike (so that their
+/// files compare byte for byte): "format": "pt", what Hugging Face's
+/// loaders expect of a PyTorch-layout checkpoint (row-major, the model's
+/// parameter names), and "gc.function".
+std::map<std::string, std::string> getStepMetadata(const std::string &function);
+
 /// The tensor named `name` in `tensors`, or nullptr if there is none.
 const NamedTensor *findTensor(const std::vector<NamedTensor> &tensors,
                               const std::string &name);

@@ -55,13 +55,6 @@ gc_rt_status_t writeFile(const std::string &path,
   return nullptr;
 }
 
-/// Metadata of the files gc_rt writes. "format": "pt" is what Hugging
-/// Face's loaders expect of a PyTorch-layout checkpoint (row-major, the
-/// parameter names of the model), which a BERT step's state is.
-std::map<std::string, std::string> getMetadata(const gc_rt_step_s &step) {
-  return {{"format", "pt"}, {"gc.function", step.functionName}};
-}
-
 gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
                            bool allowUnknown) {
   struct stat info;
@@ -112,7 +105,7 @@ gc_rt_status_t saveState(gc_rt_step_s &step, const std::string &path) {
     GC_RT_RETURN_IF_ERROR(
         readToHost(step, argument, step.argumentData[i], tensors.back()));
   }
-  return writeFile(path, tensors, getMetadata(step));
+  return writeFile(path, tensors, getStepMetadata(step.functionName));
 }
 
 gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
@@ -131,7 +124,7 @@ gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
     GC_RT_RETURN_IF_ERROR(
         readToHost(step, result, step.getResultValue(i), tensors.back()));
   }
-  return writeFile(path, tensors, getMetadata(step));
+  return writeFile(path, tensors, getStepMetadata(step.functionName));
 }
 
 /// Checks that a host buffer of `bytes` bytes matches `tensor`.

@@ -996,3 +996,8 @@ gc::rt::writeSafetensors(const std::string &path,
                          const std::map<std::string, std::string> &metadata) {
   return runGuarded(path, [&] { return writeFile(path, tensors, metadata); });
 }
+
+std::map<std::string, std::string>
+gc::rt::getStepMetadata(const std::string &function) {
+  return {{"format", "pt"}, {"gc.function", function}};
+}

@@ -1,7 +1,7 @@
-// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cpp | FileCheck %s
-// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cpp-header | FileCheck %s --check-prefix=HEADER
-// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels -o %t.mlir
-// RUN: not gc-translate --gc-to-cpp %S/../step.mlir 2>&1 | FileCheck %s --check-prefix=UNLOWERED
+// RUN: gc-opt %S/../Inputs/step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cpp | FileCheck %s
+// RUN: gc-opt %S/../Inputs/step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cpp-header | FileCheck %s --check-prefix=HEADER
+// RUN: gc-opt %S/../Inputs/step.mlir --gc-lower-to-kernels -o %t.mlir
+// RUN: not gc-translate --gc-to-cpp %S/../Inputs/step.mlir 2>&1 | FileCheck %s --check-prefix=UNLOWERED
 
 // CHECK: 4 runtime kernels, 1 fused kernel launches (4 gc ops, 1 distinct kernels), 1 views, 1 result copies.
 // CHECK: #include "step.h"

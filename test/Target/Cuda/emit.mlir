@@ -1,5 +1,5 @@
-// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cuda | FileCheck %s
-// RUN: gc-opt %S/../step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cuda --gc-allow-tf32 | FileCheck %s --check-prefix=TF32
+// RUN: gc-opt %S/../Inputs/step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cuda | FileCheck %s
+// RUN: gc-opt %S/../Inputs/step.mlir --gc-lower-to-kernels | gc-translate --gc-to-cuda --gc-allow-tf32 | FileCheck %s --check-prefix=TF32
 
 // CHECK: #include "gc_rt/cuda/Kernels.h"
 // CHECK: __global__ void fused0(const float *in0, const float *in1, const int64_t *in2, float *out0, int64_t n) {

@@ -1,8 +1,7 @@
-// A small lowered step, shared by the C++ and CUDA emitter tests
-// (Cpp/emit.mlir, Cuda/emit.mlir): a fused broadcast + add + tanh + dropout
+// A small planned step (gc.offsets by hand), shared by the C++ and CUDA emitter tests
+// (../Cpp/emit.mlir, ../Cuda/emit.mlir): a fused broadcast + add + tanh + dropout
 // kernel, two matmuls, a reduction into the loss (result #0) and an SGD
 // update written in place into its weight.
-// RUN: true
 func.func @step(%x: tensor<4x8xf32> {gc.name = "x"},
                 %b: tensor<8xf32> {gc.name = "b", gc.param},
                 %w: tensor<8x8xf32> {gc.name = "w", gc.param},
