@@ -13,6 +13,7 @@ set -euo pipefail
 PACKAGES=(
   # Toolchain and build.
   build-essential cmake ninja-build ccache git pkg-config python3 python3-pip
+  python3-venv
   # LLVM / MLIR 22 (headers, libMLIR.so, mlir-tblgen, FileCheck, lit, not).
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
   clang-format-22 clang-tidy-22

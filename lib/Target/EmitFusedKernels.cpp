@@ -4,19 +4,28 @@
 // element i of the iteration shape it loads its inputs (element i, element
 // 0 of a scalar such as the dropout seed, or the element a broadcast maps i
 // to), evaluates each op with the per-element functions of gc_rt/Scalar.h
-// in registers, and stores the results that leave the kernel. The CPU
-// version is a loop, the CUDA version a grid-stride loop launched on the
-// step's stream; the body is the same text.
+// in registers, and stores the results that leave the kernel.
+//
+// The CPU version takes a range [begin, end) of elements and walks it as
+// rows of the iteration shape's last dimension: the address of each
+// broadcast operand's row is computed once per row (the only divisions),
+// and the inner loop over the row is contiguous, free of divisions, and
+// marked for vectorization. The step runs it over fixed chunks of elements
+// on the thread pool. The CUDA version is a grid-stride loop over flat
+// elements launched on the step's stream. The op expressions are the same
+// text.
 //
 // Each op's expression is exactly the arithmetic its op-by-op kernel does
-// (same functions, same rounding to the element type after every op), so on
-// the CPU a fused kernel produces bitwise the results of the unfused ops.
+// (same functions, same rounding to the element type after every op, no
+// contraction into FMAs), so a fused kernel produces bitwise the results of
+// the unfused ops, vectorized or not.
 //
 //===----------------------------------------------------------------------===//
 
 #include "StepEmitter.h"
 
 #include "Gc/IR/GcOps.h"
+#include "gc_rt/cpu/Philox.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -59,12 +68,54 @@ std::string broadcastIndex(ArrayRef<int64_t> operandShape,
   return llvm::join(terms, " + ");
 }
 
-/// `static_cast<T>(fn(static_cast<double>(x)))`.
-std::string inDouble(StringRef type, StringRef fn, StringRef x,
-                     StringRef extra = "") {
-  return "static_cast<" + type.str() + ">(scalar::" + fn.str() +
-         "(static_cast<double>(" + x.str() + ")" + extra.str() + "))";
+/// A broadcast operand read by a CPU kernel: a pointer to the operand
+/// element of the current row's first element, and the operand's stride
+/// along the row.
+struct RowBroadcast {
+  std::string pointer;    ///< "b0"
+  std::string rowOffset;  ///< the offset expression of row `row`
+  int64_t innerStride;    ///< 0 (repeated), 1, or the operand's stride
+};
+
+/// The CPU view of a broadcast: operand element offset of result element
+/// (row, j), with `row` the flat index over all but the last result
+/// dimension.
+RowBroadcast rowBroadcast(std::string pointer, ArrayRef<int64_t> operandShape,
+                          ArrayRef<int64_t> resultShape,
+                          ArrayRef<int64_t> dims) {
+  const int64_t rank = static_cast<int64_t>(resultShape.size());
+  // The operand's stride along each result dimension (0 when repeated).
+  SmallVector<int64_t> strides(rank, 0);
+  int64_t operandStride = 1;
+  for (int64_t k = static_cast<int64_t>(operandShape.size()) - 1; k >= 0; --k) {
+    if (operandShape[k] != 1)
+      strides[dims[k]] = operandStride;
+    operandStride *= operandShape[k];
+  }
+  RowBroadcast view;
+  view.pointer = std::move(pointer);
+  view.innerStride = rank == 0 ? 0 : strides[rank - 1];
+  std::vector<std::string> terms;
+  int64_t rowStride = 1; // rows per step of dimension d
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    if (strides[d] != 0) {
+      std::string coordinate = "row";
+      if (rowStride != 1)
+        coordinate = "(" + coordinate + " / " + std::to_string(rowStride) + ")";
+      if (d != 0)
+        coordinate = "(" + coordinate + " % " +
+                     std::to_string(resultShape[d]) + ")";
+      if (strides[d] != 1)
+        coordinate += " * " + std::to_string(strides[d]);
+      terms.push_back(coordinate);
+    }
+    rowStride *= resultShape[d];
+  }
+  std::reverse(terms.begin(), terms.end());
+  view.rowOffset = terms.empty() ? "0" : llvm::join(terms, " + ");
+  return view;
 }
+
 } // namespace
 
 LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
@@ -78,6 +129,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   // Inputs (external values, each loaded once per element) and outputs.
   llvm::DenseMap<Value, std::string> valueNames;
   std::vector<std::string> parameters, launchArguments, statements, stores;
+  std::vector<std::string> rowPointers; // CPU: per-row broadcast pointers
   llvm::DenseMap<Value, std::string> inputParameter;
   auto inputOf = [&](Value value) -> FailureOr<std::string> {
     auto it = inputParameter.find(value);
@@ -138,17 +190,16 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
         return failure();
       if (isa<NegOp>(op))
         expression = "-" + *x;
-      else if (isa<ReluOp>(op))
-        expression = "scalar::relu(" + *x + ")";
       else
-        expression =
-            inDouble(type, op->getName().getStringRef().drop_front(3), *x);
+        expression = "scalar::" +
+                     op->getName().getStringRef().drop_front(3).str() + "(" +
+                     *x + ")";
     } else if (auto gelu = dyn_cast<GeluOp>(op)) {
       FailureOr<std::string> x = operand(0);
       if (failed(x))
         return failure();
       bool tanhForm = gelu.getApproximate() == GeluApproximation::tanh;
-      expression = inDouble(type, "gelu", *x, tanhForm ? ", true" : ", false");
+      expression = "scalar::gelu(" + *x + (tanhForm ? ", true)" : ", false)");
     } else if (auto grad = dyn_cast<GeluGradOp>(op)) {
       FailureOr<std::string> g = read(grad.getGrad()),
                              x = read(grad.getInput());
@@ -192,23 +243,43 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
         stream = grad.getStream();
       }
       std::string p = formatDouble(probability);
+      std::string threshold =
+          std::to_string(::gc::rt::cpu::dropoutThreshold(probability)) + "u";
       expression = "scalar::dropoutKeeps(" + *seed + "[0], " +
                    std::to_string(stream) + "LL, static_cast<uint64_t>(i), " +
-                   p + ") ? " + *x + " * scalar::dropoutScale<" + type + ">(" +
-                   p + ") : static_cast<" + type + ">(0)";
+                   threshold + ") ? " + *x + " * scalar::dropoutScale<" +
+                   type + ">(" + p + ") : static_cast<" + type + ">(0)";
     } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
       Value input = broadcast.getInput();
       if (auto it = valueNames.find(input); it != valueNames.end()) {
         expression = it->second; // An identity broadcast inside the kernel.
       } else {
         FailureOr<std::string> pointer = inputOf(input);
-        if (failed(pointer))
+        FailureOr<std::string> inputType = getElementTypeName(input);
+        if (failed(pointer) || failed(inputType))
           return failure();
-        expression =
-            *pointer + "[" +
-            broadcastIndex(cast<RankedTensorType>(input.getType()).getShape(),
-                           iterationType.getShape(), broadcast.getDims()) +
-            "]";
+        ArrayRef<int64_t> inputShape =
+            cast<RankedTensorType>(input.getType()).getShape();
+        if (isCuda()) {
+          expression = *pointer + "[" +
+                       broadcastIndex(inputShape, iterationType.getShape(),
+                                      broadcast.getDims()) +
+                       "]";
+        } else {
+          RowBroadcast view = rowBroadcast(
+              "b" + std::to_string(rowPointers.size()), inputShape,
+              iterationType.getShape(), broadcast.getDims());
+          rowPointers.push_back(
+              "const " + *inputType + " *" + view.pointer + " = " + *pointer +
+              (view.rowOffset == "0" ? "" : " + " + view.rowOffset) + ";");
+          if (view.innerStride == 0)
+            expression = view.pointer + "[0]";
+          else if (view.innerStride == 1)
+            expression = view.pointer + "[j]";
+          else
+            expression = view.pointer + "[j * " +
+                         std::to_string(view.innerStride) + "]";
+        }
       }
     } else if (auto constant = dyn_cast<ConstantOp>(op)) {
       auto splat = cast<SplatElementsAttr>(constant.getValue());
@@ -237,25 +308,51 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       stores.push_back(name + "[i] = " + valueNames[result] + ";");
     }
   }
-  parameters.push_back("int64_t n");
-  launchArguments.push_back(std::to_string(n));
-
   // The definition, with the name left open: identical kernels (the same
   // ops on the same shapes, as in every encoder layer) are emitted once.
   std::string definition;
   llvm::raw_string_ostream os(definition);
-  if (isCuda())
+  ArrayRef<int64_t> shape = iterationType.getShape();
+  // CPU rows: the last dimension when a broadcast needs per-row pointers,
+  // else the whole range as one row.
+  const int64_t rowLength =
+      rowPointers.empty() ? std::max<int64_t>(n, 1)
+                          : (shape.empty() ? 1 : std::max<int64_t>(
+                                                     shape.back(), 1));
+  if (isCuda()) {
+    parameters.push_back("int64_t n");
+    launchArguments.push_back(std::to_string(n));
     os << "__global__ void @KERNEL@(" << llvm::join(parameters, ", ") << ") {\n"
        << "  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; "
           "i < n;\n       i += int64_t(gridDim.x) * blockDim.x) {\n";
-  else
+    for (const std::string &line : statements)
+      os << "    " << line << "\n";
+    for (const std::string &line : stores)
+      os << "    " << line << "\n";
+    os << "  }\n}\n\n";
+  } else {
+    parameters.push_back("int64_t begin");
+    parameters.push_back("int64_t end");
+    std::string length = std::to_string(rowLength);
     os << "void @KERNEL@(" << llvm::join(parameters, ", ") << ") {\n"
-       << "  for (int64_t i = 0; i < n; ++i) {\n";
-  for (const std::string &line : statements)
-    os << "    " << line << "\n";
-  for (const std::string &line : stores)
-    os << "    " << line << "\n";
-  os << "  }\n}\n\n";
+       << "  for (int64_t row = begin / " << length << "; row * " << length
+       << " < end; ++row) {\n"
+       << "    const int64_t base = row * " << length << ";\n"
+       << "    const int64_t first = begin > base ? begin - base : 0;\n"
+       << "    const int64_t last = end - base < " << length
+       << " ? end - base : " << length << ";\n";
+    for (const std::string &line : rowPointers)
+      os << "    " << line << "\n";
+    os << "    GC_STEP_VECTORIZE_LOOP\n"
+       << "    for (int64_t j = first; j < last; ++j) {\n"
+       << "      const int64_t i = base + j;\n"
+       << "      (void)i;\n";
+    for (const std::string &line : statements)
+      os << "      " << line << "\n";
+    for (const std::string &line : stores)
+      os << "      " << line << "\n";
+    os << "    }\n  }\n}\n\n";
+  }
   auto [entry, inserted] = fusedKernelNames.try_emplace(
       definition, "fused" + std::to_string(fusedKernelNames.size()));
   std::string kernelName = entry->second;
@@ -277,7 +374,11 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
          << "  GC_STEP_CUDA_CHECK(" << describe(ops.front())
          << ", cudaGetLastError());\n";
   else
-    body << "  " << kernelName << "("
-         << llvm::join(launchArguments, ",\n      ") << ");\n";
+    body << "  cpu::parallelForRange(" << n
+         << ", ::gc::rt::kStepCpuGrain, [&](int64_t begin, int64_t end) {\n"
+         << "    " << kernelName << "("
+         << llvm::join(launchArguments, ",\n        ")
+         << (launchArguments.empty() ? "" : ",\n        ")
+         << "begin, end);\n  });\n";
   return success();
 }

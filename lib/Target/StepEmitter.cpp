@@ -391,6 +391,8 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
          << "#include \"gc_rt/Scalar.h\"\n"
          << "#include \"gc_rt/StepSupport.h\"\n"
          << "#include \"gc_rt/cpu/Kernels.h\"\n";
+  if (!cuda)
+    source << "#include \"gc_rt/cpu/Parallel.h\"\n";
   if (cuda)
     source << "#include \"gc_rt/cuda/Kernels.h\"\n\n"
            << "#include <cublas_v2.h>\n#include <cuda_runtime.h>\n";
@@ -403,6 +405,8 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
          << kernels << "int runStep(const gc_step_call_t *call) {\n"
          << "  char *arena = static_cast<char *>(call->arena);\n"
          << "  (void)arena;\n";
+  if (!cuda)
+    source << "  cpu::setNumThreads(call->num_threads);\n";
   if (cuda)
     source << "  cudaStream_t stream = static_cast<cudaStream_t>(call->stream);"
               "\n"

@@ -170,9 +170,13 @@ llvm::Expected<StepLibrary> mlir::gc::tools::writeStepLibrary(
                  localInclude, library.sourcePath, runtimeCuda, "-lcublas",
                  "-o", library.libraryPath});
   } else {
-    args.insert(args.end(), {"-std=c++17", "-O2", "-fPIC", "-shared",
-                             "-ffp-contract=off", include, localInclude,
-                             library.sourcePath, GC_RUNTIME_CPU_LIBRARY});
+    // -O3 for the host's ISA: fused kernels are loops the compiler
+    // vectorizes. -ffp-contract=off: no FMA the code did not write, so the
+    // step rounds as the runtime kernels and the interpreter do.
+    args.insert(args.end(),
+                {"-std=c++17", "-O3", "-march=" + options.hostArch, "-fPIC",
+                 "-shared", "-ffp-contract=off", "-pthread", include,
+                 localInclude, library.sourcePath, GC_RUNTIME_CPU_LIBRARY});
     for (StringRef blas : llvm::split(StringRef(GC_BLAS_LIBRARIES), ';'))
       if (!blas.empty())
         args.push_back(blas.str());

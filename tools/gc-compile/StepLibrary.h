@@ -45,6 +45,8 @@ struct StepLibraryOptions {
   /// Compilers; empty: the ones found when gc was built, then PATH.
   std::string nvcc;
   std::string cxx;
+  /// The host compiler's -march for a CPU step.
+  std::string hostArch = "native";
 };
 
 /// What writeStepLibrary produced.

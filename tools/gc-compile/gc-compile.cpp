@@ -130,6 +130,13 @@ cl::opt<bool> allowTf32("tf32",
 cl::opt<std::string> nvccPath("nvcc", cl::desc("nvcc to use"),
                               cl::value_desc("path"), cl::init(""),
                               cl::cat(codegenCategory));
+cl::opt<std::string> hostArch(
+    "host-arch",
+    cl::desc("--target cpu: the -march the step is compiled for (default: "
+             "the one gc's CPU kernels were built for, normally 'native', "
+             "the machine that compiles; name another, e.g. x86-64-v3, to "
+             "run the step elsewhere)"),
+    cl::value_desc("arch"), cl::init(GC_HOST_ARCH), cl::cat(codegenCategory));
 cl::opt<std::string> cxxPath("cxx", cl::desc("C++ compiler for --target cpu"),
                              cl::value_desc("path"), cl::init(""),
                              cl::cat(codegenCategory));
@@ -478,6 +485,7 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   libraryOptions.arch = cudaArch;
   libraryOptions.nvcc = nvccPath;
   libraryOptions.cxx = cxxPath;
+  libraryOptions.hostArch = hostArch;
   llvm::Expected<gc::tools::StepLibrary> library =
       gc::tools::writeStepLibrary(module, libraryOptions, times, llvm::errs());
   if (!library)

@@ -84,6 +84,7 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
   gc_rt_session_options_t sessionOptions;
   gc_rt_session_options_initialize(&sessionOptions);
   sessionOptions.device = options.device.c_str();
+  sessionOptions.num_threads = options.numThreads;
   gc_rt_session_t *rawSession = nullptr;
   if (failed(gc_rt_session_create(&sessionOptions, &rawSession)))
     return 1;

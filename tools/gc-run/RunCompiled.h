@@ -27,6 +27,7 @@ struct CompiledRunOptions {
   std::optional<int64_t> dropoutSeed;
   int64_t steps = 1;
   bool trackArena = false;
+  int numThreads = 0; ///< CPU threads; 0: the runtime's default
 };
 
 /// The library a gc-run argument names: DIR/libstep.so for a directory,

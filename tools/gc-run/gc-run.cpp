@@ -12,6 +12,7 @@
 #include "gc/Execution/Runner.h"
 #include "gc/InitAllDialects.h"
 #include "gc/InitAllPasses.h"
+#include "gc_rt/cpu/Parallel.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -122,10 +123,45 @@ LogicalResult runGradientChecks(ArrayRef<func::FuncOp> functions) {
          << (passed ? ": passed\n" : ": FAILED\n");
   return success(passed);
 }
+/// Takes --threads N (or --threads=N, one dash or two) out of the command
+/// line: libLLVM already registers an unrelated option of that name, so
+/// gc-run reads it itself. Returns 0 when absent, -1 after reporting a
+/// value that is not a positive count.
+int extractThreadsFlag(int &argc, char **argv) {
+  int threads = 0;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    StringRef name = arg.starts_with("--") ? arg.drop_front(2)
+                     : arg.starts_with("-") ? arg.drop_front(1)
+                                            : StringRef();
+    std::optional<StringRef> value;
+    if (name == "threads" && i + 1 < argc)
+      value = StringRef(argv[++i]);
+    else if (name.consume_front("threads="))
+      value = name;
+    if (!value) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    if (value->getAsInteger(10, threads) || threads < 1) {
+      errs() << "gc-run: error: --threads expects a positive thread count, "
+                "but got '"
+             << *value << "'\n";
+      return -1;
+    }
+  }
+  argc = kept;
+  argv[argc] = nullptr;
+  return threads;
+}
 } // namespace
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  const int threads = extractThreadsFlag(argc, argv);
+  if (threads < 0)
+    return 1;
   // libLLVM registers hundreds of backend options; --help lists gc-run's
   // own (the others still work and show in --help-hidden).
   const cl::Option *ownOptions[] = {
@@ -146,12 +182,16 @@ int main(int argc, char **argv) {
       "Runs a function for --steps steps, feeding each result into the\n"
       "argument of the same gc.name, printing the loss of each step and the\n"
       "peak bytes of live tensors; or, with --check-gradients, compares the\n"
-      "gradients gc-autodiff derives with finite differences.\n");
+      "gradients gc-autodiff derives with finite differences.\n\n"
+      "--threads N: CPU threads, the main thread included (default: the\n"
+      "GC_NUM_THREADS environment variable, else every core); the results\n"
+      "are bitwise the same for every count.\n");
   if (steps < 1) {
     errs() << "gc-run: error: --steps must be at least 1, but is " << steps
            << "\n";
     return 1;
   }
+  ::gc::rt::cpu::setNumThreads(threads);
 
   if (std::string library = ::gc::tools::findCompiledStep(inputFile);
       !library.empty()) {
@@ -166,6 +206,7 @@ int main(int argc, char **argv) {
       options.dropoutSeed = dropoutSeed;
     options.steps = steps;
     options.trackArena = trackArena;
+    options.numThreads = threads;
     return ::gc::tools::runCompiled(options, outs());
   }
   for (cl::Option *flag :

@@ -67,6 +67,10 @@ typedef struct gc_rt_session_s gc_rt_session_t;
 typedef struct gc_rt_session_options_t {
   /* "cpu" or "cuda:N". */
   const char *device;
+  /* CPU: threads per step, the calling thread included; 0 (the default)
+   * means GC_NUM_THREADS, else every core the process may run on. Results
+   * are bitwise the same for every thread count. */
+  int32_t num_threads;
 } gc_rt_session_options_t;
 
 void gc_rt_session_options_initialize(gc_rt_session_options_t *options);

@@ -7,19 +7,21 @@
 // computes each element exactly as the op-by-op kernels do: on the CPU the
 // compiled step and the interpreter agree bit for bit.
 //
-// Rounding contract: transcendental functions are evaluated in double and
-// rounded once to the element type; +, -, *, / in the element type.
+// Rounding contract (docs/numerics.md): every function computes in the
+// element type. On float, exp, log, tanh and erf are gc's own functions
+// (gc_rt/Math.h: branch-free, about 1 ulp, the same bits scalar, vectorized
+// and on CUDA); on double they are the C library's. sqrt, +, -, *, / are the
+// correctly rounded IEEE operations; rsqrt is 1 / sqrt(x), two roundings.
 //
 // Header-only and free of the standard library beyond <cmath>/<cstdint>;
-// under nvcc every function is __host__ __device__ (the device's double
-// precision math may differ from the C library's in the last bit of the
-// double, which almost never survives the rounding to float).
+// under nvcc every function is __host__ __device__.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef GC_RT_SCALAR_H
 #define GC_RT_SCALAR_H
 
+#include "gc_rt/Math.h"
 #include "gc_rt/cpu/Philox.h"
 
 #include <cmath>
@@ -27,17 +29,32 @@
 
 namespace gc::rt::scalar {
 
-constexpr double kInvSqrt2 = 0.70710678118654752440;    // 1 / sqrt(2)
-constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1 / sqrt(2 pi)
-constexpr double kSqrt2OverPi = 0.79788456080286535588; // sqrt(2 / pi)
-constexpr double kGeluCubic = 0.044715;
-
+GC_RT_HOST_DEVICE inline float exp(float x) { return math::exp(x); }
+GC_RT_HOST_DEVICE inline float log(float x) { return math::log(x); }
+GC_RT_HOST_DEVICE inline float tanh(float x) { return math::tanh(x); }
+GC_RT_HOST_DEVICE inline float erf(float x) { return math::erf(x); }
 GC_RT_HOST_DEVICE inline double exp(double x) { return ::exp(x); }
 GC_RT_HOST_DEVICE inline double log(double x) { return ::log(x); }
 GC_RT_HOST_DEVICE inline double tanh(double x) { return ::tanh(x); }
 GC_RT_HOST_DEVICE inline double erf(double x) { return ::erf(x); }
-GC_RT_HOST_DEVICE inline double sqrt(double x) { return ::sqrt(x); }
-GC_RT_HOST_DEVICE inline double rsqrt(double x) { return 1.0 / ::sqrt(x); }
+
+GC_RT_HOST_DEVICE inline float sqrt(float x) {
+#if defined(__CUDA_ARCH__)
+  return ::__fsqrt_rn(x);
+#else
+  return __builtin_sqrtf(x);
+#endif
+}
+GC_RT_HOST_DEVICE inline double sqrt(double x) {
+#if defined(__CUDA_ARCH__)
+  return ::__dsqrt_rn(x);
+#else
+  return __builtin_sqrt(x);
+#endif
+}
+template <typename T> GC_RT_HOST_DEVICE inline T rsqrt(T x) {
+  return T(1) / sqrt(x);
+}
 
 /// max(x, 0) that keeps NaN, as PyTorch's relu does.
 template <typename T> GC_RT_HOST_DEVICE inline T relu(T x) {
@@ -49,37 +66,48 @@ template <typename T> GC_RT_HOST_DEVICE inline T reluGrad(T grad, T input) {
   return input > T(0) ? grad : T(0);
 }
 
+/// Constants of GeLU, rounded to the element type.
+template <typename T> struct GeluConstants {
+  static constexpr T kInvSqrt2 = T(0.70710678118654752440);   // 1 / sqrt(2)
+  static constexpr T kInvSqrt2Pi = T(0.39894228040143267794); // 1/sqrt(2 pi)
+  static constexpr T kSqrt2OverPi = T(0.79788456080286535588); // sqrt(2/pi)
+  static constexpr T kCubic = T(0.044715);
+  static constexpr T kCubic3 = T(3 * 0.044715);
+};
+
 /// GeLU(x) = x * Phi(x) with Phi exact (`tanhForm` false) or in the tanh
-/// form of Hendrycks and Gimpel ("Gaussian Error Linear Units", 2016), as
-/// PyTorch evaluates them.
-GC_RT_HOST_DEVICE inline double gelu(double x, bool tanhForm) {
+/// form of Hendrycks and Gimpel ("Gaussian Error Linear Units", 2016),
+/// evaluated in T as PyTorch's CPU kernels do.
+template <typename T> GC_RT_HOST_DEVICE inline T gelu(T x, bool tanhForm) {
+  using C = GeluConstants<T>;
   if (tanhForm) {
-    double inner = kSqrt2OverPi * (x + kGeluCubic * x * x * x);
-    return 0.5 * x * (1.0 + ::tanh(inner));
+    T inner = C::kSqrt2OverPi * (x + C::kCubic * x * x * x);
+    return T(0.5) * x * (T(1) + tanh(inner));
   }
-  return 0.5 * x * (1.0 + ::erf(x * kInvSqrt2));
+  return T(0.5) * x * (T(1) + erf(x * C::kInvSqrt2));
 }
 
 /// d GeLU / dx. Exact form: Phi(x) + x * phi(x) with phi the standard normal
 /// density. Tanh form, with u = sqrt(2/pi) * (x + c x^3) and t = tanh(u):
 /// 0.5 * (1 + t) + 0.5 * x * (1 - t^2) * sqrt(2/pi) * (1 + 3 c x^2).
-GC_RT_HOST_DEVICE inline double geluDerivative(double x, bool tanhForm) {
+template <typename T>
+GC_RT_HOST_DEVICE inline T geluDerivative(T x, bool tanhForm) {
+  using C = GeluConstants<T>;
   if (tanhForm) {
-    double x2 = x * x;
-    double t = ::tanh(kSqrt2OverPi * (x + kGeluCubic * x2 * x));
-    double du = kSqrt2OverPi * (1.0 + 3.0 * kGeluCubic * x2);
-    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
+    T x2 = x * x;
+    T t = tanh(C::kSqrt2OverPi * (x + C::kCubic * x2 * x));
+    T du = C::kSqrt2OverPi * (T(1) + C::kCubic3 * x2);
+    return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * du;
   }
-  double cdf = 0.5 * (1.0 + ::erf(x * kInvSqrt2));
-  double pdf = kInvSqrt2Pi * ::exp(-0.5 * x * x);
+  T cdf = T(0.5) * (T(1) + erf(x * C::kInvSqrt2));
+  T pdf = C::kInvSqrt2Pi * exp(T(-0.5) * x * x);
   return cdf + x * pdf;
 }
 
-/// gc.gelu_grad of one element: grad * GeLU'(input), in double.
+/// gc.gelu_grad of one element: grad * GeLU'(input).
 template <typename T>
 GC_RT_HOST_DEVICE inline T geluGrad(T grad, T input, bool tanhForm) {
-  return static_cast<T>(static_cast<double>(grad) *
-                        geluDerivative(static_cast<double>(input), tanhForm));
+  return grad * geluDerivative(input, tanhForm);
 }
 
 /// Float-to-integer conversion of gc.cast: truncation toward zero,
@@ -130,11 +158,12 @@ template <typename From, typename To> GC_RT_HOST_DEVICE inline To cast(From x) {
 }
 
 /// Whether flat element `index` survives gc.dropout (and gc.dropout_grad)
-/// under (seed, stream): the contract of Philox.h.
+/// under (seed, stream), given `threshold` = dropoutThreshold(p): the
+/// contract of Philox.h.
 GC_RT_HOST_DEVICE inline bool dropoutKeeps(int64_t seed, int64_t stream,
-                                           uint64_t index, double probability) {
-  return ::gc::rt::cpu::dropoutKeeps(
-      ::gc::rt::cpu::dropoutUniform(seed, stream, index), probability);
+                                           uint64_t index, uint32_t threshold) {
+  return ::gc::rt::cpu::dropoutWordKeeps(
+      ::gc::rt::cpu::dropoutWord(seed, stream, index), threshold);
 }
 
 /// The inverted-dropout scale 1 / (1 - p) in the element type.

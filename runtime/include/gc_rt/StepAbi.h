@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout or meaning. */
-#define GC_STEP_ABI_VERSION 1
+#define GC_STEP_ABI_VERSION 2
 
 /* The symbol a compiled step exports. */
 #define GC_STEP_DESCRIPTOR_SYMBOL "gc_step_get_descriptor"
@@ -99,6 +99,11 @@ typedef struct gc_step_call_t {
   /* Where the step writes a message when it fails (NUL-terminated). */
   char *error;
   size_t error_capacity;
+  /* CPU steps: how many threads the step's kernels use, the caller's thread
+   * included; 0 means the default (GC_NUM_THREADS, else every core the
+   * process may run on). The results do not depend on it. Ignored by CUDA
+   * steps. */
+  int32_t num_threads;
 } gc_step_call_t;
 
 /* Codes of the device error word. */

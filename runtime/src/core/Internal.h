@@ -118,6 +118,8 @@ struct gc_rt_session_s {
   /// the device outlives every step that uses it, whatever the order of
   /// the release calls.
   std::atomic<int> references{1};
+  /// gc_rt_session_options_t::num_threads, passed to every CPU step call.
+  int32_t numThreads = 0;
 };
 
 struct gc_rt_step_s {

@@ -53,8 +53,10 @@ void releaseSession(gc_rt_session_t *session) {
 extern "C" {
 
 void gc_rt_session_options_initialize(gc_rt_session_options_t *options) {
-  if (options)
+  if (options) {
     options->device = "cpu";
+    options->num_threads = 0;
+  }
 }
 
 gc_rt_status_t gc_rt_session_create(const gc_rt_session_options_t *options,
@@ -69,6 +71,11 @@ gc_rt_status_t gc_rt_session_create(const gc_rt_session_options_t *options,
                         "gc_rt_session_create: options is NULL (fill them "
                         "with gc_rt_session_options_initialize)");
     std::string device = options->device ? options->device : "cpu";
+    if (options->num_threads < 0)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_session_create: num_threads is " +
+                            std::to_string(options->num_threads) +
+                            "; expected 0 (the default) or a positive count");
 
     auto session = std::make_unique<gc_rt_session_s>();
     if (device == "cpu") {
@@ -82,6 +89,7 @@ gc_rt_status_t gc_rt_session_create(const gc_rt_session_options_t *options,
                               "ordinal (e.g. 'cuda:0')");
       GC_RT_RETURN_IF_ERROR(createCudaDevice(ordinal, &session->device));
     }
+    session->numThreads = options->num_threads;
     *out_session = session.release();
     return nullptr;
   });

@@ -274,6 +274,7 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
   std::fill(step.errorBuffer.begin(), step.errorBuffer.end(), '\0');
   call.error = step.errorBuffer.data();
   call.error_capacity = step.errorBuffer.size();
+  call.num_threads = step.session->numThreads;
   GC_RT_RETURN_IF_ERROR(device.prepareCall(&call));
 
   GC_RT_RETURN_IF_ERROR(device.startTimer());

@@ -2,21 +2,27 @@
 //
 // gc.cross_entropy and gc.cross_entropy_grad with an ignored label, as
 // torch.nn.functional.cross_entropy(reduction="mean", ignore_index=...).
-// Each row's log-sum-exp is computed stably in double (max + log(sum(exp(x
-// - max)))), and the loss is averaged over the rows whose label is not
-// ignored (0 when none is). Labels are validated before anything is
-// written.
+// Each row's log-sum-exp is computed stably in the element type (max +
+// log(sum(exp(x - max))), gc's exp and log and the contract's blocked sums),
+// and the loss is averaged over the rows whose label is not ignored (0 when
+// none is): the per-row losses are summed in the contract's order too.
+// Rows run in parallel. Labels are validated before anything is written.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
 
+#include "Accumulate.h"
+#include "gc_rt/Scalar.h"
+#include "gc_rt/cpu/Parallel.h"
+
 #include <algorithm>
-#include <cmath>
 #include <string>
+#include <vector>
 
 using namespace gc::rt;
 using namespace gc::rt::cpu;
+namespace scalar = gc::rt::scalar;
 
 namespace {
 
@@ -40,19 +46,30 @@ Status checkLabels(const char *opName, const Label *labels, int64_t rows,
   return Status::ok();
 }
 
-/// The maximum of a row and the sum of exp(x - max) over it.
-struct RowExpSum {
-  double max;
-  double sum;
+/// Rows per task: about 16K logits.
+int64_t rowGrain(int64_t classes) {
+  int64_t grain = 16384 / (classes > 0 ? classes : 1);
+  return grain < 1 ? 1 : grain;
+}
+
+/// A row's maximum and sum(exp(x - max)); `exps`, when given, receives
+/// exp(x - max).
+template <typename T> struct RowExpSum {
+  T max, sum;
 };
 
-template <typename T> RowExpSum rowExpSum(const T *row, int64_t classes) {
-  double max = -INFINITY;
-  for (int64_t j = 0; j < classes; ++j)
-    max = std::fmax(max, static_cast<double>(row[j]));
-  double sum = 0.0;
-  for (int64_t j = 0; j < classes; ++j)
-    sum += std::exp(static_cast<double>(row[j]) - max);
+template <typename T>
+RowExpSum<T> rowExpSum(const T *row, int64_t classes, T *exps) {
+  const T max = detail::maxOf<T>(classes, [&](int64_t j) { return row[j]; });
+  T sum;
+  if (exps) {
+    for (int64_t j = 0; j < classes; ++j)
+      exps[j] = scalar::exp(row[j] - max);
+    sum = detail::sumOfArray(exps, classes);
+  } else {
+    sum = detail::sumOf<T>(
+        classes, [&](int64_t j) { return scalar::exp(row[j] - max); });
+  }
   return {max, sum};
 }
 
@@ -67,17 +84,24 @@ Status gc::rt::cpu::crossEntropy(const T *logits, const Label *labels, T *loss,
       checkLabels("cross_entropy", labels, rows, classes, ignoreIndex, count);
   if (!status.isOk())
     return status;
-  double total = 0.0;
-  for (int64_t n = 0; n < rows; ++n) {
-    const auto label = static_cast<int64_t>(labels[n]);
-    if (label == ignoreIndex)
-      continue;
-    const T *row = logits + n * classes;
-    RowExpSum stats = rowExpSum(row, classes);
-    total += stats.max + std::log(stats.sum) - static_cast<double>(row[label]);
-  }
-  *loss =
-      count == 0 ? T(0) : static_cast<T>(total / static_cast<double>(count));
+  std::vector<T> rowLoss(static_cast<size_t>(rows));
+  parallelForRange(rows, rowGrain(classes), [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      const auto label = static_cast<int64_t>(labels[n]);
+      if (label == ignoreIndex) {
+        rowLoss[n] = T(0);
+        continue;
+      }
+      const T *row = logits + n * classes;
+      // (max - x[label]) + log(sum) rather than (max + log(sum)) - x[label]:
+      // the first difference is exact for close values, so large logits
+      // lose no digits (PyTorch's -log_softmax has the same form).
+      RowExpSum<T> stats = rowExpSum(row, classes, static_cast<T *>(nullptr));
+      rowLoss[n] = (stats.max - row[label]) + scalar::log(stats.sum);
+    }
+  });
+  const T total = detail::sumOfArray(rowLoss.data(), rows);
+  *loss = count == 0 ? T(0) : total / static_cast<T>(count);
   return Status::ok();
 }
 
@@ -91,26 +115,25 @@ Status gc::rt::cpu::crossEntropyGrad(const T *grad, const T *logits,
                               ignoreIndex, count);
   if (!status.isOk())
     return status;
-  const double rowScale =
-      count == 0 ? 0.0
-                 : static_cast<double>(*grad) / static_cast<double>(count);
-  for (int64_t n = 0; n < rows; ++n) {
-    const auto label = static_cast<int64_t>(labels[n]);
-    T *out = result + n * classes;
-    if (label == ignoreIndex) {
-      std::fill(out, out + classes, T(0));
-      continue;
+  const T rowScale = count == 0 ? T(0) : *grad / static_cast<T>(count);
+  parallelForRange(rows, rowGrain(classes), [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      const auto label = static_cast<int64_t>(labels[n]);
+      T *out = result + n * classes;
+      if (label == ignoreIndex) {
+        std::fill(out, out + classes, T(0));
+        continue;
+      }
+      // out holds exp(x - max) until the row's sum is known.
+      const T sum = rowExpSum(logits + n * classes, classes, out).sum;
+      const T probabilityOfLabel = out[label] / sum;
+      for (int64_t j = 0; j < classes; ++j)
+        out[j] = out[j] / sum * rowScale;
+      out[label] = (probabilityOfLabel - T(1)) * rowScale;
     }
-    const T *row = logits + n * classes;
-    RowExpSum stats = rowExpSum(row, classes);
-    for (int64_t j = 0; j < classes; ++j) {
-      double p = std::exp(static_cast<double>(row[j]) - stats.max) / stats.sum;
-      out[j] = static_cast<T>(rowScale * (j == label ? p - 1.0 : p));
-    }
-  }
+  });
   return Status::ok();
 }
-
 #define GC_RT_INSTANTIATE(T, Label)                                            \
   template Status gc::rt::cpu::crossEntropy<T, Label>(                         \
       const T *, const Label *, T *, int64_t, int64_t, int64_t);               \

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
+#include "gc_rt/cpu/Parallel.h"
 #include "gc_rt/cpu/Philox.h"
 
 using namespace gc::rt::cpu;
@@ -19,16 +20,20 @@ template <typename T>
 void applyDropoutMask(const T *input, T *result, int64_t n, int64_t seed,
                       double probability, int64_t stream) {
   const T keptScale = static_cast<T>(1.0 / (1.0 - probability));
+  const uint32_t threshold = dropoutThreshold(probability);
   const PhiloxKey key = dropoutKey(seed);
-  for (int64_t base = 0; base < n; base += 4) {
-    const PhiloxBlock block = philox4x32(
-        dropoutCounter(static_cast<uint64_t>(base) / 4, stream), key);
-    const int64_t count = n - base < 4 ? n - base : 4;
-    for (int64_t k = 0; k < count; ++k) {
-      bool keep = dropoutKeeps(uniformFromWord(block.words[k]), probability);
-      result[base + k] = keep ? input[base + k] * keptScale : T(0);
+  // Chunks are a multiple of 4 elements: each block serves one chunk.
+  parallelForRange(n, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t base = begin; base < end; base += 4) {
+      const PhiloxBlock block = philox4x32(
+          dropoutCounter(static_cast<uint64_t>(base) / 4, stream), key);
+      const int64_t count = end - base < 4 ? end - base : 4;
+      for (int64_t k = 0; k < count; ++k) {
+        bool keep = dropoutWordKeeps(block.words[k], threshold);
+        result[base + k] = keep ? input[base + k] * keptScale : T(0);
+      }
     }
-  }
+  });
 }
 
 } // namespace

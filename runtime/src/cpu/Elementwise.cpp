@@ -3,106 +3,108 @@
 // The unary and binary elementwise ops of the gc dialect, the GeLU and ReLU
 // activations with their gradients, and gc.scale, looping over the
 // per-element functions of gc_rt/Scalar.h (which fused generated kernels
-// call too). Transcendental functions are evaluated in double and rounded
-// once to the element type; +, -, *, / are computed in the element type.
+// call too), in the element type (docs/numerics.md), in parallel chunks.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Kernels.h"
 
+#include "Accumulate.h"
+#include "gc_rt/cpu/Parallel.h"
+
 using namespace gc::rt::cpu;
 namespace scalar = gc::rt::scalar;
 
 namespace {
 
-/// Applies `fn` (double -> double) to every element, rounding to T.
-template <typename T, typename Fn>
-void mapInDouble(const T *input, T *result, int64_t n, Fn fn) {
-  for (int64_t i = 0; i < n; ++i)
-    result[i] = static_cast<T>(fn(static_cast<double>(input[i])));
+/// Elements per task.
+constexpr int64_t kGrain = 16384;
+
+/// result[i] = fn(i) for i in [0, n), in parallel chunks.
+template <typename T, typename Fn> void map(T *result, int64_t n, Fn fn) {
+  parallelForRange(n, kGrain, [&](int64_t begin, int64_t end) {
+    GC_RT_VECTORIZE_LOOP
+    for (int64_t i = begin; i < end; ++i)
+      result[i] = fn(i);
+  });
 }
 
 } // namespace
 
 template <typename T>
 void gc::rt::cpu::unary(UnaryOp op, const T *input, T *result, int64_t n) {
+  const T *x = input;
   switch (op) {
   case UnaryOp::Neg:
-    for (int64_t i = 0; i < n; ++i)
-      result[i] = -input[i];
-    return;
+    return map(result, n, [x](int64_t i) { return -x[i]; });
   case UnaryOp::Relu:
     // `x < 0 ? 0 : x` keeps NaN, as max(x, 0) does in PyTorch.
-    for (int64_t i = 0; i < n; ++i)
-      result[i] = scalar::relu(input[i]);
-    return;
+    return map(result, n, [x](int64_t i) { return scalar::relu(x[i]); });
   case UnaryOp::Exp:
-    return mapInDouble(input, result, n, scalar::exp);
+    return map(result, n, [x](int64_t i) { return scalar::exp(x[i]); });
   case UnaryOp::Log:
-    return mapInDouble(input, result, n, scalar::log);
+    return map(result, n, [x](int64_t i) { return scalar::log(x[i]); });
   case UnaryOp::Tanh:
-    return mapInDouble(input, result, n, scalar::tanh);
+    return map(result, n, [x](int64_t i) { return scalar::tanh(x[i]); });
   case UnaryOp::Erf:
-    return mapInDouble(input, result, n, scalar::erf);
+    return map(result, n, [x](int64_t i) { return scalar::erf(x[i]); });
   case UnaryOp::Sqrt:
-    return mapInDouble(input, result, n, scalar::sqrt);
+    return map(result, n, [x](int64_t i) { return scalar::sqrt(x[i]); });
   case UnaryOp::Rsqrt:
-    return mapInDouble(input, result, n, scalar::rsqrt);
+    return map(result, n, [x](int64_t i) { return scalar::rsqrt(x[i]); });
   }
 }
 
 template <typename T>
 void gc::rt::cpu::binary(BinaryOp op, const T *lhs, const T *rhs, T *result,
                          int64_t n) {
+  const T *a = lhs, *b = rhs;
   switch (op) {
   case BinaryOp::Add:
-    for (int64_t i = 0; i < n; ++i)
-      result[i] = lhs[i] + rhs[i];
-    return;
+    return map(result, n, [a, b](int64_t i) { return a[i] + b[i]; });
   case BinaryOp::Sub:
-    for (int64_t i = 0; i < n; ++i)
-      result[i] = lhs[i] - rhs[i];
-    return;
+    return map(result, n, [a, b](int64_t i) { return a[i] - b[i]; });
   case BinaryOp::Mul:
-    for (int64_t i = 0; i < n; ++i)
-      result[i] = lhs[i] * rhs[i];
-    return;
+    return map(result, n, [a, b](int64_t i) { return a[i] * b[i]; });
   case BinaryOp::Div:
-    for (int64_t i = 0; i < n; ++i)
-      result[i] = lhs[i] / rhs[i];
-    return;
+    return map(result, n, [a, b](int64_t i) { return a[i] / b[i]; });
   }
 }
 
 template <typename T>
 void gc::rt::cpu::gelu(const T *input, T *result, int64_t n,
                        GeluApproximation approximation) {
-  bool tanhForm = approximation == GeluApproximation::Tanh;
-  mapInDouble(input, result, n,
-              [=](double x) { return scalar::gelu(x, tanhForm); });
+  const T *x = input;
+  if (approximation == GeluApproximation::Tanh)
+    return map(result, n, [x](int64_t i) { return scalar::gelu(x[i], true); });
+  map(result, n, [x](int64_t i) { return scalar::gelu(x[i], false); });
 }
 
 template <typename T>
 void gc::rt::cpu::geluGrad(const T *grad, const T *input, T *result, int64_t n,
                            GeluApproximation approximation) {
-  bool tanhForm = approximation == GeluApproximation::Tanh;
-  for (int64_t i = 0; i < n; ++i)
-    result[i] = scalar::geluGrad(grad[i], input[i], tanhForm);
+  const T *g = grad, *x = input;
+  if (approximation == GeluApproximation::Tanh)
+    return map(result, n, [g, x](int64_t i) {
+      return scalar::geluGrad(g[i], x[i], true);
+    });
+  map(result, n,
+      [g, x](int64_t i) { return scalar::geluGrad(g[i], x[i], false); });
 }
 
 template <typename T>
 void gc::rt::cpu::reluGrad(const T *grad, const T *input, T *result,
                            int64_t n) {
-  for (int64_t i = 0; i < n; ++i)
-    result[i] = scalar::reluGrad(grad[i], input[i]);
+  const T *g = grad, *x = input;
+  map(result, n, [g, x](int64_t i) { return scalar::reluGrad(g[i], x[i]); });
 }
 
 template <typename T>
 void gc::rt::cpu::scale(const T *input, T *result, int64_t n, double factor) {
   const T typedFactor = static_cast<T>(factor);
-  for (int64_t i = 0; i < n; ++i)
-    result[i] = input[i] * typedFactor;
+  const T *x = input;
+  map(result, n, [x, typedFactor](int64_t i) { return x[i] * typedFactor; });
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
+#include "gc_rt/cpu/Parallel.h"
 
 #include <algorithm>
 #include <cstring>
@@ -57,15 +58,22 @@ Status gc::rt::cpu::embeddingGrad(const T *grad, const Id *ids, T *result,
   Status status = checkIds("embedding_grad", ids, numIds, vocabSize);
   if (!status.isOk())
     return status;
-  std::fill(result, result + vocabSize * embeddingDim, T(0));
-  for (int64_t i = 0; i < numIds; ++i) {
-    if (static_cast<int64_t>(ids[i]) == paddingIdx)
-      continue;
-    const T *from = grad + i * embeddingDim;
-    T *to = result + static_cast<int64_t>(ids[i]) * embeddingDim;
-    for (int64_t j = 0; j < embeddingDim; ++j)
-      to[j] += from[j];
-  }
+  // Tasks own blocks of columns; within a task every position is added in
+  // order, so the sums do not depend on the thread count.
+  const int64_t blockWidth = 64;
+  parallelForRange(embeddingDim, blockWidth, [&](int64_t first, int64_t last) {
+    for (int64_t row = 0; row < vocabSize; ++row)
+      std::fill(result + row * embeddingDim + first,
+                result + row * embeddingDim + last, T(0));
+    for (int64_t i = 0; i < numIds; ++i) {
+      if (static_cast<int64_t>(ids[i]) == paddingIdx)
+        continue;
+      const T *from = grad + i * embeddingDim;
+      T *to = result + static_cast<int64_t>(ids[i]) * embeddingDim;
+      for (int64_t j = first; j < last; ++j)
+        to[j] += from[j];
+    }
+  });
   return Status::ok();
 }
 

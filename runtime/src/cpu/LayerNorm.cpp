@@ -2,49 +2,58 @@
 //
 // Layer normalization over the last dimension (Ba, Kiros and Hinton, "Layer
 // Normalization", 2016) with the biased variance, as torch.nn.LayerNorm.
-// Row statistics use two passes in double (the mean, then the sum of squared
-// deviations), which avoids the cancellation of the one-pass
-// E[x^2] - E[x]^2 formula.
+// Row statistics use two passes in the element type with the contract's
+// blocked pairwise sums (Accumulate.h): the mean, then the sum of squared
+// deviations, which avoids the cancellation of the one-pass E[x^2] -
+// E[x]^2 formula. Rows run in parallel.
 //
 // The gradient is the standard closed form: with xhat = (x - mean) * rstd
 // and g = grad * gamma, over a row of H elements
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),
-// and dgamma = sum over rows of grad * xhat, dbeta = sum over rows of grad.
+// and dgamma = sum over rows of grad * xhat, dbeta = sum over rows of grad,
+// the column sums of the contract, in parallel over column blocks.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
 
-#include <cmath>
-#include <vector>
+#include "Accumulate.h"
+#include "gc_rt/Scalar.h"
+#include "gc_rt/cpu/Parallel.h"
 
 using namespace gc::rt::cpu;
+namespace scalar = gc::rt::scalar;
+
+namespace {
+/// Rows per task: about 16K elements.
+int64_t rowGrain(int64_t cols) {
+  int64_t grain = 16384 / (cols > 0 ? cols : 1);
+  return grain < 1 ? 1 : grain;
+}
+} // namespace
 
 template <typename T>
 void gc::rt::cpu::layerNorm(const T *input, const T *gamma, const T *beta,
                             T *result, T *mean, T *rstd, int64_t rows,
                             int64_t cols, double epsilon) {
-  const double invCols = 1.0 / static_cast<double>(cols);
-  for (int64_t r = 0; r < rows; ++r) {
-    const T *x = input + r * cols;
-    T *y = result + r * cols;
-    double sum = 0.0;
-    for (int64_t j = 0; j < cols; ++j)
-      sum += static_cast<double>(x[j]);
-    const double mu = sum * invCols;
-    double squares = 0.0;
-    for (int64_t j = 0; j < cols; ++j) {
-      double d = static_cast<double>(x[j]) - mu;
-      squares += d * d;
+  const T count = static_cast<T>(cols);
+  const T eps = static_cast<T>(epsilon);
+  parallelForRange(rows, rowGrain(cols), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const T *x = input + r * cols;
+      T *y = result + r * cols;
+      const T mu = detail::sumOfArray(x, cols) / count;
+      const T squares = detail::sumOf<T>(cols, [&](int64_t j) {
+        T d = x[j] - mu;
+        return d * d;
+      });
+      const T rs = scalar::rsqrt(squares / count + eps);
+      for (int64_t j = 0; j < cols; ++j)
+        y[j] = (x[j] - mu) * rs * gamma[j] + beta[j];
+      mean[r] = mu;
+      rstd[r] = rs;
     }
-    const double rs = 1.0 / std::sqrt(squares * invCols + epsilon);
-    for (int64_t j = 0; j < cols; ++j)
-      y[j] = static_cast<T>((static_cast<double>(x[j]) - mu) * rs *
-                                static_cast<double>(gamma[j]) +
-                            static_cast<double>(beta[j]));
-    mean[r] = static_cast<T>(mu);
-    rstd[r] = static_cast<T>(rs);
-  }
+  });
 }
 
 template <typename T>
@@ -52,37 +61,50 @@ void gc::rt::cpu::layerNormGrad(const T *grad, const T *input, const T *mean,
                                 const T *rstd, const T *gamma, T *gradInput,
                                 T *gradGamma, T *gradBeta, int64_t rows,
                                 int64_t cols) {
-  const double invCols = 1.0 / static_cast<double>(cols);
-  // Column sums for dgamma (first cols entries) and dbeta (next cols).
-  std::vector<double> columnSums(2 * static_cast<size_t>(cols), 0.0);
-  double *dgamma = columnSums.data();
-  double *dbeta = dgamma + cols;
-  for (int64_t r = 0; r < rows; ++r) {
-    const T *x = input + r * cols;
-    const T *dy = grad + r * cols;
-    T *dx = gradInput + r * cols;
-    const double mu = static_cast<double>(mean[r]);
-    const double rs = static_cast<double>(rstd[r]);
-    double sumG = 0.0, sumGXhat = 0.0;
-    for (int64_t j = 0; j < cols; ++j) {
-      double xhat = (static_cast<double>(x[j]) - mu) * rs;
-      double g = static_cast<double>(dy[j]) * static_cast<double>(gamma[j]);
-      sumG += g;
-      sumGXhat += g * xhat;
-      dgamma[j] += static_cast<double>(dy[j]) * xhat;
-      dbeta[j] += static_cast<double>(dy[j]);
+  const T count = static_cast<T>(cols);
+  parallelForRange(rows, rowGrain(cols), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const T *x = input + r * cols;
+      const T *dy = grad + r * cols;
+      T *dx = gradInput + r * cols;
+      const T mu = mean[r], rs = rstd[r];
+      const T sumG =
+          detail::sumOf<T>(cols, [&](int64_t j) { return dy[j] * gamma[j]; });
+      const T sumGXhat = detail::sumOf<T>(cols, [&](int64_t j) {
+        return dy[j] * gamma[j] * ((x[j] - mu) * rs);
+      });
+      const T meanG = sumG / count, meanGXhat = sumGXhat / count;
+      for (int64_t j = 0; j < cols; ++j) {
+        T xhat = (x[j] - mu) * rs;
+        dx[j] = rs * (dy[j] * gamma[j] - meanG - xhat * meanGXhat);
+      }
     }
-    const double meanG = sumG * invCols, meanGXhat = sumGXhat * invCols;
-    for (int64_t j = 0; j < cols; ++j) {
-      double xhat = (static_cast<double>(x[j]) - mu) * rs;
-      double g = static_cast<double>(dy[j]) * static_cast<double>(gamma[j]);
-      dx[j] = static_cast<T>(rs * (g - meanG - xhat * meanGXhat));
-    }
-  }
-  for (int64_t j = 0; j < cols; ++j) {
-    gradGamma[j] = static_cast<T>(dgamma[j]);
-    gradBeta[j] = static_cast<T>(dbeta[j]);
-  }
+  });
+  // dgamma (tasks [0, blocks)) and dbeta (tasks [blocks, 2 * blocks)).
+  const int64_t blocks = numTasksFor(cols, detail::kColumnBlock);
+  parallelFor(2 * blocks, [&](int64_t task) {
+    const bool isGamma = task < blocks;
+    const int64_t first = (task % blocks) * detail::kColumnBlock;
+    const int64_t width =
+        cols - first < detail::kColumnBlock ? cols - first
+                                            : detail::kColumnBlock;
+    if (isGamma)
+      detail::columnSums<T>(rows, width, gradGamma + first,
+                            [&](int64_t r, T *acc) {
+                              const T *x = input + r * cols + first;
+                              const T *dy = grad + r * cols + first;
+                              const T mu = mean[r], rs = rstd[r];
+                              for (int64_t c = 0; c < width; ++c)
+                                acc[c] += dy[c] * ((x[c] - mu) * rs);
+                            });
+    else
+      detail::columnSums<T>(rows, width, gradBeta + first,
+                            [&](int64_t r, T *acc) {
+                              const T *dy = grad + r * cols + first;
+                              for (int64_t c = 0; c < width; ++c)
+                                acc[c] += dy[c];
+                            });
+  });
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \

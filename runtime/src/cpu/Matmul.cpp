@@ -8,9 +8,20 @@
 // [batch * M, K] matrix and a single GEMM computes them all (the common
 // shape of a linear layer, x W^T).
 //
+// Parallelism: each GEMM is cut into tasks along the larger of M and N
+// (pieces of at least 128 rows or columns, about 16M multiply-adds each, at
+// most 16 pieces: every piece packs its own copy of the other operand, so
+// finer cuts cost more than they balance), and a batch gives one set of
+// tasks per GEMM. The cut is
+// a function of the shape only and every task is a single-threaded BLAS
+// call on its own block of C, so the product is bitwise the same for every
+// thread count (docs/numerics.md); OpenBLAS's own threads are switched off
+// by the thread pool.
+//
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
+#include "gc_rt/cpu/Parallel.h"
 
 #include <cblas.h>
 
@@ -46,6 +57,47 @@ void gemm(const GemmShape &s, const double *a, const double *b, double *c) {
               static_cast<int>(s.m), static_cast<int>(s.n),
               static_cast<int>(s.k), 1.0, a, static_cast<int>(s.lda), b,
               static_cast<int>(s.ldb), 0.0, c, static_cast<int>(s.ldc));
+}
+
+/// How one GEMM is cut into tasks: `pieces` blocks of `pieceSize` rows of
+/// C (alongRows) or columns of C.
+struct GemmSplit {
+  bool alongRows;
+  int64_t pieceSize, pieces;
+};
+
+GemmSplit splitGemm(const GemmShape &s) {
+  constexpr int64_t kMultiplyAddsPerPiece = int64_t(1) << 24;
+  constexpr int64_t kMinPieceSize = 128, kMaxPieces = 16;
+  GemmSplit split;
+  split.alongRows = s.m >= s.n;
+  const int64_t extent = split.alongRows ? s.m : s.n;
+  int64_t wanted = s.m * s.n * s.k / kMultiplyAddsPerPiece;
+  wanted = wanted < 1 ? 1 : (wanted > kMaxPieces ? kMaxPieces : wanted);
+  int64_t size = (extent + wanted - 1) / wanted;
+  size = (size + 15) / 16 * 16;
+  split.pieceSize = size < kMinPieceSize ? kMinPieceSize : size;
+  split.pieces = (extent + split.pieceSize - 1) / split.pieceSize;
+  return split;
+}
+
+/// Piece `piece` of the GEMM: the same product restricted to a block of
+/// rows of C (rows of op(A)) or of columns of C (columns of op(B)).
+template <typename T>
+void gemmPiece(const GemmShape &s, const GemmSplit &split, int64_t piece,
+               const T *a, const T *b, T *c) {
+  GemmShape block = s;
+  const int64_t first = piece * split.pieceSize;
+  if (split.alongRows) {
+    block.m = s.m - first < split.pieceSize ? s.m - first : split.pieceSize;
+    a += s.transposeA ? first : first * s.lda;
+    c += first * s.ldc;
+  } else {
+    block.n = s.n - first < split.pieceSize ? s.n - first : split.pieceSize;
+    b += s.transposeB ? first * s.ldb : first;
+    c += first;
+  }
+  gemm(block, a, b, c);
 }
 
 [[maybe_unused]] bool fitsBlasInt(int64_t value) {
@@ -88,16 +140,17 @@ void gc::rt::cpu::matmul(const T *lhs, const T *rhs, T *result, Shape lhsShape,
 
   if (sharedRhs && !transposeLhs) {
     s.m *= batch;
-    assert(fitsBlasInt(s.m) && fitsBlasInt(s.n) && fitsBlasInt(s.k));
-    gemm(s, lhs, rhs, result);
-    return;
+    batch = 1;
   }
   assert(fitsBlasInt(s.m) && fitsBlasInt(s.n) && fitsBlasInt(s.k));
   const int64_t lhsStride = s.m * s.k, rhsStride = sharedRhs ? 0 : s.k * s.n,
                 resultStride = s.m * s.n;
-  for (int64_t b = 0; b < batch; ++b)
-    gemm(s, lhs + b * lhsStride, rhs + b * rhsStride,
-         result + b * resultStride);
+  const GemmSplit split = splitGemm(s);
+  parallelFor(batch * split.pieces, [&](int64_t task) {
+    const int64_t b = task / split.pieces;
+    gemmPiece(s, split, task % split.pieces, lhs + b * lhsStride,
+              rhs + b * rhsStride, result + b * resultStride);
+  });
 }
 
 template void gc::rt::cpu::matmul<float>(const float *, const float *, float *,

@@ -3,28 +3,42 @@
 // gc.sgd_update (torch.optim.SGD without momentum) and gc.adamw_update
 // (torch.optim.AdamW: Loshchilov and Hutter, "Decoupled Weight Decay
 // Regularization", ICLR 2019, with Adam's bias correction from Kingma and
-// Ba, 2015). Every element is computed in double and rounded once per
-// stored value; the bias corrections 1 - beta^t are computed in double from
-// the int64 step.
+// Ba, 2015). Elements are computed in the element type in the order of
+// torch.optim.AdamW's single-tensor implementation (the one PyTorch uses for
+// CPU tensors); the per-step scalars (bias corrections 1 - beta^t from the
+// int64 step, step size, decay factor) are computed in double and rounded
+// once to the element type. Elements run in parallel chunks.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
+
+#include "Accumulate.h"
+
+#include "gc_rt/Scalar.h"
+#include "gc_rt/cpu/Parallel.h"
 
 #include <cmath>
 #include <string>
 
 using namespace gc::rt;
 using namespace gc::rt::cpu;
+namespace scalar = gc::rt::scalar;
+
+namespace {
+/// Elements per task of the updates.
+constexpr int64_t kGrain = 16384;
+} // namespace
 
 template <typename T>
 void gc::rt::cpu::sgdUpdate(const T *param, const T *grad, T *result, int64_t n,
                             double lr, double weightDecay) {
-  for (int64_t i = 0; i < n; ++i) {
-    const double p = static_cast<double>(param[i]);
-    const double g = static_cast<double>(grad[i]);
-    result[i] = static_cast<T>(p - lr * (g + weightDecay * p));
-  }
+  const T rate = static_cast<T>(lr), decay = static_cast<T>(weightDecay);
+  parallelForRange(n, kGrain, [&](int64_t begin, int64_t end) {
+    GC_RT_VECTORIZE_LOOP
+    for (int64_t i = begin; i < end; ++i)
+      result[i] = param[i] - rate * (grad[i] + decay * param[i]);
+  });
 }
 
 template <typename T>
@@ -39,17 +53,27 @@ Status gc::rt::cpu::adamwUpdate(const T *param, const T *grad, const T *m,
                          " is below 1 (the first update is step 1)");
   const double correction1 = 1.0 - std::pow(beta1, static_cast<double>(t));
   const double correction2 = 1.0 - std::pow(beta2, static_cast<double>(t));
-  for (int64_t i = 0; i < n; ++i) {
-    const double g = static_cast<double>(grad[i]);
-    double p = static_cast<double>(param[i]);
-    p -= lr * weightDecay * p;
-    const double mi = beta1 * static_cast<double>(m[i]) + (1.0 - beta1) * g;
-    const double vi = beta2 * static_cast<double>(v[i]) + (1.0 - beta2) * g * g;
-    p -= lr * (mi / correction1) / (std::sqrt(vi / correction2) + epsilon);
-    newParam[i] = static_cast<T>(p);
-    newM[i] = static_cast<T>(mi);
-    newV[i] = static_cast<T>(vi);
-  }
+  // p' = p * (1 - lr wd); m' = m + (1 - beta1) (g - m) (PyTorch's lerp);
+  // v' = v beta2 + (1 - beta2) g g; p'' = p' - step * m' / (sqrt(v') /
+  // sqrt(correction2) + eps) with step = lr / correction1.
+  const T decay = static_cast<T>(1.0 - lr * weightDecay);
+  const T mWeight = static_cast<T>(1.0 - beta1);
+  const T vDecay = static_cast<T>(beta2), vWeight = static_cast<T>(1.0 - beta2);
+  const T stepSize = static_cast<T>(lr / correction1);
+  const T correction2Sqrt = static_cast<T>(std::sqrt(correction2));
+  const T eps = static_cast<T>(epsilon);
+  parallelForRange(n, kGrain, [&](int64_t begin, int64_t end) {
+    GC_RT_VECTORIZE_LOOP
+    for (int64_t i = begin; i < end; ++i) {
+      const T g = grad[i];
+      const T mi = m[i] + mWeight * (g - m[i]);
+      const T vi = v[i] * vDecay + vWeight * g * g;
+      const T denominator = scalar::sqrt(vi) / correction2Sqrt + eps;
+      newParam[i] = param[i] * decay - stepSize * (mi / denominator);
+      newM[i] = mi;
+      newV[i] = vi;
+    }
+  });
   return Status::ok();
 }
 

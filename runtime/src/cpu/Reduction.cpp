@@ -9,19 +9,24 @@
 // contiguous run of the input, reduced to a single slot or added
 // elementwise into a contiguous run of the result.
 //
-// Sums are accumulated in double. For a double tensor the result buffer is
-// the accumulator; for a float tensor a temporary double buffer with one
-// entry per result element is allocated.
+// Sums follow the numerics contract (Accumulate.h), in the element type:
+// a reduction over the innermost group is a blocked pairwise sum per result
+// element, one over an outer group (a [rows, cols] or [outer, rows, cols]
+// view, as bias gradients) is a chunked column sum. Both run in parallel
+// over results, with tasks fixed by the shape. Other layouts (several
+// reduced groups) add every element into its slot in row-major order on one
+// thread.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
 
+#include "Accumulate.h"
+#include "gc_rt/cpu/Parallel.h"
+
 #include <cassert>
 #include <cmath>
 #include <limits>
-#include <type_traits>
-#include <vector>
 
 using namespace gc::rt::cpu;
 
@@ -124,27 +129,74 @@ void reduceMax(const T *input, T *result, const ReductionLayout &layout,
   });
 }
 
-/// Adds every input element into its slot of `acc` (zeroed here).
+/// Items per task of the parallel reductions.
+constexpr int64_t kItemsPerTask = 16384;
+
+/// Sums of the contiguous runs of a [rows, length] view: result[r].
 template <typename T>
-void sumInto(const T *input, double *acc, const ReductionLayout &layout,
-             int64_t resultCount) {
+void sumRows(const T *input, T *result, int64_t rows, int64_t length) {
+  int64_t grain = kItemsPerTask / (length > 0 ? length : 1);
+  parallelForRange(rows, grain < 1 ? 1 : grain, [&](int64_t begin,
+                                                    int64_t end) {
+    for (int64_t r = begin; r < end; ++r)
+      result[r] = detail::sumOfArray(input + r * length, length);
+  });
+}
+
+/// Column sums of `outer` [rows, cols] matrices: result[o * cols + c].
+template <typename T>
+void sumColumns(const T *input, T *result, int64_t outer, int64_t rows,
+                int64_t cols) {
+  const int64_t blocks = numTasksFor(cols, detail::kColumnBlock);
+  parallelFor(outer * blocks, [&](int64_t task) {
+    const int64_t o = task / blocks;
+    const int64_t first = (task % blocks) * detail::kColumnBlock;
+    const int64_t width =
+        cols - first < detail::kColumnBlock ? cols - first
+                                            : detail::kColumnBlock;
+    const T *matrix = input + o * rows * cols + first;
+    detail::columnSums<T>(rows, width, result + o * cols + first,
+                          [&](int64_t r, T *acc) {
+                            const T *row = matrix + r * cols;
+                            for (int64_t c = 0; c < width; ++c)
+                              acc[c] += row[c];
+                          });
+  });
+}
+
+/// Any other layout: every element added into its slot in row-major order.
+template <typename T>
+void sumSequential(const T *input, T *result, const ReductionLayout &layout,
+                   int64_t resultCount) {
   for (int64_t i = 0; i < resultCount; ++i)
-    acc[i] = 0.0;
+    result[i] = T(0);
   const int inner = layout.rank - 1;
   const int64_t runLength = layout.sizes[inner];
-  if (layout.reduced[inner]) {
-    forEachRun(input, layout, [&](const T *run, int64_t slot) {
-      double sum = 0.0;
-      for (int64_t j = 0; j < runLength; ++j)
-        sum += static_cast<double>(run[j]);
-      acc[slot] += sum;
-    });
-    return;
-  }
+  const bool innerReduced = layout.reduced[inner];
   forEachRun(input, layout, [&](const T *run, int64_t slot) {
-    for (int64_t j = 0; j < runLength; ++j)
-      acc[slot + j] += static_cast<double>(run[j]);
+    if (innerReduced)
+      result[slot] += detail::sumOfArray(run, runLength);
+    else
+      for (int64_t j = 0; j < runLength; ++j)
+        result[slot + j] += run[j];
   });
+}
+
+template <typename T>
+void sumInto(const T *input, T *result, const ReductionLayout &layout,
+             int64_t resultCount) {
+  const int rank = layout.rank;
+  const int64_t *sizes = layout.sizes;
+  const bool innerReduced = layout.reduced[rank - 1];
+  if (rank == 1 && innerReduced)
+    return sumRows(input, result, 1, sizes[0]);
+  if (rank == 2 && innerReduced)
+    return sumRows(input, result, sizes[0], sizes[1]);
+  if (rank == 2 && !innerReduced)
+    return sumColumns(input, result, 1, sizes[0], sizes[1]);
+  if (rank == 3 && !innerReduced)
+    return sumColumns(input, result, sizes[0], sizes[1], sizes[2]);
+  sumSequential(input, result, layout, resultCount);
 }
 
 } // namespace
@@ -185,19 +237,12 @@ void gc::rt::cpu::reduce(ReduceOp op, const T *input, T *result,
   if (op == ReduceOp::Max)
     return reduceMax(input, result, layout, resultCount);
 
-  std::vector<double> buffer;
-  double *acc;
-  if constexpr (std::is_same_v<T, double>) {
-    acc = result;
-  } else {
-    buffer.resize(static_cast<size_t>(resultCount));
-    acc = buffer.data();
+  sumInto(input, result, layout, resultCount);
+  if (op == ReduceOp::Mean) {
+    const T divisor = static_cast<T>(reducedCount);
+    for (int64_t i = 0; i < resultCount; ++i)
+      result[i] = result[i] / divisor;
   }
-  sumInto(input, acc, layout, resultCount);
-  const double divisor =
-      op == ReduceOp::Mean ? static_cast<double>(reducedCount) : 1.0;
-  for (int64_t i = 0; i < resultCount; ++i)
-    result[i] = static_cast<T>(acc[i] / divisor);
 }
 
 template void gc::rt::cpu::reduce<float>(ReduceOp, const float *, float *,

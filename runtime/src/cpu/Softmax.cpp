@@ -4,17 +4,22 @@
 // [outer, n, inner] with n the softmax dimension: each (outer, inner) pair
 // is one vector of n elements, inner apart. The forward pass is the stable
 // form exp(x - max) / sum(exp(x - max)) (subtracting the maximum keeps every
-// exponent <= 0, so nothing overflows), evaluated in double. The gradient
+// exponent <= 0, so nothing overflows), in the element type with gc's exp
+// and the contract's blocked sums (docs/numerics.md); lines run in parallel. The gradient
 // is y * (dy - sum(dy * y)), the Jacobian-vector product of softmax.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
 
+#include "Accumulate.h"
+#include "gc_rt/Scalar.h"
+#include "gc_rt/cpu/Parallel.h"
+
 #include <cassert>
-#include <cmath>
 
 using namespace gc::rt::cpu;
+namespace scalar = gc::rt::scalar;
 
 namespace {
 
@@ -37,6 +42,21 @@ SoftmaxView viewAround(Shape shape, int64_t dim) {
   return view;
 }
 
+/// Runs body(base) for every softmax line (o, i) of the view, where the
+/// line's elements are base + k * inner, in parallel tasks of about 16K
+/// elements.
+template <typename Body> void forEachLine(const SoftmaxView &view, Body body) {
+  const int64_t lines = view.outer * view.inner;
+  int64_t grain = 16384 / (view.n > 0 ? view.n : 1);
+  parallelForRange(lines, grain < 1 ? 1 : grain,
+                   [&](int64_t begin, int64_t end) {
+                     for (int64_t line = begin; line < end; ++line) {
+                       int64_t o = line / view.inner, i = line % view.inner;
+                       body(o * view.n * view.inner + i);
+                     }
+                   });
+}
+
 } // namespace
 
 template <typename T>
@@ -44,46 +64,35 @@ void gc::rt::cpu::softmax(const T *input, T *result, Shape shape, int64_t dim) {
   const SoftmaxView view = viewAround(shape, dim);
   if (view.n == 0)
     return;
-  const int64_t stride = view.inner;
-  for (int64_t o = 0; o < view.outer; ++o) {
-    for (int64_t i = 0; i < view.inner; ++i) {
-      const int64_t base = o * view.n * view.inner + i;
-      const T *x = input + base;
-      T *y = result + base;
-      double max = static_cast<double>(x[0]);
-      for (int64_t k = 1; k < view.n; ++k)
-        max = std::fmax(max, static_cast<double>(x[k * stride]));
-      double sum = 0.0;
-      for (int64_t k = 0; k < view.n; ++k)
-        sum += std::exp(static_cast<double>(x[k * stride]) - max);
-      for (int64_t k = 0; k < view.n; ++k)
-        y[k * stride] = static_cast<T>(
-            std::exp(static_cast<double>(x[k * stride]) - max) / sum);
-    }
-  }
+  const int64_t stride = view.inner, n = view.n;
+  forEachLine(view, [&](int64_t base) {
+    const T *x = input + base;
+    T *y = result + base;
+    const T max = detail::maxOf<T>(n, [&](int64_t k) { return x[k * stride]; });
+    // y holds exp(x - max) until the sum is known.
+    for (int64_t k = 0; k < n; ++k)
+      y[k * stride] = scalar::exp(x[k * stride] - max);
+    const T sum =
+        detail::sumOf<T>(n, [&](int64_t k) { return y[k * stride]; });
+    for (int64_t k = 0; k < n; ++k)
+      y[k * stride] = y[k * stride] / sum;
+  });
 }
 
 template <typename T>
 void gc::rt::cpu::softmaxGrad(const T *grad, const T *output, T *result,
                               Shape shape, int64_t dim) {
   const SoftmaxView view = viewAround(shape, dim);
-  const int64_t stride = view.inner;
-  for (int64_t o = 0; o < view.outer; ++o) {
-    for (int64_t i = 0; i < view.inner; ++i) {
-      const int64_t base = o * view.n * view.inner + i;
-      const T *dy = grad + base;
-      const T *y = output + base;
-      T *dx = result + base;
-      double dot = 0.0;
-      for (int64_t k = 0; k < view.n; ++k)
-        dot += static_cast<double>(dy[k * stride]) *
-               static_cast<double>(y[k * stride]);
-      for (int64_t k = 0; k < view.n; ++k)
-        dx[k * stride] =
-            static_cast<T>(static_cast<double>(y[k * stride]) *
-                           (static_cast<double>(dy[k * stride]) - dot));
-    }
-  }
+  const int64_t stride = view.inner, n = view.n;
+  forEachLine(view, [&](int64_t base) {
+    const T *dy = grad + base;
+    const T *y = output + base;
+    T *dx = result + base;
+    const T dot = detail::sumOf<T>(
+        n, [&](int64_t k) { return dy[k * stride] * y[k * stride]; });
+    for (int64_t k = 0; k < n; ++k)
+      dx[k * stride] = y[k * stride] * (dy[k * stride] - dot);
+  });
 }
 
 template void gc::rt::cpu::softmax<float>(const float *, float *, Shape,

@@ -8,24 +8,39 @@
 // CHECK: #include "gc_rt/cpu/Kernels.h"
 // CHECK-NOT: cuda
 
-// The fused kernel reads the bias through the broadcast's index map, the
-// input element by element and the seed as a scalar; only the dropout's
-// result is stored.
-// CHECK: void fused0(const float *in0, const float *in1, const int64_t *in2, float *out0, int64_t n) {
-// CHECK-NEXT: for (int64_t i = 0; i < n; ++i) {
-// CHECK-NEXT: const float v0 = in0[(i % 8)];
+// The fused kernel walks a range of elements as rows of the last dimension:
+// the bias's row pointer is set once per row and read contiguously, the
+// input element by element and the seed as a scalar, in a loop free of
+// divisions that the compiler vectorizes; only the dropout's result is
+// stored. Dropout keeps an element when its draw's top 24 bits reach
+// ceil(0.1 * 2^24) = 1677722.
+// CHECK: void fused0(const float *in0, const float *in1, const int64_t *in2, float *out0, int64_t begin, int64_t end) {
+// CHECK-NEXT: for (int64_t row = begin / 8; row * 8 < end; ++row) {
+// CHECK-NEXT: const int64_t base = row * 8;
+// CHECK-NEXT: const int64_t first = begin > base ? begin - base : 0;
+// CHECK-NEXT: const int64_t last = end - base < 8 ? end - base : 8;
+// CHECK-NEXT: const float *b0 = in0;
+// CHECK-NEXT: GC_STEP_VECTORIZE_LOOP
+// CHECK-NEXT: for (int64_t j = first; j < last; ++j) {
+// CHECK-NEXT: const int64_t i = base + j;
+// CHECK-NEXT: (void)i;
+// CHECK-NEXT: const float v0 = b0[j];
 // CHECK-NEXT: const float v1 = in1[i];
 // CHECK-NEXT: const float v2 = v1 + v0;
-// CHECK-NEXT: const float v3 = static_cast<float>(scalar::tanh(static_cast<double>(v2)));
-// CHECK-NEXT: const float v4 = scalar::dropoutKeeps(in2[0], 3LL, static_cast<uint64_t>(i), 0x1.999999999999ap-4) ? v3 * scalar::dropoutScale<float>(0x1.999999999999ap-4) : static_cast<float>(0);
+// CHECK-NEXT: const float v3 = scalar::tanh(v2);
+// CHECK-NEXT: const float v4 = scalar::dropoutKeeps(in2[0], 3LL, static_cast<uint64_t>(i), 1677722u) ? v3 * scalar::dropoutScale<float>(0x1.999999999999ap-4) : static_cast<float>(0);
 // CHECK-NEXT: out0[i] = v4;
 
+// The step runs the kernel over fixed chunks of the 32 elements on the
+// thread pool, with the thread count the runtime passes.
 // CHECK: int runStep(const gc_step_call_t *call) {
-// CHECK: fused0(static_cast<float *>(call->arguments[1]),
+// CHECK: cpu::setNumThreads(call->num_threads);
+// CHECK: cpu::parallelForRange(32, ::gc::rt::kStepCpuGrain, [&](int64_t begin, int64_t end) {
+// CHECK-NEXT: fused0(static_cast<float *>(call->arguments[1]),
 // CHECK-NEXT: static_cast<float *>(call->arguments[0]),
 // CHECK-NEXT: static_cast<int64_t *>(call->arguments[3]),
 // CHECK-NEXT: reinterpret_cast<float *>(arena + 128),
-// CHECK-NEXT: 32);
+// CHECK-NEXT: begin, end);
 // CHECK: cpu::matmul<float>(reinterpret_cast<float *>(arena + 128), static_cast<float *>(call->arguments[2]), reinterpret_cast<float *>(arena + 256), cpu::Shape(kTable0, 2), cpu::Shape(kTable1, 2), false, false);
 // CHECK: cpu::reduce<float>(cpu::ReduceOp::Sum, reinterpret_cast<float *>(arena + 256), static_cast<float *>(call->results[0])
 // CHECK: cpu::matmul<float>({{.*}}, true, false);

@@ -1,10 +1,12 @@
 //===- Kernels.h - CPU kernels of the gc dialect's ops ----------*- C++ -*-===//
 //
 // One kernel (or a small family) per op family of the gc dialect, on raw
-// contiguous row-major buffers. The CPU backend is the numerics oracle of the
-// project: kernels implement exactly the semantics of docs/Dialects/
-// GcDialect.md and accumulate every sum (reductions, layer_norm statistics,
-// softmax denominators, cross-entropy) in double, also for float tensors.
+// contiguous row-major buffers. Kernels implement the semantics of
+// docs/Dialects/GcDialect.md under the numerics contract of
+// docs/numerics.md: float tensors compute in float, every sum in a fixed
+// blocked pairwise order, transcendentals with gc_rt/Math.h. Kernels run in
+// parallel on the thread pool of gc_rt/cpu/Parallel.h with tasks fixed by
+// the shapes, so results are bitwise the same for every thread count.
 //
 // Conventions shared by every kernel:
 //  - Arguments come as: operand buffers, result buffers, then sizes/shapes,
@@ -21,9 +23,8 @@
 //  - Elementwise kernels (dropout and the optimizer updates included) accept
 //    a result that aliases an operand exactly (in place); no other kernel
 //    supports aliasing.
-//  - Kernels do not allocate, except those that say so (sum/mean reductions
-//    of float tensors and layer_norm_grad, which need double accumulators)
-//    and the message of an error Status.
+//  - Kernels do not allocate, except cross_entropy (one float per row for
+//    the row losses) and the message of an error Status.
 //  - Tensors have at most kMaxRank dimensions.
 //
 //===----------------------------------------------------------------------===//
@@ -79,8 +80,7 @@ using DimList = Shape;
 /// gc.neg, gc.exp, gc.log, gc.tanh, gc.erf, gc.sqrt, gc.rsqrt, gc.relu.
 enum class UnaryOp { Neg, Exp, Log, Tanh, Erf, Sqrt, Rsqrt, Relu };
 
-/// result[i] = op(input[i]) for i in [0, n). Transcendental functions are
-/// evaluated in double and rounded to T.
+/// result[i] = op(input[i]) for i in [0, n), in T (docs/numerics.md).
 template <typename T>
 void unary(UnaryOp op, const T *input, T *result, int64_t n);
 
@@ -168,9 +168,9 @@ enum class ReduceOp { Sum, Mean, Max };
 
 /// Reduces input over dims (non-empty, strictly increasing). keep_dims only
 /// changes the result's shape, not its data, so it is not a parameter. Sum
-/// and mean accumulate in double (allocating one double per result element
-/// for float inputs). Max propagates NaN; over an empty set it is -inf, and
-/// the mean of an empty set is NaN.
+/// and mean accumulate in T in the contract's blocked pairwise order. Max
+/// propagates NaN; over an empty set it is -inf, and the mean of an empty
+/// set is NaN.
 template <typename T>
 void reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
             DimList dims);
@@ -189,7 +189,6 @@ void layerNorm(const T *input, const T *gamma, const T *beta, T *result,
 /// gc.layer_norm_grad: from the upstream grad, the forward input, mean and
 /// rstd, and gamma, computes gradInput [rows, cols], gradGamma [cols] =
 /// sum over rows of grad * xhat and gradBeta [cols] = sum over rows of grad.
-/// Allocates 2 * cols doubles for the column sums.
 template <typename T>
 void layerNormGrad(const T *grad, const T *input, const T *mean, const T *rstd,
                    const T *gamma, T *gradInput, T *gradGamma, T *gradBeta,
@@ -280,8 +279,9 @@ void sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
 ///   m' = beta1 * m + (1 - beta1) * g
 ///   v' = beta2 * v + (1 - beta2) * g^2
 ///   p'' = p' - lr * (m' / (1 - beta1^t)) / (sqrt(v' / (1 - beta2^t)) + eps)
-/// Every element is computed in double and rounded once when stored. A step
-/// below 1 is an error (nothing is written).
+/// Elements are computed in T in the order of PyTorch's single-tensor AdamW;
+/// the per-step scalars in double, rounded once. A step below 1 is an error
+/// (nothing is written).
 template <typename T>
 Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
                    const int64_t *step, T *newParam, T *newM, T *newV,

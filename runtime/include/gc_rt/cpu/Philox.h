@@ -15,6 +15,9 @@
 //   word    = philox4x32(counter, key)[i % 4]
 //   u       = float(word >> 8) * 2^-24          (exactly representable, [0,1))
 //   keep    = double(u) >= probability
+//           = (word >> 8) >= ceil(probability * 2^24)   (the same test on
+//             integers: u * 2^24 is the integer word >> 8, and p * 2^24 is
+//             exact in double)
 // for element i (0-based, row-major over the whole tensor).
 //
 // Everything here is header-only and free of the standard library beyond
@@ -102,19 +105,44 @@ GC_RT_HOST_DEVICE inline float uniformFromWord(uint32_t word) {
   return float(word >> 8) * (1.0f / 16777216.0f);
 }
 
+/// The random word of flat element `index` of dropout stream `stream` under
+/// step seed `seed`. The word is picked with selects rather than an indexed
+/// load so that loops over elements vectorize.
+GC_RT_HOST_DEVICE inline uint32_t dropoutWord(int64_t seed, int64_t stream,
+                                              uint64_t index) {
+  PhiloxBlock block =
+      philox4x32(dropoutCounter(index / 4, stream), dropoutKey(seed));
+  uint32_t lane = uint32_t(index) & 3u;
+  uint32_t low = lane & 1u ? block.words[1] : block.words[0];
+  uint32_t high = lane & 1u ? block.words[3] : block.words[2];
+  return lane & 2u ? high : low;
+}
+
 /// The uniform draw of flat element `index` of dropout stream `stream`
 /// under step seed `seed`.
 GC_RT_HOST_DEVICE inline float dropoutUniform(int64_t seed, int64_t stream,
                                               uint64_t index) {
-  PhiloxBlock block =
-      philox4x32(dropoutCounter(index / 4, stream), dropoutKey(seed));
-  return uniformFromWord(block.words[index % 4]);
+  return uniformFromWord(dropoutWord(seed, stream, index));
 }
 
 /// Whether an element whose draw is `u` survives dropout with probability
 /// `probability` (compared in double, as the contract says).
 GC_RT_HOST_DEVICE inline bool dropoutKeeps(float u, double probability) {
   return double(u) >= probability;
+}
+
+/// The integer form of the keep test: ceil(probability * 2^24), so that an
+/// element survives exactly when (word >> 8) >= the threshold. probability
+/// is in [0, 1) (the verifier's range), so the threshold is at most 2^24.
+GC_RT_HOST_DEVICE inline uint32_t dropoutThreshold(double probability) {
+  double scaled = probability * 16777216.0;
+  auto threshold = uint32_t(scaled);
+  return double(threshold) < scaled ? threshold + 1 : threshold;
+}
+
+GC_RT_HOST_DEVICE inline bool dropoutWordKeeps(uint32_t word,
+                                               uint32_t threshold) {
+  return (word >> 8) >= threshold;
 }
 
 } // namespace gc::rt::cpu
