@@ -147,3 +147,74 @@ mlir::gc::estimateOpCost(Operation *op,
     return ::gc::cost::OpCost();
   return ::gc::cost::estimateCost(*desc, device);
 }
+
+namespace {
+/// The bytes of a statically shaped tensor value (0 otherwise).
+int64_t tensorBytes(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return 0;
+  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+}
+
+/// The iteration shape of a pointwise op with one ranked result.
+std::optional<ArrayRef<int64_t>> pointwiseShape(Operation &op) {
+  if (!isPointwise(&op) || op.getNumResults() != 1)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+  if (!type)
+    return std::nullopt;
+  return type.getShape();
+}
+} // namespace
+
+FusionRuns::FusionRuns(Block &block) {
+  int64_t run = -1;
+  std::optional<ArrayRef<int64_t>> runShape;
+  for (Operation &op : block) {
+    std::optional<ArrayRef<int64_t>> shape = pointwiseShape(op);
+    if (!shape) {
+      runShape.reset();
+      continue;
+    }
+    if (!runShape || *runShape != *shape) {
+      ++run;
+      runShape = shape;
+      openers.insert(&op);
+    }
+    runOf[&op] = run;
+  }
+}
+
+int64_t FusionRuns::getRun(Operation *op) const {
+  auto it = runOf.find(op);
+  return it == runOf.end() ? -1 : it->second;
+}
+
+bool FusionRuns::opensRun(Operation *op) const { return openers.contains(op); }
+
+::gc::cost::OpCost
+mlir::gc::estimateFusedOpCost(Operation *op, const FusionRuns &runs,
+                              const ::gc::cost::DeviceProfile &device) {
+  std::optional<::gc::cost::OpDesc> desc = describeOp(op);
+  if (!desc)
+    return ::gc::cost::OpCost();
+  const int64_t run = runs.getRun(op);
+  if (run < 0)
+    return ::gc::cost::estimateCost(*desc, device);
+  ::gc::cost::OpWork work = ::gc::cost::countWork(*desc);
+  for (Value operand : op->getOperands())
+    if (Operation *producer = operand.getDefiningOp();
+        producer && runs.getRun(producer) == run)
+      work.bytesRead = std::max<int64_t>(0, work.bytesRead - tensorBytes(operand));
+  Value result = op->getResult(0);
+  bool stored = llvm::any_of(result.getUsers(), [&](Operation *user) {
+    return runs.getRun(user) != run;
+  });
+  if (!stored)
+    work.bytesWritten = 0;
+  if (!runs.opensRun(op))
+    work.kernels = 0;
+  return ::gc::cost::rooflineCost(
+      work, ::gc::cost::achievedFlopRate(*desc, device), device);
+}

@@ -185,10 +185,8 @@ void RematPass::runOnOperation() {
                                   problem.values[v].bytes,
                                   producer ? producer->block : -1, recomputed});
   }
-  for (const remat::Op &op : problem.ops) {
+  for (const remat::Op &op : problem.ops)
     result.stepFlops += op.flops;
-    result.stepSeconds += op.cost;
-  }
   result.minFeasibleBytes =
       findLowestPeak(problem, solution, options).peakBytes;
 
@@ -215,8 +213,22 @@ void RematPass::runOnOperation() {
   }
   result.peakBytes = measured.peakBytes;
   result.persistentBytes = measured.persistentBytes;
-  result.recomputeSeconds = solution.profile.recomputeCost;
+  // The time estimates of record price the rewritten step as gc generates
+  // it: runs of consecutive pointwise ops, clones included, fused into one
+  // kernel each. (The solvers compare plans with per-op costs, which do not
+  // depend on where a clone lands.)
+  FusionRuns runs(function.front());
+  result.stepSeconds = 0;
+  result.recomputeSeconds = 0;
+  for (Operation &op : function.front()) {
+    double seconds = estimateFusedOpCost(&op, runs, *profile).seconds;
+    if (op.hasAttr(GcDialect::getRecomputeAttrName()))
+      result.recomputeSeconds += seconds;
+    else
+      result.stepSeconds += seconds;
+  }
   result.recomputeFlops = solution.profile.recomputeFlops;
+  result.solverRecomputeSeconds = solution.profile.recomputeCost;
 
   if (!report.empty()) {
     std::string error;

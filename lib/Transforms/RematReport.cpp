@@ -33,6 +33,7 @@ void mlir::gc::writeRematReportJson(const RematReport &report,
                    report.stepSeconds > 0
                        ? report.recomputeSeconds / report.stepSeconds
                        : 0.0);
+    json.attribute("solver_recompute_cost_s", report.solverRecomputeSeconds);
     json.attribute("solve_time_s", report.solveSeconds);
     if (report.optimalityGap)
       json.attribute("optimality_gap", *report.optimalityGap);

@@ -34,3 +34,14 @@ static void printSameTypes(OpAsmPrinter &printer, Operation *, First first,
 
 #define GET_OP_CLASSES
 #include "Gc/IR/GcOps.cpp.inc"
+
+bool mlir::gc::isPointwise(Operation *op) {
+  if (isa<SgdUpdateOp>(op))
+    return false;
+  if (auto constant = dyn_cast<ConstantOp>(op)) {
+    auto value = dyn_cast<SplatElementsAttr>(constant.getValue());
+    return value && isa<FloatType, IntegerType>(value.getElementType());
+  }
+  return op->hasTrait<OpTrait::gc::GcElementwise>() ||
+         isa<DropoutOp, DropoutGradOp, BroadcastOp>(op);
+}

@@ -28,4 +28,13 @@ class GcElementwise : public TraitBase<ConcreteType, GcElementwise> {};
 #define GET_OP_CLASSES
 #include "Gc/IR/GcOps.h.inc"
 
+namespace mlir::gc {
+/// Whether gc-lower-to-kernels may put `op` into a fused pointwise kernel:
+/// it maps element i of its (non-scalar) operands to element i of its
+/// result, or is a splat constant, or a broadcast (read through an index
+/// map). Optimizer updates are runtime kernels and are not included. The
+/// fusion-aware cost model (gc/Analysis/OpCost.h) uses the same rule.
+bool isPointwise(Operation *op);
+} // namespace mlir::gc
+
 #endif // GC_DIALECT_GC_IR_GCOPS_H

@@ -38,11 +38,6 @@ struct Storage {
   static std::optional<Storage> parse(llvm::StringRef text);
 };
 
-/// Whether gc-lower-to-kernels may put `op` into a fused pointwise kernel:
-/// it maps element i of its (non-scalar) operands to element i of its
-/// result, or is a splat constant, or a broadcast (read through an index
-/// map). Optimizer updates are runtime kernels and are not included.
-bool isPointwise(Operation *op);
 
 /// The storage of `value` in a function lowered by gc-lower-to-kernels:
 /// arguments are Argument storage; results read their op's `gc.storage`.

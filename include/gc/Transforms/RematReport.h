@@ -26,6 +26,8 @@ struct RematReport {
   double recomputeFlops = 0;
   double stepSeconds = 0;
   double recomputeSeconds = 0;
+  /// The solver's objective: the recomputed ops' per-op (unfused) costs.
+  double solverRecomputeSeconds = 0;
   double solveSeconds = 0;
   std::optional<double> optimalityGap;
   int64_t numClones = 0;

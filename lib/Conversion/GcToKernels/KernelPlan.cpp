@@ -49,16 +49,6 @@ std::optional<Storage> Storage::parse(StringRef text) {
   return std::nullopt;
 }
 
-bool mlir::gc::isPointwise(Operation *op) {
-  if (isa<SgdUpdateOp>(op))
-    return false;
-  if (auto constant = dyn_cast<ConstantOp>(op)) {
-    auto value = dyn_cast<SplatElementsAttr>(constant.getValue());
-    return value && isa<FloatType, IntegerType>(value.getElementType());
-  }
-  return op->hasTrait<OpTrait::gc::GcElementwise>() ||
-         isa<DropoutOp, DropoutGradOp, BroadcastOp>(op);
-}
 
 FailureOr<Storage> mlir::gc::getStorage(Value value) {
   if (auto arg = dyn_cast<BlockArgument>(value))

@@ -1,7 +1,8 @@
 """Compares the rematerialization solvers on one differentiated step.
 
 For each budget, runs gc-remat with every solver and checks that
-  - `auto`'s recompute cost is within 1% of `optimal`'s wherever `optimal`
+  - `auto`'s recompute cost (the solvers' objective, `solver_recompute_cost_s`:
+    per-op costs) is within 1% of `optimal`'s wherever `optimal`
     proves optimality (gap 0);
   - `auto` costs no more than any baseline (`per-layer`, `sqrt`, `greedy`)
     that meets the budget;
@@ -58,7 +59,7 @@ def main():
         auto_lowest = auto["min_feasible_bytes"]
         if row["per-layer"]:
             per_layer_peak = row["per-layer"]["peak_bytes"]
-        cost = {s: (r["est_recompute_time_s"] if r else None)
+        cost = {s: (r["solver_recompute_cost_s"] if r else None)
                 for s, r in row.items()}
         print(f"budget {budget:6}: " + ", ".join(
             f"{s} {'-' if c is None else f'{c * 1e6:.3f} us'}"
