@@ -3,6 +3,7 @@
 
 Usage: bench/cpu/bench-cpu.py [--build DIR] [--configs tiny,small,base-depth]
                               [--threads 1,2] [--rounds 2] [--steps 6]
+                              [--skip-torch] [--skip-remat]
 
 For every configuration and thread count, runs alternately, round after
 round: gc's step (`gc-compile --target cpu`, run by `gc-run DIR --threads
@@ -13,6 +14,15 @@ whose first step is a warm-up; the others are timed. Prints and writes, per
 runner: the median and minimum step time, their ratio to gc's, and the
 process's peak resident memory (bench/out/cpu/step-time.csv, and a plot
 when matplotlib is present).
+
+Then, the rematerialization estimate against the measured cost, per
+thread count: gc-cpu-probe measures gc's kernel rates and writes the
+calibrated `cpu` device profile (bench/out/cpu/cpu-profile-<N>threads.json);
+the small configuration is compiled with that profile and the solvers none,
+auto at 0.8x and 0.7x of the peak, and per-layer; their steps are timed
+alternately, and each measured overhead over `none` is printed beside the
+cost model's estimate (report.json's recompute_overhead) in
+bench/out/cpu/remat-overhead.csv.
 
 PyTorch comes from the virtual environment .venv-golden/ that
 scripts/make-bert-golden.py creates (the same pinned versions); it is
@@ -146,6 +156,68 @@ def torch_worker(spec):
     print(json.dumps({"times_ms": times}))
 
 
+REMAT_VARIANTS = (("none", ["--solver", "none"]),
+                  ("auto-0.8x", ["--solver", "auto", "--budget", "0.8x"]),
+                  ("auto-0.7x", ["--solver", "auto", "--budget", "0.7x"]),
+                  ("per-layer", ["--solver", "per-layer"]))
+
+
+def remat_benchmark(build, threads, rounds, steps, work):
+    """Measured remat overheads against the calibrated estimates."""
+    probe = subprocess.run([str(build / "bin" / "gc-cpu-probe"), "--threads",
+                            str(threads)], check=True, capture_output=True,
+                           text=True).stdout
+    profile_path = OUT_DIR / f"cpu-profile-{threads}threads.json"
+    profile_path.write_text(probe)
+    profile = json.loads(probe)
+    print(f"== remat, {threads} thread(s): calibrated profile {profile_path}"
+          f" (matmul {profile['peak_fp32_simt_flops'] * profile['simt_matmul_efficiency'] / 1e9:.0f} GFLOP/s, "
+          f"memory {profile['memory_bandwidth'] / 1e9:.1f} GB/s, launch "
+          f"{profile['launch_overhead_seconds'] * 1e6:.1f} us)", flush=True)
+    layers, hidden, heads, inter, vocab, seq, batch = CONFIGS["small"]
+    directories = {}
+    for name, flags in REMAT_VARIANTS:
+        directory = work / f"remat-{threads}-{name}"
+        subprocess.run(
+            [str(build / "bin" / "gc-compile"), "--model", "bert", "--layers",
+             str(layers), "--hidden", str(hidden), "--heads", str(heads),
+             "--intermediate", str(inter), "--vocab", str(vocab), "--seq",
+             str(seq), "--batch", str(batch), "--max-position", "512",
+             "--dropout", str(DROPOUT), "--attention-dropout", str(DROPOUT),
+             "--target", "cpu", "--device", "cpu", "--device-profile",
+             str(profile_path), *flags, "-o", str(directory)],
+            check=True, capture_output=True, text=True)
+        directories[name] = directory
+    samples = {name: [] for name in directories}
+    for _ in range(rounds):
+        for name, directory in directories.items():
+            samples[name] += run_gc(build, directory, threads, steps)[0]
+    base_median, base_min = summarize(samples["none"])
+    rows = []
+    for name, directory in directories.items():
+        report = json.loads((directory / "report.json").read_text())
+        median, minimum = summarize(samples[name])
+        measured = median / base_median - 1
+        estimated = report["recompute_overhead"]
+        rows.append({"threads": threads, "variant": name,
+                     "median_ms": round(median, 2),
+                     "min_ms": round(minimum, 2),
+                     "measured_overhead": round(measured, 4),
+                     "measured_overhead_min": round(minimum / base_min - 1,
+                                                    4),
+                     "estimated_overhead": round(estimated, 4),
+                     "peak_bytes": report["peak_bytes"]})
+        relative = (abs(measured - estimated) / measured
+                    if name != "none" and measured > 0 else float("nan"))
+        print(f"  {name:10s} median {median:8.1f} ms  min {minimum:8.1f} ms"
+              f"  peak {report['peak_bytes'] / 2**20:6.1f} MiB  measured "
+              f"{100 * measured:+6.1f}% (min-based "
+              f"{100 * (minimum / base_min - 1):+6.1f}%)  estimated "
+              f"{100 * estimated:+6.1f}%  |meas-est|/meas "
+              f"{100 * relative:5.1f}%", flush=True)
+    return rows
+
+
 def summarize(samples):
     return statistics.median(samples), min(samples)
 
@@ -188,6 +260,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--steps", type=int, default=6,
                         help="steps per process; the first is a warm-up")
+    parser.add_argument("--skip-torch", action="store_true",
+                        help="only the rematerialization measurement")
+    parser.add_argument("--skip-remat", action="store_true",
+                        help="only the comparison with PyTorch")
     args = parser.parse_args()
     if args.steps < 2 or args.rounds < 1:
         parser.error("--steps must be at least 2 and --rounds at least 1")
@@ -197,11 +273,27 @@ def main():
             parser.error(f"unknown configuration {name!r}; expected one of "
                          f"{', '.join(CONFIGS)}")
     thread_counts = [int(t) for t in args.threads.split(",")]
-    python = ensure_venv_python()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     work = OUT_DIR / "work"
     work.mkdir(exist_ok=True)
+    if not args.skip_torch:
+        compare_with_torch(args, configs, thread_counts, work)
+    if not args.skip_remat:
+        rows = []
+        for threads in thread_counts:
+            rows += remat_benchmark(args.build, threads, args.rounds,
+                                    args.steps, work)
+        csv_path = OUT_DIR / "remat-overhead.csv"
+        with open(csv_path, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote {csv_path}")
 
+
+def compare_with_torch(args, configs, thread_counts, work):
+    """gc against PyTorch eager on every configuration and thread count."""
+    python = ensure_venv_python()
     rows = []
     for name in configs:
         config = CONFIGS[name]

@@ -160,7 +160,7 @@ template <typename From, typename To> GC_RT_HOST_DEVICE inline To cast(From x) {
 /// Whether flat element `index` survives gc.dropout (and gc.dropout_grad)
 /// under (seed, stream), given `threshold` = dropoutThreshold(p): the
 /// contract of Philox.h.
-GC_RT_HOST_DEVICE inline bool dropoutKeeps(int64_t seed, int64_t stream,
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE bool dropoutKeeps(int64_t seed, int64_t stream,
                                            uint64_t index, uint32_t threshold) {
   return ::gc::rt::cpu::dropoutWordKeeps(
       ::gc::rt::cpu::dropoutWord(seed, stream, index), threshold);

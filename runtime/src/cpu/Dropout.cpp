@@ -3,36 +3,38 @@
 // gc.dropout and gc.dropout_grad. Both apply the mask that Philox.h defines
 // as a pure function of (seed, stream, element index) and the inverted-
 // dropout scale 1 / (1 - probability), so the gradient (and any recomputed
-// forward) regenerates the forward mask exactly without storing it. One
-// Philox block yields the draws of four consecutive elements.
+// forward) regenerates the forward mask exactly without storing it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/cpu/Kernels.h"
+
+#include "Accumulate.h"
+#include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Parallel.h"
 #include "gc_rt/cpu/Philox.h"
 
 using namespace gc::rt::cpu;
+namespace scalar = gc::rt::scalar;
 
 namespace {
 
 template <typename T>
 void applyDropoutMask(const T *input, T *result, int64_t n, int64_t seed,
                       double probability, int64_t stream) {
-  const T keptScale = static_cast<T>(1.0 / (1.0 - probability));
+  const T keptScale = scalar::dropoutScale<T>(probability);
   const uint32_t threshold = dropoutThreshold(probability);
-  const PhiloxKey key = dropoutKey(seed);
-  // Chunks are a multiple of 4 elements: each block serves one chunk.
+  // Each element draws its own word (a Philox block per element, four
+  // times the work of one block per four elements) because that loop
+  // vectorizes, 16 elements per AVX-512 instruction, exactly as the fused
+  // kernels gc generates do.
   parallelForRange(n, 16384, [&](int64_t begin, int64_t end) {
-    for (int64_t base = begin; base < end; base += 4) {
-      const PhiloxBlock block = philox4x32(
-          dropoutCounter(static_cast<uint64_t>(base) / 4, stream), key);
-      const int64_t count = end - base < 4 ? end - base : 4;
-      for (int64_t k = 0; k < count; ++k) {
-        bool keep = dropoutWordKeeps(block.words[k], threshold);
-        result[base + k] = keep ? input[base + k] * keptScale : T(0);
-      }
-    }
+    GC_RT_VECTORIZE_LOOP
+    for (int64_t i = begin; i < end; ++i)
+      result[i] = scalar::dropoutKeeps(seed, stream, static_cast<uint64_t>(i),
+                                       threshold)
+                      ? input[i] * keptScale
+                      : T(0);
   });
 }
 

@@ -37,6 +37,16 @@
 #define GC_RT_HOST_DEVICE
 #endif
 
+/// Philox is inlined wherever it is used, so that a loop drawing one word
+/// per element vectorizes (a call would keep it scalar).
+#if defined(__CUDACC__)
+#define GC_RT_PHILOX_INLINE __forceinline__
+#elif defined(__GNUC__)
+#define GC_RT_PHILOX_INLINE inline __attribute__((always_inline))
+#else
+#define GC_RT_PHILOX_INLINE inline
+#endif
+
 namespace gc::rt::cpu {
 
 /// The 128-bit counter (and the output block) of Philox4x32.
@@ -59,7 +69,7 @@ constexpr uint32_t kWeyl1 = 0xBB67AE85u;
 
 /// One Philox round: two 32x32->64-bit products whose high halves are mixed
 /// with the other two words and the key, and whose low halves are kept.
-GC_RT_HOST_DEVICE inline PhiloxBlock round(PhiloxBlock x, PhiloxKey key) {
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock round(PhiloxBlock x, PhiloxKey key) {
   uint64_t product0 = uint64_t(kMultiplier0) * x.words[0];
   uint64_t product1 = uint64_t(kMultiplier1) * x.words[2];
   auto hi0 = uint32_t(product0 >> 32), lo0 = uint32_t(product0);
@@ -72,7 +82,7 @@ GC_RT_HOST_DEVICE inline PhiloxBlock round(PhiloxBlock x, PhiloxKey key) {
 /// Philox4x32 with 10 rounds: the block of four 32-bit random words for
 /// `counter` under `key`. The key is bumped by the Weyl increments between
 /// rounds (nine bumps for ten rounds).
-GC_RT_HOST_DEVICE inline PhiloxBlock philox4x32(PhiloxBlock counter,
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock philox4x32(PhiloxBlock counter,
                                                 PhiloxKey key) {
   using namespace philox_detail;
   counter = round(counter, key);
@@ -108,7 +118,7 @@ GC_RT_HOST_DEVICE inline float uniformFromWord(uint32_t word) {
 /// The random word of flat element `index` of dropout stream `stream` under
 /// step seed `seed`. The word is picked with selects rather than an indexed
 /// load so that loops over elements vectorize.
-GC_RT_HOST_DEVICE inline uint32_t dropoutWord(int64_t seed, int64_t stream,
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE uint32_t dropoutWord(int64_t seed, int64_t stream,
                                               uint64_t index) {
   PhiloxBlock block =
       philox4x32(dropoutCounter(index / 4, stream), dropoutKey(seed));
@@ -140,7 +150,7 @@ GC_RT_HOST_DEVICE inline uint32_t dropoutThreshold(double probability) {
   return double(threshold) < scaled ? threshold + 1 : threshold;
 }
 
-GC_RT_HOST_DEVICE inline bool dropoutWordKeeps(uint32_t word,
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE bool dropoutWordKeeps(uint32_t word,
                                                uint32_t threshold) {
   return (word >> 8) >= threshold;
 }
