@@ -9,11 +9,11 @@
 //    tree, and blocks are combined pairwise (a block-level cascade). The
 //    order depends on n only, so the result is the same however the loop is
 //    vectorized (one vector register holds the lanes) and whatever thread
-//    runs it. The error is at most about (log2(n / kSumBlock) + kSumBlock /
-//    kLanes + log2(kLanes)) * eps * sum |x_i| (Higham, "Accuracy and
-//    Stability of Numerical Algorithms", 2nd ed., section 4.2), i.e. a
-//    few hundred ulps of the absolute sum for a BERT row, far below the
-//    sequential sum's n * eps.
+//    runs it. The error is at most about (ceil(log2(n / kSumBlock)) +
+//    min(n, kSumBlock) / kLanes + log2(kLanes)) * eps * sum |x_i| (Higham,
+//    "Accuracy and Stability of Numerical Algorithms", 2nd ed., section
+//    4.2): 52 eps sum |x_i| for a row of 768, against (n - 1) eps sum |x_i|
+//    for a sequential sum.
 //
 //  - Column sums (sum over rows of a [rows, cols] matrix, as for bias and
 //    layer-norm parameter gradients): rows are cut into chunks of
