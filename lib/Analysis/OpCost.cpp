@@ -151,10 +151,7 @@ mlir::gc::estimateOpCost(Operation *op,
 namespace {
 /// The bytes of a statically shaped tensor value (0 otherwise).
 int64_t tensorBytes(Value value) {
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape())
-    return 0;
-  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+  return getTensorByteSize(value.getType()).value_or(0);
 }
 
 /// The iteration shape of a pointwise op with one ranked result.

@@ -38,14 +38,15 @@ public:
              << llvm::format("%g", value);
   }
 
-  /// Checks that a tensor of `shape` has an element count that fits in
-  /// int64, so that no later size computation overflows.
-  void representable(llvm::ArrayRef<int64_t> shape) {
-    int64_t count = 1;
+  /// Checks that a tensor of `shape` with `elementBytes`-byte elements has
+  /// a size in bytes that fits in int64, so that no later size computation
+  /// overflows.
+  void representable(llvm::ArrayRef<int64_t> shape, int64_t elementBytes) {
+    int64_t bytes = elementBytes;
     for (int64_t size : shape) {
-      if (llvm::MulOverflow(count, size, count)) {
+      if (llvm::MulOverflow(bytes, size, bytes)) {
         fail() << "the model is too large: a tensor of shape "
-               << formatShape(shape) << " has more than 2^63 - 1 elements";
+               << formatShape(shape) << " takes more than 2^63 - 1 bytes";
         return;
       }
     }
@@ -109,18 +110,50 @@ llvm::Error mlir::gc::validateBertConfig(const BertConfig &config) {
   if (check.failed())
     return check.takeError();
 
+  // Every layer is built as IR: a depth beyond any published model would
+  // only make gc-compile run out of memory.
+  if (config.numHiddenLayers > kMaxBertLayers)
+    check.fail() << "num_hidden_layers must be at most " << kMaxBertLayers
+                 << ", but is " << config.numHiddenLayers;
+  if (check.failed())
+    return check.takeError();
+
   // The largest tensors of the forward pass: attention scores, the
   // feed-forward activation and the logits.
+  const int64_t elementBytes =
+      config.elementType == BertElementType::F64 ? 8 : 4;
   int64_t batch = config.batchSize, seq = config.seqLength;
-  check.representable({batch, config.numAttentionHeads, seq, seq});
-  check.representable({batch, seq, config.intermediateSize});
-  check.representable({batch, seq, config.hiddenSize});
-  check.representable({config.vocabSize, config.hiddenSize});
-  check.representable({config.maxPositionEmbeddings, config.hiddenSize});
-  check.representable({config.typeVocabSize, config.hiddenSize});
-  check.representable({config.intermediateSize, config.hiddenSize});
+  auto representable = [&](llvm::ArrayRef<int64_t> shape) {
+    check.representable(shape, elementBytes);
+  };
+  representable({batch, config.numAttentionHeads, seq, seq});
+  representable({batch, seq, config.intermediateSize});
+  representable({batch, seq, config.hiddenSize});
+  representable({config.vocabSize, config.hiddenSize});
+  representable({config.maxPositionEmbeddings, config.hiddenSize});
+  representable({config.typeVocabSize, config.hiddenSize});
+  representable({config.intermediateSize, config.hiddenSize});
   if (config.loss == BertLoss::MaskedLM)
-    check.representable({batch, seq, config.vocabSize});
+    representable({batch, seq, config.vocabSize});
+  if (check.failed())
+    return check.takeError();
+
+  // All layers' weights together (with gradients and two AdamW moments,
+  // four copies) must be addressable too.
+  int64_t hidden = config.hiddenSize, inter = config.intermediateSize;
+  int64_t layerElements = 0, total = 0;
+  bool overflow = llvm::MulOverflow(hidden, 4 * int64_t(1), layerElements);
+  overflow |= llvm::MulOverflow(layerElements, hidden, layerElements);
+  int64_t ffn = 0;
+  overflow |= llvm::MulOverflow(hidden, inter, ffn);
+  overflow |= llvm::MulOverflow(ffn, int64_t(2), ffn);
+  overflow |= llvm::AddOverflow(layerElements, ffn, layerElements);
+  overflow |= llvm::MulOverflow(layerElements, config.numHiddenLayers, total);
+  overflow |= llvm::MulOverflow(total, 4 * elementBytes, total);
+  if (overflow)
+    check.fail() << "the model is too large: the " << config.numHiddenLayers
+                 << " layers' weights, gradients and optimizer state take "
+                    "more than 2^63 - 1 bytes";
   return check.takeError();
 }
 

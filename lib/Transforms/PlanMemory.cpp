@@ -15,6 +15,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #define DEBUG_TYPE "gc-plan-memory"
@@ -111,19 +112,24 @@ void PlanMemoryPass::runOnOperation() {
     return last;
   };
   auto byteSize = [&](Value value) -> FailureOr<int64_t> {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || !type.hasStaticShape())
+    std::optional<int64_t> bytes = getTensorByteSize(value.getType());
+    if (!bytes)
       return emitError(value.getLoc())
-             << "gc-plan-memory: cannot plan a value of unknown size, of "
-                "type "
-             << value.getType();
-    return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+             << "gc-plan-memory: cannot plan a value of type "
+             << value.getType()
+             << ": expected a statically shaped tensor whose size in bytes "
+                "fits in 64 bits";
+    return *bytes;
   };
   for (BlockArgument arg : body.getArguments()) {
     FailureOr<int64_t> bytes = byteSize(arg);
     if (failed(bytes))
       return signalPassFailure();
-    persistentBytes += *bytes;
+    if (llvm::AddOverflow(persistentBytes, *bytes, persistentBytes)) {
+      function.emitError() << "gc-plan-memory: the arguments total more than "
+                              "2^63 - 1 bytes";
+      return signalPassFailure();
+    }
   }
   for (Operation &op : body.without_terminator()) {
     for (OpResult result : op.getResults()) {
@@ -163,6 +169,21 @@ void PlanMemoryPass::runOnOperation() {
         name += "#" + std::to_string(result.getResultNumber());
       bufferOf[result] = static_cast<int64_t>(buffers.size());
       buffers.push_back({name, phaseOf(&op), *bytes, position[&op], last});
+    }
+  }
+
+  // Every offset a strategy can produce is at most the sum of all buffer
+  // sizes, each rounded up to the alignment: if that sum fits, no offset
+  // computation overflows.
+  int64_t total = 0;
+  for (const ArenaBuffer &buffer : buffers) {
+    int64_t rounded = 0;
+    if (llvm::AddOverflow(buffer.bytes, static_cast<int64_t>(alignment),
+                          rounded) ||
+        llvm::AddOverflow(total, rounded, total)) {
+      function.emitError() << "gc-plan-memory: the step's buffers total more "
+                              "than 2^63 - 1 bytes; no arena can hold them";
+      return signalPassFailure();
     }
   }
 

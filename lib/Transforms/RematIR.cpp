@@ -32,11 +32,10 @@ std::string mlir::gc::describeLocation(Location loc) {
 namespace {
 /// Bytes of a statically shaped tensor, as the executor allocates it.
 FailureOr<int64_t> tensorBytes(Value value) {
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape())
+  std::optional<int64_t> bytes = getTensorByteSize(value.getType());
+  if (!bytes)
     return failure();
-  int64_t bits = type.getElementTypeBitWidth();
-  return type.getNumElements() * ((bits + 7) / 8);
+  return *bytes;
 }
 
 /// Whether the remat rewrite may clone `op`.
@@ -61,7 +60,8 @@ FailureOr<RematIR> mlir::gc::buildRematIR(func::FuncOp function,
     FailureOr<int64_t> bytes = tensorBytes(value);
     if (failed(bytes))
       return emitError(value.getLoc())
-             << "gc-remat: expected a statically shaped tensor, but found "
+             << "gc-remat: expected a statically shaped tensor whose size in "
+                "bytes fits in 64 bits, but found "
              << value.getType();
     remat::Value entry;
     entry.name = std::move(name);

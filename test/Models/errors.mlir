@@ -16,6 +16,15 @@
 // RUN: not gc-compile --batch 1099511627776 --seq 1048576 --max-position 1048576 2>&1 | FileCheck %s --check-prefix=HUGE
 // RUN: not gc-compile --layers 2 --hidden 8 --heads 2 --intermediate 8 --vocab 8 --seq 2 --batch 1 -o %t.missing/out.mlir 2>&1 | FileCheck %s --check-prefix=OUTPUT
 // RUN: not gc-compile --layers two 2>&1 | FileCheck %s --check-prefix=NUMBER
+// Bounds that once hung gc-compile or wrapped sizes around: a depth no model
+// has, a tensor whose element count fits in int64 but whose bytes do not
+// (2^62 elements of 4 bytes), and weights too large in total.
+// RUN: not gc-compile --layers 2147483648 2>&1 | FileCheck %s --check-prefix=DEEP
+// RUN: not gc-compile --layers 1 --batch 1 --seq 1 --max-position 1 --hidden 1 --heads 1 --intermediate 1 --vocab 4611686018427387904 --loss mean 2>&1 | FileCheck %s --check-prefix=BYTES
+// RUN: not gc-compile --layers 2 --hidden 1073741824 --heads 1 --intermediate 8 --vocab 8 --seq 2 --batch 1 --loss mean 2>&1 | FileCheck %s --check-prefix=WEIGHTS
+// DEEP: gc-compile: error: num_hidden_layers must be at most 1024, but is 2147483648
+// BYTES: gc-compile: error: the model is too large: a tensor of shape [4611686018427387904, 1] takes more than 2^63 - 1 bytes
+// WEIGHTS: gc-compile: error: the model is too large: the 2 layers' weights, gradients and optimizer state take more than 2^63 - 1 bytes
 
 // HEADS: gc-compile: error: hidden_size (100) is not divisible by num_attention_heads (16)
 // SEQ: gc-compile: error: seq_length (1024) exceeds max_position_embeddings (512)
@@ -29,7 +38,7 @@
 // DROPOUT: gc-compile: error: hidden_dropout_prob must lie in [0, 1), but is 1
 // ATTNDROP: gc-compile: error: attention_probs_dropout_prob must lie in [0, 1), but is -0.1
 // EPS: gc-compile: error: layer_norm_eps must be positive and finite, but is 0
-// HUGE: gc-compile: error: the model is too large: a tensor of shape [1099511627776, 16, 1048576, 1048576] has more than 2^63 - 1 elements
+// HUGE: gc-compile: error: the model is too large: a tensor of shape [1099511627776, 16, 1048576, 1048576] takes more than 2^63 - 1 bytes
 // OUTPUT: gc-compile: error: cannot open output file '{{.*}}out.mlir':
 // NUMBER: gc-compile: for the --layers option: 'two' value invalid for {{.*}} argument!
 

@@ -10,6 +10,7 @@
 #include "Gc/IR/GcVerifyUtils.h"
 
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -44,4 +45,16 @@ bool mlir::gc::isPointwise(Operation *op) {
   }
   return op->hasTrait<OpTrait::gc::GcElementwise>() ||
          isa<DropoutOp, DropoutGradOp, BroadcastOp>(op);
+}
+
+std::optional<int64_t> mlir::gc::getTensorByteSize(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() ||
+      !tensor.getElementType().isIntOrFloat())
+    return std::nullopt;
+  int64_t bytes = (tensor.getElementTypeBitWidth() + 7) / 8;
+  for (int64_t size : tensor.getShape())
+    if (llvm::MulOverflow(bytes, size, bytes))
+      return std::nullopt;
+  return bytes;
 }

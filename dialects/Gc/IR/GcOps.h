@@ -35,6 +35,14 @@ namespace mlir::gc {
 /// map). Optimizer updates are runtime kernels and are not included. The
 /// fusion-aware cost model (gc/Analysis/OpCost.h) uses the same rule.
 bool isPointwise(Operation *op);
+
+/// The bytes of a statically shaped tensor of `type` (elements times the
+/// element size rounded up to whole bytes), or nullopt when the type is not
+/// a statically shaped ranked tensor or the size does not fit in int64. Every
+/// size computation of the compiler (remat, the memory planner, the cost
+/// model) goes through it, so a tensor too large to address is an error,
+/// never a wrapped-around size.
+std::optional<int64_t> getTensorByteSize(Type type);
 } // namespace mlir::gc
 
 #endif // GC_DIALECT_GC_IR_GCOPS_H

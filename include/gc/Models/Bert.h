@@ -44,6 +44,9 @@ enum class BertLoss {
 /// Element type of parameters and activations; f64 serves gradient checks.
 enum class BertElementType { F32, F64 };
 
+/// The deepest BERT gc builds (published BERTs have at most 48 layers).
+constexpr int64_t kMaxBertLayers = 1024;
+
 /// The knobs of Hugging Face's `BertConfig` (same names, camelBack) plus the
 /// static batch shape, the loss and the element type. The defaults are
 /// BERT-large with batch 64 and sequence length 512.

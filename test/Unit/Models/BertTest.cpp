@@ -114,7 +114,21 @@ TEST(BertConfigTest, RejectsOverflowingShapes) {
   config.seqLength = 1 << 20;
   EXPECT_EQ(message(validateBertConfig(config)),
             "the model is too large: a tensor of shape [1099511627776, 16, "
-            "1048576, 1048576] has more than 2^63 - 1 elements");
+            "1048576, 1048576] takes more than 2^63 - 1 bytes");
+  // 2^61 elements fit in int64; their 2^63 bytes do not.
+  config = BertConfig();
+  config.batchSize = 1;
+  config.seqLength = 1;
+  config.hiddenSize = 1;
+  config.numAttentionHeads = 1;
+  config.vocabSize = int64_t(1) << 61;
+  EXPECT_EQ(message(validateBertConfig(config)),
+            "the model is too large: a tensor of shape [2305843009213693952, "
+            "1] takes more than 2^63 - 1 bytes");
+  config = BertConfig();
+  config.numHiddenLayers = kMaxBertLayers + 1;
+  EXPECT_EQ(message(validateBertConfig(config)),
+            "num_hidden_layers must be at most 1024, but is 1025");
 }
 
 TEST(BertConfigTest, SpellingsRoundTrip) {
