@@ -50,6 +50,9 @@ private:
 };
 } // namespace
 
+/// The largest learning rate gc-optimizer accepts.
+constexpr double kMaxLearningRate = 100;
+
 LogicalResult ApplyOptimizerPass::checkOptions(func::FuncOp function) {
   auto bad = [&](StringRef option, StringRef expected, double value) {
     return function.emitError()
@@ -61,6 +64,9 @@ LogicalResult ApplyOptimizerPass::checkOptions(func::FuncOp function) {
                                 << optimizer << "'; expected sgd or adamw";
   if (!std::isfinite(lr) || lr <= 0)
     return bad("lr", "finite and positive", lr);
+  // No optimizer trains with a step this large; it is a typo (1e3 for 1e-3).
+  if (lr > kMaxLearningRate)
+    return bad("lr", "at most 100", lr);
   if (!std::isfinite(getWeightDecay()) || getWeightDecay() < 0)
     return bad("weight-decay", "finite and non-negative", getWeightDecay());
   if (optimizer == "adamw") {

@@ -49,3 +49,12 @@
 // OPTIMIZER: gc-compile: error: the gc-train-step pipeline failed
 // RUN: not gc-compile --emit train --lr 0 2>&1 | FileCheck %s --check-prefix=LR
 // LR: error: gc-optimizer: expected lr to be finite and positive, but found 0
+
+// Hyper-parameters outside any sensible range, and flags given with the
+// value that means "default" when the flag is absent.
+// RUN: not gc-compile --emit train --lr 1e30 2>&1 | FileCheck %s --check-prefix=LRHUGE
+// LRHUGE: error: gc-optimizer: expected lr to be at most 100, but found 1.000000e+30
+// RUN: not gc-compile --emit train --weight-decay -1 2>&1 | FileCheck %s --check-prefix=WD
+// WD: gc-compile: error: --weight-decay must be finite and non-negative, but is -1.0
+// RUN: not gc-compile --emit remat --budget '' 2>&1 | FileCheck %s --check-prefix=BUDGET
+// BUDGET: gc-compile: error: --budget is empty; give a size such as 70GiB or a fraction such as 0.8x

@@ -43,6 +43,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
 
 #include <optional>
 #include <string>
@@ -535,8 +536,26 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   return success();
 }
 
+/// Flags whose default is a sentinel or an empty string: given explicitly,
+/// the sentinel or the empty string is a mistake, not a request for the
+/// default.
+LogicalResult checkExplicitFlags() {
+  if (weightDecay.getNumOccurrences() &&
+      !(std::isfinite(weightDecay) && weightDecay >= 0))
+    return reportError("--weight-decay must be finite and non-negative, but "
+                       "is " +
+                       std::to_string(weightDecay.getValue()));
+  if (budget.getNumOccurrences() && budget.empty())
+    return reportError("--budget is empty; give a size such as 70GiB or a "
+                       "fraction such as 0.8x, or leave the flag out for "
+                       "the device's memory");
+  return success();
+}
+
 LogicalResult compile() {
   auto start = std::chrono::steady_clock::now();
+  if (failed(checkExplicitFlags()))
+    return failure();
   if (!parseChoice<bool>("model", modelName, modelChoices))
     return failure();
   std::optional<EmitKind> emit =

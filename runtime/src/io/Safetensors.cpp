@@ -586,8 +586,9 @@ Status parseEntry(const std::string &path, const std::string &name,
   return Status::ok();
 }
 
-/// Checks that every tensor lies inside the data buffer and that no two
-/// share bytes. `entries` must be sorted by offset.
+/// Checks that every tensor lies inside the data buffer, that no two share
+/// bytes and that together they cover it exactly. `entries` must be sorted
+/// by offset.
 Status checkLayout(const std::string &path,
                    const std::vector<HeaderEntry> &entries,
                    uint64_t headerLength, uint64_t fileSize) {
@@ -623,6 +624,30 @@ Status checkLayout(const std::string &path,
     if (!furthest || entry.end > furthest->end)
       furthest = &entry;
   }
+
+  // The format requires the tensors to cover the data buffer exactly: a
+  // hole or trailing bytes mean a header that does not describe the file
+  // (a truncated header, a concatenation, a write that went wrong).
+  uint64_t covered = 0;
+  for (const HeaderEntry &entry : entries) {
+    if (entry.begin == entry.end)
+      continue;
+    if (entry.begin != covered)
+      return fileError(path, "bytes [" + std::to_string(covered) + ", " +
+                                 std::to_string(entry.begin) +
+                                 ") of the data buffer belong to no tensor "
+                                 "(the next tensor is " +
+                                 quote(entry.name) +
+                                 "); safetensors allows no holes");
+    covered = entry.end;
+  }
+  if (covered != dataSize)
+    return fileError(path, std::to_string(dataSize - covered) +
+                               " trailing bytes after the last tensor's data "
+                               "(the tensors end at byte " +
+                               std::to_string(covered) +
+                               " of a data buffer of " +
+                               std::to_string(dataSize) + " bytes)");
   return Status::ok();
 }
 

@@ -510,6 +510,33 @@ TEST_F(SafetensorsTest, RejectsOverlappingTensors) {
   EXPECT_TRUE(status.isOk()) << status.message();
 }
 
+TEST_F(SafetensorsTest, RejectsHolesAndTrailingBytes) {
+  // The format requires the tensors to cover the data buffer exactly.
+  std::string header =
+      R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})";
+  expectMentions(readError(makeFileBytes(header, std::string(7, 'x'))),
+                 {"3 trailing bytes after the last tensor's data",
+                  "end at byte 4 of a data buffer of 7 bytes"});
+  header = R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},)"
+           R"("b":{"dtype":"U8","shape":[2],"data_offsets":[6,8]}})";
+  expectMentions(readError(makeFileBytes(header, std::string(8, 'x'))),
+                 {"bytes [4, 6) of the data buffer belong to no tensor",
+                  "the next tensor is 'b'", "no holes"});
+  header = R"({"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})";
+  expectMentions(readError(makeFileBytes(header, std::string(4, 'x'))),
+                 {"bytes [0, 2) of the data buffer belong to no tensor"});
+  // Nothing but empty tensors: an empty data buffer is exact.
+  header = R"({"e":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}})";
+  std::string path = pathOf("only-empty.safetensors");
+  writeRaw(path, makeFileBytes(header, ""));
+  std::vector<NamedTensor> tensors;
+  Status status = readSafetensors(path, tensors);
+  EXPECT_TRUE(status.isOk()) << status.message();
+  // ... and a non-empty one is not.
+  expectMentions(readError(makeFileBytes(header, std::string(8, 'x'))),
+                 {"8 trailing bytes"});
+}
+
 TEST_F(SafetensorsTest, RejectsDuplicateNames) {
   std::string header =
       R"({"w":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},)"
