@@ -60,7 +60,7 @@ func.func @argument_view(%x: tensor<4x4xf32>) -> tensor<16xf32> {
 // -----
 
 func.func @unknown_size() -> index {
-  // expected-error @+1 {{gc-plan-memory: cannot plan a value of unknown size, of type 'index'}}
+  // expected-error @+1 {{gc-plan-memory: cannot plan a value of type 'index': expected a statically shaped tensor whose size in bytes fits in 64 bits}}
   %n = arith.constant 4 : index
   return %n : index
 }
