@@ -84,9 +84,9 @@ def run_measured(command, env=None):
     return output, usage.ru_maxrss / 1024.0
 
 
-def gc_compile(build, name, config, work):
+def gc_compile(build, config, directory, flags):
+    """Compile the BERT training step of `config` into `directory`."""
     layers, hidden, heads, inter, vocab, seq, batch = config
-    directory = work / f"gc-{name}"
     command = [str(build / "bin" / "gc-compile"), "--model", "bert",
                "--layers", str(layers), "--hidden", str(hidden),
                "--heads", str(heads), "--intermediate", str(inter),
@@ -94,7 +94,7 @@ def gc_compile(build, name, config, work):
                str(batch), "--max-position", str(max(seq, 512)),
                "--dropout", str(DROPOUT), "--attention-dropout",
                str(DROPOUT), "--optimizer", "adamw", "--target", "cpu",
-               "--solver", "none", "-o", str(directory)]
+               *flags, "-o", str(directory)]
     subprocess.run(command, check=True, capture_output=True, text=True)
     return directory
 
@@ -170,24 +170,18 @@ def remat_benchmark(build, threads, rounds, steps, work):
     profile_path = OUT_DIR / f"cpu-profile-{threads}threads.json"
     profile_path.write_text(probe)
     profile = json.loads(probe)
+    matmul_rate = (profile["peak_fp32_simt_flops"] *
+                   profile["simt_matmul_efficiency"])
     print(f"== remat, {threads} thread(s): calibrated profile {profile_path}"
-          f" (matmul {profile['peak_fp32_simt_flops'] * profile['simt_matmul_efficiency'] / 1e9:.0f} GFLOP/s, "
+          f" (matmul {matmul_rate / 1e9:.0f} GFLOP/s, "
           f"memory {profile['memory_bandwidth'] / 1e9:.1f} GB/s, launch "
           f"{profile['launch_overhead_seconds'] * 1e6:.1f} us)", flush=True)
-    layers, hidden, heads, inter, vocab, seq, batch = CONFIGS["small"]
-    directories = {}
-    for name, flags in REMAT_VARIANTS:
-        directory = work / f"remat-{threads}-{name}"
-        subprocess.run(
-            [str(build / "bin" / "gc-compile"), "--model", "bert", "--layers",
-             str(layers), "--hidden", str(hidden), "--heads", str(heads),
-             "--intermediate", str(inter), "--vocab", str(vocab), "--seq",
-             str(seq), "--batch", str(batch), "--max-position", "512",
-             "--dropout", str(DROPOUT), "--attention-dropout", str(DROPOUT),
-             "--target", "cpu", "--device", "cpu", "--device-profile",
-             str(profile_path), *flags, "-o", str(directory)],
-            check=True, capture_output=True, text=True)
-        directories[name] = directory
+    directories = {
+        name: gc_compile(build, CONFIGS["small"],
+                         work / f"remat-{threads}-{name}",
+                         ["--device", "cpu", "--device-profile",
+                          str(profile_path), *flags])
+        for name, flags in REMAT_VARIANTS}
     samples = {name: [] for name in directories}
     for _ in range(rounds):
         for name, directory in directories.items():
@@ -216,6 +210,15 @@ def remat_benchmark(build, threads, rounds, steps, work):
               f"{100 * estimated:+6.1f}%  |meas-est|/meas "
               f"{100 * relative:5.1f}%", flush=True)
     return rows
+
+
+def write_csv(path, rows):
+    """Write `rows` (dicts with the same keys) to the CSV file `path`."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {path}")
 
 
 def summarize(samples):
@@ -283,12 +286,7 @@ def main():
         for threads in thread_counts:
             rows += remat_benchmark(args.build, threads, args.rounds,
                                     args.steps, work)
-        csv_path = OUT_DIR / "remat-overhead.csv"
-        with open(csv_path, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        print(f"wrote {csv_path}")
+        write_csv(OUT_DIR / "remat-overhead.csv", rows)
 
 
 def compare_with_torch(args, configs, thread_counts, work):
@@ -299,7 +297,8 @@ def compare_with_torch(args, configs, thread_counts, work):
         config = CONFIGS[name]
         print(f"== {name}: layers, hidden, heads, intermediate, vocab, seq, "
               f"batch = {config}", flush=True)
-        directory = gc_compile(args.build, name, config, work)
+        directory = gc_compile(args.build, config, work / f"gc-{name}",
+                               ["--solver", "none"])
         for threads in thread_counts:
             samples = {"gc": [], "torch-eager": [], "torch-sdpa": []}
             rss = {runner: 0.0 for runner in samples}
@@ -330,12 +329,7 @@ def compare_with_torch(args, configs, thread_counts, work):
                       f"gc speedup {median / gc_median:5.2f}x median, "
                       f"{minimum / gc_min:5.2f}x min  peak RSS "
                       f"{rss[runner]:7.1f} MiB", flush=True)
-    csv_path = OUT_DIR / "step-time.csv"
-    with open(csv_path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {csv_path}")
+    write_csv(OUT_DIR / "step-time.csv", rows)
     if plot(rows, OUT_DIR / "step-time.png"):
         print(f"wrote {OUT_DIR / 'step-time.png'}")
 

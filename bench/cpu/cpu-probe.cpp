@@ -45,9 +45,9 @@ template <typename Body> double medianSeconds(int repeats, Body body) {
   for (int r = 0; r < repeats; ++r) {
     auto start = std::chrono::steady_clock::now();
     body();
-    times.push_back(std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count());
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -88,9 +88,8 @@ double measureBandwidth() {
   // step several times too high.
   const int64_t n = int64_t(1) << 20;
   std::vector<float> a(n, 1.0f), b(n, 2.0f), c(n);
-  double seconds = medianSeconds(51, [&] {
-    binary(BinaryOp::Add, a.data(), b.data(), c.data(), n);
-  });
+  double seconds = medianSeconds(
+      51, [&] { binary(BinaryOp::Add, a.data(), b.data(), c.data(), n); });
   return 3.0 * n * sizeof(float) / seconds;
 }
 
@@ -121,10 +120,13 @@ double measureLaunchSeconds() {
   // A parallel kernel of empty tasks, two per thread: the dispatch alone.
   volatile int64_t sink = 0;
   const int64_t tasks = 2 * getNumThreads();
-  return medianSeconds(2001, [&] {
-    for (int r = 0; r < 10; ++r)
-      parallelFor(tasks, [&](int64_t task) { sink = task; });
-  }) / 10;
+  return medianSeconds(2001,
+                       [&] {
+                         for (int r = 0; r < 10; ++r)
+                           parallelFor(tasks,
+                                       [&](int64_t task) { sink = task; });
+                       }) /
+         10;
 }
 
 } // namespace
@@ -136,8 +138,9 @@ int main(int argc, char **argv) {
       char *end = nullptr;
       long value = std::strtol(argv[++i], &end, 10);
       if (*end != '\0' || value < 1 || value > 4096) {
-        std::fprintf(stderr, "gc-cpu-probe: error: --threads expects a "
-                             "positive count, got '%s'\n",
+        std::fprintf(stderr,
+                     "gc-cpu-probe: error: --threads expects a "
+                     "positive count, got '%s'\n",
                      argv[i]);
         return 1;
       }
@@ -166,8 +169,7 @@ int main(int argc, char **argv) {
               "  \"memory_efficiency\": 1,\n"
               "  \"launch_overhead_seconds\": %.6g\n"
               "}\n",
-              getNumThreads(), peak, matmulFlops / peak,
-              geluFlops / peak, intOps / (geluFlops / peak), bandwidth,
-              launch);
+              getNumThreads(), peak, matmulFlops / peak, geluFlops / peak,
+              intOps / (geluFlops / peak), bandwidth, launch);
   return 0;
 }

@@ -149,11 +149,6 @@ mlir::gc::estimateOpCost(Operation *op,
 }
 
 namespace {
-/// The bytes of a statically shaped tensor value (0 otherwise).
-int64_t tensorBytes(Value value) {
-  return getTensorByteSize(value.getType()).value_or(0);
-}
-
 /// The iteration shape of a pointwise op with one ranked result.
 std::optional<ArrayRef<int64_t>> pointwiseShape(Operation &op) {
   if (!isPointwise(&op) || op.getNumResults() != 1)
@@ -177,7 +172,6 @@ FusionRuns::FusionRuns(Block &block) {
     if (!runShape || *runShape != *shape) {
       ++run;
       runShape = shape;
-      openers.insert(&op);
     }
     runOf[&op] = run;
   }
@@ -188,7 +182,10 @@ int64_t FusionRuns::getRun(Operation *op) const {
   return it == runOf.end() ? -1 : it->second;
 }
 
-bool FusionRuns::opensRun(Operation *op) const { return openers.contains(op); }
+bool FusionRuns::opensRun(Operation *op) const {
+  Operation *previous = op->getPrevNode();
+  return getRun(op) >= 0 && (!previous || getRun(previous) != getRun(op));
+}
 
 ::gc::cost::OpCost
 mlir::gc::estimateFusedOpCost(Operation *op, const FusionRuns &runs,
@@ -203,7 +200,8 @@ mlir::gc::estimateFusedOpCost(Operation *op, const FusionRuns &runs,
   for (Value operand : op->getOperands())
     if (Operation *producer = operand.getDefiningOp();
         producer && runs.getRun(producer) == run)
-      work.bytesRead = std::max<int64_t>(0, work.bytesRead - tensorBytes(operand));
+      work.bytesRead = std::max<int64_t>(
+          0, work.bytesRead - getTensorByteSize(operand.getType()).value_or(0));
   Value result = op->getResult(0);
   bool stored = llvm::any_of(result.getUsers(), [&](Operation *user) {
     return runs.getRun(user) != run;

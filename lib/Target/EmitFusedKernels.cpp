@@ -35,85 +35,47 @@ using namespace mlir::gc;
 using namespace mlir::gc::target;
 
 namespace {
-/// The flat index of the broadcast operand element that result element `i`
-/// reads: result dimension dims[k] gives operand dimension k's coordinate,
-/// except for operand dimensions of size 1.
-std::string broadcastIndex(ArrayRef<int64_t> operandShape,
-                           ArrayRef<int64_t> resultShape,
-                           ArrayRef<int64_t> dims) {
-  SmallVector<int64_t> resultStrides(resultShape.size(), 1);
-  for (int64_t d = static_cast<int64_t>(resultShape.size()) - 2; d >= 0; --d)
-    resultStrides[d] = resultStrides[d + 1] * resultShape[d + 1];
-  std::vector<std::string> terms;
-  int64_t operandStride = 1;
-  for (int64_t k = static_cast<int64_t>(operandShape.size()) - 1; k >= 0; --k) {
-    if (operandShape[k] != 1) {
-      int64_t d = dims[k];
-      std::string coordinate = "i";
-      if (resultStrides[d] != 1)
-        coordinate =
-            "(" + coordinate + " / " + std::to_string(resultStrides[d]) + ")";
-      if (d != 0)
-        coordinate =
-            "(" + coordinate + " % " + std::to_string(resultShape[d]) + ")";
-      if (operandStride != 1)
-        coordinate += " * " + std::to_string(operandStride);
-      terms.push_back(coordinate);
-    }
-    operandStride *= operandShape[k];
-  }
-  if (terms.empty())
-    return "0";
-  std::reverse(terms.begin(), terms.end());
-  return llvm::join(terms, " + ");
-}
-
-/// A broadcast operand read by a CPU kernel: a pointer to the operand
-/// element of the current row's first element, and the operand's stride
-/// along the row.
-struct RowBroadcast {
-  std::string pointer;    ///< "b0"
-  std::string rowOffset;  ///< the offset expression of row `row`
-  int64_t innerStride;    ///< 0 (repeated), 1, or the operand's stride
-};
-
-/// The CPU view of a broadcast: operand element offset of result element
-/// (row, j), with `row` the flat index over all but the last result
-/// dimension.
-RowBroadcast rowBroadcast(std::string pointer, ArrayRef<int64_t> operandShape,
-                          ArrayRef<int64_t> resultShape,
-                          ArrayRef<int64_t> dims) {
-  const int64_t rank = static_cast<int64_t>(resultShape.size());
-  // The operand's stride along each result dimension (0 when repeated).
-  SmallVector<int64_t> strides(rank, 0);
+/// The broadcast operand's element stride along each result dimension:
+/// result dimension dims[k] walks operand dimension k, except where that
+/// has size 1; dimensions the operand does not walk have stride 0.
+SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> operandShape,
+                                      size_t resultRank,
+                                      ArrayRef<int64_t> dims) {
+  SmallVector<int64_t> strides(resultRank, 0);
   int64_t operandStride = 1;
   for (int64_t k = static_cast<int64_t>(operandShape.size()) - 1; k >= 0; --k) {
     if (operandShape[k] != 1)
       strides[dims[k]] = operandStride;
     operandStride *= operandShape[k];
   }
-  RowBroadcast view;
-  view.pointer = std::move(pointer);
-  view.innerStride = rank == 0 ? 0 : strides[rank - 1];
+  return strides;
+}
+
+/// The expression of sum over d of coordinate_d(index) * strides[d], where
+/// coordinate_d is dimension d's coordinate of `index`, the row-major flat
+/// index over `shape` (a variable of the generated code).
+std::string offsetExpression(StringRef index, ArrayRef<int64_t> shape,
+                             ArrayRef<int64_t> strides) {
   std::vector<std::string> terms;
-  int64_t rowStride = 1; // rows per step of dimension d
-  for (int64_t d = rank - 2; d >= 0; --d) {
+  int64_t indexStride = 1; // how far `index` moves per step along d
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
     if (strides[d] != 0) {
-      std::string coordinate = "row";
-      if (rowStride != 1)
-        coordinate = "(" + coordinate + " / " + std::to_string(rowStride) + ")";
+      std::string coordinate = index.str();
+      if (indexStride != 1)
+        coordinate =
+            "(" + coordinate + " / " + std::to_string(indexStride) + ")";
       if (d != 0)
-        coordinate = "(" + coordinate + " % " +
-                     std::to_string(resultShape[d]) + ")";
+        coordinate = "(" + coordinate + " % " + std::to_string(shape[d]) + ")";
       if (strides[d] != 1)
         coordinate += " * " + std::to_string(strides[d]);
       terms.push_back(coordinate);
     }
-    rowStride *= resultShape[d];
+    indexStride *= shape[d];
   }
+  if (terms.empty())
+    return "0";
   std::reverse(terms.begin(), terms.end());
-  view.rowOffset = terms.empty() ? "0" : llvm::join(terms, " + ");
-  return view;
+  return llvm::join(terms, " + ");
 }
 
 } // namespace
@@ -191,9 +153,9 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       if (isa<NegOp>(op))
         expression = "-" + *x;
       else
-        expression = "scalar::" +
-                     op->getName().getStringRef().drop_front(3).str() + "(" +
-                     *x + ")";
+        expression =
+            "scalar::" + op->getName().getStringRef().drop_front(3).str() +
+            "(" + *x + ")";
     } else if (auto gelu = dyn_cast<GeluOp>(op)) {
       FailureOr<std::string> x = operand(0);
       if (failed(x))
@@ -247,8 +209,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
           std::to_string(::gc::rt::cpu::dropoutThreshold(probability)) + "u";
       expression = "scalar::dropoutKeeps(" + *seed + "[0], " +
                    std::to_string(stream) + "LL, static_cast<uint64_t>(i), " +
-                   threshold + ") ? " + *x + " * scalar::dropoutScale<" +
-                   type + ">(" + p + ") : static_cast<" + type + ">(0)";
+                   threshold + ") ? " + *x + " * scalar::dropoutScale<" + type +
+                   ">(" + p + ") : static_cast<" + type + ">(0)";
     } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
       Value input = broadcast.getInput();
       if (auto it = valueNames.find(input); it != valueNames.end()) {
@@ -260,25 +222,33 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
           return failure();
         ArrayRef<int64_t> inputShape =
             cast<RankedTensorType>(input.getType()).getShape();
+        SmallVector<int64_t> strides = broadcastStrides(
+            inputShape, iterationType.getRank(), broadcast.getDims());
         if (isCuda()) {
-          expression = *pointer + "[" +
-                       broadcastIndex(inputShape, iterationType.getShape(),
-                                      broadcast.getDims()) +
-                       "]";
+          expression =
+              *pointer + "[" +
+              offsetExpression("i", iterationType.getShape(), strides) + "]";
         } else {
-          RowBroadcast view = rowBroadcast(
-              "b" + std::to_string(rowPointers.size()), inputShape,
-              iterationType.getShape(), broadcast.getDims());
+          // The row's operand pointer is set once per row (the divisions
+          // stay out of the inner loop), then read along the row.
+          std::string rowPointer = "b" + std::to_string(rowPointers.size());
+          ArrayRef<int64_t> shape = iterationType.getShape();
+          std::string rowOffset =
+              shape.empty()
+                  ? "0"
+                  : offsetExpression("row", shape.drop_back(),
+                                     ArrayRef<int64_t>(strides).drop_back());
           rowPointers.push_back(
-              "const " + *inputType + " *" + view.pointer + " = " + *pointer +
-              (view.rowOffset == "0" ? "" : " + " + view.rowOffset) + ";");
-          if (view.innerStride == 0)
-            expression = view.pointer + "[0]";
-          else if (view.innerStride == 1)
-            expression = view.pointer + "[j]";
+              "const " + *inputType + " *" + rowPointer + " = " + *pointer +
+              (rowOffset == "0" ? "" : " + " + rowOffset) + ";");
+          int64_t innerStride = strides.empty() ? 0 : strides.back();
+          if (innerStride == 0)
+            expression = rowPointer + "[0]";
+          else if (innerStride == 1)
+            expression = rowPointer + "[j]";
           else
-            expression = view.pointer + "[j * " +
-                         std::to_string(view.innerStride) + "]";
+            expression =
+                rowPointer + "[j * " + std::to_string(innerStride) + "]";
         }
       }
     } else if (auto constant = dyn_cast<ConstantOp>(op)) {
@@ -316,9 +286,9 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   // CPU rows: the last dimension when a broadcast needs per-row pointers,
   // else the whole range as one row.
   const int64_t rowLength =
-      rowPointers.empty() ? std::max<int64_t>(n, 1)
-                          : (shape.empty() ? 1 : std::max<int64_t>(
-                                                     shape.back(), 1));
+      rowPointers.empty()
+          ? std::max<int64_t>(n, 1)
+          : (shape.empty() ? 1 : std::max<int64_t>(shape.back(), 1));
   if (isCuda()) {
     parameters.push_back("int64_t n");
     launchArguments.push_back(std::to_string(n));
@@ -343,7 +313,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
        << " ? end - base : " << length << ";\n";
     for (const std::string &line : rowPointers)
       os << "    " << line << "\n";
-    os << "    GC_STEP_VECTORIZE_LOOP\n"
+    os << "    GC_RT_VECTORIZE_LOOP\n"
        << "    for (int64_t j = first; j < last; ++j) {\n"
        << "      const int64_t i = base + j;\n"
        << "      (void)i;\n";
@@ -375,7 +345,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
          << ", cudaGetLastError());\n";
   else
     body << "  cpu::parallelForRange(" << n
-         << ", ::gc::rt::kStepCpuGrain, [&](int64_t begin, int64_t end) {\n"
+         << ", cpu::kItemsPerTask, [&](int64_t begin, int64_t end) {\n"
          << "    " << kernelName << "("
          << llvm::join(launchArguments, ",\n        ")
          << (launchArguments.empty() ? "" : ",\n        ")

@@ -132,11 +132,15 @@ int extractThreadsFlag(int &argc, char **argv) {
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
     StringRef arg = argv[i];
-    StringRef name = arg.starts_with("--") ? arg.drop_front(2)
+    StringRef name = arg.starts_with("--")  ? arg.drop_front(2)
                      : arg.starts_with("-") ? arg.drop_front(1)
                                             : StringRef();
     std::optional<StringRef> value;
-    if (name == "threads" && i + 1 < argc)
+    if (name == "threads" && i + 1 == argc) {
+      errs() << "gc-run: error: --threads expects a positive thread count\n";
+      return -1;
+    }
+    if (name == "threads")
       value = StringRef(argv[++i]);
     else if (name.consume_front("threads="))
       value = name;

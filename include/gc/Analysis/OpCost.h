@@ -13,7 +13,6 @@
 #include "gc/Analysis/CostModel.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
 
 #include <optional>
 
@@ -50,7 +49,6 @@ public:
 
 private:
   llvm::DenseMap<Operation *, int64_t> runOf;
-  llvm::DenseSet<Operation *> openers;
 };
 
 /// estimateOpCost for the code gc generates, where each run of `runs` is one
@@ -59,9 +57,8 @@ private:
 /// it (or it is returned), and only the first op of a run launches a
 /// kernel. A fused chain thus costs one pass over its inputs and outputs
 /// and one launch. Other ops cost what estimateOpCost says.
-::gc::cost::OpCost
-estimateFusedOpCost(Operation *op, const FusionRuns &runs,
-                    const ::gc::cost::DeviceProfile &device);
+::gc::cost::OpCost estimateFusedOpCost(Operation *op, const FusionRuns &runs,
+                                       const ::gc::cost::DeviceProfile &device);
 
 } // namespace mlir::gc
 

@@ -38,7 +38,6 @@ struct Storage {
   static std::optional<Storage> parse(llvm::StringRef text);
 };
 
-
 /// The storage of `value` in a function lowered by gc-lower-to-kernels:
 /// arguments are Argument storage; results read their op's `gc.storage`.
 /// Emits an error and fails when the op has none.

@@ -49,7 +49,6 @@ std::optional<Storage> Storage::parse(StringRef text) {
   return std::nullopt;
 }
 
-
 FailureOr<Storage> mlir::gc::getStorage(Value value) {
   if (auto arg = dyn_cast<BlockArgument>(value))
     return Storage{Storage::Kind::Argument, arg.getArgNumber()};

@@ -116,11 +116,11 @@ GC_RT_HOST_DEVICE inline float exp(float x) {
   float n = roundToInt(x * kLog2e);
   float r = fma(n, -kLn2Hi, x);
   r = fma(n, -kLn2Lo, r);
-  float p = 0x1.6d10fcp-10f; // 1.392617589e-03
+  float p = 0x1.6d10fcp-10f;     // 1.392617589e-03
   p = fma(p, r, 0x1.120b62p-7f); // 8.363173343e-03
   p = fma(p, r, 0x1.55551ap-5f); // 4.166655615e-02
   p = fma(p, r, 0x1.5554dep-3f); // 1.666657776e-01
-  p = fma(p, r, 0x1.0p-1f); // 5.000000000e-01
+  p = fma(p, r, 0x1.0p-1f);      // 5.000000000e-01
   float expR = 1.0f + fma(p, r * r, r);
   int32_t k = static_cast<int32_t>(n == n ? n : 0.0f); // in [-150, 129]
   int32_t half = k >> 1;
@@ -144,15 +144,15 @@ GC_RT_HOST_DEVICE inline float log(float x) {
   int32_t e = (bits >> 23) - (subnormal ? 23 : 0);
   float m = floatOf(static_cast<uint32_t>((bits & 0x007fffff) + 0x3f3504f3));
   float f = m - 1.0f;
-  float p = 0x1.1d8ea6p-4f; // 6.971611828e-02
+  float p = 0x1.1d8ea6p-4f;       // 6.971611828e-02
   p = fma(p, f, -0x1.d635bcp-4f); // -1.147973388e-01
-  p = fma(p, f, 0x1.dea282p-4f); // 1.168541983e-01
+  p = fma(p, f, 0x1.dea282p-4f);  // 1.168541983e-01
   p = fma(p, f, -0x1.fcf4c6p-4f); // -1.242568716e-01
-  p = fma(p, f, 0x1.23d21ap-3f); // 1.424905807e-01
+  p = fma(p, f, 0x1.23d21ap-3f);  // 1.424905807e-01
   p = fma(p, f, -0x1.555b4ap-3f); // -1.666780263e-01
-  p = fma(p, f, 0x1.999d5ap-3f); // 2.000071555e-01
+  p = fma(p, f, 0x1.999d5ap-3f);  // 2.000071555e-01
   p = fma(p, f, -0x1.fffffcp-3f); // -2.499999702e-01
-  p = fma(p, f, 0x1.555554p-2f); // 3.333333135e-01
+  p = fma(p, f, 0x1.555554p-2f);  // 3.333333135e-01
   float f2 = f * f;
   float tail = fma(p, f2 * f, -0.5f * f2);
   float ef = static_cast<float>(e);
@@ -173,11 +173,11 @@ GC_RT_HOST_DEVICE inline float tanh(float x) {
   using namespace detail;
   float a = absOf(x);
   float z = x * x;
-  float p = 0x1.2c83cp-9f; // 2.292744815e-03
+  float p = 0x1.2c83cp-9f;        // 2.292744815e-03
   p = fma(p, z, -0x1.116a16p-7f); // -8.343945257e-03
-  p = fma(p, z, 0x1.64a976p-6f); // 2.176891826e-02
+  p = fma(p, z, 0x1.64a976p-6f);  // 2.176891826e-02
   p = fma(p, z, -0x1.ba08c4p-5f); // -5.395925790e-02
-  p = fma(p, z, 0x1.1110eap-3f); // 1.333330423e-01
+  p = fma(p, z, 0x1.1110eap-3f);  // 1.333330423e-01
   p = fma(p, z, -0x1.555556p-2f); // -3.333333433e-01
   // On |x| with the sign put back: tanh(-0) is -0.
   float small = withSignOf(fma(p * z, a, a), x);
@@ -196,24 +196,24 @@ GC_RT_HOST_DEVICE inline float erf(float x) {
   using namespace detail;
   float a = absOf(x);
   float z = x * x;
-  float p = 0x1.4a569p-14f; // 7.875874871e-05
+  float p = 0x1.4a569p-14f;        // 7.875874871e-05
   p = fma(p, z, -0x1.a45088p-11f); // -8.016864303e-04
-  p = fma(p, z, 0x1.54127p-8f); // 5.189087242e-03
-  p = fma(p, z, -0x1.b7fabap-6f); // -2.685421146e-02
-  p = fma(p, z, 0x1.ce2d1p-4f); // 1.128359437e-01
-  p = fma(p, z, -0x1.81273ep-2f); // -3.761262596e-01
-  p = fma(p, z, 0x1.06eba8p-3f); // 1.283791661e-01
+  p = fma(p, z, 0x1.54127p-8f);    // 5.189087242e-03
+  p = fma(p, z, -0x1.b7fabap-6f);  // -2.685421146e-02
+  p = fma(p, z, 0x1.ce2d1p-4f);    // 1.128359437e-01
+  p = fma(p, z, -0x1.81273ep-2f);  // -3.761262596e-01
+  p = fma(p, z, 0x1.06eba8p-3f);   // 1.283791661e-01
   float small = fma(x, p, x);
   float c = a > 4.0f ? 4.0f : a;
-  float g = 0x1.b7783p-20f; // 1.637151399e-06
+  float g = 0x1.b7783p-20f;        // 1.637151399e-06
   g = fma(g, c, -0x1.825ce4p-15f); // -4.605804133e-05
-  g = fma(g, c, 0x1.38e5e6p-11f); // 5.968056503e-04
-  g = fma(g, c, -0x1.37ecc6p-8f); // -4.759596195e-03
-  g = fma(g, c, 0x1.b0e246p-6f); // 2.642113529e-02
-  g = fma(g, c, -0x1.c2e356p-4f); // -1.100800857e-01
-  g = fma(g, c, 0x1.790298p-2f); // 3.681739569e-01
-  g = fma(g, c, -0x1.2156fap+0f); // -1.130233407e+00
-  g = fma(g, c, 0x1.4fb068p-12f); // 3.201380605e-04
+  g = fma(g, c, 0x1.38e5e6p-11f);  // 5.968056503e-04
+  g = fma(g, c, -0x1.37ecc6p-8f);  // -4.759596195e-03
+  g = fma(g, c, 0x1.b0e246p-6f);   // 2.642113529e-02
+  g = fma(g, c, -0x1.c2e356p-4f);  // -1.100800857e-01
+  g = fma(g, c, 0x1.790298p-2f);   // 3.681739569e-01
+  g = fma(g, c, -0x1.2156fap+0f);  // -1.130233407e+00
+  g = fma(g, c, 0x1.4fb068p-12f);  // 3.201380605e-04
   float large = withSignOf(1.0f - math::exp(fma(-c, c, g)), x);
   return a < 1.0f ? small : large;
 }

@@ -68,8 +68,8 @@ template <typename T> GC_RT_HOST_DEVICE inline T reluGrad(T grad, T input) {
 
 /// Constants of GeLU, rounded to the element type.
 template <typename T> struct GeluConstants {
-  static constexpr T kInvSqrt2 = T(0.70710678118654752440);   // 1 / sqrt(2)
-  static constexpr T kInvSqrt2Pi = T(0.39894228040143267794); // 1/sqrt(2 pi)
+  static constexpr T kInvSqrt2 = T(0.70710678118654752440);    // 1 / sqrt(2)
+  static constexpr T kInvSqrt2Pi = T(0.39894228040143267794);  // 1/sqrt(2 pi)
   static constexpr T kSqrt2OverPi = T(0.79788456080286535588); // sqrt(2/pi)
   static constexpr T kCubic = T(0.044715);
   static constexpr T kCubic3 = T(3 * 0.044715);
@@ -160,8 +160,8 @@ template <typename From, typename To> GC_RT_HOST_DEVICE inline To cast(From x) {
 /// Whether flat element `index` survives gc.dropout (and gc.dropout_grad)
 /// under (seed, stream), given `threshold` = dropoutThreshold(p): the
 /// contract of Philox.h.
-GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE bool dropoutKeeps(int64_t seed, int64_t stream,
-                                           uint64_t index, uint32_t threshold) {
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE bool
+dropoutKeeps(int64_t seed, int64_t stream, uint64_t index, uint32_t threshold) {
   return ::gc::rt::cpu::dropoutWordKeeps(
       ::gc::rt::cpu::dropoutWord(seed, stream, index), threshold);
 }

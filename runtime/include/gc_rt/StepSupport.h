@@ -39,23 +39,6 @@ inline int failStep(const gc_step_call_t *call, const char *where,
       return ::gc::rt::failStep(call, where, gcStatus.message().c_str());      \
   } while (0)
 
-/// Marks the inner loop of a generated CPU kernel for vectorization without
-/// run-time overlap checks: gc-lower-to-kernels lets a stored result share
-/// memory with an input only as the very same element (an in-place write,
-/// docs/code-generation.md), which a vectorized loop handles, and the
-/// checks would send every in-place kernel to the scalar loop.
-#if defined(__clang__)
-#define GC_STEP_VECTORIZE_LOOP _Pragma("clang loop vectorize(assume_safety)")
-#else
-#define GC_STEP_VECTORIZE_LOOP
-#endif
-
-namespace gc::rt {
-/// Elements per task of a generated CPU kernel. Pointwise kernels give the
-/// same results for any split; a fixed one keeps runs reproducible anyway.
-constexpr int64_t kStepCpuGrain = 16384;
-} // namespace gc::rt
-
 #if defined(__CUDACC__)
 #include <cuda_runtime.h>
 

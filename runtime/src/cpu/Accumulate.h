@@ -26,15 +26,6 @@
 #ifndef GC_RT_CPU_ACCUMULATE_H
 #define GC_RT_CPU_ACCUMULATE_H
 
-/// Vectorizes an elementwise loop whose result may alias an operand
-/// exactly (the kernels' aliasing contract, Kernels.h) without the run-time
-/// overlap checks that would send every in-place call to the scalar loop.
-#if defined(__clang__)
-#define GC_RT_VECTORIZE_LOOP _Pragma("clang loop vectorize(assume_safety)")
-#else
-#define GC_RT_VECTORIZE_LOOP
-#endif
-
 #include <cstdint>
 #include <cstring>
 

@@ -46,12 +46,6 @@ Status checkLabels(const char *opName, const Label *labels, int64_t rows,
   return Status::ok();
 }
 
-/// Rows per task: about 16K logits.
-int64_t rowGrain(int64_t classes) {
-  int64_t grain = 16384 / (classes > 0 ? classes : 1);
-  return grain < 1 ? 1 : grain;
-}
-
 /// A row's maximum and sum(exp(x - max)); `exps`, when given, receives
 /// exp(x - max).
 template <typename T> struct RowExpSum {
@@ -85,7 +79,7 @@ Status gc::rt::cpu::crossEntropy(const T *logits, const Label *labels, T *loss,
   if (!status.isOk())
     return status;
   std::vector<T> rowLoss(static_cast<size_t>(rows));
-  parallelForRange(rows, rowGrain(classes), [&](int64_t begin, int64_t end) {
+  parallelForRange(rows, rowsPerTask(classes), [&](int64_t begin, int64_t end) {
     for (int64_t n = begin; n < end; ++n) {
       const auto label = static_cast<int64_t>(labels[n]);
       if (label == ignoreIndex) {
@@ -116,7 +110,7 @@ Status gc::rt::cpu::crossEntropyGrad(const T *grad, const T *logits,
   if (!status.isOk())
     return status;
   const T rowScale = count == 0 ? T(0) : *grad / static_cast<T>(count);
-  parallelForRange(rows, rowGrain(classes), [&](int64_t begin, int64_t end) {
+  parallelForRange(rows, rowsPerTask(classes), [&](int64_t begin, int64_t end) {
     for (int64_t n = begin; n < end; ++n) {
       const auto label = static_cast<int64_t>(labels[n]);
       T *out = result + n * classes;

@@ -9,7 +9,6 @@
 
 #include "gc_rt/cpu/Kernels.h"
 
-#include "Accumulate.h"
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Parallel.h"
 #include "gc_rt/cpu/Philox.h"
@@ -28,7 +27,7 @@ void applyDropoutMask(const T *input, T *result, int64_t n, int64_t seed,
   // times the work of one block per four elements) because that loop
   // vectorizes, 16 elements per AVX-512 instruction, exactly as the fused
   // kernels gc generates do.
-  parallelForRange(n, 16384, [&](int64_t begin, int64_t end) {
+  parallelForRange(n, kItemsPerTask, [&](int64_t begin, int64_t end) {
     GC_RT_VECTORIZE_LOOP
     for (int64_t i = begin; i < end; ++i)
       result[i] = scalar::dropoutKeeps(seed, stream, static_cast<uint64_t>(i),

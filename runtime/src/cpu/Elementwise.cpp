@@ -10,7 +10,6 @@
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Kernels.h"
 
-#include "Accumulate.h"
 #include "gc_rt/cpu/Parallel.h"
 
 using namespace gc::rt::cpu;
@@ -18,12 +17,9 @@ namespace scalar = gc::rt::scalar;
 
 namespace {
 
-/// Elements per task.
-constexpr int64_t kGrain = 16384;
-
 /// result[i] = fn(i) for i in [0, n), in parallel chunks.
 template <typename T, typename Fn> void map(T *result, int64_t n, Fn fn) {
-  parallelForRange(n, kGrain, [&](int64_t begin, int64_t end) {
+  parallelForRange(n, kItemsPerTask, [&](int64_t begin, int64_t end) {
     GC_RT_VECTORIZE_LOOP
     for (int64_t i = begin; i < end; ++i)
       result[i] = fn(i);

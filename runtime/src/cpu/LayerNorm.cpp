@@ -24,21 +24,13 @@
 using namespace gc::rt::cpu;
 namespace scalar = gc::rt::scalar;
 
-namespace {
-/// Rows per task: about 16K elements.
-int64_t rowGrain(int64_t cols) {
-  int64_t grain = 16384 / (cols > 0 ? cols : 1);
-  return grain < 1 ? 1 : grain;
-}
-} // namespace
-
 template <typename T>
 void gc::rt::cpu::layerNorm(const T *input, const T *gamma, const T *beta,
                             T *result, T *mean, T *rstd, int64_t rows,
                             int64_t cols, double epsilon) {
   const T count = static_cast<T>(cols);
   const T eps = static_cast<T>(epsilon);
-  parallelForRange(rows, rowGrain(cols), [&](int64_t begin, int64_t end) {
+  parallelForRange(rows, rowsPerTask(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const T *x = input + r * cols;
       T *y = result + r * cols;
@@ -62,7 +54,7 @@ void gc::rt::cpu::layerNormGrad(const T *grad, const T *input, const T *mean,
                                 T *gradGamma, T *gradBeta, int64_t rows,
                                 int64_t cols) {
   const T count = static_cast<T>(cols);
-  parallelForRange(rows, rowGrain(cols), [&](int64_t begin, int64_t end) {
+  parallelForRange(rows, rowsPerTask(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const T *x = input + r * cols;
       const T *dy = grad + r * cols;
@@ -85,9 +77,9 @@ void gc::rt::cpu::layerNormGrad(const T *grad, const T *input, const T *mean,
   parallelFor(2 * blocks, [&](int64_t task) {
     const bool isGamma = task < blocks;
     const int64_t first = (task % blocks) * detail::kColumnBlock;
-    const int64_t width =
-        cols - first < detail::kColumnBlock ? cols - first
-                                            : detail::kColumnBlock;
+    const int64_t width = cols - first < detail::kColumnBlock
+                              ? cols - first
+                              : detail::kColumnBlock;
     if (isGamma)
       detail::columnSums<T>(rows, width, gradGamma + first,
                             [&](int64_t r, T *acc) {

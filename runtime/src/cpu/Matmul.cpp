@@ -12,11 +12,10 @@
 // (pieces of at least 128 rows or columns, about 16M multiply-adds each, at
 // most 16 pieces: every piece packs its own copy of the other operand, so
 // finer cuts cost more than they balance), and a batch gives one set of
-// tasks per GEMM. The cut is
-// a function of the shape only and every task is a single-threaded BLAS
-// call on its own block of C, so the product is bitwise the same for every
-// thread count (docs/numerics.md); OpenBLAS's own threads are switched off
-// by the thread pool.
+// tasks per GEMM. The cut is a function of the shape only and every task is
+// a single-threaded BLAS call on its own block of C, so the product is
+// bitwise the same for every thread count (docs/numerics.md); OpenBLAS's
+// own threads are switched off by the thread pool.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,13 +66,18 @@ struct GemmSplit {
 };
 
 GemmSplit splitGemm(const GemmShape &s) {
-  constexpr int64_t kMultiplyAddsPerPiece = int64_t(1) << 24;
+  constexpr double kMultiplyAddsPerPiece = double(1 << 24);
   constexpr int64_t kMinPieceSize = 128, kMaxPieces = 16;
   GemmSplit split;
   split.alongRows = s.m >= s.n;
   const int64_t extent = split.alongRows ? s.m : s.n;
-  int64_t wanted = s.m * s.n * s.k / kMultiplyAddsPerPiece;
-  wanted = wanted < 1 ? 1 : (wanted > kMaxPieces ? kMaxPieces : wanted);
+  // In double: M * N * K may not fit in int64.
+  const double multiplyAdds = double(s.m) * double(s.n) * double(s.k);
+  const int64_t wanted =
+      multiplyAdds < kMultiplyAddsPerPiece
+          ? 1
+          : static_cast<int64_t>(std::min(multiplyAdds / kMultiplyAddsPerPiece,
+                                          static_cast<double>(kMaxPieces)));
   int64_t size = (extent + wanted - 1) / wanted;
   size = (size + 15) / 16 * 16;
   split.pieceSize = size < kMinPieceSize ? kMinPieceSize : size;

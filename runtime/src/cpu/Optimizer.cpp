@@ -13,8 +13,6 @@
 
 #include "gc_rt/cpu/Kernels.h"
 
-#include "Accumulate.h"
-
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Parallel.h"
 
@@ -25,16 +23,11 @@ using namespace gc::rt;
 using namespace gc::rt::cpu;
 namespace scalar = gc::rt::scalar;
 
-namespace {
-/// Elements per task of the updates.
-constexpr int64_t kGrain = 16384;
-} // namespace
-
 template <typename T>
 void gc::rt::cpu::sgdUpdate(const T *param, const T *grad, T *result, int64_t n,
                             double lr, double weightDecay) {
   const T rate = static_cast<T>(lr), decay = static_cast<T>(weightDecay);
-  parallelForRange(n, kGrain, [&](int64_t begin, int64_t end) {
+  parallelForRange(n, kItemsPerTask, [&](int64_t begin, int64_t end) {
     GC_RT_VECTORIZE_LOOP
     for (int64_t i = begin; i < end; ++i)
       result[i] = param[i] - rate * (grad[i] + decay * param[i]);
@@ -62,7 +55,7 @@ Status gc::rt::cpu::adamwUpdate(const T *param, const T *grad, const T *m,
   const T stepSize = static_cast<T>(lr / correction1);
   const T correction2Sqrt = static_cast<T>(std::sqrt(correction2));
   const T eps = static_cast<T>(epsilon);
-  parallelForRange(n, kGrain, [&](int64_t begin, int64_t end) {
+  parallelForRange(n, kItemsPerTask, [&](int64_t begin, int64_t end) {
     GC_RT_VECTORIZE_LOOP
     for (int64_t i = begin; i < end; ++i) {
       const T g = grad[i];

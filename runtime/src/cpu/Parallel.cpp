@@ -100,8 +100,7 @@ public:
       ensureStarted();
     }
     std::unique_lock<std::mutex> callerLock(callerMutex, std::defer_lock);
-    if (numTasks == 1 || insideTask || !callerLock.try_lock() ||
-        threads == 1) {
+    if (numTasks == 1 || insideTask || !callerLock.try_lock() || threads == 1) {
       for (int64_t task = 0; task < numTasks; ++task)
         function(context, task);
       return;
@@ -124,9 +123,8 @@ public:
       std::lock_guard<std::mutex> lock(mutex);
       current = nullptr;
     }
-    waitUntil([&] {
-      return job.activeWorkers.load(std::memory_order_acquire) == 0;
-    });
+    waitUntil(
+        [&] { return job.activeWorkers.load(std::memory_order_acquire) == 0; });
   }
 
 private:
@@ -181,8 +179,7 @@ private:
       {
         std::unique_lock<std::mutex> lock(mutex);
         wake.wait(lock, [&] {
-          return stopping ||
-                 generation.load(std::memory_order_relaxed) != seen;
+          return stopping || generation.load(std::memory_order_relaxed) != seen;
         });
         if (stopping)
           return;

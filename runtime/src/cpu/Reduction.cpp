@@ -129,15 +129,10 @@ void reduceMax(const T *input, T *result, const ReductionLayout &layout,
   });
 }
 
-/// Items per task of the parallel reductions.
-constexpr int64_t kItemsPerTask = 16384;
-
 /// Sums of the contiguous runs of a [rows, length] view: result[r].
 template <typename T>
 void sumRows(const T *input, T *result, int64_t rows, int64_t length) {
-  int64_t grain = kItemsPerTask / (length > 0 ? length : 1);
-  parallelForRange(rows, grain < 1 ? 1 : grain, [&](int64_t begin,
-                                                    int64_t end) {
+  parallelForRange(rows, rowsPerTask(length), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r)
       result[r] = detail::sumOfArray(input + r * length, length);
   });
@@ -151,9 +146,9 @@ void sumColumns(const T *input, T *result, int64_t outer, int64_t rows,
   parallelFor(outer * blocks, [&](int64_t task) {
     const int64_t o = task / blocks;
     const int64_t first = (task % blocks) * detail::kColumnBlock;
-    const int64_t width =
-        cols - first < detail::kColumnBlock ? cols - first
-                                            : detail::kColumnBlock;
+    const int64_t width = cols - first < detail::kColumnBlock
+                              ? cols - first
+                              : detail::kColumnBlock;
     const T *matrix = input + o * rows * cols + first;
     detail::columnSums<T>(rows, width, result + o * cols + first,
                           [&](int64_t r, T *acc) {

@@ -5,8 +5,9 @@
 // is one vector of n elements, inner apart. The forward pass is the stable
 // form exp(x - max) / sum(exp(x - max)) (subtracting the maximum keeps every
 // exponent <= 0, so nothing overflows), in the element type with gc's exp
-// and the contract's blocked sums (docs/numerics.md); lines run in parallel. The gradient
-// is y * (dy - sum(dy * y)), the Jacobian-vector product of softmax.
+// and the contract's blocked sums (docs/numerics.md); lines run in parallel.
+// The gradient is y * (dy - sum(dy * y)), the Jacobian-vector product of
+// softmax.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,14 +48,12 @@ SoftmaxView viewAround(Shape shape, int64_t dim) {
 /// elements.
 template <typename Body> void forEachLine(const SoftmaxView &view, Body body) {
   const int64_t lines = view.outer * view.inner;
-  int64_t grain = 16384 / (view.n > 0 ? view.n : 1);
-  parallelForRange(lines, grain < 1 ? 1 : grain,
-                   [&](int64_t begin, int64_t end) {
-                     for (int64_t line = begin; line < end; ++line) {
-                       int64_t o = line / view.inner, i = line % view.inner;
-                       body(o * view.n * view.inner + i);
-                     }
-                   });
+  parallelForRange(lines, rowsPerTask(view.n), [&](int64_t begin, int64_t end) {
+    for (int64_t line = begin; line < end; ++line) {
+      int64_t o = line / view.inner, i = line % view.inner;
+      body(o * view.n * view.inner + i);
+    }
+  });
 }
 
 } // namespace
@@ -72,8 +71,7 @@ void gc::rt::cpu::softmax(const T *input, T *result, Shape shape, int64_t dim) {
     // y holds exp(x - max) until the sum is known.
     for (int64_t k = 0; k < n; ++k)
       y[k * stride] = scalar::exp(x[k * stride] - max);
-    const T sum =
-        detail::sumOf<T>(n, [&](int64_t k) { return y[k * stride]; });
+    const T sum = detail::sumOf<T>(n, [&](int64_t k) { return y[k * stride]; });
     for (int64_t k = 0; k < n; ++k)
       y[k * stride] = y[k * stride] / sum;
   });

@@ -20,7 +20,7 @@
 // CHECK-NEXT: const int64_t first = begin > base ? begin - base : 0;
 // CHECK-NEXT: const int64_t last = end - base < 8 ? end - base : 8;
 // CHECK-NEXT: const float *b0 = in0;
-// CHECK-NEXT: GC_STEP_VECTORIZE_LOOP
+// CHECK-NEXT: GC_RT_VECTORIZE_LOOP
 // CHECK-NEXT: for (int64_t j = first; j < last; ++j) {
 // CHECK-NEXT: const int64_t i = base + j;
 // CHECK-NEXT: (void)i;
@@ -35,7 +35,7 @@
 // thread pool, with the thread count the runtime passes.
 // CHECK: int runStep(const gc_step_call_t *call) {
 // CHECK: cpu::setNumThreads(call->num_threads);
-// CHECK: cpu::parallelForRange(32, ::gc::rt::kStepCpuGrain, [&](int64_t begin, int64_t end) {
+// CHECK: cpu::parallelForRange(32, cpu::kItemsPerTask, [&](int64_t begin, int64_t end) {
 // CHECK-NEXT: fused0(static_cast<float *>(call->arguments[1]),
 // CHECK-NEXT: static_cast<float *>(call->arguments[0]),
 // CHECK-NEXT: static_cast<int64_t *>(call->arguments[3]),

@@ -28,6 +28,18 @@
 #include <type_traits>
 #include <utility>
 
+/// Marks an elementwise loop (a runtime kernel's or a generated fused
+/// kernel's) for vectorization without run-time overlap checks. A result may
+/// share memory with an operand only as the very same element (the kernels'
+/// aliasing contract in Kernels.h; gc-lower-to-kernels' rule for fused
+/// kernels, docs/code-generation.md), which a vectorized loop handles, and
+/// the checks would send every in-place call to the scalar loop.
+#if defined(__clang__)
+#define GC_RT_VECTORIZE_LOOP _Pragma("clang loop vectorize(assume_safety)")
+#else
+#define GC_RT_VECTORIZE_LOOP
+#endif
+
 namespace gc::rt::cpu {
 
 /// Sets how many threads (the caller included) run parallel kernels; 0 or
@@ -53,6 +65,18 @@ template <typename Body> void parallelFor(int64_t numTasks, Body &&body) {
               [](void *context, int64_t task) {
                 (*static_cast<BodyType *>(context))(task);
               });
+}
+
+/// Items (elements, or row elements) per task of the elementwise and
+/// row-wise kernels: large enough that dispatch is negligible, small enough
+/// to balance a few cores on BERT-sized tensors.
+constexpr int64_t kItemsPerTask = 16384;
+
+/// Rows of `rowLength` items per task: about kItemsPerTask items, at least
+/// one row.
+inline int64_t rowsPerTask(int64_t rowLength) {
+  int64_t rows = kItemsPerTask / (rowLength > 0 ? rowLength : 1);
+  return rows < 1 ? 1 : rows;
 }
 
 /// The number of tasks of `grain` items that cover `count` items: a

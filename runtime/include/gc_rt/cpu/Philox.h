@@ -69,7 +69,8 @@ constexpr uint32_t kWeyl1 = 0xBB67AE85u;
 
 /// One Philox round: two 32x32->64-bit products whose high halves are mixed
 /// with the other two words and the key, and whose low halves are kept.
-GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock round(PhiloxBlock x, PhiloxKey key) {
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock round(PhiloxBlock x,
+                                                        PhiloxKey key) {
   uint64_t product0 = uint64_t(kMultiplier0) * x.words[0];
   uint64_t product1 = uint64_t(kMultiplier1) * x.words[2];
   auto hi0 = uint32_t(product0 >> 32), lo0 = uint32_t(product0);
@@ -82,8 +83,8 @@ GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock round(PhiloxBlock x, PhiloxKey
 /// Philox4x32 with 10 rounds: the block of four 32-bit random words for
 /// `counter` under `key`. The key is bumped by the Weyl increments between
 /// rounds (nine bumps for ten rounds).
-GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock philox4x32(PhiloxBlock counter,
-                                                PhiloxKey key) {
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE PhiloxBlock
+philox4x32(PhiloxBlock counter, PhiloxKey key) {
   using namespace philox_detail;
   counter = round(counter, key);
   for (int r = 1; r < 10; ++r) {
@@ -118,27 +119,15 @@ GC_RT_HOST_DEVICE inline float uniformFromWord(uint32_t word) {
 /// The random word of flat element `index` of dropout stream `stream` under
 /// step seed `seed`. The word is picked with selects rather than an indexed
 /// load so that loops over elements vectorize.
-GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE uint32_t dropoutWord(int64_t seed, int64_t stream,
-                                              uint64_t index) {
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE uint32_t dropoutWord(int64_t seed,
+                                                           int64_t stream,
+                                                           uint64_t index) {
   PhiloxBlock block =
       philox4x32(dropoutCounter(index / 4, stream), dropoutKey(seed));
   uint32_t lane = uint32_t(index) & 3u;
   uint32_t low = lane & 1u ? block.words[1] : block.words[0];
   uint32_t high = lane & 1u ? block.words[3] : block.words[2];
   return lane & 2u ? high : low;
-}
-
-/// The uniform draw of flat element `index` of dropout stream `stream`
-/// under step seed `seed`.
-GC_RT_HOST_DEVICE inline float dropoutUniform(int64_t seed, int64_t stream,
-                                              uint64_t index) {
-  return uniformFromWord(dropoutWord(seed, stream, index));
-}
-
-/// Whether an element whose draw is `u` survives dropout with probability
-/// `probability` (compared in double, as the contract says).
-GC_RT_HOST_DEVICE inline bool dropoutKeeps(float u, double probability) {
-  return double(u) >= probability;
 }
 
 /// The integer form of the keep test: ceil(probability * 2^24), so that an
@@ -150,8 +139,8 @@ GC_RT_HOST_DEVICE inline uint32_t dropoutThreshold(double probability) {
   return double(threshold) < scaled ? threshold + 1 : threshold;
 }
 
-GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE bool dropoutWordKeeps(uint32_t word,
-                                               uint32_t threshold) {
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE bool
+dropoutWordKeeps(uint32_t word, uint32_t threshold) {
   return (word >> 8) >= threshold;
 }
 

@@ -75,7 +75,8 @@ TEST_F(DeterminismTest, LayerNormAndItsGradient) {
   const int64_t rows = 700, cols = 600;
   auto x = randomValues<float>(rows * cols, 2);
   auto dy = randomValues<float>(rows * cols, 3);
-  auto gamma = randomValues<float>(cols, 4), beta = randomValues<float>(cols, 5);
+  auto gamma = randomValues<float>(cols, 4),
+       beta = randomValues<float>(cols, 5);
   std::vector<float> y(rows * cols), mean(rows), rstd(rows), dx(rows * cols),
       dgamma(cols), dbeta(cols);
   expectSameForEveryThreadCount(
@@ -100,9 +101,9 @@ TEST_F(DeterminismTest, SoftmaxAndCrossEntropy) {
       [&] {
         softmax(x.data(), y.data(), Shape(shape), 2);
         softmaxGrad(dy.data(), y.data(), dx.data(), Shape(shape), 2);
-        ASSERT_TRUE(crossEntropy(x.data(), labels.data(), loss.data(), 1200,
-                                 257, -1)
-                        .isOk());
+        ASSERT_TRUE(
+            crossEntropy(x.data(), labels.data(), loss.data(), 1200, 257, -1)
+                .isOk());
         ASSERT_TRUE(crossEntropyGrad(&upstream, x.data(), labels.data(),
                                      dLogits.data(), 1200, 257, -1)
                         .isOk());
@@ -116,7 +117,8 @@ TEST_F(DeterminismTest, MatmulEmbeddingGradAndAdamW) {
   auto rhs = randomValues<float>(300 * 1000, 10);
   auto grad = randomValues<float>(3000 * 200, 11);
   auto ids = randomInts<int32_t>(3000, 12, 0, 499);
-  auto param = randomValues<float>(300000, 13), g = randomValues<float>(300000, 14);
+  auto param = randomValues<float>(300000, 13),
+       g = randomValues<float>(300000, 14);
   const int64_t step = 3;
   std::vector<float> product(3 * 200 * 1000), weightGrad(500 * 200),
       newParam(300000), m(300000), v(300000);

@@ -51,6 +51,24 @@ TEST(PhiloxTest, UniformUsesTheTop24Bits) {
   EXPECT_EQ(uniformFromWord(0x80000000), 0.5f);
 }
 
+TEST(PhiloxTest, IntegerThresholdIsTheContractsCompare) {
+  // keep = double(u) >= p, with u the word's top 24 bits times 2^-24, is
+  // (word >> 8) >= dropoutThreshold(p): checked at and around every
+  // threshold of a few probabilities, where the two could disagree.
+  for (double p :
+       {0.0, 0.1, 0.25, 1.0 / 3, 0.5, 0.9, 1.0 - 0x1p-24, 1.0 - 0x1p-30}) {
+    int64_t threshold = dropoutThreshold(p);
+    for (int64_t top = threshold - 2; top <= threshold + 2; ++top) {
+      if (top < 0 || top >= (int64_t(1) << 24))
+        continue;
+      uint32_t word = static_cast<uint32_t>(top) << 8 | 0x7f;
+      EXPECT_EQ(dropoutWordKeeps(word, threshold),
+                double(uniformFromWord(word)) >= p)
+          << "p = " << p << ", top bits " << top;
+    }
+  }
+}
+
 /// The contract, spelled out from its definition: the draw of element i.
 float contractUniform(int64_t seed, int64_t stream, uint64_t i) {
   uint64_t s = static_cast<uint64_t>(seed), t = static_cast<uint64_t>(stream);
