@@ -11,12 +11,15 @@
 
 #include "Gc/IR/GcOps.h"
 #include "gc/Execution/Inputs.h"
+#include "gc/Support/NestingDepth.h"
 #include "gc/Transforms/RematIR.h"
 
+#include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <cmath>
 #include <cstdio>
@@ -445,31 +448,38 @@ FailureOr<func::FuncOp> mlir::gc::getStepFunction(ModuleOp module) {
 
 void mlir::gc::registerStepTranslationsFor(
     StringRef name, std::function<StepEmitOptions()> getOptions) {
-  auto dialects = [](DialectRegistry &registry) {
-    registry.insert<GcDialect, func::FuncDialect>();
-  };
+  // A raw translation rather than TranslateFromMLIRRegistration: the input's
+  // nesting is bounded before the parser sees it.
   auto translate = [getOptions](bool header) {
-    return [getOptions, header](Operation *op,
-                                llvm::raw_ostream &os) -> LogicalResult {
-      auto module = dyn_cast<ModuleOp>(op);
-      if (!module)
-        return op->emitError() << "expected a module";
-      FailureOr<func::FuncOp> step = getStepFunction(module);
-      if (failed(step))
-        return failure();
-      std::string source;
-      llvm::raw_string_ostream sourceOs(source);
-      if (failed(
-              emitStep(*step, getOptions(), sourceOs, header ? &os : nullptr)))
-        return failure();
-      if (!header)
-        os << source;
-      return success();
-    };
+    return
+        [getOptions, header](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+                             llvm::raw_ostream &os, MLIRContext *context) {
+          if (failed(mlir::gc::checkNestingDepth(*sourceMgr)))
+            return failure();
+          DialectRegistry registry;
+          registry.insert<GcDialect, func::FuncDialect>();
+          context->appendDialectRegistry(registry);
+          context->loadAllAvailableDialects();
+          OwningOpRef<ModuleOp> module =
+              parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(context));
+          if (!module)
+            return failure();
+          FailureOr<func::FuncOp> step = getStepFunction(*module);
+          if (failed(step))
+            return failure();
+          std::string source;
+          llvm::raw_string_ostream sourceOs(source);
+          if (failed(emitStep(*step, getOptions(), sourceOs,
+                              header ? &os : nullptr)))
+            return failure();
+          if (!header)
+            os << source;
+          return success();
+        };
   };
-  TranslateFromMLIRRegistration(name, "emit a lowered gc step as source",
-                                translate(false), dialects);
-  TranslateFromMLIRRegistration((name + "-header").str(),
-                                "emit the header of a lowered gc step",
-                                translate(true), dialects);
+  TranslateRegistration(name, "emit a lowered gc step as source",
+                        translate(false));
+  TranslateRegistration((name + "-header").str(),
+                        "emit the header of a lowered gc step",
+                        translate(true));
 }

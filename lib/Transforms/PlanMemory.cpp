@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Gc/IR/GcOps.h"
+#include "gc/Support/OutputFile.h"
 #include "gc/Transforms/MemPlan/MemoryPlanner.h"
 #include "gc/Transforms/Passes.h"
 #include "gc/Transforms/RematIR.h"
@@ -225,36 +226,36 @@ void PlanMemoryPass::runOnOperation() {
 
   if (report.empty())
     return;
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(report, &error);
-  if (!file) {
+  auto writeReport = [&](llvm::raw_ostream &os) {
+    llvm::json::OStream json(os, /*IndentSize=*/2);
+    json.object([&] {
+      json.attribute("function", function.getSymName());
+      json.attribute("arena_bytes", plan.arenaBytes);
+      json.attribute("lower_bound_bytes", lowerBound);
+      json.attribute("persistent_bytes", persistentBytes);
+      json.attribute("strategy", plan.strategy);
+      json.attribute("plan_time_s", plan.seconds);
+      json.attribute("alignment", alignment.getValue());
+      json.attributeArray("buffers", [&] {
+        for (size_t id = 0; id < buffers.size(); ++id) {
+          const ArenaBuffer &buffer = buffers[id];
+          json.object([&] {
+            json.attribute("name", buffer.name);
+            json.attribute("phase", buffer.phase);
+            json.attribute("offset", plan.offsets[id]);
+            json.attribute("bytes", buffer.bytes);
+            json.attribute("first", buffer.first);
+            json.attribute("last", buffer.last);
+          });
+        }
+      });
+    });
+    os << "\n";
+    return llvm::Error::success();
+  };
+  if (llvm::Error error = mlir::gc::writeOutputFile(report, writeReport)) {
     function.emitError() << "gc-plan-memory: cannot write the report: "
-                         << error;
+                         << llvm::toString(std::move(error));
     return signalPassFailure();
   }
-  llvm::json::OStream json(file->os(), /*IndentSize=*/2);
-  json.object([&] {
-    json.attribute("function", function.getSymName());
-    json.attribute("arena_bytes", plan.arenaBytes);
-    json.attribute("lower_bound_bytes", lowerBound);
-    json.attribute("persistent_bytes", persistentBytes);
-    json.attribute("strategy", plan.strategy);
-    json.attribute("plan_time_s", plan.seconds);
-    json.attribute("alignment", alignment.getValue());
-    json.attributeArray("buffers", [&] {
-      for (size_t id = 0; id < buffers.size(); ++id) {
-        const ArenaBuffer &buffer = buffers[id];
-        json.object([&] {
-          json.attribute("name", buffer.name);
-          json.attribute("phase", buffer.phase);
-          json.attribute("offset", plan.offsets[id]);
-          json.attribute("bytes", buffer.bytes);
-          json.attribute("first", buffer.first);
-          json.attribute("last", buffer.last);
-        });
-      }
-    });
-  });
-  file->os() << "\n";
-  file->keep();
 }

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc/Analysis/OpCost.h"
+#include "gc/Support/OutputFile.h"
 #include "gc/Transforms/Passes.h"
 #include "gc/Transforms/Remat/Budget.h"
 #include "gc/Transforms/Remat/Solvers.h"
@@ -231,14 +232,15 @@ void RematPass::runOnOperation() {
   result.solverRecomputeSeconds = solution.profile.recomputeCost;
 
   if (!report.empty()) {
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(report, &error);
-    if (!file) {
-      function.emitError() << "gc-remat: cannot write the report: " << error;
+    if (llvm::Error error =
+            mlir::gc::writeOutputFile(report, [&](llvm::raw_ostream &os) {
+              writeRematReportJson(result, os);
+              return llvm::Error::success();
+            })) {
+      function.emitError() << "gc-remat: cannot write the report: "
+                           << llvm::toString(std::move(error));
       return signalPassFailure();
     }
-    writeRematReportJson(result, file->os());
-    file->keep();
   }
   if (summary) {
     std::string text;

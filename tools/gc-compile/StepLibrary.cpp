@@ -11,6 +11,8 @@
 
 #include "StepLibrary.h"
 
+#include "gc/Support/OutputFile.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -78,13 +80,7 @@ llvm::Expected<std::string> findCompiler(StringRef preferred,
 
 /// Writes `text` to `path`.
 llvm::Error writeFile(StringRef path, StringRef text) {
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
-  if (!file)
-    return makeError(error);
-  file->os() << text;
-  file->keep();
-  return llvm::Error::success();
+  return mlir::gc::writeOutputFile(path, text);
 }
 
 /// The last `lines` lines of `path`.

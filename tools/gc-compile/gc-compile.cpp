@@ -15,6 +15,8 @@
 #include "gc/Models/Bert.h"
 #include "gc/Pipelines/Pipelines.h"
 #include "gc/Report/CompileReport.h"
+#include "gc/Support/NestingDepth.h"
+#include "gc/Support/OutputFile.h"
 #include "gc/Transforms/Passes.h"
 
 #include "Gc/IR/GcDialect.h"
@@ -363,15 +365,12 @@ LogicalResult writePlanReports(llvm::json::Object extra,
     llvm::sys::path::append(path, "memory.svg");
     timeline = std::string(path);
   }
-  std::string errorMessage;
-  std::unique_ptr<llvm::ToolOutputFile> svg =
-      openOutputFile(timeline, &errorMessage);
-  if (!svg)
-    return reportError(errorMessage);
-  if (llvm::Error error = gc::writeMemoryTimelineSvg(
-          *remat->getAsObject(), *plan->getAsObject(), svg->os()))
+  if (llvm::Error error =
+          mlir::gc::writeOutputFile(timeline, [&](llvm::raw_ostream &os) {
+            return gc::writeMemoryTimelineSvg(*remat->getAsObject(),
+                                              *plan->getAsObject(), os);
+          }))
     return reportError(llvm::toString(std::move(error)));
-  svg->keep();
 
   extra["memory_timeline_svg"] = timeline;
   if (times) {
@@ -382,12 +381,12 @@ LogicalResult writePlanReports(llvm::json::Object extra,
   }
   llvm::json::Value merged =
       gc::mergeReports(std::move(*remat), std::move(*plan), std::move(extra));
-  std::unique_ptr<llvm::ToolOutputFile> report =
-      openOutputFile(reportPath, &errorMessage);
-  if (!report)
-    return reportError(errorMessage);
-  report->os() << llvm::formatv("{0:2}", merged) << "\n";
-  report->keep();
+  if (llvm::Error error =
+          mlir::gc::writeOutputFile(reportPath, [&](llvm::raw_ostream &os) {
+            os << llvm::formatv("{0:2}", merged) << "\n";
+            return llvm::Error::success();
+          }))
+    return reportError(llvm::toString(std::move(error)));
   return success();
 }
 
@@ -406,6 +405,8 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context,
       return nullptr;
     }
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    if (failed(mlir::gc::checkNestingDepth(sourceMgr)))
+      return nullptr;
     SourceMgrDiagnosticHandler handler(sourceMgr, &context);
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
   }
@@ -636,13 +637,12 @@ LogicalResult compile() {
                              : "the gc-remat-step pipeline failed");
   }
 
-  std::string errorMessage;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(outputFilename, &errorMessage);
-  if (!output)
-    return reportError(errorMessage);
-  module->print(output->os());
-  output->keep();
+  if (llvm::Error error =
+          mlir::gc::writeOutputFile(outputFilename, [&](llvm::raw_ostream &os) {
+            module->print(os);
+            return llvm::Error::success();
+          }))
+    return reportError(llvm::toString(std::move(error)));
   return success();
 }
 } // namespace

@@ -7,15 +7,16 @@
 //   gc-plan FILE.csv [--strategy NAME] [--time-limit S] [--alignment N]
 //           [--out OFFSETS.csv]
 //
-// The input has a header line naming the columns id, lower, upper and size
-// (in any order; an optional alignment column overrides --alignment, other
-// columns are ignored) and one buffer per line, live over [lower, upper).
+// The input is a CSV problem (gc/Transforms/MemPlan/BufferCsv.h): a header
+// line naming the columns id, lower, upper and size, and one buffer per line,
+// live over [lower, upper).
 // The output is one JSON object on stdout; --out writes `id,offset` lines.
 // Every plan is checked before it is printed. Malformed input is reported
 // with its line and a non-zero exit.
 //
 //===----------------------------------------------------------------------===//
 
+#include "gc/Transforms/MemPlan/BufferCsv.h"
 #include "gc/Transforms/MemPlan/MemoryPlanner.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -77,117 +78,6 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Parses a whole field as a signed 64-bit integer.
-std::optional<int64_t> parseInteger(llvm::StringRef field) {
-  long long value;
-  if (field.empty() || field.getAsInteger(10, value))
-    return std::nullopt;
-  return static_cast<int64_t>(value);
-}
-
-/// The buffers of a CSV file, or an error message naming the line.
-struct ParseResult {
-  std::vector<Buffer> buffers;
-  std::string error;
-};
-
-ParseResult parseCsv(llvm::StringRef path, llvm::StringRef text,
-                     int64_t alignment) {
-  ParseResult result;
-  auto error = [&](size_t line, const llvm::Twine &message) {
-    result.error = (path + ":" + llvm::Twine(line) + ": " + message).str();
-    return result;
-  };
-  text.consume_front("\xEF\xBB\xBF"); // A UTF-8 byte order mark.
-  llvm::SmallVector<llvm::StringRef> lines;
-  text.split(lines, '\n');
-  // Columns by name: the four required ones, then the optional alignment.
-  const char *names[] = {"id", "lower", "upper", "size", "alignment"};
-  int column[5] = {-1, -1, -1, -1, -1};
-  size_t numColumns = 0;
-  bool haveHeader = false;
-  std::map<int64_t, size_t> lineOfId;
-  for (size_t l = 0; l < lines.size(); ++l) {
-    size_t lineNo = l + 1;
-    llvm::StringRef line = lines[l].trim();
-    if (line.empty())
-      continue;
-    llvm::SmallVector<llvm::StringRef> fields;
-    line.split(fields, ',');
-    for (llvm::StringRef &field : fields)
-      field = field.trim();
-    if (!haveHeader) {
-      haveHeader = true;
-      numColumns = fields.size();
-      for (size_t f = 0; f < fields.size(); ++f)
-        for (int c = 0; c < 5; ++c)
-          if (fields[f].equals_insensitive(names[c]))
-            column[c] = static_cast<int>(f);
-      for (int c = 0; c < 4; ++c)
-        if (column[c] < 0)
-          return error(lineNo,
-                       llvm::formatv("the header has no '{0}' column (expected "
-                                     "a header line 'id,lower,upper,size', "
-                                     "found '{1}')",
-                                     names[c], line));
-      continue;
-    }
-    if (fields.size() != numColumns)
-      return error(lineNo, llvm::formatv("expected {0} fields, found {1}",
-                                         numColumns, fields.size()));
-    int64_t values[5] = {0, 0, 0, 0, alignment};
-    for (int c = 0; c < 5; ++c) {
-      if (column[c] < 0)
-        continue;
-      std::optional<int64_t> value = parseInteger(fields[column[c]]);
-      if (!value)
-        return error(lineNo,
-                     llvm::formatv("field '{0}' is not an integer: '{1}'",
-                                   names[c], fields[column[c]]));
-      values[c] = *value;
-    }
-    Buffer buffer;
-    buffer.id = values[0];
-    buffer.lower = values[1];
-    buffer.upper = values[2];
-    buffer.size = values[3];
-    buffer.alignment = values[4];
-    if (buffer.size < 0)
-      return error(lineNo, llvm::formatv("buffer {0} has a negative size {1}",
-                                         buffer.id, buffer.size));
-    if (buffer.upper <= buffer.lower)
-      return error(lineNo,
-                   llvm::formatv("buffer {0} has upper {1} <= lower "
-                                 "{2} (lifetimes are [lower, upper))",
-                                 buffer.id, buffer.upper, buffer.lower));
-    if (buffer.alignment < 1)
-      return error(lineNo,
-                   llvm::formatv("buffer {0} has alignment {1}, which is not "
-                                 "positive",
-                                 buffer.id, buffer.alignment));
-    // Sizes are summed over live buffers: keep every sum far from overflow.
-    if (buffer.size > (int64_t(1) << 48) ||
-        buffer.alignment > (int64_t(1) << 32))
-      return error(lineNo,
-                   llvm::formatv("buffer {0} is too large to plan "
-                                 "(size {1}, alignment {2})",
-                                 buffer.id, buffer.size, buffer.alignment));
-    auto [it, inserted] = lineOfId.emplace(buffer.id, lineNo);
-    if (!inserted)
-      return error(lineNo, llvm::formatv("duplicate buffer id {0} (first on "
-                                         "line {1})",
-                                         buffer.id, it->second));
-    result.buffers.push_back(buffer);
-  }
-  if (!haveHeader)
-    result.error = (path + ": the file is empty (expected a header line "
-                           "'id,lower,upper,size')")
-                       .str();
-  else if (result.buffers.size() > (size_t(1) << 24))
-    result.error = (path + ": too many buffers").str();
-  return result;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -213,8 +103,8 @@ int main(int argc, char **argv) {
   auto file = llvm::MemoryBuffer::getFileOrSTDIN(inputFile, /*IsText=*/true);
   if (std::error_code ec = file.getError())
     return fail(inputFile + ": " + ec.message());
-  ParseResult parsed =
-      parseCsv(inputFile, (*file)->getBuffer(), defaultAlignment);
+  BufferCsv parsed =
+      parseBufferCsv(inputFile, (*file)->getBuffer().str(), defaultAlignment);
   if (!parsed.error.empty())
     return fail(parsed.error);
   const std::vector<Buffer> &buffers = parsed.buffers;

@@ -12,11 +12,13 @@
 #include "gc/Execution/Runner.h"
 #include "gc/InitAllDialects.h"
 #include "gc/InitAllPasses.h"
+#include "gc/Support/NestingDepth.h"
 #include "gc_rt/cpu/Parallel.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -228,10 +230,18 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   // Diagnostics point at the source line; a dump of the op adds nothing.
   context.printOpOnDiagnostic(false);
+  std::string error;
+  std::unique_ptr<MemoryBuffer> file = openInputFile(inputFile, &error);
+  if (!file) {
+    errs() << "gc-run: error: " << error << "\n";
+    return 1;
+  }
   SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+  if (failed(mlir::gc::checkNestingDepth(sourceMgr)))
+    return 1;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
 
