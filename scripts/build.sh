@@ -4,6 +4,8 @@
 # Usage: scripts/build.sh [build-dir] [extra ninja targets...]
 # Configures (once) with Ninja, clang-22, ccache when present, against
 # Debian's LLVM/MLIR 22, then builds the tools and the given targets.
+# GC_BUILD_TYPE (default Release) and GC_CMAKE_ARGS (extra -D options, e.g.
+# "-DGC_SANITIZE=ON") apply when the build directory is first configured.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -28,7 +30,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir" \
     -DLLVM_ENABLE_ASSERTIONS=ON \
-    "${launcher[@]}"
+    "${launcher[@]}" ${GC_CMAKE_ARGS:-}
 fi
 
 cmake --build "$BUILD" -j "$JOBS" --target gc-opt "$@"

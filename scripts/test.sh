@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
 #===- test.sh - Install, build and run the whole gc test suite ------------===#
 #
-# Usage: scripts/test.sh [build-dir]
+# Usage: scripts/test.sh [--sanitize] [build-dir]
 # Installs missing dependencies (scripts/install-deps.sh), builds every
 # target and runs `check-gc` (lit regression tests and gtest unit tests).
 # Exits non-zero when any step or any test fails; the last line is the
 # summary "N passed, N failed, N skipped".
 #
+# --sanitize: the same suite on a build with AddressSanitizer and
+# UndefinedBehaviorSanitizer (build-sanitize/, -O2 -g, every report fatal;
+# the same build serves scripts/fuzz.sh). Compiled steps that the tests
+# build link the sanitized runtime kernels and run under the sanitizers too.
+#
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="${1:-$ROOT/build}"
+if [ "${1:-}" = "--sanitize" ]; then
+  shift
+  BUILD="${1:-$ROOT/build-sanitize}"
+  export GC_BUILD_TYPE=RelWithDebInfo
+  export GC_CMAKE_ARGS="-DGC_SANITIZE=ON -DGC_FUZZ_COVERAGE=ON"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+else
+  BUILD="${1:-$ROOT/build}"
+fi
 
 bash "$ROOT/scripts/install-deps.sh"
 bash "$ROOT/scripts/build.sh" "$BUILD" all

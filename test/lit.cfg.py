@@ -9,19 +9,21 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "gc"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.gc_obj_root, "test")
 # Unit tests are collected by test/Unit/lit.cfg.py (GoogleTest format).
-# Inputs/ folders hold files other tests read.
-config.excludes = ["Unit", "Inputs", "CMakeLists.txt", "README.md",
+# Inputs/ folders hold files other tests read; seeds/ the fuzz corpora.
+config.excludes = ["Unit", "Inputs", "seeds", "CMakeLists.txt", "README.md",
                    "lit.cfg.py", "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%gc_src_root", config.gc_src_root))
 config.substitutions.append(("%gc_obj_root", config.gc_obj_root))
 
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
+                                    "ASAN_OPTIONS", "UBSAN_OPTIONS",
+                                    "LSAN_OPTIONS"])
 llvm_config.use_default_substitutions()
 
 # FileCheck, not, count and split-file come from LLVM 22, never from an older
@@ -35,10 +37,17 @@ tools = [ToolSubst("gc-opt", unresolved="fatal"),
          ToolSubst("gc-run", unresolved="fatal"),
          ToolSubst("gc-plan", unresolved="fatal"),
          ToolSubst("gc-translate", unresolved="fatal")]
+if config.gc_have_libfuzzer:
+    tools += [ToolSubst(name, unresolved="fatal") for name in
+              ["gc-mlir-fuzzer", "gc-plan-csv-fuzzer", "gc-run-inputs-fuzzer",
+               "gc-safetensors-fuzzer"]]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if config.gc_nvcc:
     config.available_features.add("nvcc")
+# The fuzz targets (tools/fuzz) exist where the compiler links libFuzzer.
+if config.gc_have_libfuzzer:
+    config.available_features.add("libfuzzer")
 
 # Execution tests of compiled CUDA steps need a GPU and its driver; where
 # there is none they are reported as unsupported, not passed.
