@@ -60,6 +60,11 @@ std::string mlir::gc::exec::getResultName(func::FuncOp function,
                      "result" + std::to_string(index));
 }
 
+bool mlir::gc::exec::isCheckpointed(func::FuncOp function, unsigned index) {
+  return function.getArgAttr(index, GcDialect::getParamAttrName()) ||
+         StringRef(getArgumentName(function, index)).starts_with("optimizer.");
+}
+
 InitRule mlir::gc::exec::getInitRule(func::FuncOp function, unsigned index) {
   auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
   std::string name = getArgumentName(function, index);
@@ -88,8 +93,11 @@ InitRule mlir::gc::exec::getInitRule(func::FuncOp function, unsigned index) {
                  findIndexBound(function.getArgument(index))) {
     rule.kind = InitKind::Index;
     rule.bound = *bound;
+  } else if (name == "attention_mask") {
+    rule.kind = InitKind::Ones;
+    rule.values = ValueDomain::ZeroOne;
   } else {
-    rule.kind = name == "attention_mask" ? InitKind::Ones : InitKind::Zeros;
+    rule.kind = InitKind::Zeros;
   }
   return rule;
 }

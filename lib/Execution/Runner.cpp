@@ -8,6 +8,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cstdint>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -15,28 +18,63 @@ using namespace mlir::gc::exec;
 namespace rt = ::gc::rt;
 
 namespace {
+/// An error about the inputs file, located at the file rather than at the
+/// function (whose signature is one very long line).
+InFlightDiagnostic emitFileError(func::FuncOp function, StringRef path) {
+  return emitError(FileLineColLoc::get(function.getContext(), path, 0, 0));
+}
+
+/// The names of up to 8 arguments, for messages.
+std::string listArguments(func::FuncOp function) {
+  std::string list;
+  unsigned count = function.getNumArguments();
+  for (unsigned i = 0; i < count && i < 8; ++i)
+    list += (i ? ", '" : "'") + getArgumentName(function, i) + "'";
+  if (count > 8)
+    list += ", ... (" + std::to_string(count) + " in all)";
+  return list.empty() ? "none" : list;
+}
+
+bool isStepCounter(func::FuncOp function, unsigned index) {
+  auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
+  return getArgumentName(function, index) == kStepName &&
+         type.getElementType().isInteger(64) && type.getNumElements() == 1;
+}
+
 /// Builds the first step's inputs: from the file where it has the argument,
-/// generated otherwise.
+/// generated otherwise. Tensors of the file that are results of the
+/// function but not arguments (a results file's loss) are skipped; the
+/// file's step counter counts completed steps, the argument the next one.
 FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
                                               const RunOptions &options,
                                               MemoryTracker &tracker,
                                               llvm::raw_ostream &out) {
+  const std::string &path = options.inputsPath;
   std::vector<rt::NamedTensor> fileTensors;
-  if (!options.inputsPath.empty()) {
-    rt::Status status = rt::readSafetensors(options.inputsPath, fileTensors);
+  if (!path.empty()) {
+    rt::Status status = rt::readSafetensors(path, fileTensors);
     if (!status.isOk())
-      return function.emitError() << status.message();
+      return emitFileError(function, path) << status.message();
   }
 
-  llvm::StringMap<unsigned> argumentByName;
+  llvm::StringSet<> argumentNames, resultNames;
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    argumentByName[getArgumentName(function, i)] = i;
-  for (const rt::NamedTensor &named : fileTensors)
-    if (!argumentByName.count(named.name))
-      return function.emitError()
-             << "input file '" << options.inputsPath << "' has a tensor '"
-             << named.name << "' that is not an argument of @"
-             << function.getSymName();
+    argumentNames.insert(getArgumentName(function, i));
+  for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
+    resultNames.insert(getResultName(function, r));
+  unsigned skipped = 0;
+  for (const rt::NamedTensor &named : fileTensors) {
+    if (argumentNames.count(named.name))
+      continue;
+    if (resultNames.count(named.name)) {
+      ++skipped;
+      continue;
+    }
+    return emitFileError(function, path)
+           << "tensor '" << named.name << "' is neither an argument nor a "
+           << "result of @" << function.getSymName()
+           << " (arguments: " << listArguments(function) << ")";
+  }
 
   std::vector<HostTensor> inputs;
   unsigned generated = 0;
@@ -47,13 +85,32 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
       std::string error;
       FailureOr<HostTensor> tensor = fromNamedTensor(*named, &tracker, error);
       if (failed(tensor))
-        return function.emitError()
-               << "input file '" << options.inputsPath << "': " << error;
+        return emitFileError(function, path) << error;
       if (!tensor->matches(type))
-        return function.emitError()
-               << "input file '" << options.inputsPath << "': tensor '" << name
-               << "' is " << tensor->describe() << ", but argument #" << i
-               << " of @" << function.getSymName() << " is " << type;
+        return emitFileError(function, path)
+               << "tensor '" << name << "' is " << tensor->describe()
+               << ", but argument #" << i << " of @" << function.getSymName()
+               << " is " << type;
+      double value = 0;
+      if (getInitRule(function, i).values == ValueDomain::ZeroOne)
+        if (int64_t bad =
+                rt::findElementNotZeroOrOne(named->dtype, named->data.data(),
+                                            named->getNumElements(), &value);
+            bad >= 0)
+          return emitFileError(function, path)
+                 << "element " << bad << " of '" << name << "' is "
+                 << llvm::formatv("{0}", llvm::format("%.17g", value)).str()
+                 << ", but argument #" << i << " of @" << function.getSymName()
+                 << " is a mask: every element must be 0 (masked) or 1 "
+                    "(attended)";
+      if (isStepCounter(function, i)) {
+        int64_t &counter = tensor->data<int64_t>()[0];
+        if (counter < 0 || counter == INT64_MAX)
+          return emitFileError(function, path)
+                 << "'" << name << "' counts completed optimizer steps, so "
+                 << "it must be between 0 and 2^63 - 2, but it is " << counter;
+        ++counter;
+      }
       inputs.push_back(std::move(*tensor));
       continue;
     }
@@ -67,8 +124,36 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
   out << "@" << function.getSymName() << ": " << inputs.size() << " arguments ("
       << (inputs.size() - generated) << " from file, " << generated
       << " generated from seed " << options.seed << "), "
-      << function.getNumResults() << " results\n";
+      << function.getNumResults() << " results";
+  if (skipped)
+    out << "; " << skipped << " results in the file skipped";
+  out << "\n";
   return inputs;
+}
+
+/// The step counter as files hold it (completed steps), named by the
+/// argument; nullopt when the function has none.
+std::optional<rt::NamedTensor> getCompletedSteps(func::FuncOp function,
+                                                 ArrayRef<HostTensor> inputs,
+                                                 int64_t completed) {
+  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
+    if (isStepCounter(function, i)) {
+      HostTensor counter = inputs[i];
+      counter.data<int64_t>()[0] = completed;
+      return toNamedTensor(kStepName, counter);
+    }
+  return std::nullopt;
+}
+
+LogicalResult writeFile(func::FuncOp function, const std::string &path,
+                        const std::vector<rt::NamedTensor> &tensors,
+                        llvm::raw_ostream &out, StringRef what) {
+  rt::Status status = rt::writeSafetensors(
+      path, tensors, rt::getStepMetadata(function.getSymName().str()));
+  if (!status.isOk())
+    return emitFileError(function, path) << status.message();
+  out << "wrote " << tensors.size() << " " << what << " to " << path << "\n";
+  return success();
 }
 
 /// Sets the per-step scalar `name` (when the function has it) to
@@ -150,6 +235,10 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     out << "arena: planned " << stats.arenaBytes << " bytes, high-water "
         << stats.arenaHighWater << " bytes\n";
 
+  // Step k ran as number firstStep + k.
+  int64_t completed = firstStep - 1 + options.steps;
+  std::optional<rt::NamedTensor> counter =
+      getCompletedSteps(function, inputs, completed);
   if (!options.outputPath.empty()) {
     std::vector<rt::NamedTensor> named;
     llvm::StringSet<llvm::MallocAllocator> written;
@@ -158,13 +247,25 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
       if (written.insert(name).second)
         named.push_back(toNamedTensor(name, results[r]));
     }
-    rt::Status status =
-        rt::writeSafetensors(options.outputPath, named,
-                             rt::getStepMetadata(function.getSymName().str()));
-    if (!status.isOk())
-      return function.emitError() << status.message();
-    out << "wrote " << named.size() << " results to " << options.outputPath
-        << "\n";
+    if (counter && written.insert(kStepName).second)
+      named.push_back(*counter);
+    if (failed(writeFile(function, options.outputPath, named, out, "results")))
+      return failure();
+  }
+  if (!options.savePath.empty()) {
+    // The arguments after the last step: every result has been fed back.
+    std::vector<rt::NamedTensor> named;
+    for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i) {
+      if (!isCheckpointed(function, i))
+        continue;
+      named.push_back(
+          isStepCounter(function, i)
+              ? *counter
+              : toNamedTensor(getArgumentName(function, i), inputs[i]));
+    }
+    if (failed(writeFile(function, options.savePath, named, out,
+                         "parameters and optimizer state")))
+      return failure();
   }
   return success();
 }

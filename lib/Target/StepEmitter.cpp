@@ -269,7 +269,10 @@ LogicalResult StepEmitter::emitDescriptor() {
        << argumentRole(function, i) << ", " << tensor.getRank() << ", "
        << shapeTable(type) << ", " << byteSize(type) << ", "
        << initEnum(rule.kind) << ", " << formatDouble(rule.scale) << ", "
-       << rule.bound << ", -1, 0},\n";
+       << rule.bound << ", -1, 0, "
+       << (rule.values == exec::ValueDomain::ZeroOne ? "GC_STEP_VALUES_ZERO_ONE"
+                                                     : "GC_STEP_VALUES_ANY")
+       << "},\n";
   }
   os << "};\n\n";
 
@@ -302,7 +305,7 @@ LogicalResult StepEmitter::emitDescriptor() {
     os << "    {" << quote(name) << ", " << dtypeEnum(tensor.getElementType())
        << ", " << role << ", " << tensor.getRank() << ", " << shapeTable(tensor)
        << ", " << byteSize(tensor) << ", GC_STEP_INIT_ZEROS, 0.0, 0, " << feeds
-       << ", " << (inPlace ? 1 : 0) << "},\n";
+       << ", " << (inPlace ? 1 : 0) << ", GC_STEP_VALUES_ANY},\n";
   }
   os << "};\n\n";
 

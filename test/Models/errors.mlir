@@ -39,7 +39,7 @@
 // ATTNDROP: gc-compile: error: attention_probs_dropout_prob must lie in [0, 1), but is -0.1
 // EPS: gc-compile: error: layer_norm_eps must be positive and finite, but is 0
 // HUGE: gc-compile: error: the model is too large: a tensor of shape [1099511627776, 16, 1048576, 1048576] takes more than 2^63 - 1 bytes
-// OUTPUT: gc-compile: error: cannot open output file '{{.*}}out.mlir':
+// OUTPUT: gc-compile: error: cannot open '{{.*}}out.mlir' for writing:
 // NUMBER: gc-compile: for the --layers option: 'two' value invalid for {{.*}} argument!
 
 // RUN: not gc-compile --vocab 100 --pad-token-id 100 2>&1 | FileCheck %s --check-prefix=PAD

@@ -36,8 +36,9 @@ static cl::opt<std::string>
     device("device", cl::desc("compiled steps: cpu or cuda:N (default cpu)"),
            cl::init("cpu"));
 static cl::opt<std::string>
-    savePath("save", cl::desc("compiled steps: save the parameters and "
-                              "optimizer state to this safetensors file"));
+    savePath("save", cl::desc("save the parameters and optimizer state "
+                              "after the last step to this safetensors "
+                              "checkpoint (resume with --inputs)"));
 static cl::opt<bool> trackArena(
     "track-arena",
     cl::desc("compiled steps: measure the arena's high-water mark with "
@@ -216,7 +217,7 @@ int main(int argc, char **argv) {
     return ::gc::tools::runCompiled(options, outs());
   }
   for (cl::Option *flag :
-       std::initializer_list<cl::Option *>{&savePath, &device, &trackArena})
+       std::initializer_list<cl::Option *>{&device, &trackArena})
     if (flag->getNumOccurrences()) {
       errs() << "gc-run: error: --" << flag->ArgStr
              << " applies to compiled steps (a directory written by "
@@ -241,6 +242,17 @@ int main(int argc, char **argv) {
   if (failed(mlir::gc::checkNestingDepth(sourceMgr)))
     return 1;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Errors about a whole file (the --inputs file) are located at its line
+  // 0: "FILE: error: ...", not a line of it.
+  ScopedDiagnosticHandler fileErrors(&context, [](Diagnostic &diagnostic) {
+    auto location = dyn_cast<FileLineColLoc>(diagnostic.getLocation());
+    if (!location || location.getLine() != 0 ||
+        diagnostic.getSeverity() != DiagnosticSeverity::Error)
+      return failure();
+    errs() << location.getFilename().getValue() << ": error: " << diagnostic
+           << "\n";
+    return success();
+  });
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
@@ -259,6 +271,7 @@ int main(int argc, char **argv) {
   exec::RunOptions options;
   options.inputsPath = inputsPath;
   options.outputPath = outputPath;
+  options.savePath = savePath;
   options.seed = seed;
   if (dropoutSeed >= 0)
     options.dropoutSeed = dropoutSeed;

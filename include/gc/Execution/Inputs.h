@@ -26,11 +26,20 @@ constexpr const char *kSeedName = "seed";
 /// Name of AdamW's step-counter argument.
 constexpr const char *kStepName = "optimizer.step";
 
+/// Whether argument `index` belongs in a checkpoint: a parameter
+/// (`gc.param`) or optimizer state (`optimizer.*`, the step counter
+/// included), as StepAbi.h's PARAMETER and OPTIMIZER_STATE roles.
+bool isCheckpointed(func::FuncOp function, unsigned index);
+
 /// How an argument is initialised (the rules below; the runtime applies
 /// the same rules to compiled steps through StepAbi.h's gc_step_init_t).
 enum class InitKind { Zeros, Ones, Normal, Index, Seed };
+/// The values an argument may hold (StepAbi.h's gc_step_values_t); data
+/// given for it is checked.
+enum class ValueDomain { Any, ZeroOne };
 struct InitRule {
   InitKind kind = InitKind::Zeros;
+  ValueDomain values = ValueDomain::Any;
   /// Normal: the standard deviation.
   double scale = 1.0;
   /// Index: values are uniform in [0, bound).
@@ -48,8 +57,8 @@ InitRule getInitRule(func::FuncOp function, unsigned index);
 ///  - other float inputs: normal(0, 1);
 ///  - integer inputs: uniform in [0, bound) when the function uses them as
 ///    embedding ids or cross-entropy labels (through reshapes), where bound
-///    is the table's rows or the number of classes; `attention_mask`: ones;
-///    otherwise zeros.
+///    is the table's rows or the number of classes; `attention_mask`: ones,
+///    and its values are restricted to 0 and 1; otherwise zeros.
 /// Each argument draws from its own stream (a hash of `seed` and its name),
 /// so values do not depend on argument order.
 FailureOr<HostTensor> generateInput(func::FuncOp function, unsigned index,

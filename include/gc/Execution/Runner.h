@@ -3,7 +3,14 @@
 // The driver behind `gc-run`: assembles a function's inputs from a
 // safetensors file and seeded defaults, runs it for N steps feeding each
 // result back into the argument of the same name (updated parameters and
-// optimizer state), and writes the final results.
+// optimizer state), and writes the final results and a checkpoint.
+//
+// Files and the step counter (docs/runtime-abi.md, "Checkpoints"): in every
+// file gc reads or writes, `optimizer.step` is the number of completed
+// optimizer steps, as torch.optim's state["step"]; the function's argument
+// of that name is the number of the step it computes, one more. Compiled
+// steps (gc_rt) follow the same rule, so either path resumes the other's
+// files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,9 +30,12 @@ struct RunOptions {
   /// Safetensors file with (some of) the arguments, by gc.name; empty for
   /// none.
   std::string inputsPath;
-  /// Safetensors file the final results are written to, by gc.name; empty
-  /// for none.
+  /// Safetensors file the final results are written to, by gc.name, with
+  /// the step counter; empty for none.
   std::string outputPath;
+  /// Safetensors checkpoint written after the last step: the parameters and
+  /// the optimizer state with the step counter; empty for none.
+  std::string savePath;
   /// Seed of generated inputs; also the dropout seed of the first step
   /// (step k uses seed + k).
   uint64_t seed = 0;

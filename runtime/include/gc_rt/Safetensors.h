@@ -100,6 +100,13 @@ writeSafetensors(const std::string &path,
 /// parameter names), and "gc.function".
 std::map<std::string, std::string> getStepMetadata(const std::string &function);
 
+/// The first of `count` elements of `dtype` at `data` that is neither 0
+/// nor 1 (its index, its value in `*value`), or -1 when all are; for the
+/// integer and floating-point dtypes gc steps take (I32, I64, F32, F64),
+/// -1 for the others. Masks are checked with it.
+int64_t findElementNotZeroOrOne(DType dtype, const void *data, int64_t count,
+                                double *value);
+
 /// The tensor named `name` in `tensors`, or nullptr if there is none.
 const NamedTensor *findTensor(const std::vector<NamedTensor> &tensors,
                               const std::string &name);

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout or meaning. */
-#define GC_STEP_ABI_VERSION 2
+#define GC_STEP_ABI_VERSION 3
 
 /* The symbol a compiled step exports. */
 #define GC_STEP_DESCRIPTOR_SYMBOL "gc_step_get_descriptor"
@@ -65,6 +65,14 @@ typedef enum gc_step_init_e {
   GC_STEP_INIT_SEED = 4,
 } gc_step_init_t;
 
+/* Which values an argument may hold; the runtime checks data it is given
+ * (gc_rt_step_load_tensors, gc_rt_step_set_argument) against it. */
+typedef enum gc_step_values_e {
+  GC_STEP_VALUES_ANY = 0,
+  /* Every element is 0 or 1 (an attention mask: 1 attends, 0 is masked). */
+  GC_STEP_VALUES_ZERO_ONE = 1,
+} gc_step_values_t;
+
 typedef struct gc_step_tensor_t {
   const char *name;
   gc_step_dtype_t dtype;
@@ -82,6 +90,8 @@ typedef struct gc_step_tensor_t {
    * the buffer of argument feeds_argument (an in-place update); the result
    * buffer passed for it is then not touched and may be NULL. */
   int32_t written_in_place;
+  /* Arguments: the values the argument may hold. */
+  gc_step_values_t values;
 } gc_step_tensor_t;
 
 /* One call of the step. All pointers are device pointers for a CUDA step

@@ -15,6 +15,8 @@
 #include "Internal.h"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
 
@@ -35,6 +37,31 @@ std::string listArguments(const gc_rt_step_s &step) {
   return list.empty() ? "none" : list;
 }
 
+/// Checks host data for `argument` against the values it may hold; `where`
+/// starts the message (a file, or the API function).
+gc_rt_status_t checkValues(const gc_rt_step_s &step,
+                           const gc_step_tensor_t &argument, const void *data,
+                           const std::string &where) {
+  if (argument.values != GC_STEP_VALUES_ZERO_ONE)
+    return nullptr;
+  int64_t count =
+      static_cast<int64_t>(argument.bytes) /
+      static_cast<int64_t>(getDTypeSize(toSafetensorsDType(argument.dtype)));
+  double value = 0;
+  int64_t index = findElementNotZeroOrOne(toSafetensorsDType(argument.dtype),
+                                          data, count, &value);
+  if (index < 0)
+    return nullptr;
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return makeStatus(GC_RT_INVALID_ARGUMENT,
+                    where + ": element " + std::to_string(index) + " of " +
+                        quote(argument.name) + " is " + text +
+                        ", but the argument of " + step.describe() +
+                        " is a mask: every element must be 0 (masked) or 1 "
+                        "(attended)");
+}
+
 /// Copies `tensor` (bytes at `deviceData`) from the device into a
 /// NamedTensor named `name`.
 gc_rt_status_t readToHost(gc_rt_step_s &step, const gc_step_tensor_t &tensor,
@@ -44,6 +71,15 @@ gc_rt_status_t readToHost(gc_rt_step_s &step, const gc_step_tensor_t &tensor,
   out.shape = getShape(tensor);
   out.data.resize(static_cast<size_t>(tensor.bytes));
   return step.device->copyToHost(out.data.data(), deviceData, out.data.size());
+}
+
+/// Turns a copy of the step counter argument (the next step's number) into
+/// what files hold: the count of completed steps.
+void toCompletedSteps(NamedTensor &counter) {
+  int64_t next;
+  std::memcpy(&next, counter.data.data(), sizeof(next));
+  int64_t completed = next - 1;
+  std::memcpy(counter.data.data(), &completed, sizeof(completed));
 }
 
 gc_rt_status_t writeFile(const std::string &path,
@@ -67,15 +103,20 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
     return makeStatus(GC_RT_INVALID_ARGUMENT, status.message());
 
   // Check everything, then copy: an error leaves every argument unchanged.
+  // A tensor that is a result but no argument (a results file's loss) is
+  // skipped; the file's step counter counts completed steps, the argument
+  // the step to run next.
   std::vector<std::pair<const NamedTensor *, int32_t>> copies;
+  int64_t nextStep = 0;
   for (const NamedTensor &tensor : tensors) {
     int32_t index = step.findArgument(tensor.name);
     if (index < 0) {
-      if (allowUnknown)
+      if (allowUnknown || step.findResult(tensor.name) >= 0)
         continue;
       return makeStatus(GC_RT_INVALID_ARGUMENT,
                         path + ": tensor " + quote(tensor.name) +
-                            " is not an argument of " + step.describe() +
+                            " is neither an argument nor a result of " +
+                            step.describe() +
                             " (arguments: " + listArguments(step) + ")");
     }
     const gc_step_tensor_t &argument = step.descriptor->arguments[index];
@@ -86,11 +127,28 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
                             describeTensor(tensor.dtype, tensor.shape) +
                             ", but the argument of " + step.describe() +
                             " is " + describeTensor(argument));
+    GC_RT_RETURN_IF_ERROR(
+        checkValues(step, argument, tensor.data.data(), path));
+    if (index == step.stepCounterArgument) {
+      int64_t completed;
+      std::memcpy(&completed, tensor.data.data(), sizeof(completed));
+      if (completed < 0 || completed == INT64_MAX)
+        return makeStatus(GC_RT_INVALID_ARGUMENT,
+                          path + ": " + quote(tensor.name) +
+                              " counts completed optimizer steps, so it must "
+                              "be between 0 and 2^63 - 2, but it is " +
+                              std::to_string(completed));
+      nextStep = completed + 1;
+    }
     copies.push_back({&tensor, index});
   }
-  for (const auto &[tensor, index] : copies)
-    GC_RT_RETURN_IF_ERROR(step.device->copyToDevice(
-        step.argumentData[index], tensor->data.data(), tensor->data.size()));
+  for (const auto &[tensor, index] : copies) {
+    const void *data = tensor->data.data();
+    if (index == step.stepCounterArgument)
+      data = &nextStep;
+    GC_RT_RETURN_IF_ERROR(step.device->copyToDevice(step.argumentData[index],
+                                                    data, tensor->data.size()));
+  }
   return nullptr;
 }
 
@@ -104,6 +162,8 @@ gc_rt_status_t saveState(gc_rt_step_s &step, const std::string &path) {
     tensors.emplace_back();
     GC_RT_RETURN_IF_ERROR(
         readToHost(step, argument, step.argumentData[i], tensors.back()));
+    if (i == step.stepCounterArgument)
+      toCompletedSteps(tensors.back());
   }
   return writeFile(path, tensors, getStepMetadata(step.functionName));
 }
@@ -123,6 +183,17 @@ gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
     tensors.emplace_back();
     GC_RT_RETURN_IF_ERROR(
         readToHost(step, result, step.getResultValue(i), tensors.back()));
+  }
+  // The step counter goes with the results (as completed steps), so that a
+  // results file resumes training where it stopped.
+  int32_t counter = step.stepCounterArgument;
+  if (counter >= 0 &&
+      step.findResult(step.descriptor->arguments[counter].name) < 0) {
+    tensors.emplace_back();
+    GC_RT_RETURN_IF_ERROR(readToHost(step, step.descriptor->arguments[counter],
+                                     step.argumentData[counter],
+                                     tensors.back()));
+    toCompletedSteps(tensors.back());
   }
   return writeFile(path, tensors, getStepMetadata(step.functionName));
 }
@@ -195,6 +266,8 @@ gc_rt_status_t gc_rt_step_set_argument(gc_rt_step_t *step, const char *name,
     const gc_step_tensor_t &argument = step->descriptor->arguments[index];
     GC_RT_RETURN_IF_ERROR(checkHostBuffer("gc_rt_step_set_argument", *step,
                                           "argument", argument, data, bytes));
+    GC_RT_RETURN_IF_ERROR(
+        checkValues(*step, argument, data, "gc_rt_step_set_argument"));
     return step->device->copyToDevice(step->argumentData[index], data, bytes);
   });
 }

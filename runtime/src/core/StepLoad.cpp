@@ -59,6 +59,10 @@ gc_rt_status_t checkTensor(const std::string &path,
   if (tensor.role < GC_STEP_ROLE_PARAMETER || tensor.role > GC_STEP_ROLE_OUTPUT)
     return invalid("has an unknown role value " +
                    std::to_string(static_cast<int>(tensor.role)));
+  if (tensor.values < GC_STEP_VALUES_ANY ||
+      tensor.values > GC_STEP_VALUES_ZERO_ONE)
+    return invalid("has an unknown values kind " +
+                   std::to_string(static_cast<int>(tensor.values)));
   if (tensor.rank < 0)
     return invalid("has a negative rank " + std::to_string(tensor.rank));
   if (tensor.rank > 0 && !tensor.shape)

@@ -100,6 +100,38 @@ int64_t NamedTensor::getNumElements() const {
   return count;
 }
 
+namespace {
+template <typename T>
+int64_t findNotZeroOrOne(const void *data, int64_t count, double *value) {
+  for (int64_t i = 0; i < count; ++i) {
+    T element;
+    std::memcpy(&element, static_cast<const char *>(data) + i * sizeof(T),
+                sizeof(T));
+    if (element != T(0) && element != T(1)) {
+      *value = static_cast<double>(element);
+      return i;
+    }
+  }
+  return -1;
+}
+} // namespace
+
+int64_t gc::rt::findElementNotZeroOrOne(DType dtype, const void *data,
+                                        int64_t count, double *value) {
+  switch (dtype) {
+  case DType::I32:
+    return findNotZeroOrOne<int32_t>(data, count, value);
+  case DType::I64:
+    return findNotZeroOrOne<int64_t>(data, count, value);
+  case DType::F32:
+    return findNotZeroOrOne<float>(data, count, value);
+  case DType::F64:
+    return findNotZeroOrOne<double>(data, count, value);
+  default:
+    return -1;
+  }
+}
+
 const NamedTensor *gc::rt::findTensor(const std::vector<NamedTensor> &tensors,
                                       const std::string &name) {
   for (const NamedTensor &tensor : tensors)

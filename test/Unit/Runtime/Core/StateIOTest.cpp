@@ -15,7 +15,9 @@
 
 #include "gc_rt/Safetensors.h"
 
+#include <cmath>
 #include <csignal>
+#include <cstring>
 #include <set>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -153,13 +155,76 @@ TEST_F(StateIOTest, UnknownTensors) {
                 makeTensor("pooler.dense.weight", DType::F32, {2}, 8, 1)});
   Status status(gc_rt_step_load_tensors(step.get(), path.c_str(), 0));
   expectError(status, GC_RT_INVALID_ARGUMENT,
-              {path, "tensor 'pooler.dense.weight' is not an argument",
+              {path,
+               "tensor 'pooler.dense.weight' is neither an argument nor a "
+               "result",
                "arguments: 'w', 'optimizer.momentum.w'"});
   EXPECT_EQ(snapshot(step.get()), before);
 
   ASSERT_RT_OK(gc_rt_step_load_tensors(step.get(), path.c_str(), 1));
   EXPECT_EQ(readTensor<double>(step.get(), "norm.weight", 6),
             std::vector<double>(6, 0.0));
+}
+
+TEST_F(StateIOTest, MasksHoldZerosAndOnes) {
+  ASSERT_RT_OK(gc_rt_step_initialize(step.get(), 3));
+  EXPECT_EQ(readTensor<float>(step.get(), "mask", 3),
+            std::vector<float>(3, 1.0f));
+  std::vector<float> good = {1, 0, 1};
+  ASSERT_RT_OK(gc_rt_step_set_argument(step.get(), "mask", good.data(), 12));
+  auto before = snapshot(step.get());
+  for (float bad : {2.0f, -1.0f, 0.5f, std::nanf("")}) {
+    SCOPED_TRACE(bad);
+    std::vector<float> values = {1, 0, bad};
+    Status status(
+        gc_rt_step_set_argument(step.get(), "mask", values.data(), 12));
+    expectError(status, GC_RT_INVALID_ARGUMENT,
+                {"gc_rt_step_set_argument: element 2 of 'mask' is",
+                 "must be 0 (masked) or 1 (attended)"});
+    std::string path = pathOf("mask.safetensors");
+    NamedTensor mask = makeTensor("mask", DType::F32, {3}, 12, 0);
+    std::memcpy(mask.data.data(), values.data(), 12);
+    // All or nothing: the good tensor next to the bad mask stays unloaded.
+    writeTensors(path, {makeTensor("x", DType::F32, {5}, 20, 0), mask});
+    status.reset(gc_rt_step_load_tensors(step.get(), path.c_str(), 0));
+    expectError(status, GC_RT_INVALID_ARGUMENT,
+                {path, ": element 2 of 'mask' is", "is a mask"});
+    EXPECT_EQ(snapshot(step.get()), before);
+  }
+}
+
+TEST_F(StateIOTest, CheckpointsCountCompletedSteps) {
+  // Two steps, a checkpoint, two more: the same as four in a row.
+  ASSERT_RT_OK(gc_rt_step_initialize(step.get(), 3));
+  for (int k = 0; k < 2; ++k)
+    ASSERT_RT_OK(gc_rt_step_run(step.get(), nullptr));
+  std::string path = pathOf("checkpoint.safetensors");
+  ASSERT_RT_OK(gc_rt_step_save_state(step.get(), path.c_str()));
+  const NamedTensor *counter = nullptr;
+  std::vector<NamedTensor> saved = readAll(path);
+  counter = gc::rt::findTensor(saved, "optimizer.step");
+  ASSERT_NE(counter, nullptr);
+  int64_t completed;
+  std::memcpy(&completed, counter->data.data(), 8);
+  EXPECT_EQ(completed, 2);
+
+  ASSERT_RT_OK(gc_rt_step_initialize(step.get(), 3));
+  ASSERT_RT_OK(gc_rt_step_load_tensors(step.get(), path.c_str(), 0));
+  ASSERT_RT_OK(gc_rt_step_run(step.get(), nullptr));
+  EXPECT_EQ(readScalar<int64_t>(step.get(), "seen_step"), 3);
+
+  // A results file resumes too: its loss (a result, not an argument) is
+  // skipped and the counter it carries is the completed count.
+  std::string results = pathOf("results.safetensors");
+  ASSERT_RT_OK(gc_rt_step_save_results(step.get(), results.c_str()));
+  ASSERT_RT_OK(gc_rt_step_load_tensors(step.get(), results.c_str(), 0));
+
+  // A negative count is no count of steps.
+  NamedTensor negative = makeTensor("optimizer.step", DType::I64, {}, 8, 0xff);
+  writeTensors(path, {negative});
+  Status status(gc_rt_step_load_tensors(step.get(), path.c_str(), 0));
+  expectError(status, GC_RT_INVALID_ARGUMENT,
+              {path, "counts completed optimizer steps", "but it is -1"});
 }
 
 TEST_F(StateIOTest, MissingFile) {

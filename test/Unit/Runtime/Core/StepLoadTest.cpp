@@ -25,7 +25,7 @@ TEST(StepLoadTest, LoadsTheToyStep) {
   const gc_step_descriptor_t *descriptor = gc_rt_step_descriptor(step.get());
   ASSERT_NE(descriptor, nullptr);
   EXPECT_STREQ(descriptor->function_name, "toy_step");
-  EXPECT_EQ(descriptor->num_arguments, 7);
+  EXPECT_EQ(descriptor->num_arguments, 8);
   EXPECT_EQ(descriptor->num_results, 6);
   EXPECT_EQ(descriptor->arena_bytes, toy::kArenaBytes);
 
@@ -33,9 +33,9 @@ TEST(StepLoadTest, LoadsTheToyStep) {
   ASSERT_RT_OK(gc_rt_step_memory_stats(step.get(), &memory));
   EXPECT_EQ(memory.arena_bytes, toy::kArenaBytes);
   EXPECT_EQ(memory.arena_high_water, -1);
-  // 7 arguments and the 5 results not written in place, 256 bytes each
+  // 8 arguments and the 5 results not written in place, 256 bytes each
   // after alignment (every toy tensor is smaller than 256 bytes).
-  EXPECT_EQ(memory.state_bytes, 12 * 256);
+  EXPECT_EQ(memory.state_bytes, 13 * 256);
   EXPECT_EQ(memory.device_free_bytes, -1);
   EXPECT_EQ(memory.device_total_bytes, -1);
 }

@@ -34,21 +34,21 @@
 namespace {
 using namespace toy;
 
-enum Argument { W, Momentum, StepCounter, NormWeight, X, Ids, Seed };
+enum Argument { W, Momentum, StepCounter, NormWeight, X, Ids, Seed, Mask };
 enum Result { Loss, NewW, NewMomentum, SeenSeed, SeenStep, NewStepCounter };
 
 const int64_t kVector[] = {kSize};
 const int64_t kMatrix[] = {2, 3};
 const int64_t kIds[] = {3};
 
-constexpr gc_step_tensor_t tensor(const char *name, gc_step_dtype_t dtype,
-                                  gc_step_role_t role, int32_t rank,
-                                  const int64_t *shape, int64_t bytes,
-                                  gc_step_init_t init = GC_STEP_INIT_ZEROS,
-                                  double scale = 0, int64_t bound = 0,
-                                  int32_t feeds = -1, int32_t inPlace = 0) {
-  return {name, dtype, role,  rank,  shape,  bytes,
-          init, scale, bound, feeds, inPlace};
+constexpr gc_step_tensor_t
+tensor(const char *name, gc_step_dtype_t dtype, gc_step_role_t role,
+       int32_t rank, const int64_t *shape, int64_t bytes,
+       gc_step_init_t init = GC_STEP_INIT_ZEROS, double scale = 0,
+       int64_t bound = 0, int32_t feeds = -1, int32_t inPlace = 0,
+       gc_step_values_t values = GC_STEP_VALUES_ANY) {
+  return {name, dtype, role,  rank,  shape,   bytes,
+          init, scale, bound, feeds, inPlace, values};
 }
 
 const gc_step_tensor_t kArguments[] = {
@@ -66,6 +66,8 @@ const gc_step_tensor_t kArguments[] = {
            GC_STEP_INIT_INDEX, 0, kIdBound),
     tensor("seed", GC_STEP_DTYPE_I64, GC_STEP_ROLE_SEED, 0, nullptr, 8,
            GC_STEP_INIT_SEED),
+    tensor("mask", GC_STEP_DTYPE_F32, GC_STEP_ROLE_BATCH, 1, kIds, 12,
+           GC_STEP_INIT_ONES, 0, 0, -1, 0, GC_STEP_VALUES_ZERO_ONE),
 };
 
 const gc_step_tensor_t kResults[] = {
@@ -93,7 +95,7 @@ int checkCall(const gc_step_call_t *call) {
     return fail(call, "a CPU step got a stream, BLAS handle or error word");
   if (reinterpret_cast<uintptr_t>(call->arena) % kArenaAlignment)
     return fail(call, "arena is not aligned to arena_alignment");
-  for (int i = 0; i <= Seed; ++i)
+  for (int i = 0; i <= Mask; ++i)
     if (!call->arguments[i] ||
         reinterpret_cast<uintptr_t>(call->arguments[i]) % 256)
       return fail(call, "an argument buffer is NULL or not 256-byte aligned");
