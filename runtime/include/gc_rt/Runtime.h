@@ -107,8 +107,16 @@ gc_rt_status_t gc_rt_step_initialize(gc_rt_step_t *step, uint64_t seed);
 
 /* Replaces the arguments named in a safetensors file (parameters, optimizer
  * state or batch tensors). Every tensor must name an argument and match its
- * dtype and shape; on error no argument is changed. Tensors of the file
- * that `allow_unknown` lets through are ignored instead of rejected. */
+ * dtype, shape and values (a mask holds 0 and 1); tensors that name a result
+ * but no argument (a results file's loss) are skipped; on error no argument
+ * is changed. Tensors of the file that `allow_unknown` lets through are
+ * ignored instead of rejected.
+ *
+ * Step counter: in a file, optimizer.step is the number of completed
+ * optimizer steps (torch.optim's state["step"]); the argument of that name
+ * is the number of the step run next, so loading n sets it to n + 1. Saving
+ * writes it back as completed steps. gc_rt_step_set_argument and
+ * gc_rt_step_read_tensor address the argument itself. */
 gc_rt_status_t gc_rt_step_load_tensors(gc_rt_step_t *step, const char *path,
                                        int allow_unknown);
 
@@ -118,13 +126,15 @@ gc_rt_status_t gc_rt_step_load_tensors(gc_rt_step_t *step, const char *path,
 gc_rt_status_t gc_rt_step_save_state(gc_rt_step_t *step, const char *path);
 
 /* Saves the results of the last step (by result name, in descriptor order,
- * the value of an in-place result being that of its argument) to a
- * safetensors file, atomically. Fails when no step has completed since the
- * step was loaded or since the last failed run. */
+ * the value of an in-place result being that of its argument) and the step
+ * counter (as completed steps) to a safetensors file, atomically. Fails when
+ * no step has completed since the step was loaded or since the last failed
+ * run. */
 gc_rt_status_t gc_rt_step_save_results(gc_rt_step_t *step, const char *path);
 
 /* Copies `bytes` bytes from host memory into argument `name` (for batches);
- * `bytes` must equal the argument's size. */
+ * `bytes` must equal the argument's size, and the values must be ones the
+ * argument may hold (gc_step_values_t). */
 gc_rt_status_t gc_rt_step_set_argument(gc_rt_step_t *step, const char *name,
                                        const void *data, size_t bytes);
 
