@@ -41,26 +41,10 @@ struct RematPass : mlir::gc::impl::RematBase<RematPass> {
 private:
   FailureOr<cost::DeviceProfile> loadDevice(func::FuncOp function);
   void reportInfeasible(func::FuncOp function, const RematIR &ir,
-                        int64_t budgetBytes, const remat::Solution &solution);
+                        int64_t budgetBytes, const remat::Solution &solution,
+                        const remat::Solution &minimum);
 };
 
-/// The lowest peak gc's solvers reach for `problem`: the best of `solution`,
-/// per-layer checkpointing and the auto solver asked for the impossible
-/// budget of 0 bytes (it then returns the lowest-peak plan it finds).
-/// Recomputing every activation is no candidate: it materializes whole chains
-/// of recomputations at once and usually peaks higher than keeping them.
-remat::MemoryProfile findLowestPeak(const remat::Problem &problem,
-                                    const remat::Solution &solution,
-                                    const remat::SolveOptions &options) {
-  remat::MemoryProfile lowest = solution.profile;
-  for (const char *name : {"per-layer", "auto"}) {
-    std::unique_ptr<remat::Solver> solver = remat::createSolver(name);
-    remat::Solution candidate = solver->solve(problem, 0, options);
-    if (candidate.profile.peakBytes < lowest.peakBytes)
-      lowest = candidate.profile;
-  }
-  return lowest;
-}
 } // namespace
 
 FailureOr<cost::DeviceProfile> RematPass::loadDevice(func::FuncOp function) {
@@ -74,17 +58,15 @@ FailureOr<cost::DeviceProfile> RematPass::loadDevice(func::FuncOp function) {
   return *profile;
 }
 
-/// The error for a budget the solver does not meet: when another solver
-/// meets it, say which; otherwise name the smallest feasible budget and what
-/// occupies memory at that peak.
+/// The error for a budget the solver does not meet: when auto meets it,
+/// say so; otherwise name the smallest feasible budget and what occupies
+/// memory at that peak.
 void RematPass::reportInfeasible(func::FuncOp function, const RematIR &ir,
                                  int64_t budgetBytes,
-                                 const remat::Solution &solution) {
+                                 const remat::Solution &solution,
+                                 const remat::Solution &minimum) {
   const remat::Problem &problem = ir.problem;
-  remat::SolveOptions options;
-  options.timeLimitSeconds = timeLimit;
-  remat::MemoryProfile lowest = findLowestPeak(problem, solution, options);
-
+  const remat::MemoryProfile &lowest = minimum.profile;
   InFlightDiagnostic diag = function.emitError();
   if (lowest.peakBytes <= budgetBytes) {
     diag << "gc-remat: solver '" << solver << "' found no plan within the "
@@ -161,8 +143,18 @@ void RematPass::runOnOperation() {
   remat::SolveOptions options;
   options.timeLimitSeconds = timeLimit;
   remat::Solution solution = theSolver->solve(problem, budgetBytes, options);
+  // The smallest feasible budget, one figure for every budget: auto meets
+  // every budget at or above it (with the minimum's plan if its own search
+  // missed it), and a plan below it (a solver beating the search) lowers it.
+  remat::Solution minimum = remat::findMinimumPeak(problem, options);
+  if (!solution.feasible && theSolver->getName() == "auto" &&
+      minimum.profile.peakBytes <= budgetBytes) {
+    double seconds = solution.solveSeconds;
+    solution = minimum;
+    solution.solveSeconds = seconds;
+  }
   if (!solution.feasible) {
-    reportInfeasible(function, *ir, budgetBytes, solution);
+    reportInfeasible(function, *ir, budgetBytes, solution, minimum);
     return signalPassFailure();
   }
 
@@ -189,7 +181,7 @@ void RematPass::runOnOperation() {
   for (const remat::Op &op : problem.ops)
     result.stepFlops += op.flops;
   result.minFeasibleBytes =
-      findLowestPeak(problem, solution, options).peakBytes;
+      std::min(minimum.profile.peakBytes, solution.profile.peakBytes);
 
   remat::Schedule schedule = remat::buildSchedule(problem, solution.plan);
   result.numClones = applySchedule(*ir, schedule);

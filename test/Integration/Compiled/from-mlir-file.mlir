@@ -12,5 +12,5 @@
 // RUN: not gc-compile %t/bad.mlir --target cpu -o %t/bad 2>&1 | FileCheck %s --check-prefix=BAD
 // CHECK: @bert_forward
 // CHECK: step 2: loss =
-// COMPARE: RESULT verdict=PASS tensors=79 failed=0
+// COMPARE: RESULT verdict=PASS tensors=80 failed=0
 // BAD: bad.mlir:1:1: error:

@@ -54,6 +54,11 @@ std::unique_ptr<Solver> createSolver(const std::string &name);
 /// none, per-layer, sqrt, greedy, optimal, auto.
 std::vector<std::string> getSolverNames();
 
+/// The smallest budget gc's default solver meets on `problem` and a plan
+/// that meets it (`profile.peakBytes` is the budget): the same for every
+/// budget asked for and every device profile (MinimumPeak.cpp).
+Solution findMinimumPeak(const Problem &problem, const SolveOptions &options);
+
 } // namespace gc::remat
 
 #endif // GC_TRANSFORMS_REMAT_SOLVERS_H
