@@ -8,10 +8,18 @@
 #include <unistd.h>
 
 namespace {
-std::string &getScratchPath() {
-  static std::string path;
-  return path;
+/// The scratch file's path; never destroyed, so that the exit handler that
+/// removes the file can still read it.
+const std::string &getScratchPath() {
+  static const std::string *path = [] {
+    struct stat info;
+    std::string directory = stat("/dev/shm", &info) == 0 ? "/dev/shm" : "/tmp";
+    return new std::string(directory + "/gc-fuzz-" + std::to_string(getpid()) +
+                           ".input");
+  }();
+  return *path;
 }
+
 void removeScratchFiles() {
   std::remove(getScratchPath().c_str());
   std::remove((getScratchPath() + ".copy").c_str());
@@ -20,14 +28,9 @@ void removeScratchFiles() {
 
 const std::string &gc::fuzz::writeScratchFile(const uint8_t *data,
                                               size_t size) {
-  static const std::string &path = getScratchPath() = [] {
-    struct stat info;
-    std::string directory = stat("/dev/shm", &info) == 0 ? "/dev/shm" : "/tmp";
-    std::string result =
-        directory + "/gc-fuzz-" + std::to_string(getpid()) + ".input";
-    std::atexit(removeScratchFiles);
-    return result;
-  }();
+  static const bool registered = std::atexit(removeScratchFiles) == 0;
+  (void)registered;
+  const std::string &path = getScratchPath();
   FILE *file = std::fopen(path.c_str(), "wb");
   if (!file || std::fwrite(data, 1, size, file) != size ||
       std::fclose(file) != 0) {

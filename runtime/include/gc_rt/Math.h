@@ -140,7 +140,9 @@ GC_RT_HOST_DEVICE inline float log(float x) {
   float scaled = subnormal ? x * 0x1p23f : x;
   // Subtracting the bits of sqrt(1/2) moves the mantissa range to
   // [sqrt(1/2), sqrt(2)) and lets the exponent be read with a shift.
-  int32_t bits = static_cast<int32_t>(bitsOf(scaled)) - 0x3f3504f3;
+  // (In unsigned arithmetic: a negative x, whose result is NaN anyway,
+  // must not overflow.)
+  int32_t bits = static_cast<int32_t>(bitsOf(scaled) - 0x3f3504f3u);
   int32_t e = (bits >> 23) - (subnormal ? 23 : 0);
   float m = floatOf(static_cast<uint32_t>((bits & 0x007fffff) + 0x3f3504f3));
   float f = m - 1.0f;
