@@ -4,7 +4,7 @@
 // read, matched to the arguments of a tiny BERT training step by name,
 // dtype, shape and value (ids, labels and the attention mask), and one step
 // runs on what was accepted. Everything the file gets wrong must be a
-// diagnostic; a step that runs must give a finite loss.
+// diagnostic; a step that runs must report its loss.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,7 +21,6 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cmath>
 #include <cstdlib>
 
 using namespace mlir;
@@ -71,9 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::raw_string_ostream out(log);
   if (failed(compiler::exec::runSteps(step, options, out)))
     return 0;
-  // The one line that matters: "step 1: loss = X".
-  size_t at = log.find("loss = ");
-  if (at == std::string::npos || !std::isfinite(std::atof(&log[at + 7])))
+  // A step that ran reports its loss. (Its value may be anything: the
+  // file may hold non-finite or huge parameters.)
+  if (log.find("step 1: loss = ") == std::string::npos)
     std::abort();
   return 0;
 }
