@@ -201,6 +201,12 @@ void PlanMemoryPass::runOnOperation() {
     return signalPassFailure();
   }
   int64_t lowerBound = memplan::lowerBound(problem);
+  if (plan.hitWallClockCap)
+    function.emitWarning()
+        << "gc-plan-memory: the wall-clock safety cap (10x the time limit "
+           "plus 10 s) ended the search before its work budget: this "
+           "machine is much slower than the calibration, and the plan may "
+           "differ from run to run";
 
   // Record the plan. A view of an argument lives outside the arena.
   MLIRContext *context = &getContext();
@@ -235,6 +241,7 @@ void PlanMemoryPass::runOnOperation() {
       json.attribute("persistent_bytes", persistentBytes);
       json.attribute("strategy", plan.strategy);
       json.attribute("plan_time_s", plan.seconds);
+      json.attribute("wall_clock_cap_hit", plan.hitWallClockCap);
       json.attribute("alignment", alignment.getValue());
       json.attributeArray("buffers", [&] {
         for (size_t id = 0; id < buffers.size(); ++id) {

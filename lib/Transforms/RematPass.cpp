@@ -167,6 +167,12 @@ void RematPass::runOnOperation() {
   result.noRematPeakBytes = noRemat.peakBytes;
   result.solveSeconds = solution.solveSeconds;
   result.optimalityGap = solution.optimalityGap;
+  result.wallClockCapHit = solution.hitWallClockCap || minimum.hitWallClockCap;
+  if (result.wallClockCapHit)
+    function.emitWarning()
+        << "gc-remat: the wall-clock safety cap ended a solver's search "
+           "before its work budget: this machine is much slower than the "
+           "calibration, and the plan may differ from run to run";
   std::vector<bool> recomputable = remat::findRecomputable(problem);
   for (int v : remat::findActivations(problem)) {
     bool recomputed = recomputable[v] && solution.plan.recompute[v];

@@ -35,6 +35,7 @@ void mlir::gc::writeRematReportJson(const RematReport &report,
                        : 0.0);
     json.attribute("solver_recompute_cost_s", report.solverRecomputeSeconds);
     json.attribute("solve_time_s", report.solveSeconds);
+    json.attribute("wall_clock_cap_hit", report.wallClockCapHit);
     if (report.optimalityGap)
       json.attribute("optimality_gap", *report.optimalityGap);
     else

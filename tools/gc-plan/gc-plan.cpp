@@ -123,10 +123,11 @@ int main(int argc, char **argv) {
   llvm::outs() << llvm::formatv(
       "{{\"arena_bytes\": {0}, \"lower_bound_bytes\": {1}, \"ratio\": {2}, "
       "\"seconds\": {3}, \"strategy\": \"{4}\", \"found_by\": \"{5}\", "
-      "\"optimal\": {6}, \"buffers\": {7}}\n",
+      "\"optimal\": {6}, \"buffers\": {7}, \"wall_clock_cap_hit\": {8}}\n",
       plan.arenaBytes, bound, llvm::formatv("{0:f6}", ratio),
       llvm::formatv("{0:f4}", plan.seconds), strategy->getName(), plan.strategy,
-      plan.optimal ? "true" : "false", buffers.size());
+      plan.optimal ? "true" : "false", buffers.size(),
+      plan.hitWallClockCap ? "true" : "false");
 
   if (!outputFile.empty()) {
     std::error_code ec;

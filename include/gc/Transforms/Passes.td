@@ -243,7 +243,8 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     Option<"strategy", "strategy", "std::string", /*default=*/"\"best\"",
            "planning strategy (see gc-plan --help), or best">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"1.0",
-           "time limit of the search strategies, in seconds">,
+           "work budget of the search strategies, in nominal seconds "
+           "(counted work, the same plan under any load)">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"256",
            "alignment of every offset, in bytes">,
     Option<"inPlace", "in-place", "bool", /*default=*/"true",

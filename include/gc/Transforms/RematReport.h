@@ -30,6 +30,8 @@ struct RematReport {
   double solverRecomputeSeconds = 0;
   double solveSeconds = 0;
   std::optional<double> optimalityGap;
+  /// Whether a wall-clock safety cap ended a solver's search.
+  bool wallClockCapHit = false;
   int64_t numClones = 0;
   /// Name, bytes, block and decision of every activation.
   struct Activation {

@@ -40,7 +40,7 @@ public:
         continue;
       best = phases[p]->improve(buffers, best, phaseOptions);
     }
-    best.seconds = clock.elapsed();
+    best.seconds = clock.wallSeconds();
     return best;
   }
 };

@@ -271,6 +271,9 @@ Outcome CapacitySearch::search(const Part &part, int64_t lastOffset,
                                int32_t lastRank) {
   if (timedOut || --nodesLeft < 0)
     return Outcome::Aborted;
+  // A node examines every buffer and section of its part (twice and more).
+  chargeWork(2 * static_cast<int64_t>(part.buffers.size()) +
+             2 * (part.last - part.first) + 1);
   if ((++nodes & 63) == 0 && deadline.expired()) {
     timedOut = true;
     return Outcome::Aborted;
@@ -384,6 +387,9 @@ bool CapacitySearch::place(int32_t b, int64_t at) {
   painted.clear();
   affected.clear();
   ++stamp;
+  // Counted as it goes: the overlaps, the sections raised, b's sections
+  // (twice) and the members of every section rescanned.
+  int64_t work = static_cast<int64_t>(overlaps[b].size()) + 2 * span;
   auto raisedIn = [&](int32_t s, int64_t previous) {
     if (floor[s] != previous || sectionStamp[s] == stamp)
       return;
@@ -404,6 +410,7 @@ bool CapacitySearch::place(int32_t b, int64_t at) {
       continue;
     minChanges.push_back({j, previous});
     minOffset[j] = lowest;
+    work += (firstB - first[j]) + (last[j] - lastB) + 1;
     for (int32_t s = first[j]; s < firstB; ++s)
       raisedIn(s, previous);
     for (int32_t s = lastB; s < last[j]; ++s)
@@ -436,7 +443,9 @@ bool CapacitySearch::place(int32_t b, int64_t at) {
     total[firstB + k] -= size[b];
     setFloor(firstB + k, newFloor[k], -1);
   }
+  work += 4 * static_cast<int64_t>(painted.size());
   for (int32_t s : affected) {
+    work += static_cast<int64_t>(members[s].size());
     int64_t lowest = kUnreachable;
     int32_t count = 0;
     for (int32_t j : members[s]) {
@@ -447,6 +456,7 @@ bool CapacitySearch::place(int32_t b, int64_t at) {
     }
     setFloor(s, lowest, count);
   }
+  chargeWork(work);
   return hasHat;
 }
 

@@ -40,7 +40,7 @@ public:
     Instance instance(buffers);
     std::vector<int64_t> offsets =
         placeInOrder(instance, orderFn(instance), fit);
-    return makePlan(instance, std::move(offsets), name, clock.elapsed());
+    return makePlan(instance, std::move(offsets), name, clock.wallSeconds());
   }
 
 private:
@@ -89,7 +89,7 @@ Plan detail::bestGreedyPlan(const std::vector<Buffer> &buffers) {
       best = makePlan(instance, std::move(offsets), candidate.name, 0);
     found = true;
   }
-  best.seconds = clock.elapsed();
+  best.seconds = clock.wallSeconds();
   return best;
 }
 
@@ -100,6 +100,6 @@ Plan detail::ImprovementStrategy::plan(const std::vector<Buffer> &buffers,
   PlanOptions rest = options;
   rest.timeLimitSeconds -= clock.elapsed();
   Plan plan = improve(buffers, start, rest);
-  plan.seconds = clock.elapsed();
+  plan.seconds = clock.wallSeconds();
   return plan;
 }

@@ -143,6 +143,7 @@ Plan LocalSearchStrategy::improve(const std::vector<Buffer> &buffers,
     }
     old = current.cost;
   }
+  best.hitWallClockCap |= deadline.stoppedByWallClock();
   return best;
 }
 

@@ -90,6 +90,8 @@ std::vector<int64_t> detail::placeInOrder(const Instance &instance,
     if (chosen < 0)
       chosen = alignUp(cursor, alignment);
     offsets[b] = chosen;
+    // The walk above and the insertion below: one unit per slot.
+    chargeWork(static_cast<int64_t>(slots.size()) + 1);
     auto at = std::upper_bound(
         slots.begin(), slots.end(), chosen,
         [](int64_t offset, const Slot &slot) { return offset < slot.offset; });

@@ -2,7 +2,8 @@
 //
 // What the strategies share: the instance in the form they work on (sizes,
 // alignments and lifetimes as ranges of "sections", the elementary time
-// intervals between consecutive distinct lower/upper values), the clock, the
+// intervals between consecutive distinct lower/upper values), the work
+// budget, the
 // placement engine that turns an order of buffers into offsets, and the
 // orders of the greedy strategies.
 //
@@ -44,22 +45,58 @@ struct Instance {
   }
 };
 
-/// Wall-clock time since construction, against a limit.
+/// The planner's searches are budgeted by the work they do, not by the wall
+/// clock, so that a plan does not depend on the machine's load (the same
+/// compile gives the same offsets on a busy and an idle machine). Work is
+/// counted per thread in units of roughly a nanosecond on the machines gc
+/// was tuned on: a slot the placement engine walks past, a buffer the
+/// capacity search examines at a node. Limits stay in seconds for the user
+/// (`--time-limit`); kWorkUnitsPerSecond converts them.
+constexpr double kWorkUnitsPerSecond = 1e9;
+
+inline int64_t &workDone() {
+  thread_local int64_t units = 0;
+  return units;
+}
+inline void chargeWork(int64_t units) { workDone() += units; }
+
+/// Work since construction, in nominal seconds, against a limit. The wall
+/// clock is only a safety cap (10x the limit plus 10 seconds, for a machine
+/// far slower or far busier than the calibration): when it ends a search
+/// the plan says so (Plan::hitWallClockCap), since that plan may differ
+/// from run to run.
 class Deadline {
 public:
   explicit Deadline(double limitSeconds)
-      : begin(std::chrono::steady_clock::now()), limit(limitSeconds) {}
+      : startUnits(workDone()), limit(limitSeconds),
+        wallStart(std::chrono::steady_clock::now()) {}
   double elapsed() const {
+    return static_cast<double>(workDone() - startUnits) / kWorkUnitsPerSecond;
+  }
+  bool expired() const { return elapsed() >= limit || wallCapReached(); }
+  double remaining() const { return wallCapReached() ? 0 : limit - elapsed(); }
+  /// Whether the safety cap has ended (or would end) the search.
+  bool wallCapReached() const {
+    if (!capHit && std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - wallStart)
+                           .count() > 10 * limit + 10)
+      capHit = true;
+    return capHit;
+  }
+  /// Whether the safety cap ended the search (as far as it was checked).
+  bool stoppedByWallClock() const { return capHit; }
+  /// Wall-clock seconds since construction (for reports only).
+  double wallSeconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         begin)
+                                         wallStart)
         .count();
   }
-  bool expired() const { return elapsed() >= limit; }
-  double remaining() const { return limit - elapsed(); }
 
 private:
-  std::chrono::steady_clock::time_point begin;
+  int64_t startUnits;
   double limit;
+  std::chrono::steady_clock::time_point wallStart;
+  mutable bool capHit = false;
 };
 
 /// Where a buffer goes among the gaps that are free over its whole lifetime.

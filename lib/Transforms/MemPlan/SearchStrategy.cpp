@@ -452,6 +452,7 @@ Plan SearchStrategy::improve(const std::vector<Buffer> &buffers,
     plan.strategy = "search";
   }
   plan.optimal = optimal;
+  plan.hitWallClockCap |= deadline.stoppedByWallClock();
   return plan;
 }
 

@@ -29,9 +29,8 @@ using namespace gc::remat::detail;
 
 namespace {
 /// Problems up to this many candidates (a BERT of four layers) get the
-/// exact search, within these limits.
+/// exact search, within a node budget of about half a second.
 constexpr size_t kSearchCandidates = 200;
-constexpr int64_t kSearchNodes = 500000;
 constexpr double kSearchSeconds = 0.5;
 /// The local search may spend simulations of this many ops in total
 /// (a few hundredths of a second), and at least kMinLocalSearchEvaluations.
@@ -43,8 +42,7 @@ constexpr int64_t kMaxLocalSearchEvaluations = 5000;
 std::optional<SearchOutcome> detail::autoSearch(PlanEvaluator &evaluator,
                                                 const ProblemInfo &info,
                                                 int64_t budget, Incumbent &seen,
-                                                bool allowSearch,
-                                                Clock::time_point deadline) {
+                                                bool allowSearch) {
   Flags keepAll(info.problem.values.size(), 0);
   PlanEvaluator::Result natural = evaluator.evaluate(keepAll);
   seen.offer(keepAll, natural, budget);
@@ -66,9 +64,9 @@ std::optional<SearchOutcome> detail::autoSearch(PlanEvaluator &evaluator,
   }
   if (!allowSearch || info.candidates.size() > kSearchCandidates)
     return std::nullopt;
-  Clock::time_point limit =
-      std::min(deadline, deadlineAfter(Clock::now(), kSearchSeconds));
-  return branchAndBound(evaluator, info, budget, seen, limit, kSearchNodes);
+  return branchAndBound(evaluator, info, budget, seen,
+                        wallClockCapAfter(Clock::now(), kSearchSeconds),
+                        searchNodesFor(kSearchSeconds));
 }
 
 namespace {
@@ -82,8 +80,7 @@ public:
     PlanEvaluator evaluator(problem);
     Incumbent seen;
     std::optional<SearchOutcome> outcome =
-        autoSearch(evaluator, info, budgetBytes, seen, true,
-                   deadlineAfter(start, options.timeLimitSeconds));
+        autoSearch(evaluator, info, budgetBytes, seen, options.exactSearch);
     // What the exact search proved, when it ran.
     std::optional<double> gap;
     if (seen.feasible() && seen.bestCost <= 0)
@@ -94,8 +91,10 @@ public:
                 : std::clamp((seen.bestCost - outcome->lowerBound) /
                                  seen.bestCost,
                              0.0, 1.0);
-    return finishSolution(problem, seen.choice(), budgetBytes, getName(), start,
-                          gap);
+    Solution solution = finishSolution(problem, seen.choice(), budgetBytes,
+                                       getName(), start, gap);
+    solution.hitWallClockCap = outcome && outcome->hitWallClockCap;
+    return solution;
   }
 };
 } // namespace

@@ -28,10 +28,10 @@ namespace {
 class BranchAndBound {
 public:
   BranchAndBound(PlanEvaluator &evaluator, const ProblemInfo &info,
-                 int64_t budget, Incumbent &seen, Clock::time_point deadline,
+                 int64_t budget, Incumbent &seen, Clock::time_point wallCap,
                  int64_t maxNodes)
       : evaluator(evaluator), info(info), budget(budget), seen(seen),
-        deadline(deadline), maxNodes(maxNodes),
+        wallCap(wallCap), maxNodes(maxNodes),
         bounds(info, evaluator.getPersistentBytes(), budget) {}
 
   SearchOutcome run();
@@ -51,8 +51,9 @@ private:
   const ProblemInfo &info;
   int64_t budget;
   Incumbent &seen;
-  Clock::time_point deadline;
+  Clock::time_point wallCap;
   int64_t maxNodes;
+  bool hitWallClockCap = false;
   SearchBounds bounds;
   Flags flags;
   double stoppedBound = std::numeric_limits<double>::infinity();
@@ -62,8 +63,12 @@ private:
 
 bool BranchAndBound::search(int depth, const PlanEvaluator::Result *known,
                             double parentBound) {
-  if (++nodes > maxNodes || ((nodes & 31) == 0 && Clock::now() > deadline))
+  if (++nodes > maxNodes)
     return false;
+  if ((nodes & 31) == 0 && Clock::now() > wallCap) {
+    hitWallClockCap = true;
+    return false;
+  }
   if (!bounds.memoryFits())
     return true;
   // A kept child has its parent's completion, whose measure is known and
@@ -104,6 +109,7 @@ SearchOutcome BranchAndBound::run() {
   SearchOutcome outcome;
   outcome.complete = search(0, nullptr, 0);
   outcome.nodes = nodes;
+  outcome.hitWallClockCap = hitWallClockCap;
   outcome.lowerBound =
       outcome.complete ? seen.bestCost : std::min(stoppedBound, seen.bestCost);
   return outcome;
@@ -111,9 +117,8 @@ SearchOutcome BranchAndBound::run() {
 
 SearchOutcome detail::branchAndBound(PlanEvaluator &evaluator,
                                      const ProblemInfo &info, int64_t budget,
-                                     Incumbent &seen,
-                                     Clock::time_point deadline,
+                                     Incumbent &seen, Clock::time_point wallCap,
                                      int64_t maxNodes) {
-  BranchAndBound search(evaluator, info, budget, seen, deadline, maxNodes);
+  BranchAndBound search(evaluator, info, budget, seen, wallCap, maxNodes);
   return search.run();
 }

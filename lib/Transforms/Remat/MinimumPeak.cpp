@@ -13,9 +13,11 @@
 // the impossible budget of 0 bytes (auto then returns the lowest-peak plan
 // it found), then asks `auto` for one byte less than the best peak so far
 // until it finds nothing lower: the returned peak is a budget `auto` meets
-// and its predecessor one it does not. Recomputing every activation is no
-// candidate: it materializes whole chains of recomputations at once and
-// usually peaks higher than keeping them.
+// and its predecessor one its heuristic phases do not. (On small problems
+// auto's exact search may still find a plan below it for a given budget;
+// gc-remat then reports that plan's peak as the minimum.) Recomputing every
+// activation is no candidate: it materializes whole chains of recomputations at
+// once and usually peaks higher than keeping them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,18 +32,25 @@ constexpr int kMaxTighteningRounds = 8;
 } // namespace
 
 Solution gc::remat::findMinimumPeak(const Problem &problem,
-                                    const SolveOptions &options) {
+                                    const SolveOptions &solveOptions) {
+  // The exact search minimizes recomputation under a budget; below the
+  // lowest peak the heuristics reach it only spends its node budget.
+  SolveOptions options = solveOptions;
+  options.exactSearch = false;
   Problem neutral = problem;
   for (Op &op : neutral.ops)
     op.cost = op.flops + 1;
   std::unique_ptr<Solver> autoSolver = createSolver("auto");
+  bool capHit = false;
   Solution best = createSolver("per-layer")->solve(neutral, 0, options);
   Solution lowest = autoSolver->solve(neutral, 0, options);
+  capHit |= lowest.hitWallClockCap;
   if (lowest.profile.peakBytes < best.profile.peakBytes)
     best = lowest;
   for (int round = 0; round < kMaxTighteningRounds; ++round) {
     Solution tighter =
         autoSolver->solve(neutral, best.profile.peakBytes - 1, options);
+    capHit |= tighter.hitWallClockCap;
     if (!tighter.feasible)
       break;
     best = tighter;
@@ -52,5 +61,6 @@ Solution gc::remat::findMinimumPeak(const Problem &problem,
   result.profile = simulatePlan(problem, best.plan);
   result.feasible = true;
   result.solver = "auto";
+  result.hitWallClockCap = capHit;
   return result;
 }

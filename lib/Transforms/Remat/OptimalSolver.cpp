@@ -30,13 +30,14 @@ public:
   Solution solve(const Problem &problem, int64_t budgetBytes,
                  const SolveOptions &options) const override {
     Clock::time_point start = Clock::now();
-    Clock::time_point deadline = deadlineAfter(start, options.timeLimitSeconds);
     ProblemInfo info(problem);
     PlanEvaluator evaluator(problem);
     Incumbent seen;
-    autoSearch(evaluator, info, budgetBytes, seen, false, deadline);
+    autoSearch(evaluator, info, budgetBytes, seen, false);
     SearchOutcome outcome =
-        branchAndBound(evaluator, info, budgetBytes, seen, deadline, INT64_MAX);
+        branchAndBound(evaluator, info, budgetBytes, seen,
+                       wallClockCapAfter(start, options.timeLimitSeconds),
+                       searchNodesFor(options.timeLimitSeconds));
     std::optional<double> gap;
     if (seen.feasible()) {
       double bound = std::min(outcome.lowerBound, seen.bestCost);
@@ -44,8 +45,10 @@ public:
                 ? 0.0
                 : std::clamp((seen.bestCost - bound) / seen.bestCost, 0.0, 1.0);
     }
-    return finishSolution(problem, seen.choice(), budgetBytes, getName(), start,
-                          gap);
+    Solution solution = finishSolution(problem, seen.choice(), budgetBytes,
+                                       getName(), start, gap);
+    solution.hitWallClockCap = outcome.hitWallClockCap;
+    return solution;
   }
 };
 } // namespace

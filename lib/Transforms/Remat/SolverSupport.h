@@ -146,12 +146,32 @@ struct SearchOutcome {
   /// plan exists).
   double lowerBound = 0;
   int64_t nodes = 0;
+  /// Whether the wall-clock safety cap, not the node budget, stopped it.
+  bool hitWallClockCap = false;
 };
+/// Nodes of the branch and bound per nominal second: time limits given to
+/// the solvers are turned into node budgets with it, so that a plan does
+/// not depend on the machine's load. Measured on gc's BERT steps (a node
+/// evaluates one plan with the incremental simulator).
+constexpr double kSearchNodesPerSecond = 200000;
+/// The node budget of `seconds` of search.
+inline int64_t searchNodesFor(double seconds) {
+  double nodes = std::max(seconds, 0.0) * kSearchNodesPerSecond;
+  return nodes >= 9e18 ? INT64_MAX : static_cast<int64_t>(nodes) + 1;
+}
+/// The wall-clock safety cap of a search budgeted for `seconds`: 10x plus
+/// 10 seconds, for a machine far slower or busier than the calibration.
+/// Hitting it is reported, since only then may a plan differ between runs.
+inline Clock::time_point wallClockCapAfter(Clock::time_point start,
+                                           double seconds) {
+  return deadlineAfter(start, 10 * std::max(seconds, 0.0) + 10);
+}
 /// Exact branch and bound over the candidates (BranchAndBound.cpp), seeded
-/// with and improving `seen`. Stops at `deadline` or after `maxNodes`.
+/// with and improving `seen`. Stops after `maxNodes`, or at the safety cap
+/// `wallCap`.
 SearchOutcome branchAndBound(PlanEvaluator &evaluator, const ProblemInfo &info,
                              int64_t budget, Incumbent &seen,
-                             Clock::time_point deadline, int64_t maxNodes);
+                             Clock::time_point wallCap, int64_t maxNodes);
 
 /// The block-chain dynamic program of `auto` (BlockChain.cpp), run once per
 /// entry of `outsideChoices` (flags for the values outside blocks). Offers
@@ -166,8 +186,7 @@ bool solveBlockChain(PlanEvaluator &evaluator, const ProblemInfo &info,
 /// outcome it returns when it ran.
 std::optional<SearchOutcome> autoSearch(PlanEvaluator &evaluator,
                                         const ProblemInfo &info, int64_t budget,
-                                        Incumbent &seen, bool allowSearch,
-                                        Clock::time_point deadline);
+                                        Incumbent &seen, bool allowSearch);
 
 std::unique_ptr<Solver> createNoneSolver();
 std::unique_ptr<Solver> createPerLayerSolver();

@@ -5,7 +5,7 @@
 // Five buffers of a forward/backward pattern; greedy by size reaches the
 // bound, 56 bytes, with these offsets.
 // RUN: gc-plan %t/step.csv --strategy greedy-size --out %t/offsets.csv | FileCheck %s --check-prefix=GREEDY
-// GREEDY: {"arena_bytes": 56, "lower_bound_bytes": 56, "ratio": 1.000000, "seconds": {{[0-9.]+}}, "strategy": "greedy-size", "found_by": "greedy-size", "optimal": true, "buffers": 5}
+// GREEDY: {"arena_bytes": 56, "lower_bound_bytes": 56, "ratio": 1.000000, "seconds": {{[0-9.]+}}, "strategy": "greedy-size", "found_by": "greedy-size", "optimal": true, "buffers": 5, "wall_clock_cap_hit": false}
 // RUN: FileCheck %s --check-prefix=OFFSETS --input-file=%t/offsets.csv
 // OFFSETS: id,offset
 // OFFSETS-NEXT: 10,0
@@ -18,7 +18,7 @@
 // The default strategy is `best`; columns may come in any order, and other
 // columns are ignored.
 // RUN: gc-plan %t/reordered.csv | FileCheck %s --check-prefix=BEST
-// BEST: {"arena_bytes": 56, "lower_bound_bytes": 56, "ratio": 1.000000, "seconds": {{[0-9.]+}}, "strategy": "best", "found_by": "{{[a-z-]+}}", "optimal": true, "buffers": 5}
+// BEST: {"arena_bytes": 56, "lower_bound_bytes": 56, "ratio": 1.000000, "seconds": {{[0-9.]+}}, "strategy": "best", "found_by": "{{[a-z-]+}}", "optimal": true, "buffers": 5, "wall_clock_cap_hit": false}
 
 // Every offset a multiple of 64: three buffers live together take two
 // 64-byte slots and the 8 bytes of the third.
@@ -30,11 +30,11 @@
 // An alignment column: the 2-byte buffer must sit at 0 or 2, which leaves
 // the bound of 4 bytes out of reach; the search proves 5 optimal.
 // RUN: gc-plan %t/alignment-column.csv --strategy search | FileCheck %s --check-prefix=COLUMN
-// COLUMN: {"arena_bytes": 5, "lower_bound_bytes": 4, "ratio": 1.250000, "seconds": {{[0-9.]+}}, "strategy": "search", "found_by": "{{[a-z-]+}}", "optimal": true, "buffers": 5}
+// COLUMN: {"arena_bytes": 5, "lower_bound_bytes": 4, "ratio": 1.250000, "seconds": {{[0-9.]+}}, "strategy": "search", "found_by": "{{[a-z-]+}}", "optimal": true, "buffers": 5, "wall_clock_cap_hit": false}
 
 // A header and no buffers: an empty arena.
 // RUN: gc-plan %t/header-only.csv --out %t/none.csv | FileCheck %s --check-prefix=NONE
-// NONE: {"arena_bytes": 0, "lower_bound_bytes": 0, "ratio": 1.000000, "seconds": {{[0-9.]+}}, "strategy": "best", "found_by": "{{[a-z-]+}}", "optimal": true, "buffers": 0}
+// NONE: {"arena_bytes": 0, "lower_bound_bytes": 0, "ratio": 1.000000, "seconds": {{[0-9.]+}}, "strategy": "best", "found_by": "{{[a-z-]+}}", "optimal": true, "buffers": 0, "wall_clock_cap_hit": false}
 // RUN: FileCheck %s --check-prefix=NONE-OFFSETS --input-file=%t/none.csv
 // NONE-OFFSETS: id,offset
 // NONE-OFFSETS-EMPTY:

@@ -49,19 +49,26 @@ struct Plan {
   int64_t arenaBytes = 0;
   /// The strategy that produced the plan (for `best`, the one that won).
   std::string strategy;
-  /// Wall-clock seconds the strategy took.
+  /// Wall-clock seconds the strategy took (a report; no decision uses it).
   double seconds = 0;
+  /// Whether the wall-clock safety cap, rather than the work budget, ended
+  /// a search: only then may the plan differ between runs.
+  bool hitWallClockCap = false;
   /// Whether the strategy proved that no valid plan has a smaller arena.
   bool optimal = false;
 };
 
 struct PlanOptions {
-  /// Wall-clock limit of a strategy, in seconds. Greedy strategies ignore it
-  /// (they take milliseconds); search phases stop when it is reached and
-  /// return the best plan found so far.
+  /// Limit of a strategy's searches, in nominal seconds of work (counted,
+  /// not timed: about the wall time on the machines gc was tuned on, and
+  /// the same plan on any machine and under any load). Greedy strategies
+  /// ignore it (they take milliseconds); search phases stop when it is
+  /// reached and return the best plan found so far. A wall-clock cap of 10x
+  /// the limit plus 10 seconds protects against a machine far slower than
+  /// that (Plan::hitWallClockCap).
   double timeLimitSeconds = 1.0;
-  /// Seed of the randomized phases; a run is deterministic up to the time
-  /// limit (a faster machine may explore further).
+  /// Seed of the randomized phases; with the work budget, a run is
+  /// deterministic.
   uint64_t seed = 1;
 };
 

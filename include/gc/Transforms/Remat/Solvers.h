@@ -19,9 +19,16 @@
 namespace gc::remat {
 
 struct SolveOptions {
-  /// Time limit of the exact solver, in seconds; when it is reached the
-  /// best plan found is returned with the proven optimality gap.
+  /// Limit of the exact solver, in nominal seconds: a node budget of the
+  /// branch and bound (kSearchNodesPerSecond), so that the plan does not
+  /// depend on the machine's load, with a wall-clock safety cap of 10x plus
+  /// 10 seconds. When it is reached the best plan found is returned with the
+  /// proven optimality gap.
   double timeLimitSeconds = 10;
+  /// Whether `auto` may run its exact search on small problems (it is what
+  /// `optimal` runs; findMinimumPeak turns it off, as it cannot lower a
+  /// peak below the budget it is given).
+  bool exactSearch = true;
 };
 
 struct Solution {
@@ -35,6 +42,9 @@ struct Solution {
   /// For solvers that prove bounds: (cost - lower bound) / cost, 0 when the
   /// plan is proven optimal; unset when nothing is proven.
   std::optional<double> optimalityGap;
+  /// Whether a wall-clock safety cap, rather than the solver's work budget,
+  /// ended a search: only then may the plan differ between runs.
+  bool hitWallClockCap = false;
 };
 
 class Solver {
