@@ -123,6 +123,8 @@ CapacitySearch::CapacitySearch(const Instance &instance,
     }
     live.push_back(i);
   }
+  // Setting up: the memberships, the sweep, the overlaps and the arrays.
+  chargeWork(2 * memberships + 2 * entries + 8 * (n + numSections));
   offset.assign(n, -1);
   minOffset.assign(n, 0);
   solution.assign(n, 0);

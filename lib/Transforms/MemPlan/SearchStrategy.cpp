@@ -346,6 +346,11 @@ void GroupSearch::topStep() {
     freeBuffers.push_back(buffers[b]);
     bases.push_back(lowest);
   }
+  // The sort and the scan of the fixed buffers above.
+  int64_t n = static_cast<int64_t>(byOffset.size());
+  chargeWork(n * (64 - __builtin_clzll(static_cast<uint64_t>(n) | 1)) + n +
+             static_cast<int64_t>(free.size()) *
+                 static_cast<int64_t>(fixed.size()));
   Instance subInstance(freeBuffers);
   CapacitySearch subSearch(subInstance, freeBuffers, deadline,
                            std::move(bases));

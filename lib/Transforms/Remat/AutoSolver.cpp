@@ -29,8 +29,9 @@ using namespace gc::remat::detail;
 
 namespace {
 /// Problems up to this many candidates (a BERT of four layers) get the
-/// exact search, within a node budget of about half a second.
+/// exact search, within these limits (the work is about half a second).
 constexpr size_t kSearchCandidates = 200;
+constexpr int64_t kSearchNodes = 500000;
 constexpr double kSearchSeconds = 0.5;
 /// The local search may spend simulations of this many ops in total
 /// (a few hundredths of a second), and at least kMinLocalSearchEvaluations.
@@ -66,7 +67,7 @@ std::optional<SearchOutcome> detail::autoSearch(PlanEvaluator &evaluator,
     return std::nullopt;
   return branchAndBound(evaluator, info, budget, seen,
                         wallClockCapAfter(Clock::now(), kSearchSeconds),
-                        searchNodesFor(kSearchSeconds));
+                        kSearchNodes, searchWorkFor(kSearchSeconds));
 }
 
 namespace {

@@ -29,9 +29,12 @@ class BranchAndBound {
 public:
   BranchAndBound(PlanEvaluator &evaluator, const ProblemInfo &info,
                  int64_t budget, Incumbent &seen, Clock::time_point wallCap,
-                 int64_t maxNodes)
+                 int64_t maxNodes, int64_t maxWork)
       : evaluator(evaluator), info(info), budget(budget), seen(seen),
         wallCap(wallCap), maxNodes(maxNodes),
+        workLimit(maxWork >= INT64_MAX - evaluator.work()
+                      ? INT64_MAX
+                      : evaluator.work() + maxWork),
         bounds(info, evaluator.getPersistentBytes(), budget) {}
 
   SearchOutcome run();
@@ -53,6 +56,7 @@ private:
   Incumbent &seen;
   Clock::time_point wallCap;
   int64_t maxNodes;
+  int64_t workLimit;
   bool hitWallClockCap = false;
   SearchBounds bounds;
   Flags flags;
@@ -63,7 +67,7 @@ private:
 
 bool BranchAndBound::search(int depth, const PlanEvaluator::Result *known,
                             double parentBound) {
-  if (++nodes > maxNodes)
+  if (++nodes > maxNodes || evaluator.work() > workLimit)
     return false;
   if ((nodes & 31) == 0 && Clock::now() > wallCap) {
     hitWallClockCap = true;
@@ -118,7 +122,8 @@ SearchOutcome BranchAndBound::run() {
 SearchOutcome detail::branchAndBound(PlanEvaluator &evaluator,
                                      const ProblemInfo &info, int64_t budget,
                                      Incumbent &seen, Clock::time_point wallCap,
-                                     int64_t maxNodes) {
-  BranchAndBound search(evaluator, info, budget, seen, wallCap, maxNodes);
+                                     int64_t maxNodes, int64_t maxWork) {
+  BranchAndBound search(evaluator, info, budget, seen, wallCap, maxNodes,
+                        maxWork);
   return search.run();
 }

@@ -37,7 +37,7 @@ public:
     SearchOutcome outcome =
         branchAndBound(evaluator, info, budgetBytes, seen,
                        wallClockCapAfter(start, options.timeLimitSeconds),
-                       searchNodesFor(options.timeLimitSeconds));
+                       INT64_MAX, searchWorkFor(options.timeLimitSeconds));
     std::optional<double> gap;
     if (seen.feasible()) {
       double bound = std::min(outcome.lowerBound, seen.bestCost);

@@ -242,6 +242,7 @@ PlanEvaluator::Result PlanEvaluator::evaluate(const Flags &planFlags,
 
   int count = static_cast<int>(origin.size());
   int numEntries = static_cast<int>(entryOp.size());
+  replayed += count + numEntries;
   // Forward entries read and write original values only: their last uses
   // are cached and their aliases have their problem roots.
   lastUse.resize(count);

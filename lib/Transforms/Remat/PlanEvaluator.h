@@ -71,6 +71,9 @@ public:
 
   /// Evaluations performed so far.
   int64_t evaluations() const { return numEvaluations; }
+  /// The entries and values replayed by every evaluation so far: the work
+  /// the searches are budgeted by (deterministic, unlike their time).
+  int64_t work() const { return replayed; }
 
   /// Schedule entry of original op `op` in the last evaluation.
   int entryOfOp(int op) const { return opEntry[op]; }
@@ -116,6 +119,7 @@ private:
   std::vector<int> forwardLastUse;
   int currentOwner = 0;
   int64_t numEvaluations = 0;
+  int64_t replayed = 0;
   std::vector<int> schedOperands, schedResults, origin;
   std::vector<int> current, owner, touched, resolveStack;
   std::vector<char> cloned;

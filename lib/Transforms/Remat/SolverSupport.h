@@ -149,15 +149,17 @@ struct SearchOutcome {
   /// Whether the wall-clock safety cap, not the node budget, stopped it.
   bool hitWallClockCap = false;
 };
-/// Nodes of the branch and bound per nominal second: time limits given to
-/// the solvers are turned into node budgets with it, so that a plan does
-/// not depend on the machine's load. Measured on gc's BERT steps (a node
-/// evaluates one plan with the incremental simulator).
-constexpr double kSearchNodesPerSecond = 200000;
-/// The node budget of `seconds` of search.
-inline int64_t searchNodesFor(double seconds) {
-  double nodes = std::max(seconds, 0.0) * kSearchNodesPerSecond;
-  return nodes >= 9e18 ? INT64_MAX : static_cast<int64_t>(nodes) + 1;
+/// Work of the branch and bound per nominal second, in PlanEvaluator::work()
+/// units (entries and values replayed): time limits given to the solvers
+/// are turned into work budgets with it, so that a plan does not depend on
+/// the machine's load. Calibrated on this project's 2-core EPYC (Zen 4)
+/// build machine, idle: a nominal second of `optimal` on a 4-layer BERT
+/// step takes about a wall second.
+constexpr double kSearchWorkPerSecond = 1.7e7;
+/// The work budget of `seconds` of search.
+inline int64_t searchWorkFor(double seconds) {
+  double work = std::max(seconds, 0.0) * kSearchWorkPerSecond;
+  return work >= 9e18 ? INT64_MAX : static_cast<int64_t>(work) + 1;
 }
 /// The wall-clock safety cap of a search budgeted for `seconds`: 10x plus
 /// 10 seconds, for a machine far slower or busier than the calibration.
@@ -167,11 +169,12 @@ inline Clock::time_point wallClockCapAfter(Clock::time_point start,
   return deadlineAfter(start, 10 * std::max(seconds, 0.0) + 10);
 }
 /// Exact branch and bound over the candidates (BranchAndBound.cpp), seeded
-/// with and improving `seen`. Stops after `maxNodes`, or at the safety cap
-/// `wallCap`.
+/// with and improving `seen`. Stops after `maxNodes` nodes or `maxWork`
+/// evaluator work, or at the safety cap `wallCap`.
 SearchOutcome branchAndBound(PlanEvaluator &evaluator, const ProblemInfo &info,
                              int64_t budget, Incumbent &seen,
-                             Clock::time_point wallCap, int64_t maxNodes);
+                             Clock::time_point wallCap, int64_t maxNodes,
+                             int64_t maxWork);
 
 /// The block-chain dynamic program of `auto` (BlockChain.cpp), run once per
 /// entry of `outsideChoices` (flags for the values outside blocks). Offers

@@ -19,8 +19,8 @@
 namespace gc::remat {
 
 struct SolveOptions {
-  /// Limit of the exact solver, in nominal seconds: a node budget of the
-  /// branch and bound (kSearchNodesPerSecond), so that the plan does not
+  /// Limit of the exact solver, in nominal seconds: a work budget of the
+  /// branch and bound (kSearchWorkPerSecond), so that the plan does not
   /// depend on the machine's load, with a wall-clock safety cap of 10x plus
   /// 10 seconds. When it is reached the best plan found is returned with the
   /// proven optimality gap.
