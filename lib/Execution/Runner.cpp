@@ -8,9 +8,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 
 #include <cstdint>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -33,6 +33,13 @@ std::string listArguments(func::FuncOp function) {
   if (count > 8)
     list += ", ... (" + std::to_string(count) + " in all)";
   return list.empty() ? "none" : list;
+}
+
+/// A tensor element in a message: integers as integers, no digit lost.
+std::string formatElement(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return text;
 }
 
 bool isStepCounter(func::FuncOp function, unsigned index) {
@@ -99,8 +106,8 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
             bad >= 0)
           return emitFileError(function, path)
                  << "element " << bad << " of '" << name << "' is "
-                 << llvm::formatv("{0}", llvm::format("%.17g", value)).str()
-                 << ", but argument #" << i << " of @" << function.getSymName()
+                 << formatElement(value) << ", but argument #" << i << " of @"
+                 << function.getSymName()
                  << " is a mask: every element must be 0 (masked) or 1 "
                     "(attended)";
       if (isStepCounter(function, i)) {
