@@ -17,15 +17,14 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="${GC_SANITIZE_BUILD:-$ROOT/build-sanitize}"
+source "$ROOT/scripts/sanitize-env.sh"
+BUILD="$GC_SANITIZE_BUILD"
 SECONDS_EACH="${1:-60}"
 shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(mlir plan-csv safetensors run-inputs)
 JOBS="${GC_FUZZ_JOBS:-1}"
 
-export GC_BUILD_TYPE=RelWithDebInfo
-export GC_CMAKE_ARGS="-DGC_SANITIZE=ON -DGC_FUZZ_COVERAGE=ON"
 bash "$ROOT/scripts/install-deps.sh" > /dev/null
 bash "$ROOT/scripts/build.sh" "$BUILD" \
   $(printf 'gc-%s-fuzzer ' "${TARGETS[@]}") > /dev/null

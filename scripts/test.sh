@@ -18,9 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${1:-}" = "--sanitize" ]; then
   shift
-  BUILD="${1:-$ROOT/build-sanitize}"
-  export GC_BUILD_TYPE=RelWithDebInfo
-  export GC_CMAKE_ARGS="-DGC_SANITIZE=ON -DGC_FUZZ_COVERAGE=ON"
+  source "$ROOT/scripts/sanitize-env.sh"
+  BUILD="${1:-$GC_SANITIZE_BUILD}"
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 else

@@ -10,7 +10,6 @@
 #include "llvm/Support/Format.h"
 
 #include <cstdint>
-#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -33,13 +32,6 @@ std::string listArguments(func::FuncOp function) {
   if (count > 8)
     list += ", ... (" + std::to_string(count) + " in all)";
   return list.empty() ? "none" : list;
-}
-
-/// A tensor element in a message: integers as integers, no digit lost.
-std::string formatElement(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.17g", value);
-  return text;
 }
 
 bool isStepCounter(func::FuncOp function, unsigned index) {
@@ -98,24 +90,21 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
                << "tensor '" << name << "' is " << tensor->describe()
                << ", but argument #" << i << " of @" << function.getSymName()
                << " is " << type;
-      double value = 0;
       if (getInitRule(function, i).values == ValueDomain::ZeroOne)
-        if (int64_t bad =
-                rt::findElementNotZeroOrOne(named->dtype, named->data.data(),
-                                            named->getNumElements(), &value);
-            bad >= 0)
+        if (std::string violation =
+                rt::findMaskViolation(named->dtype, named->data.data(),
+                                      named->getNumElements(), name);
+            !violation.empty())
           return emitFileError(function, path)
-                 << "element " << bad << " of '" << name << "' is "
-                 << formatElement(value) << ", but argument #" << i << " of @"
+                 << violation << ", but argument #" << i << " of @"
                  << function.getSymName()
                  << " is a mask: every element must be 0 (masked) or 1 "
                     "(attended)";
       if (isStepCounter(function, i)) {
         int64_t &counter = tensor->data<int64_t>()[0];
-        if (counter < 0 || counter == INT64_MAX)
-          return emitFileError(function, path)
-                 << "'" << name << "' counts completed optimizer steps, so "
-                 << "it must be between 0 and 2^63 - 2, but it is " << counter;
+        if (std::string problem = rt::checkCompletedSteps(counter, name);
+            !problem.empty())
+          return emitFileError(function, path) << problem;
         ++counter;
       }
       inputs.push_back(std::move(*tensor));

@@ -20,9 +20,7 @@
 #include "gc/Transforms/MemPlan/MemoryPlanner.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -30,10 +28,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <limits>
-#include <map>
-#include <optional>
 
 using namespace gc::memplan;
 
@@ -104,7 +98,7 @@ int main(int argc, char **argv) {
   if (std::error_code ec = file.getError())
     return fail(inputFile + ": " + ec.message());
   BufferCsv parsed =
-      parseBufferCsv(inputFile, (*file)->getBuffer().str(), defaultAlignment);
+      parseBufferCsv(inputFile, (*file)->getBuffer(), defaultAlignment);
   if (!parsed.error.empty())
     return fail(parsed.error);
   const std::vector<Buffer> &buffers = parsed.buffers;

@@ -3,9 +3,8 @@
 // What the strategies share: the instance in the form they work on (sizes,
 // alignments and lifetimes as ranges of "sections", the elementary time
 // intervals between consecutive distinct lower/upper values), the work
-// budget, the
-// placement engine that turns an order of buffers into offsets, and the
-// orders of the greedy strategies.
+// budget, the placement engine that turns an order of buffers into offsets,
+// and the orders of the greedy strategies.
 //
 //===----------------------------------------------------------------------===//
 

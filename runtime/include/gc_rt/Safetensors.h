@@ -100,12 +100,18 @@ writeSafetensors(const std::string &path,
 /// parameter names), and "gc.function".
 std::map<std::string, std::string> getStepMetadata(const std::string &function);
 
-/// The first of `count` elements of `dtype` at `data` that is neither 0
-/// nor 1 (its index, its value in `*value`), or -1 when all are; for the
-/// integer and floating-point dtypes gc steps take (I32, I64, F32, F64),
-/// -1 for the others. Masks are checked with it.
-int64_t findElementNotZeroOrOne(DType dtype, const void *data, int64_t count,
-                                double *value);
+/// "" when each of the `count` elements of `dtype` at `data` is 0 or 1 (a
+/// mask), otherwise "element K of 'NAME' is V" for the first that is not.
+/// For the dtypes gc steps take (I32, I64, F32, F64); "" for the others.
+/// The runtime and gc-run's interpreter check masks with it.
+std::string findMaskViolation(DType dtype, const void *data, int64_t count,
+                              const std::string &name);
+
+/// "" when `completed`, a file's optimizer.step, is a count of completed
+/// optimizer steps a run can continue from (0 to 2^63 - 2), otherwise why
+/// not. Files hold completed steps, as torch.optim's state["step"]; the
+/// step function's argument is the next step's number, `completed` + 1.
+std::string checkCompletedSteps(int64_t completed, const std::string &name);
 
 /// The tensor named `name` in `tensors`, or nullptr if there is none.
 const NamedTensor *findTensor(const std::vector<NamedTensor> &tensors,

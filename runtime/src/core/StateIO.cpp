@@ -16,7 +16,6 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
 
@@ -44,20 +43,15 @@ gc_rt_status_t checkValues(const gc_rt_step_s &step,
                            const std::string &where) {
   if (argument.values != GC_STEP_VALUES_ZERO_ONE)
     return nullptr;
-  int64_t count =
-      static_cast<int64_t>(argument.bytes) /
-      static_cast<int64_t>(getDTypeSize(toSafetensorsDType(argument.dtype)));
-  double value = 0;
-  int64_t index = findElementNotZeroOrOne(toSafetensorsDType(argument.dtype),
-                                          data, count, &value);
-  if (index < 0)
+  DType dtype = toSafetensorsDType(argument.dtype);
+  std::string violation = findMaskViolation(
+      dtype, data, argument.bytes / static_cast<int64_t>(getDTypeSize(dtype)),
+      argument.name);
+  if (violation.empty())
     return nullptr;
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.17g", value);
   return makeStatus(GC_RT_INVALID_ARGUMENT,
-                    where + ": element " + std::to_string(index) + " of " +
-                        quote(argument.name) + " is " + text +
-                        ", but the argument of " + step.describe() +
+                    where + ": " + violation + ", but the argument of " +
+                        step.describe() +
                         " is a mask: every element must be 0 (masked) or 1 "
                         "(attended)");
 }
@@ -132,12 +126,9 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
     if (index == step.stepCounterArgument) {
       int64_t completed;
       std::memcpy(&completed, tensor.data.data(), sizeof(completed));
-      if (completed < 0 || completed == INT64_MAX)
-        return makeStatus(GC_RT_INVALID_ARGUMENT,
-                          path + ": " + quote(tensor.name) +
-                              " counts completed optimizer steps, so it must "
-                              "be between 0 and 2^63 - 2, but it is " +
-                              std::to_string(completed));
+      std::string problem = checkCompletedSteps(completed, tensor.name);
+      if (!problem.empty())
+        return makeStatus(GC_RT_INVALID_ARGUMENT, path + ": " + problem);
       nextStep = completed + 1;
     }
     copies.push_back({&tensor, index});

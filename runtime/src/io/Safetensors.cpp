@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
@@ -98,38 +99,6 @@ int64_t NamedTensor::getNumElements() const {
   for (int64_t dim : shape)
     count *= dim;
   return count;
-}
-
-namespace {
-template <typename T>
-int64_t findNotZeroOrOne(const void *data, int64_t count, double *value) {
-  for (int64_t i = 0; i < count; ++i) {
-    T element;
-    std::memcpy(&element, static_cast<const char *>(data) + i * sizeof(T),
-                sizeof(T));
-    if (element != T(0) && element != T(1)) {
-      *value = static_cast<double>(element);
-      return i;
-    }
-  }
-  return -1;
-}
-} // namespace
-
-int64_t gc::rt::findElementNotZeroOrOne(DType dtype, const void *data,
-                                        int64_t count, double *value) {
-  switch (dtype) {
-  case DType::I32:
-    return findNotZeroOrOne<int32_t>(data, count, value);
-  case DType::I64:
-    return findNotZeroOrOne<int64_t>(data, count, value);
-  case DType::F32:
-    return findNotZeroOrOne<float>(data, count, value);
-  case DType::F64:
-    return findNotZeroOrOne<double>(data, count, value);
-  default:
-    return -1;
-  }
 }
 
 const NamedTensor *gc::rt::findTensor(const std::vector<NamedTensor> &tensors,
@@ -1057,4 +1026,65 @@ gc::rt::writeSafetensors(const std::string &path,
 std::map<std::string, std::string>
 gc::rt::getStepMetadata(const std::string &function) {
   return {{"format", "pt"}, {"gc.function", function}};
+}
+
+//===----------------------------------------------------------------------===//
+// Values gc checks in files
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The index of the first element that is neither 0 nor 1 (its value in
+/// `*value`), or -1.
+template <typename T>
+int64_t findNotZeroOrOne(const void *data, int64_t count, double *value) {
+  for (int64_t i = 0; i < count; ++i) {
+    T element;
+    std::memcpy(&element, static_cast<const char *>(data) + i * sizeof(T),
+                sizeof(T));
+    if (element != T(0) && element != T(1)) {
+      *value = static_cast<double>(element);
+      return i;
+    }
+  }
+  return -1;
+}
+} // namespace
+
+std::string gc::rt::findMaskViolation(DType dtype, const void *data,
+                                      int64_t count, const std::string &name) {
+  double value = 0;
+  int64_t index = -1;
+  switch (dtype) {
+  case DType::I32:
+    index = findNotZeroOrOne<int32_t>(data, count, &value);
+    break;
+  case DType::I64:
+    index = findNotZeroOrOne<int64_t>(data, count, &value);
+    break;
+  case DType::F32:
+    index = findNotZeroOrOne<float>(data, count, &value);
+    break;
+  case DType::F64:
+    index = findNotZeroOrOne<double>(data, count, &value);
+    break;
+  default:
+    break;
+  }
+  if (index < 0)
+    return "";
+  // Integers print as integers; no digit of a double is lost.
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  return "element " + std::to_string(index) + " of " + quote(name) + " is " +
+         text;
+}
+
+std::string gc::rt::checkCompletedSteps(int64_t completed,
+                                        const std::string &name) {
+  if (completed >= 0 && completed < INT64_MAX)
+    return "";
+  return quote(name) +
+         " counts completed optimizer steps, so it must be between 0 and "
+         "2^63 - 2, but it is " +
+         std::to_string(completed);
 }
