@@ -20,6 +20,8 @@ config.excludes = ["Unit", "Inputs", "seeds", "CMakeLists.txt", "README.md",
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%gc_src_root", config.gc_src_root))
 config.substitutions.append(("%gc_obj_root", config.gc_obj_root))
+config.substitutions.append(("%nvcc", config.gc_nvcc or "nvcc"))
+config.substitutions.append(("%cblas_include", config.gc_cblas_include_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
                                     "ASAN_OPTIONS", "UBSAN_OPTIONS",
@@ -66,3 +68,27 @@ def _has_cuda_device():
 
 if _has_cuda_device():
     config.available_features.add("cuda-device")
+
+# CUDA execution: on the GPU where there is one, otherwise through the CUDA
+# host emulator (runtime/emulation), which runs the same CUDA source on the
+# host. Tests spell the CUDA compile and run as %gc-compile-cuda and
+# %gc-run-cuda and require the feature cuda-execution.
+if "cuda-device" in config.available_features:
+    config.available_features.add("cuda-execution")
+    config.substitutions.append(
+        ("%gc-compile-cuda",
+         os.path.join(config.gc_tools_dir, "gc-compile") + " --target cuda"))
+    config.substitutions.append(
+        ("%gc-run-cuda", os.path.join(config.gc_tools_dir, "gc-run")))
+elif config.gc_cuda_emulation_dir:
+    config.available_features.add("cuda-execution")
+    config.available_features.add("cuda-emulation")
+    config.substitutions.append(
+        ("%gc-compile-cuda",
+         os.path.join(config.gc_tools_dir, "gc-compile") +
+         " --target cuda --cuda-emulation"))
+    config.substitutions.append(
+        ("%gc-run-cuda",
+         "env LD_LIBRARY_PATH=%s %s" % (
+             config.gc_cuda_emulation_dir,
+             os.path.join(config.gc_tools_dir, "gc-run"))))

@@ -5,7 +5,7 @@
 #                              [--budget-s SECONDS] [--steps N] [--strict]
 #
 # Builds (or unpacks) gc, then on the GPU:
-#   1. the CUDA kernel check bench/gpu/cuda_kernels_check.cu (PASS/FAIL counts),
+#   1. the CUDA kernel test test/Unit/Runtime/Cuda/KernelsTest.cu (PASS/FAIL counts),
 #   2. a tiny BERT step compiled for the CPU and for CUDA, run 3 steps with the
 #      same seed, results compared tensor by tensor (compare_results.py,
 #      norm-wise relative error <= 1e-4),
@@ -352,7 +352,7 @@ note "outputs: $OUTDIR   scratch: $W   budget: ${BUDGET_S}s"
 # Every row of the final table, pending until its phase runs, so that a run
 # killed from outside shows what was not reached.
 row build kind=check name="gc tools" status=pending
-row kernels kind=check name="CUDA kernels (cuda_kernels_check.cu)" status=pending
+row kernels kind=check name="CUDA kernels (KernelsTest.cu)" status=pending
 row tiny_cpu kind=check name="tiny BERT: compile + 3 steps, CPU" status=pending
 row tiny_cuda kind=check name="tiny BERT: compile + 3 steps, CUDA" status=pending
 row agree kind=check name="tiny BERT: CUDA vs CPU (norm-wise rel. error <= 1e-4)" status=pending
@@ -629,9 +629,9 @@ fi
 #===-------------------------------------------------------------------------===#
 
 note "== 3. CUDA kernel check"
-KSRC="${GC_KERNELS_SRC:-$HERE/cuda_kernels_check.cu}"
+KSRC="${GC_KERNELS_SRC:-$ROOT/test/Unit/Runtime/Cuda/KernelsTest.cu}"
 if [ ! -f "$KSRC" ]; then
-  row kernels status=skipped detail="bench/gpu/cuda_kernels_check.cu not found"
+  row kernels status=skipped detail="test/Unit/Runtime/Cuda/KernelsTest.cu not found"
 elif [ -z "$NVCC" ]; then
   row kernels status=skipped detail="nvcc not found"
 else
@@ -657,11 +657,11 @@ else
       }' || true)
   line=$(printf '%s' "$line" | sed 's/^.*\(nvcc[[:space:]]\)/\1/')
   if [ -z "$line" ]; then
-    line="nvcc -std=c++17 -O2 -arch=sm_90 --fmad=false -Iruntime/include bench/gpu/cuda_kernels_check.cu runtime/src/cuda/*.cu runtime/src/cpu/*.cpp -lcublas -lopenblas"
-    note "no nvcc line in the header of cuda_kernels_check.cu; using: $line"
+    line="nvcc -std=c++17 -O2 -arch=sm_90 --fmad=false -Iruntime/include -I/usr/include/x86_64-linux-gnu/openblas-pthread test/Unit/Runtime/Cuda/KernelsTest.cu runtime/src/cuda/*.cu runtime/src/cpu/*.cpp -lcublas -lopenblas -lgtest -lgtest_main -lpthread"
+    note "building the kernel test with: $line"
   fi
   kdir=$(dirname "$KSRC")
-  case $line in *bench/gpu/cuda_kernels_check.cu*) kdir="$ROOT" ;; esac
+  case $line in *test/Unit/Runtime/Cuda/KernelsTest.cu*) kdir="$ROOT" ;; esac
   kbin="$W/cuda_kernels_check"
   line=$(printf '%s' "$line" | sed -E 's/(^|[[:space:]])-o[[:space:]]*[^[:space:]]+//g')
   line="\"$NVCC\" ${line#nvcc} -o \"$kbin\""

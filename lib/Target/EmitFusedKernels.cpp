@@ -338,8 +338,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   body << "  // fused kernel " << id << ": " << llvm::join(opNames, ", ")
        << "\n";
   if (isCuda())
-    body << "  " << kernelName << "<<<::gc::rt::stepGridSize(" << n
-         << "), ::gc::rt::kStepBlockSize, 0, stream>>>(\n      "
+    body << "  GC_CUDA_LAUNCH(" << kernelName << ", ::gc::rt::stepGridSize("
+         << n << "), ::gc::rt::kStepBlockSize, 0, stream)(\n      "
          << llvm::join(launchArguments, ",\n      ") << ");\n"
          << "  GC_STEP_CUDA_CHECK(" << describe(ops.front())
          << ", cudaGetLastError());\n";

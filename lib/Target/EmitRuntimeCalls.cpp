@@ -38,7 +38,7 @@ int64_t elementBytesOf(Value value) {
 /// Builds the argument list of one call.
 class CallBuilder {
 public:
-  CallBuilder(StepEmitter &emitter) : emitter(emitter) {}
+  CallBuilder(StepEmitter &emitter, Operation *op) : emitter(emitter), op(op) {}
 
   /// Appends the pointer of `value`.
   CallBuilder &value(Value value) {
@@ -59,10 +59,10 @@ public:
   CallBuilder &shape(ArrayRef<int64_t> dims) {
     return text(emitter.getShape(dims));
   }
-  /// The device error word (CUDA kernels that validate data).
+  /// The op's device error word (CUDA kernels that validate data).
   CallBuilder &deviceError() {
     if (emitter.isCuda())
-      args.push_back("deviceError");
+      args.push_back(emitter.getDeviceErrorWord(op));
     return *this;
   }
 
@@ -77,6 +77,7 @@ public:
 
 private:
   StepEmitter &emitter;
+  Operation *op;
   std::vector<std::string> args;
   bool failed_ = false;
 };
@@ -96,7 +97,7 @@ FailureOr<std::string> instantiate(StepEmitter &emitter, StringRef name,
 } // namespace
 
 LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
-  CallBuilder args(*this);
+  CallBuilder args(*this, op);
   // Fills `args` for `op` and returns the templated kernel name and whether
   // the CPU kernel returns a Status.
   std::string name;

@@ -173,6 +173,11 @@ std::string StepEmitter::getShape(ArrayRef<int64_t> values) {
          std::to_string(values.size()) + ")";
 }
 
+std::string StepEmitter::getDeviceErrorWord(Operation *op) {
+  errorSites.push_back(describe(op));
+  return "deviceErrors + " + std::to_string(errorSites.size() - 1);
+}
+
 std::string StepEmitter::describe(Operation *op) {
   std::string where = op->getName().getStringRef().str();
   std::string location = describeLocation(op->getLoc());
@@ -311,6 +316,10 @@ LogicalResult StepEmitter::emitDescriptor() {
 
   auto arenaBytes =
       function->getAttrOfType<IntegerAttr>(GcDialect::getArenaBytesAttrName());
+  os << "const char *const kErrorSites[] = {";
+  for (const std::string &site : errorSites)
+    os << "\n    " << site << ",";
+  os << (errorSites.empty() ? "nullptr};\n\n" : "\n};\n\n");
   os << "const gc_step_descriptor_t kDescriptor = {\n"
      << "    GC_STEP_ABI_VERSION,\n"
      << "    " << quote(getStepTargetName(options.target)) << ",\n"
@@ -321,6 +330,7 @@ LogicalResult StepEmitter::emitDescriptor() {
      << "    " << terminator->getNumOperands() << ", kResults,\n"
      << "    /*loss_result=*/" << lossResult << ",\n"
      << "    &runStep,\n"
+     << "    /*num_error_sites=*/" << errorSites.size() << ", kErrorSites,\n"
      << "};\n";
   return success();
 }
@@ -418,8 +428,8 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
               "\n"
            << "  cublasHandle_t blas = "
               "static_cast<cublasHandle_t>(call->blas_handle);\n"
-           << "  int32_t *deviceError = call->device_error;\n"
-           << "  (void)blas;\n  (void)deviceError;\n";
+           << "  int32_t *deviceErrors = call->device_errors;\n"
+           << "  (void)blas;\n  (void)deviceErrors;\n";
   source << body << "  return 0;\n}\n\n"
          << descriptor << "} // namespace\n\n"
          << "GC_STEP_EXPORT const gc_step_descriptor_t *"

@@ -49,6 +49,9 @@ public:
   std::string getShape(ArrayRef<int64_t> values);
   /// A C string literal naming `op` and its location, for errors.
   std::string describe(Operation *op);
+  /// CUDA: the expression of `op`'s own device error word, one per op that
+  /// checks its data; the descriptor lists the ops in this order.
+  std::string getDeviceErrorWord(Operation *op);
 
   /// A double literal that reads back exactly (hexadecimal).
   static std::string formatDouble(double value);
@@ -83,6 +86,8 @@ private:
   /// Static int64 tables, by content.
   std::map<std::vector<int64_t>, std::string> int64Tables;
   int64_t numConstants = 0;
+  /// describe() of each op with a device error word, by word index.
+  std::vector<std::string> errorSites;
   /// Generated fused kernels, by definition (with the name left open).
   std::map<std::string, std::string> fusedKernelNames;
 

@@ -137,18 +137,54 @@ llvm::Expected<StepLibrary> mlir::gc::tools::writeStepLibrary(
   times.add("emit", secondsSince(start));
 
   start = std::chrono::steady_clock::now();
+  const bool emulated = cuda && options.cudaEmulation;
   llvm::Expected<std::string> compiler =
-      cuda ? findCompiler(options.nvcc, GC_NVCC_PATH, "nvcc",
-                          "install the CUDA toolkit (nvcc), pass --nvcc PATH, "
-                          "or compile for --target cpu")
-           : findCompiler(options.cxx, GC_HOST_CXX, "c++",
-                          "install a C++ compiler or pass --cxx PATH");
+      cuda && !emulated
+          ? findCompiler(options.nvcc, GC_NVCC_PATH, "nvcc",
+                         "install the CUDA toolkit (nvcc), pass --nvcc PATH, "
+                         "or compile for --target cpu")
+          : findCompiler(options.cxx, GC_HOST_CXX, "c++",
+                         "install a C++ compiler or pass --cxx PATH");
   if (!compiler)
     return compiler.takeError();
   std::string include = std::string("-I") + GC_RUNTIME_INCLUDE_DIR;
   std::string localInclude = "-I" + options.directory;
   std::vector<std::string> args = {*compiler};
-  if (cuda) {
+  if (emulated) {
+    if (StringRef(GC_RUNTIME_CUDA_EMU_LIBRARY).empty())
+      return makeError("this gc was built without the CUDA host emulator "
+                       "(no nvcc or CUDA toolkit when it was configured)");
+    // The emulator's device header, force-included, turns the CUDA source
+    // into C++ (runtime/emulation/include/gc_cuda_emu/Device.h); -O2 keeps
+    // the emulated kernels quick. The library finds the emulated libcudart
+    // and libcublas through its RUNPATH.
+    std::string emuInclude = GC_CUDA_EMU_INCLUDE_DIR;
+    std::string emuLibraries = GC_CUDA_EMU_LIBRARY_DIR;
+    args.insert(args.end(), {"-std=c++17",
+                             "-O2",
+                             "-fPIC",
+                             "-shared",
+                             "-ffp-contract=off",
+                             "-DGC_CUDA_EMULATION=1",
+                             "-include",
+                             emuInclude + "/gc_cuda_emu/Device.h",
+                             "-I" + emuInclude,
+                             std::string("-I") + GC_CUDA_INCLUDE_DIR,
+                             include,
+                             localInclude,
+                             "-x",
+                             "c++",
+                             library.sourcePath,
+                             "-x",
+                             "none",
+                             GC_RUNTIME_CUDA_EMU_LIBRARY,
+                             "-L" + emuLibraries,
+                             "-lcublas",
+                             "-lcudart",
+                             "-Wl,-rpath," + emuLibraries,
+                             "-o",
+                             library.libraryPath});
+  } else if (cuda) {
     std::string runtimeCuda = GC_RUNTIME_CUDA_LIBRARY;
     if (runtimeCuda.empty())
       return makeError("this gc was built without CUDA support (no nvcc when "
@@ -189,7 +225,7 @@ llvm::Expected<StepLibrary> mlir::gc::tools::writeStepLibrary(
   std::string executeError;
   int exitCode = llvm::sys::ExecuteAndWait(*compiler, argRefs, std::nullopt,
                                            redirects, 0, 0, &executeError);
-  times.add(cuda ? "nvcc" : "host compiler", secondsSince(start));
+  times.add(cuda && !emulated ? "nvcc" : "host compiler", secondsSince(start));
   if (exitCode != 0)
     return makeError(llvm::sys::path::filename(*compiler) + " failed" +
                      (executeError.empty() ? "" : " (" + executeError + ")") +

@@ -45,6 +45,9 @@ struct StepLibraryOptions {
   /// Compilers; empty: the ones found when gc was built, then PATH.
   std::string nvcc;
   std::string cxx;
+  /// A CUDA step for the CUDA host emulator: compiled by the host compiler
+  /// against the emulated runtime (runtime/emulation) instead of nvcc.
+  bool cudaEmulation = false;
   /// The host compiler's -march for a CPU step.
   std::string hostArch = "native";
 };

@@ -133,6 +133,13 @@ cl::opt<bool> allowTf32("tf32",
 cl::opt<std::string> nvccPath("nvcc", cl::desc("nvcc to use"),
                               cl::value_desc("path"), cl::init(""),
                               cl::cat(codegenCategory));
+cl::opt<bool> cudaEmulation(
+    "cuda-emulation",
+    cl::desc("--target cuda: build libstep.so with the host compiler for the "
+             "CUDA host emulator instead of nvcc (tests without a GPU; run it "
+             "with gc-run under the emulator's libcudart, "
+             "LD_LIBRARY_PATH=<build>/lib/cuda-emulation)"),
+    cl::init(false), cl::cat(codegenCategory));
 cl::opt<std::string> hostArch(
     "host-arch",
     cl::desc("--target cpu: the -march the step is compiled for (default: "
@@ -486,6 +493,7 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   libraryOptions.directory = outputFilename;
   libraryOptions.arch = cudaArch;
   libraryOptions.nvcc = nvccPath;
+  libraryOptions.cudaEmulation = cudaEmulation;
   libraryOptions.cxx = cxxPath;
   libraryOptions.hostArch = hostArch;
   llvm::Expected<gc::tools::StepLibrary> library =

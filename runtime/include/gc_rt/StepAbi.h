@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout or meaning. */
-#define GC_STEP_ABI_VERSION 3
+#define GC_STEP_ABI_VERSION 4
 
 /* The symbol a compiled step exports. */
 #define GC_STEP_DESCRIPTOR_SYMBOL "gc_step_get_descriptor"
@@ -100,10 +100,11 @@ typedef struct gc_step_call_t {
   void *const *arguments; /* num_arguments buffers, in descriptor order */
   void *const *results;   /* num_results buffers (NULL where in place) */
   void *arena;            /* arena_bytes, aligned to arena_alignment */
-  /* A device word the CUDA kernels set to a nonzero error code when the
-   * data is invalid (an id or label out of range); see
-   * gc_step_error_code_t. NULL for a CPU step. */
-  int32_t *device_error;
+  /* num_error_sites device words, zeroed before the call, one per op that
+   * checks its data (descriptor->error_sites names them): a CUDA kernel
+   * sets its op's word to a gc_step_error_code_t when the data is invalid
+   * (an id or label out of range). NULL for a CPU step. */
+  int32_t *device_errors;
   void *stream;      /* cudaStream_t, or NULL for a CPU step */
   void *blas_handle; /* cublasHandle_t, or NULL for a CPU step */
   /* Where the step writes a message when it fails (NUL-terminated). */
@@ -141,8 +142,12 @@ typedef struct gc_step_descriptor_t {
   /* Runs one step: 0 on success; otherwise writes a message to
    * call->error. For CUDA the work is enqueued on call->stream and may
    * still run when it returns; errors of the data show up in
-   * *device_error once the stream is synchronized. */
+   * device_errors once the stream is synchronized. */
   int (*run)(const gc_step_call_t *call);
+  /* The ops with a device error word, in the step's order: "<op> at
+   * <location>" (CUDA; 0 and NULL for a CPU step). */
+  int32_t num_error_sites;
+  const char *const *error_sites;
 } gc_step_descriptor_t;
 
 typedef const gc_step_descriptor_t *(*gc_step_get_descriptor_fn)(void);

@@ -39,7 +39,9 @@ inline int failStep(const gc_step_call_t *call, const char *where,
       return ::gc::rt::failStep(call, where, gcStatus.message().c_str());      \
   } while (0)
 
-#if defined(__CUDACC__)
+#include "gc_rt/cuda/Launch.h"
+
+#if defined(GC_RT_CUDA_SOURCE)
 #include <cuda_runtime.h>
 
 /// Returns from the step function when a CUDA call fails.

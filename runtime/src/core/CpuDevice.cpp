@@ -120,14 +120,14 @@ public:
     return nullptr;
   }
 
-  gc_rt_status_t prepareCall(gc_step_call_t *call) override {
-    call->device_error = nullptr;
+  gc_rt_status_t prepareCall(gc_step_call_t *call, int32_t) override {
+    call->device_errors = nullptr;
     call->stream = nullptr;
     call->blas_handle = nullptr;
     return nullptr;
   }
-  gc_rt_status_t readErrorCode(int32_t *code) override {
-    *code = GC_STEP_ERROR_NONE;
+  gc_rt_status_t readErrorCodes(int32_t *codes, int32_t count) override {
+    std::fill(codes, codes + count, GC_STEP_ERROR_NONE);
     return nullptr;
   }
 

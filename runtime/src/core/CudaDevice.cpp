@@ -3,18 +3,18 @@
 // One device ordinal, one non-blocking stream that every operation of the
 // session is ordered on, one cuBLAS handle bound to that stream (the
 // compiled step's GEMMs go through it), a pair of events timing each step,
-// and two small device words: the int32 error word the step's kernels set
-// on bad data, and the int64 the arena scan writes its answer to.
+// and the int32 device word the step's kernels set on bad data.
 //
 // Every CUDA and cuBLAS call is checked, and a failure names the call, the
 // device and the error string. The current device is set at the start of
 // each operation, because the CUDA runtime's current device is per thread
 // and an application may drive sessions on several GPUs from one thread.
 //
-// Compiled by the host compiler (no device code here). The sentinel fill
-// and scan come from GcRuntimeCuda's kernels when that library is part of
-// the build (GC_RT_HAVE_CUDA_KERNELS); otherwise cudaMemsetAsync fills and
-// the scan copies the arena back in chunks, from the top down.
+// Compiled by the host compiler, with no device code: the runtime calls only
+// the CUDA runtime and cuBLAS APIs, so the CUDA host emulator's libraries
+// can stand in for them in the tests. The arena's sentinel fill is a
+// cudaMemsetAsync and the high-water scan copies the arena back in chunks,
+// from the top down.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,10 +23,6 @@
 
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
-
-#if GC_RT_HAVE_CUDA_KERNELS
-#include "gc_rt/cuda/Kernels.h"
-#endif
 
 #include <algorithm>
 #include <vector>
@@ -65,8 +61,8 @@ public:
   gc_rt_status_t stopTimer(double *seconds) override;
   gc_rt_status_t getMemoryInfo(int64_t *freeBytes,
                                int64_t *totalBytes) override;
-  gc_rt_status_t prepareCall(gc_step_call_t *call) override;
-  gc_rt_status_t readErrorCode(int32_t *code) override;
+  gc_rt_status_t prepareCall(gc_step_call_t *call, int32_t errorWords) override;
+  gc_rt_status_t readErrorCodes(int32_t *codes, int32_t count) override;
 
 private:
   /// NULL on cudaSuccess; otherwise GC_RT_INTERNAL naming `call`.
@@ -83,8 +79,9 @@ private:
   cublasHandle_t blas = nullptr;
   cudaEvent_t startEvent = nullptr;
   cudaEvent_t stopEvent = nullptr;
-  int32_t *errorWord = nullptr;
-  int64_t *scanResult = nullptr;
+  /// The steps' device error words, grown to the largest count asked for.
+  int32_t *errorWords = nullptr;
+  int32_t errorWordCapacity = 0;
 };
 } // namespace
 
@@ -126,10 +123,6 @@ gc_rt_status_t CudaDevice::initialize() {
       checkBlas(cublasSetStream(blas, stream), "cublasSetStream"));
   GC_RT_CUDA(cudaEventCreate(&startEvent));
   GC_RT_CUDA(cudaEventCreate(&stopEvent));
-  GC_RT_CUDA(
-      cudaMalloc(reinterpret_cast<void **>(&errorWord), sizeof(int32_t)));
-  GC_RT_CUDA(
-      cudaMalloc(reinterpret_cast<void **>(&scanResult), sizeof(int64_t)));
   return nullptr;
 }
 
@@ -140,10 +133,8 @@ CudaDevice::~CudaDevice() {
     return;
   if (stream)
     (void)cudaStreamSynchronize(stream);
-  if (scanResult)
-    (void)cudaFree(scanResult);
-  if (errorWord)
-    (void)cudaFree(errorWord);
+  if (errorWords)
+    (void)cudaFree(errorWords);
   if (stopEvent)
     (void)cudaEventDestroy(stopEvent);
   if (startEvent)
@@ -230,13 +221,7 @@ gc_rt_status_t CudaDevice::fill(void *deviceData, size_t bytes, uint8_t value) {
   if (!bytes)
     return nullptr;
   GC_RT_RETURN_IF_ERROR(activate());
-#if GC_RT_HAVE_CUDA_KERNELS
-  Status status = cuda::fillBytes(deviceData, bytes, value, stream);
-  if (!status.isOk())
-    return makeStatus(GC_RT_INTERNAL, label + ": " + status.message());
-#else
   GC_RT_CUDA(cudaMemsetAsync(deviceData, value, bytes, stream));
-#endif
   return nullptr;
 }
 
@@ -248,15 +233,9 @@ gc_rt_status_t CudaDevice::findHighestChangedByte(const void *deviceData,
   if (!bytes)
     return nullptr;
   GC_RT_RETURN_IF_ERROR(activate());
-#if GC_RT_HAVE_CUDA_KERNELS
-  Status status = cuda::findHighestChangedByte(deviceData, bytes, sentinel,
-                                               scanResult, stream);
-  if (!status.isOk())
-    return makeStatus(GC_RT_INTERNAL, label + ": " + status.message());
-  return copyToHost(index, scanResult, sizeof(int64_t));
-#else
-  // Without the scan kernel: copy down chunks from the top of the range,
-  // stopping at the first chunk that holds a changed byte.
+  // Copy down chunks from the top of the range, stopping at the first chunk
+  // that holds a changed byte: a step that uses its whole arena costs one
+  // chunk.
   constexpr size_t kChunk = size_t(64) << 20;
   std::vector<uint8_t> host(std::min(bytes, kChunk));
   const auto *data = static_cast<const uint8_t *>(deviceData);
@@ -272,7 +251,6 @@ gc_rt_status_t CudaDevice::findHighestChangedByte(const void *deviceData,
     end = begin;
   }
   return nullptr;
-#endif
 }
 
 gc_rt_status_t CudaDevice::synchronize() {
@@ -307,17 +285,32 @@ gc_rt_status_t CudaDevice::getMemoryInfo(int64_t *freeBytes,
   return nullptr;
 }
 
-gc_rt_status_t CudaDevice::prepareCall(gc_step_call_t *call) {
+gc_rt_status_t CudaDevice::prepareCall(gc_step_call_t *call,
+                                       int32_t errorWordCount) {
   GC_RT_RETURN_IF_ERROR(activate());
-  GC_RT_CUDA(cudaMemsetAsync(errorWord, 0, sizeof(int32_t), stream));
-  call->device_error = errorWord;
+  if (errorWordCount > errorWordCapacity) {
+    GC_RT_CUDA(cudaStreamSynchronize(stream));
+    if (errorWords)
+      GC_RT_CUDA(cudaFree(errorWords));
+    errorWords = nullptr;
+    errorWordCapacity = 0;
+    GC_RT_CUDA(cudaMalloc(reinterpret_cast<void **>(&errorWords),
+                          sizeof(int32_t) * errorWordCount));
+    errorWordCapacity = errorWordCount;
+  }
+  if (errorWordCount > 0)
+    GC_RT_CUDA(cudaMemsetAsync(errorWords, 0, sizeof(int32_t) * errorWordCount,
+                               stream));
+  call->device_errors = errorWordCount > 0 ? errorWords : nullptr;
   call->stream = stream;
   call->blas_handle = blas;
   return nullptr;
 }
 
-gc_rt_status_t CudaDevice::readErrorCode(int32_t *code) {
-  return copyToHost(code, errorWord, sizeof(int32_t));
+gc_rt_status_t CudaDevice::readErrorCodes(int32_t *codes, int32_t count) {
+  if (count == 0)
+    return nullptr;
+  return copyToHost(codes, errorWords, sizeof(int32_t) * count);
 }
 
 gc_rt_status_t gc::rt::createCudaDevice(int ordinal,

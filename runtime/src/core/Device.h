@@ -79,12 +79,14 @@ public:
   virtual gc_rt_status_t getMemoryInfo(int64_t *freeBytes,
                                        int64_t *totalBytes) = 0;
 
-  /// Fills the device's fields of a step call (stream, BLAS handle, error
-  /// word) and clears the error word for the coming step.
-  virtual gc_rt_status_t prepareCall(gc_step_call_t *call) = 0;
-  /// After the step has been synchronized: the code its kernels left in the
-  /// error word (always GC_STEP_ERROR_NONE on the CPU).
-  virtual gc_rt_status_t readErrorCode(int32_t *code) = 0;
+  /// Fills the device's fields of a step call (stream, BLAS handle,
+  /// `errorWords` device error words) and clears the error words for the
+  /// coming step.
+  virtual gc_rt_status_t prepareCall(gc_step_call_t *call,
+                                     int32_t errorWords) = 0;
+  /// After the step has been synchronized: the codes its kernels left in
+  /// the `count` error words (none on the CPU).
+  virtual gc_rt_status_t readErrorCodes(int32_t *codes, int32_t count) = 0;
 };
 
 /// The host device.

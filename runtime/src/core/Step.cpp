@@ -275,7 +275,7 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
   call.error = step.errorBuffer.data();
   call.error_capacity = step.errorBuffer.size();
   call.num_threads = step.session->numThreads;
-  GC_RT_RETURN_IF_ERROR(device.prepareCall(&call));
+  GC_RT_RETURN_IF_ERROR(device.prepareCall(&call, descriptor.num_error_sites));
 
   GC_RT_RETURN_IF_ERROR(device.startTimer());
   int returned = descriptor.run(&call);
@@ -292,13 +292,18 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
   }
   GC_RT_RETURN_IF_ERROR(device.stopTimer(seconds));
 
-  int32_t code = GC_STEP_ERROR_NONE;
-  GC_RT_RETURN_IF_ERROR(device.readErrorCode(&code));
-  if (code != GC_STEP_ERROR_NONE)
-    return makeStatus(GC_RT_DATA_ERROR,
-                      step.describe() + " failed on " + device.getName() +
-                          ": invalid data: " + describeDeviceError(code) +
-                          " (device error code " + std::to_string(code) + ")");
+  // The first op, in the step's order, whose data was invalid.
+  std::vector<int32_t> codes(descriptor.num_error_sites);
+  GC_RT_RETURN_IF_ERROR(
+      device.readErrorCodes(codes.data(), descriptor.num_error_sites));
+  for (int32_t site = 0; site < descriptor.num_error_sites; ++site)
+    if (codes[site] != GC_STEP_ERROR_NONE)
+      return makeStatus(
+          GC_RT_DATA_ERROR,
+          step.describe() + " failed on " + device.getName() + ": " +
+              descriptor.error_sites[site] +
+              ": invalid data: " + describeDeviceError(codes[site]) +
+              " (device error code " + std::to_string(codes[site]) + ")");
   return nullptr;
 }
 

@@ -142,6 +142,14 @@ gc_rt_status_t checkDescriptor(const std::string &path,
   if ((descriptor.num_arguments > 0 && !descriptor.arguments) ||
       (descriptor.num_results > 0 && !descriptor.results))
     return invalid("tensor count without a tensor array");
+  if (descriptor.num_error_sites < 0 ||
+      (descriptor.num_error_sites > 0 && !descriptor.error_sites))
+    return invalid("error site count " +
+                   std::to_string(descriptor.num_error_sites) +
+                   " without an array of that many names");
+  for (int32_t i = 0; i < descriptor.num_error_sites; ++i)
+    if (!descriptor.error_sites[i])
+      return invalid("error site #" + std::to_string(i) + " has no name");
 
   std::set<std::string> names;
   int32_t seedArgument = -1;

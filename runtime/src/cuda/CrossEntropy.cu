@@ -324,12 +324,12 @@ Status gc::rt::cuda::crossEntropy(const T *logits, const Label *labels, T *loss,
                          static_cast<int64_t>(groups.groupsPerBlock);
   const int blocks =
       static_cast<int>(std::clamp<int64_t>(wanted, 1, kMaxLossBlocks));
-  crossEntropyPartialsKernel<T, Label>
-      <<<blocks, groups.blockThreads, 0, stream>>>(
-          logits, labels, rows, classes, ignoreIndex, groups.warpsPerRow);
+  GC_CUDA_LAUNCH((crossEntropyPartialsKernel<T, Label>), blocks,
+                 groups.blockThreads, 0, stream)(
+      logits, labels, rows, classes, ignoreIndex, groups.warpsPerRow);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy");
-  crossEntropyFinishKernel<T>
-      <<<1, kMaxLossBlocks, 0, stream>>>(loss, blocks, deviceError);
+  GC_CUDA_LAUNCH(crossEntropyFinishKernel<T>, 1, kMaxLossBlocks, 0,
+                 stream)(loss, blocks, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy");
   return Status::ok();
 }
@@ -342,17 +342,18 @@ Status gc::rt::cuda::crossEntropyGrad(const T *grad, const T *logits,
                                       cudaStream_t stream) {
   if (rows == 0)
     return Status::ok();
-  crossEntropyGradLabelsKernel<Label><<<1, kMaxBlockThreads, 0, stream>>>(
-      labels, rows, classes, ignoreIndex, deviceError);
+  GC_CUDA_LAUNCH(crossEntropyGradLabelsKernel<Label>, 1, kMaxBlockThreads, 0,
+                 stream)(labels, rows, classes, ignoreIndex, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy_grad");
   const RowGroups groups = rowGroupsFor<T>(classes);
   const int64_t wanted = (rows + groups.groupsPerBlock - 1) /
                          static_cast<int64_t>(groups.groupsPerBlock);
   const auto blocks =
       static_cast<unsigned>(std::clamp<int64_t>(wanted, 1, kMaxGridBlocks));
-  crossEntropyGradKernel<T, Label><<<blocks, groups.blockThreads, 0, stream>>>(
-      grad, logits, labels, result, rows, classes, ignoreIndex,
-      groups.warpsPerRow);
+  GC_CUDA_LAUNCH((crossEntropyGradKernel<T, Label>), blocks,
+                 groups.blockThreads, 0, stream)(grad, logits, labels, result,
+                                                 rows, classes, ignoreIndex,
+                                                 groups.warpsPerRow);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy_grad");
   return Status::ok();
 }

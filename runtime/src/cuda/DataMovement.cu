@@ -109,7 +109,7 @@ template <typename Word>
 Status launchGather(const char *kernel, const void *src, void *dst,
                     const StridedWalk &walk, int64_t total,
                     cudaStream_t stream) {
-  gatherKernel<Word><<<gridFor(total), kBlockSize, 0, stream>>>(
+  GC_CUDA_LAUNCH(gatherKernel<Word>, gridFor(total), kBlockSize, 0, stream)(
       static_cast<const Word *>(src), static_cast<Word *>(dst), walk, total);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
@@ -173,9 +173,9 @@ template <typename Word>
 Status launchCopyRows(const char *kernel, const void *src, void *dst,
                       int64_t rows, int64_t rowWords, int64_t pitchWords,
                       cudaStream_t stream) {
-  copyRowsKernel<Word><<<gridFor(rows * rowWords), kBlockSize, 0, stream>>>(
-      static_cast<const Word *>(src), static_cast<Word *>(dst), rows, rowWords,
-      pitchWords);
+  GC_CUDA_LAUNCH(copyRowsKernel<Word>, gridFor(rows * rowWords), kBlockSize, 0,
+                 stream)(static_cast<const Word *>(src),
+                         static_cast<Word *>(dst), rows, rowWords, pitchWords);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

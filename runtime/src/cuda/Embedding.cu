@@ -107,8 +107,9 @@ Status gc::rt::cuda::embedding(const T *table, const Id *ids, T *result,
   if (numIds == 0)
     return Status::ok();
   const int64_t total = numIds * std::max<int64_t>(embeddingDim, 1);
-  embeddingKernel<T, Id><<<gridFor(total), kBlockSize, 0, stream>>>(
-      table, ids, result, vocabSize, embeddingDim, numIds, deviceError);
+  GC_CUDA_LAUNCH((embeddingKernel<T, Id>), gridFor(total), kBlockSize, 0,
+                 stream)(table, ids, result, vocabSize, embeddingDim, numIds,
+                         deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("embedding");
   return Status::ok();
 }
@@ -133,9 +134,9 @@ Status gc::rt::cuda::embeddingGrad(const T *grad, const Id *ids, T *result,
     return invalidArgument(kernel, "embedding dimension too large");
   const dim3 grid(static_cast<unsigned>(columnBlocks),
                   static_cast<unsigned>(slices));
-  embeddingGradKernel<T, Id><<<grid, kColumnBlockSize, 0, stream>>>(
-      grad, ids, result, vocabSize, embeddingDim, numIds, paddingIdx,
-      rowsPerSlice, deviceError);
+  GC_CUDA_LAUNCH((embeddingGradKernel<T, Id>), grid, kColumnBlockSize, 0,
+                 stream)(grad, ids, result, vocabSize, embeddingDim, numIds,
+                         paddingIdx, rowsPerSlice, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

@@ -1,25 +1,28 @@
 //===- LayerNorm.cu - layer_norm and its gradient on CUDA -----------------===//
 //
-// Layer normalization over the last dimension with the CPU's numerics: one
-// block per row computes the row statistics in double in two passes (the
-// mean, then the sum of squared deviations, which avoids the cancellation of
-// E[x^2] - E[x]^2), each pass a deterministic block reduction, and writes
-// the normalized row.
+// Layer normalization over the last dimension under the numerics contract:
+// an f32 row computes in f32 (f64 rows in f64). One warp per row (8 rows per
+// block of 256 threads): each lane sums the elements lane, lane + 32, ...,
+// a butterfly combines the lanes, in two passes, the mean and then the sum
+// of squared deviations (which avoids the cancellation of E[x^2] - E[x]^2),
+// and the lanes write the normalized row. The order of the additions is a
+// function of the row length only, so the results are the same for any
+// grid; they differ from the CPU's blocked order within the backends'
+// tolerance (docs/numerics.md).
 //
-// The gradient is the closed form of the CPU kernel: with xhat = (x - mean)
-// * rstd and g = grad * gamma over a row of H elements,
+// The gradient is the CPU kernel's closed form: with xhat = (x - mean) *
+// rstd and g = grad * gamma over a row of H elements,
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),
-// computed by one block per row (the two row means are block reductions in
-// double). The column sums dgamma = sum over rows of grad * xhat and dbeta =
-// sum over rows of grad need no workspace: a second kernel gives each thread
-// one column and walks the rows in order, accumulating in double. That is
-// exactly the CPU's order of additions (and, the library being compiled
-// without FMA contraction, its rounding), and neighbouring threads read
-// neighbouring columns of a row, so the reads coalesce.
+// one warp per row (both row sums in one pass). The column sums dgamma =
+// sum over rows of grad * xhat and dbeta = sum over rows of grad walk the
+// rows in order, one thread per column, so that neighbouring threads read
+// neighbouring columns of a row and the reads coalesce.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Support.h"
+
+#include "gc_rt/Scalar.h"
 
 #include <cmath>
 
@@ -35,33 +38,32 @@ layerNormKernel(const T *__restrict__ input, const T *__restrict__ gamma,
                 const T *__restrict__ beta, T *__restrict__ result,
                 T *__restrict__ mean, T *__restrict__ rstd, int64_t rows,
                 int64_t cols, double epsilon) {
-  const double invCols = 1.0 / static_cast<double>(cols);
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const T count = static_cast<T>(cols);
+  const T eps = static_cast<T>(epsilon);
+  const int lane = laneIndex();
+  for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *x = input + r * cols;
     T *y = result + r * cols;
-    double sum = 0.0;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x)
-      sum += static_cast<double>(x[j]);
-    const double mu = blockAllReduce(sum, SumOp(), 0.0) * invCols;
-    double squares = 0.0;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
-      const double d = static_cast<double>(x[j]) - mu;
+    T sum = 0;
+    for (int64_t j = lane; j < cols; j += 32)
+      sum += x[j];
+    const T mu = warpSum(sum) / count;
+    T squares = 0;
+    for (int64_t j = lane; j < cols; j += 32) {
+      const T d = x[j] - mu;
       squares += d * d;
     }
-    squares = blockAllReduce(squares, SumOp(), 0.0);
-    const double rs = 1.0 / sqrt(squares * invCols + epsilon);
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x)
-      y[j] = static_cast<T>((static_cast<double>(x[j]) - mu) * rs *
-                                static_cast<double>(gamma[j]) +
-                            static_cast<double>(beta[j]));
-    if (threadIdx.x == 0) {
-      mean[r] = static_cast<T>(mu);
-      rstd[r] = static_cast<T>(rs);
+    const T rs = gc::rt::scalar::rsqrt(warpSum(squares) / count + eps);
+    for (int64_t j = lane; j < cols; j += 32)
+      y[j] = (x[j] - mu) * rs * gamma[j] + beta[j];
+    if (lane == 0) {
+      mean[r] = mu;
+      rstd[r] = rs;
     }
   }
 }
 
-/// gradInput, one block per row.
+/// gradInput, one warp per row.
 template <typename T>
 __global__ void
 layerNormGradInputKernel(const T *__restrict__ grad,
@@ -69,28 +71,24 @@ layerNormGradInputKernel(const T *__restrict__ grad,
                          const T *__restrict__ mean, const T *__restrict__ rstd,
                          const T *__restrict__ gamma, T *__restrict__ gradInput,
                          int64_t rows, int64_t cols) {
-  const double invCols = 1.0 / static_cast<double>(cols);
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const T count = static_cast<T>(cols);
+  const int lane = laneIndex();
+  for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *x = input + r * cols;
     const T *dy = grad + r * cols;
     T *dx = gradInput + r * cols;
-    const double mu = static_cast<double>(mean[r]);
-    const double rs = static_cast<double>(rstd[r]);
-    double sumG = 0.0, sumGXhat = 0.0;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
-      const double xhat = (static_cast<double>(x[j]) - mu) * rs;
-      const double g =
-          static_cast<double>(dy[j]) * static_cast<double>(gamma[j]);
+    const T mu = mean[r], rs = rstd[r];
+    T sumG = 0, sumGXhat = 0;
+    for (int64_t j = lane; j < cols; j += 32) {
+      const T g = dy[j] * gamma[j];
       sumG += g;
-      sumGXhat += g * xhat;
+      sumGXhat += g * ((x[j] - mu) * rs);
     }
-    const double meanG = blockAllReduce(sumG, SumOp(), 0.0) * invCols;
-    const double meanGXhat = blockAllReduce(sumGXhat, SumOp(), 0.0) * invCols;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
-      const double xhat = (static_cast<double>(x[j]) - mu) * rs;
-      const double g =
-          static_cast<double>(dy[j]) * static_cast<double>(gamma[j]);
-      dx[j] = static_cast<T>(rs * (g - meanG - xhat * meanGXhat));
+    const T meanG = warpSum(sumG) / count;
+    const T meanGXhat = warpSum(sumGXhat) / count;
+    for (int64_t j = lane; j < cols; j += 32) {
+      const T xhat = (x[j] - mu) * rs;
+      dx[j] = rs * (dy[j] * gamma[j] - meanG - xhat * meanGXhat);
     }
   }
 }
@@ -134,8 +132,9 @@ Status gc::rt::cuda::layerNorm(const T *input, const T *gamma, const T *beta,
     return Status::ok();
   // cols == 0 still writes the (NaN) statistics of the empty rows, as the
   // CPU does.
-  layerNormKernel<T><<<gridForRows(rows), kBlockSize, 0, stream>>>(
-      input, gamma, beta, result, mean, rstd, rows, cols, epsilon);
+  GC_CUDA_LAUNCH(layerNormKernel<T>, gridForWarpRows(rows), kBlockSize, 0,
+                 stream)(input, gamma, beta, result, mean, rstd, rows, cols,
+                         epsilon);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("layer_norm");
   return Status::ok();
 }
@@ -149,14 +148,15 @@ Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
   if (cols == 0)
     return Status::ok();
   if (rows > 0) {
-    layerNormGradInputKernel<T><<<gridForRows(rows), kBlockSize, 0, stream>>>(
-        grad, input, mean, rstd, gamma, gradInput, rows, cols);
+    GC_CUDA_LAUNCH(layerNormGradInputKernel<T>, gridForWarpRows(rows),
+                   kBlockSize, 0, stream)(grad, input, mean, rstd, gamma,
+                                          gradInput, rows, cols);
     GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   }
   // With no rows the column sums are zeros, written by the same kernel.
-  layerNormGradColumnsKernel<T>
-      <<<gridFor(cols, kColumnBlockSize), kColumnBlockSize, 0, stream>>>(
-          grad, input, mean, rstd, gradGamma, gradBeta, rows, cols);
+  GC_CUDA_LAUNCH(layerNormGradColumnsKernel<T>, gridFor(cols, kColumnBlockSize),
+                 kColumnBlockSize, 0, stream)(grad, input, mean, rstd,
+                                              gradGamma, gradBeta, rows, cols);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

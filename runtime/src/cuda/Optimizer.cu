@@ -75,8 +75,8 @@ Status gc::rt::cuda::sgdUpdate(const T *param, const T *grad, T *result,
                                cudaStream_t stream) {
   if (n == 0)
     return Status::ok();
-  sgdUpdateKernel<T><<<gridFor(n), kBlockSize, 0, stream>>>(param, grad, result,
-                                                            n, lr, weightDecay);
+  GC_CUDA_LAUNCH(sgdUpdateKernel<T>, gridFor(n), kBlockSize, 0,
+                 stream)(param, grad, result, n, lr, weightDecay);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("sgd_update");
   return Status::ok();
 }
@@ -90,9 +90,9 @@ Status gc::rt::cuda::adamwUpdate(const T *param, const T *grad, const T *m,
                                  cudaStream_t stream) {
   // Launched even for n == 0, so that a bad step is still reported as the
   // CPU reports it.
-  adamwUpdateKernel<T><<<gridFor(n), kBlockSize, 0, stream>>>(
-      param, grad, m, v, step, newParam, newM, newV, n, lr, beta1, beta2,
-      epsilon, weightDecay, deviceError);
+  GC_CUDA_LAUNCH(adamwUpdateKernel<T>, gridFor(n), kBlockSize, 0,
+                 stream)(param, grad, m, v, step, newParam, newM, newV, n, lr,
+                         beta1, beta2, epsilon, weightDecay, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("adamw_update");
   return Status::ok();
 }

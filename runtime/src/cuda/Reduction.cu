@@ -221,8 +221,8 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
                        : op == ReduceOp::Mean
                            ? std::numeric_limits<T>::quiet_NaN()
                            : -std::numeric_limits<T>::infinity();
-    fillKernel<T><<<gridFor(keptCount), kBlockSize, 0, stream>>>(
-        result, keptCount, identity);
+    GC_CUDA_LAUNCH(fillKernel<T>, gridFor(keptCount), kBlockSize, 0,
+                   stream)(result, keptCount, identity);
     GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
     return Status::ok();
   }
@@ -236,13 +236,12 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
       layout.reducedCount >= kBlockReductionLength &&
       (layout.innermostReduced || layout.resultCount < kManyResults);
   if (blockPerResult)
-    reduceBlockPerResultKernel<T>
-        <<<gridForRows(layout.resultCount), kBlockSize, 0, stream>>>(
-            op, input, result, layout);
+    GC_CUDA_LAUNCH(reduceBlockPerResultKernel<T>,
+                   gridForRows(layout.resultCount), kBlockSize, 0,
+                   stream)(op, input, result, layout);
   else
-    reduceThreadPerResultKernel<T>
-        <<<gridFor(layout.resultCount), kBlockSize, 0, stream>>>(
-            op, input, result, layout);
+    GC_CUDA_LAUNCH(reduceThreadPerResultKernel<T>, gridFor(layout.resultCount),
+                   kBlockSize, 0, stream)(op, input, result, layout);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

@@ -2,22 +2,25 @@
 //
 // Softmax along any dimension, the tensor viewed as [outer, n, inner] with n
 // the softmax dimension: each (outer, inner) pair is one vector of n
-// elements, `inner` apart. The forward pass is the CPU's stable form
-// exp(x - max) / sum(exp(x - max)) in double (the maximum taken with fmax,
-// so NaN inputs are skipped by the max and poison the sum, as on the CPU);
-// the gradient is y * (dy - sum(dy * y)).
+// elements, `inner` apart. Under the numerics contract an f32 vector
+// computes in f32 with gc's exp (gc_rt/Math.h, the CPU's): the stable form
+// exp(x - max) / sum(exp(x - max)), the maximum propagating NaN as the
+// CPU's does; the gradient is y * (dy - sum(dy * y)).
 //
 // Two layouts:
 //  - inner == 1 (softmax over the last dimension, attention's case): the
-//    vectors are contiguous rows, and one block per row computes the max
-//    and the sum with deterministic block reductions in double.
-//  - inner > 1: one thread per vector walks its n elements in order (the
-//    CPU's order, so the sums match it bitwise); neighbouring threads own
-//    neighbouring inner indices, so each step's reads coalesce.
+//    vectors are contiguous rows, one warp per row (8 rows per block); each
+//    lane takes the elements lane, lane + 32, ... and a butterfly combines
+//    the lanes, so the order of the additions depends on n only;
+//  - inner > 1: one thread per vector walks its n elements in order;
+//    neighbouring threads own neighbouring inner indices, so each step's
+//    reads coalesce.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Support.h"
+
+#include "gc_rt/Scalar.h"
 
 #include <cmath>
 
@@ -49,21 +52,20 @@ template <typename T>
 __global__ void softmaxRowsKernel(const T *__restrict__ input,
                                   T *__restrict__ result, int64_t rows,
                                   int64_t n) {
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const int lane = laneIndex();
+  for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *x = input + r * n;
     T *y = result + r * n;
-    // The CPU starts from x[0]; fmax makes the start irrelevant unless the
-    // whole row is NaN, where both give NaN.
-    double max = static_cast<double>(x[0]);
-    for (int64_t k = threadIdx.x; k < n; k += blockDim.x)
-      max = fmax(max, static_cast<double>(x[k]));
-    max = blockAllReduce(max, FmaxOp(), static_cast<double>(x[0]));
-    double sum = 0.0;
-    for (int64_t k = threadIdx.x; k < n; k += blockDim.x)
-      sum += exp(static_cast<double>(x[k]) - max);
-    sum = blockAllReduce(sum, SumOp(), 0.0);
-    for (int64_t k = threadIdx.x; k < n; k += blockDim.x)
-      y[k] = static_cast<T>(exp(static_cast<double>(x[k]) - max) / sum);
+    T max = x[0];
+    for (int64_t k = lane; k < n; k += 32)
+      max = MaxWithNanOp()(max, x[k]);
+    max = warpAllReduce(max, MaxWithNanOp());
+    T sum = 0;
+    for (int64_t k = lane; k < n; k += 32)
+      sum += gc::rt::scalar::exp(x[k] - max);
+    sum = warpSum(sum);
+    for (int64_t k = lane; k < n; k += 32)
+      y[k] = gc::rt::scalar::exp(x[k] - max) / sum;
   }
 }
 
@@ -76,15 +78,14 @@ __global__ void softmaxStridedKernel(const T *__restrict__ input,
     const int64_t base = o * view.n * view.inner + i;
     const T *x = input + base;
     T *y = result + base;
-    double max = static_cast<double>(x[0]);
+    T max = x[0];
     for (int64_t k = 1; k < view.n; ++k)
-      max = fmax(max, static_cast<double>(x[k * stride]));
-    double sum = 0.0;
+      max = MaxWithNanOp()(max, x[k * stride]);
+    T sum = 0;
     for (int64_t k = 0; k < view.n; ++k)
-      sum += exp(static_cast<double>(x[k * stride]) - max);
+      sum += gc::rt::scalar::exp(x[k * stride] - max);
     for (int64_t k = 0; k < view.n; ++k)
-      y[k * stride] =
-          static_cast<T>(exp(static_cast<double>(x[k * stride]) - max) / sum);
+      y[k * stride] = gc::rt::scalar::exp(x[k * stride] - max) / sum;
   }
 }
 
@@ -92,17 +93,17 @@ template <typename T>
 __global__ void
 softmaxGradRowsKernel(const T *__restrict__ grad, const T *__restrict__ output,
                       T *__restrict__ result, int64_t rows, int64_t n) {
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const int lane = laneIndex();
+  for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *dy = grad + r * n;
     const T *y = output + r * n;
     T *dx = result + r * n;
-    double dot = 0.0;
-    for (int64_t k = threadIdx.x; k < n; k += blockDim.x)
-      dot += static_cast<double>(dy[k]) * static_cast<double>(y[k]);
-    dot = blockAllReduce(dot, SumOp(), 0.0);
-    for (int64_t k = threadIdx.x; k < n; k += blockDim.x)
-      dx[k] = static_cast<T>(static_cast<double>(y[k]) *
-                             (static_cast<double>(dy[k]) - dot));
+    T dot = 0;
+    for (int64_t k = lane; k < n; k += 32)
+      dot += dy[k] * y[k];
+    dot = warpSum(dot);
+    for (int64_t k = lane; k < n; k += 32)
+      dx[k] = y[k] * (dy[k] - dot);
   }
 }
 
@@ -118,14 +119,11 @@ __global__ void softmaxGradStridedKernel(const T *__restrict__ grad,
     const T *dy = grad + base;
     const T *y = output + base;
     T *dx = result + base;
-    double dot = 0.0;
+    T dot = 0;
     for (int64_t k = 0; k < view.n; ++k)
-      dot += static_cast<double>(dy[k * stride]) *
-             static_cast<double>(y[k * stride]);
+      dot += dy[k * stride] * y[k * stride];
     for (int64_t k = 0; k < view.n; ++k)
-      dx[k * stride] =
-          static_cast<T>(static_cast<double>(y[k * stride]) *
-                         (static_cast<double>(dy[k * stride]) - dot));
+      dx[k * stride] = y[k * stride] * (dy[k * stride] - dot);
   }
 }
 
@@ -141,12 +139,11 @@ Status gc::rt::cuda::softmax(const T *input, T *result, Shape shape,
   if (view.n == 0 || view.outer == 0 || view.inner == 0)
     return Status::ok();
   if (view.inner == 1)
-    softmaxRowsKernel<T><<<gridForRows(view.outer), kBlockSize, 0, stream>>>(
-        input, result, view.outer, view.n);
+    GC_CUDA_LAUNCH(softmaxRowsKernel<T>, gridForWarpRows(view.outer),
+                   kBlockSize, 0, stream)(input, result, view.outer, view.n);
   else
-    softmaxStridedKernel<T>
-        <<<gridFor(view.outer * view.inner), kBlockSize, 0, stream>>>(
-            input, result, view);
+    GC_CUDA_LAUNCH(softmaxStridedKernel<T>, gridFor(view.outer * view.inner),
+                   kBlockSize, 0, stream)(input, result, view);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }
@@ -162,13 +159,13 @@ Status gc::rt::cuda::softmaxGrad(const T *grad, const T *output, T *result,
   if (view.n == 0 || view.outer == 0 || view.inner == 0)
     return Status::ok();
   if (view.inner == 1)
-    softmaxGradRowsKernel<T>
-        <<<gridForRows(view.outer), kBlockSize, 0, stream>>>(
-            grad, output, result, view.outer, view.n);
+    GC_CUDA_LAUNCH(softmaxGradRowsKernel<T>, gridForWarpRows(view.outer),
+                   kBlockSize, 0,
+                   stream)(grad, output, result, view.outer, view.n);
   else
-    softmaxGradStridedKernel<T>
-        <<<gridFor(view.outer * view.inner), kBlockSize, 0, stream>>>(
-            grad, output, result, view);
+    GC_CUDA_LAUNCH(softmaxGradStridedKernel<T>,
+                   gridFor(view.outer * view.inner), kBlockSize, 0,
+                   stream)(grad, output, result, view);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

@@ -109,10 +109,10 @@ Status gc::rt::cuda::findHighestChangedByte(const void *data, size_t bytes,
     return Status::ok();
   const int64_t count = static_cast<int64_t>(bytes);
   const bool aligned = reinterpret_cast<uintptr_t>(data) % 16 == 0;
-  findHighestChangedByteKernel<<<gridFor((count + 15) / 16), kBlockSize, 0,
-                                 stream>>>(
-      static_cast<const uint8_t *>(data), count, sentinel, aligned,
-      reinterpret_cast<long long *>(deviceResult));
+  GC_CUDA_LAUNCH(findHighestChangedByteKernel, gridFor((count + 15) / 16),
+                 kBlockSize, 0,
+                 stream)(static_cast<const uint8_t *>(data), count, sentinel,
+                         aligned, reinterpret_cast<long long *>(deviceResult));
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

@@ -15,6 +15,7 @@
 
 #include "gc_rt/Status.h"
 #include "gc_rt/cuda/Kernels.h"
+#include "gc_rt/cuda/Launch.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -53,7 +54,16 @@ inline unsigned gridForRows(int64_t work) {
   return static_cast<unsigned>(std::clamp<int64_t>(work, 1, kMaxGridBlocks));
 }
 
-#ifdef __CUDACC__
+/// Rows per block of the warp-per-row kernels (one warp per row, kBlockSize
+/// threads per block).
+constexpr int kRowsPerWarpBlock = kBlockSize / 32;
+
+/// The number of blocks for `rows` rows, one warp per row.
+inline unsigned gridForWarpRows(int64_t rows) {
+  return gridFor(rows, kRowsPerWarpBlock);
+}
+
+#ifdef GC_RT_CUDA_SOURCE
 
 /// The global index of this thread and the stride of a grid-stride loop.
 __device__ inline int64_t globalThreadIndex() {
@@ -71,6 +81,18 @@ __device__ T warpAllReduce(T value, Combine combine) {
     value = combine(value, __shfl_xor_sync(0xffffffffu, value, offset));
   return value;
 }
+
+/// The row of this warp in a warp-per-row kernel, its lane, and the stride
+/// of the row loop. Every lane of a warp runs the same rows, so the warp's
+/// shuffles are convergent.
+__device__ inline int64_t warpRowIndex() {
+  return static_cast<int64_t>(blockIdx.x) * (blockDim.x / 32) +
+         threadIdx.x / 32;
+}
+__device__ inline int64_t warpRowCount() {
+  return static_cast<int64_t>(gridDim.x) * (blockDim.x / 32);
+}
+__device__ inline int laneIndex() { return threadIdx.x % 32; }
 
 /// Keeps a parameter out of template argument deduction.
 template <typename T> struct TypeIdentity {
@@ -104,11 +126,21 @@ __device__ T blockAllReduce(T value, Combine combine,
   return total;
 }
 
+/// The sum over a full warp, every lane getting it. Each lane has summed
+/// the row's elements lane, lane + 32, ... in order; the butterfly combines
+/// the lanes in a fixed order, so a row's sum depends on its length only,
+/// not on the launch shape.
+template <typename T> __device__ T warpSum(T value);
+
 struct SumOp {
   template <typename T> __device__ T operator()(T a, T b) const {
     return a + b;
   }
 };
+
+template <typename T> __device__ T warpSum(T value) {
+  return warpAllReduce(value, SumOp());
+}
 
 /// max ignoring NaN unless both are NaN (std::fmax), as the CPU's softmax
 /// and cross-entropy take the maximum of a row.
@@ -131,7 +163,7 @@ __device__ inline void reportError(int32_t *deviceError, int32_t code) {
     atomicCAS(reinterpret_cast<int *>(deviceError), 0, code);
 }
 
-#endif // __CUDACC__
+#endif // GC_RT_CUDA_SOURCE
 
 } // namespace gc::rt::cuda::detail
 

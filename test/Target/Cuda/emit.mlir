@@ -9,7 +9,7 @@
 
 // CHECK: int runStep(const gc_step_call_t *call) {
 // CHECK: cudaStream_t stream = static_cast<cudaStream_t>(call->stream);
-// CHECK: fused0<<<::gc::rt::stepGridSize(32), ::gc::rt::kStepBlockSize, 0, stream>>>(
+// CHECK: GC_CUDA_LAUNCH(fused0, ::gc::rt::stepGridSize(32), ::gc::rt::kStepBlockSize, 0, stream)(
 // Every launch and call is checked, with the op's location in the message.
 // CHECK: GC_STEP_CUDA_CHECK("gc.broadcast at {{.*}}", cudaGetLastError());
 // CHECK: GC_STEP_CHECK("gc.matmul at

@@ -91,7 +91,7 @@ int fail(const gc_step_call_t *call, const char *message) {
 
 /// Checks what the runtime promises about the call before computing.
 int checkCall(const gc_step_call_t *call) {
-  if (call->stream || call->blas_handle || call->device_error)
+  if (call->stream || call->blas_handle || call->device_errors)
     return fail(call, "a CPU step got a stream, BLAS handle or error word");
   if (reinterpret_cast<uintptr_t>(call->arena) % kArenaAlignment)
     return fail(call, "arena is not aligned to arena_alignment");
@@ -170,6 +170,8 @@ const gc_step_descriptor_t kDescriptor = {
     /*results=*/kResults,
     /*loss_result=*/Loss,
     /*run=*/run,
+    /*num_error_sites=*/0,
+    /*error_sites=*/nullptr,
 };
 } // namespace
 

@@ -1,22 +1,15 @@
-//===- cuda_kernels_check.cu - CUDA runtime kernels vs. the CPU kernels ---===//
-//
-// Build (one command line) and run on a machine with a GPU, from the
-// repository root:
-//
-//   nvcc -std=c++17 -O2 -arch=sm_90 --fmad=false -Iruntime/include
-//     -I/usr/include/x86_64-linux-gnu/openblas-pthread
-//     bench/gpu/cuda_kernels_check.cu runtime/src/cuda/*.cu
-//     runtime/src/cpu/*.cpp -lcublas -lopenblas -o /tmp/cuda_kernels_check
-//   /tmp/cuda_kernels_check
-//
-// (--fmad=false matches GcRuntimeCuda's build; the CPU sources are compiled
-// by nvcc's host compiler.) Not part of the test suite: it needs a GPU.
+//===- KernelsTest.cu - CUDA runtime kernels vs. the CPU kernels ----------===//
 //
 // Runs every kernel of gc_rt/cuda/Kernels.h on random inputs with odd sizes
 // (both float and double, int32 and int64 ids and labels) and compares with
-// the CPU kernel of the same name, the project's numerics oracle. It prints
-// one line per check, "PASS|FAIL <name> <max_rel_err>", and exits non-zero
-// when any check fails.
+// the CPU kernel of the same name, the project's numerics oracle. One gtest
+// per kernel family; each comparison prints "PASS|FAIL <name> <error>".
+//
+// Built twice (test/Unit/Runtime/Cuda/CMakeLists.txt): by the host compiler
+// for the CUDA host emulator (GcRuntimeCudaEmulatedTests, part of every
+// check-gc run), and by nvcc for a GPU (gc-cuda-kernels-check, run by
+// test/Integration/Compiled/cuda-kernels.test where a device is present).
+// The source is the same; so are the kernels.
 //
 // Tolerances:
 //  - data movement, embedding and embedding_grad: bitwise equality (the
@@ -25,9 +18,8 @@
 //    1e-12 (double); 1e-2 with TF32 allowed. Float GEMMs accumulate in float
 //    in a library-specific order, so a per-element bound would be noise;
 //  - everything else: max over elements of |got - want| / max(|want|,
-//    1e-2 * max |want|) <= 1e-5 (float) or 1e-12 (double). The floor keeps
-//    results that cancel to almost zero from dominating; the kernels
-//    accumulate in double, so float results differ by about one ulp.
+//    1e-2 * max |want|) <= 1e-4 (float) or 1e-12 (double). The floor keeps
+//    results that cancel to almost zero from dominating.
 // Error paths are checked too: the device error word gets the StepAbi code
 // and the outputs that must stay unwritten keep a sentinel byte pattern.
 //
@@ -39,6 +31,8 @@
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
+
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -84,6 +78,7 @@ bool statusOk(const Status &status, std::string name) {
     return true;
   std::replace(name.begin(), name.end(), ' ', '_');
   std::printf("FAIL %s status: %s\n", name.c_str(), status.message().c_str());
+  ADD_FAILURE() << name << ": " << status.message();
   ++gFailures;
   ++gChecks;
   return false;
@@ -99,8 +94,10 @@ void report(std::string name, bool pass, double error) {
   std::replace(name.begin(), name.end(), ' ', '_');
   std::printf("%s %s %.3e\n", pass ? "PASS" : "FAIL", name.c_str(), error);
   ++gChecks;
-  if (!pass)
+  if (!pass) {
     ++gFailures;
+    ADD_FAILURE() << name << ": error " << error;
+  }
 }
 
 template <typename T> const char *typeName() {
@@ -114,8 +111,10 @@ template <typename T> const char *typeName() {
     return "i64";
 }
 
+/// The backends' agreement (docs/numerics.md): f32 kernels sum in f32 in
+/// a fixed blocked order on the CPU and in another fixed order on CUDA.
 template <typename T> double tolerance() {
-  return std::is_same_v<T, float> ? 1e-5 : 1e-12;
+  return std::is_same_v<T, float> ? 1e-4 : 1e-12;
 }
 
 std::string shapeName(const std::vector<int64_t> &shape) {
@@ -874,51 +873,79 @@ void checkHighestChangedByte() {
 
 } // namespace
 
-int main() {
-  int deviceCount = 0;
-  if (cudaGetDeviceCount(&deviceCount) != cudaSuccess || deviceCount == 0) {
-    std::fprintf(stderr, "cuda_kernels_check: no CUDA device\n");
-    return 2;
+/// One stream, cuBLAS handle and device error word for all the tests.
+class CudaEnvironment : public ::testing::Environment {
+public:
+  void SetUp() override {
+    int deviceCount = 0;
+    if (cudaGetDeviceCount(&deviceCount) != cudaSuccess || deviceCount == 0) {
+      std::fprintf(stderr, "KernelsTest: no CUDA device\n");
+      std::exit(2);
+    }
+    cudaDeviceProp properties;
+    CUDA_CHECK(cudaGetDeviceProperties(&properties, 0));
+    std::printf("device: %s (sm_%d%d)\n", properties.name, properties.major,
+                properties.minor);
+    CUDA_CHECK(cudaStreamCreateWithFlags(&gStream, cudaStreamNonBlocking));
+    if (cublasCreate(&gBlas) != CUBLAS_STATUS_SUCCESS) {
+      std::fprintf(stderr, "KernelsTest: cublasCreate failed\n");
+      std::exit(2);
+    }
+    CUDA_CHECK(cudaMalloc(&gDeviceError, sizeof(int32_t)));
   }
-  cudaDeviceProp properties;
-  CUDA_CHECK(cudaGetDeviceProperties(&properties, 0));
-  std::printf("device: %s (sm_%d%d)\n", properties.name, properties.major,
-              properties.minor);
-  CUDA_CHECK(cudaStreamCreateWithFlags(&gStream, cudaStreamNonBlocking));
-  if (cublasCreate(&gBlas) != CUBLAS_STATUS_SUCCESS) {
-    std::fprintf(stderr, "cuda_kernels_check: cublasCreate failed\n");
-    return 2;
+  void TearDown() override {
+    cudaFree(gDeviceError);
+    cublasDestroy(gBlas);
+    cudaStreamDestroy(gStream);
   }
-  CUDA_CHECK(cudaMalloc(&gDeviceError, sizeof(int32_t)));
+};
 
-  checkDataMovement();
+[[maybe_unused]] ::testing::Environment *const gEnvironment =
+    ::testing::AddGlobalTestEnvironment(new CudaEnvironment());
+
+TEST(CudaKernelsTest, DataMovement) { checkDataMovement(); }
+
+TEST(CudaKernelsTest, Matmul) {
   checkMatmuls<float>();
   checkMatmuls<double>();
+}
+
+TEST(CudaKernelsTest, Reductions) {
   checkReductions<float>();
   checkReductions<double>();
+}
+
+TEST(CudaKernelsTest, LayerNorm) {
   for (auto [rows, cols] :
        {std::pair<int64_t, int64_t>{37, 771}, {5, 1}, {1031, 64}, {3, 4099}}) {
     checkLayerNorm<float>(rows, cols);
     checkLayerNorm<double>(rows, cols);
   }
+}
+
+TEST(CudaKernelsTest, Softmax) {
   checkSoftmaxes<float>();
   checkSoftmaxes<double>();
+}
+
+TEST(CudaKernelsTest, Embedding) {
   checkEmbeddings<float, int32_t>();
   checkEmbeddings<float, int64_t>();
   checkEmbeddings<double, int32_t>();
   checkEmbeddings<double, int64_t>();
+}
+
+TEST(CudaKernelsTest, CrossEntropy) {
   checkCrossEntropies<float, int32_t>();
   checkCrossEntropies<float, int64_t>();
   checkCrossEntropies<double, int32_t>();
   checkCrossEntropies<double, int64_t>();
+}
+
+TEST(CudaKernelsTest, Optimizers) {
   checkOptimizers<float>(1001);
   checkOptimizers<double>(1001);
   checkOptimizers<float>(70001);
-  checkHighestChangedByte();
-
-  cudaFree(gDeviceError);
-  cublasDestroy(gBlas);
-  cudaStreamDestroy(gStream);
-  std::printf("%d passed, %d failed\n", gChecks - gFailures, gFailures);
-  return gFailures == 0 ? 0 : 1;
 }
+
+TEST(CudaKernelsTest, ArenaScan) { checkHighestChangedByte(); }
