@@ -132,6 +132,7 @@ const std::vector<Field> &fields() {
                     &P::simtMatmulEfficiency),
         numberField("simt_efficiency", T::Efficiency, &P::simtEfficiency),
         numberField("memory_efficiency", T::Efficiency, &P::memoryEfficiency),
+        numberField("multiprocessors", T::Rate, &P::multiprocessors),
     };
     Field bytes{"memory_bytes", T::Bytes};
     bytes.count = &P::memoryBytes;

@@ -59,6 +59,23 @@ public:
   CallBuilder &shape(ArrayRef<int64_t> dims) {
     return text(emitter.getShape(dims));
   }
+  /// CUDA: the op's planned workspace (gc.workspace_offset), or a null
+  /// pointer of the element type of `value` when it has none.
+  CallBuilder &workspace(Value value) {
+    if (!emitter.isCuda())
+      return *this;
+    FailureOr<std::string> type = emitter.getElementTypeName(value);
+    if (failed(type)) {
+      failed_ = true;
+      return *this;
+    }
+    auto offset =
+        op->getAttrOfType<IntegerAttr>(GcDialect::getWorkspaceOffsetAttrName());
+    args.push_back(offset ? "reinterpret_cast<" + *type + " *>(arena + " +
+                                std::to_string(offset.getInt()) + ")"
+                          : "static_cast<" + *type + " *>(nullptr)");
+    return *this;
+  }
   /// The op's device error word (CUDA kernels that validate data).
   CallBuilder &deviceError() {
     if (emitter.isCuda())
@@ -137,7 +154,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .value(input)
         .value(op->getResult(0))
         .shape(shapeOf(input))
-        .shape(dims.asArrayRef());
+        .shape(dims.asArrayRef())
+        .workspace(input);
   } else if (auto norm = dyn_cast<LayerNormOp>(op)) {
     int64_t cols = shapeOf(norm.getInput()).back();
     ok = setName("layerNorm", {norm.getInput()});
@@ -162,7 +180,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .value(grad.getGammaGrad())
         .value(grad.getBetaGrad())
         .number(elementsOf(grad.getInput()) / cols)
-        .number(cols);
+        .number(cols)
+        .workspace(grad.getInput());
   } else if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
     ok = setName("softmax", {softmax.getInput()});
     args.value(softmax.getInput())

@@ -361,6 +361,12 @@ void StepEmitter::emitHeader(llvm::raw_ostream &os) {
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif // GC_COMPILED_STEP_H\n";
 }
 
+void StepEmitter::markUnit(StepEmission &emission, ArrayRef<Operation *> ops) {
+  if (isCuda())
+    bodyOs << "  GC_STEP_UNIT(" << emission.units.size() << ");\n";
+  emission.units.emplace_back(ops.begin(), ops.end());
+}
+
 FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
                                           llvm::raw_ostream *header) {
   if (!function.getBody().hasOneBlock() ||
@@ -375,6 +381,7 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
       SmallVector<Operation *> ops;
       while (it != end && getFusion(&*it) == id)
         ops.push_back(&*it++);
+      markUnit(emission, ops);
       if (failed(emitFusedKernel(ops, *id)))
         return failure();
       ++emission.fusedKernels;
@@ -386,6 +393,7 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
       ++emission.views;
       continue;
     }
+    markUnit(emission, {op});
     if (failed(emitRuntimeCall(op)))
       return failure();
     ++emission.runtimeKernels;

@@ -73,6 +73,8 @@ private:
   /// (every CUDA kernel returns a Status).
   void emitCall(Operation *op, llvm::StringRef call, bool returnsStatus);
   LogicalResult emitResultCopies(StepEmission &emission);
+  /// Starts the next unit of the step (see StepEmission::units).
+  void markUnit(StepEmission &emission, ArrayRef<Operation *> ops);
   LogicalResult emitDescriptor();
   void emitHeader(llvm::raw_ostream &os);
 

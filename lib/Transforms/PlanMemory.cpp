@@ -13,6 +13,8 @@
 #include "gc/Transforms/RematIR.h"
 #include "gc/Transforms/TrainingStep.h"
 
+#include "gc_rt/cuda/Workspace.h"
+
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
@@ -49,6 +51,39 @@ bool canWriteInPlace(Operation *op, Value operand) {
     return false;
   return op->hasTrait<OpTrait::gc::GcElementwise>() ||
          isa<DropoutOp, DropoutGradOp>(op);
+}
+
+/// The bytes of scratch memory `op`'s CUDA kernel needs (0: none; -1: more
+/// than 2^63), from the runtime's own formula.
+int64_t cudaWorkspaceBytes(Operation *op) {
+  auto bytesOf = [](Value value) {
+    return static_cast<int64_t>(
+        (cast<RankedTensorType>(value.getType()).getElementTypeBitWidth() + 7) /
+        8);
+  };
+  if (isa<ReduceSumOp, ReduceMeanOp>(op)) {
+    auto dims = op->getAttrOfType<DenseI64ArrayAttr>("dims");
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+    if (!dims)
+      return 0;
+    return ::gc::rt::cuda::reduceWorkspaceBytes(
+        shape.data(), static_cast<int>(shape.size()), dims.asArrayRef().data(),
+        static_cast<int>(dims.size()), bytesOf(op->getOperand(0)));
+  }
+  if (auto grad = dyn_cast<LayerNormGradOp>(op)) {
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(grad.getInput().getType()).getShape();
+    if (shape.empty())
+      return 0;
+    int64_t rows = 1;
+    for (int64_t size : shape.drop_back())
+      if (llvm::MulOverflow(rows, size, rows))
+        return -1;
+    return ::gc::rt::cuda::layerNormGradWorkspaceBytes(
+        rows, shape.back(), bytesOf(grad.getInput()));
+  }
+  return 0;
 }
 
 struct PlanMemoryPass : mlir::gc::impl::PlanMemoryBase<PlanMemoryPass> {
@@ -105,6 +140,8 @@ void PlanMemoryPass::runOnOperation() {
   // written in place; arguments live outside the arena.
   std::vector<ArenaBuffer> buffers;
   llvm::DenseMap<Value, int64_t> bufferOf;
+  /// The workspace buffer of each op that has one.
+  llvm::DenseMap<Operation *, int64_t> workspaceOf;
   int64_t persistentBytes = 0;
   auto lastUse = [&](Value value) {
     int64_t last = position[value.getDefiningOp()];
@@ -171,6 +208,22 @@ void PlanMemoryPass::runOnOperation() {
       bufferOf[result] = static_cast<int64_t>(buffers.size());
       buffers.push_back({name, phaseOf(&op), *bytes, position[&op], last});
     }
+    if (!workspaces)
+      continue;
+    const int64_t scratch = cudaWorkspaceBytes(&op);
+    if (scratch < 0) {
+      op.emitError() << "gc-plan-memory: the CUDA kernel's workspace is "
+                        "larger than 2^63 - 1 bytes";
+      return signalPassFailure();
+    }
+    if (scratch == 0)
+      continue;
+    std::string name = describeLocation(op.getLoc());
+    if (name.empty())
+      name = op.getName().getStringRef().str();
+    workspaceOf[&op] = static_cast<int64_t>(buffers.size());
+    buffers.push_back({name + " (workspace)", phaseOf(&op), scratch,
+                       position[&op], position[&op]});
   }
 
   // Every offset a strategy can produce is at most the sum of all buffer
@@ -221,6 +274,10 @@ void PlanMemoryPass::runOnOperation() {
     if (offsets.size() == op.getNumResults())
       op.setAttr(GcDialect::getOffsetsAttrName(),
                  DenseI64ArrayAttr::get(context, offsets));
+    if (auto it = workspaceOf.find(&op); it != workspaceOf.end())
+      op.setAttr(GcDialect::getWorkspaceOffsetAttrName(),
+                 IntegerAttr::get(IntegerType::get(context, 64),
+                                  plan.offsets[it->second]));
   }
   Builder builder(context);
   function->setAttr(GcDialect::getArenaBytesAttrName(),

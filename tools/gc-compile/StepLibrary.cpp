@@ -161,7 +161,7 @@ llvm::Expected<StepLibrary> mlir::gc::tools::writeStepLibrary(
     std::string emuInclude = GC_CUDA_EMU_INCLUDE_DIR;
     std::string emuLibraries = GC_CUDA_EMU_LIBRARY_DIR;
     args.insert(args.end(), {"-std=c++17",
-                             "-O2",
+                             options.forLaunchRecording ? "-O0" : "-O2",
                              "-fPIC",
                              "-shared",
                              "-ffp-contract=off",

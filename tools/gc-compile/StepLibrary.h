@@ -48,6 +48,9 @@ struct StepLibraryOptions {
   /// A CUDA step for the CUDA host emulator: compiled by the host compiler
   /// against the emulated runtime (runtime/emulation) instead of nvcc.
   bool cudaEmulation = false;
+  /// With cudaEmulation: a library only run in record-only mode (the
+  /// launch report), compiled at -O0.
+  bool forLaunchRecording = false;
   /// The host compiler's -march for a CPU step.
   std::string hostArch = "native";
 };

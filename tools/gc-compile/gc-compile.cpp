@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LaunchReport.h"
 #include "StepLibrary.h"
 
 #include "gc/Conversion/Passes.h"
@@ -133,6 +134,11 @@ cl::opt<bool> allowTf32("tf32",
 cl::opt<std::string> nvccPath("nvcc", cl::desc("nvcc to use"),
                               cl::value_desc("path"), cl::init(""),
                               cl::cat(codegenCategory));
+cl::opt<unsigned> printLaunches(
+    "print-launches",
+    cl::desc("--target cuda: print the N most expensive step units with "
+             "their kernel launches (grid x block) from the launch report"),
+    cl::value_desc("N"), cl::init(0), cl::cat(codegenCategory));
 cl::opt<bool> cudaEmulation(
     "cuda-emulation",
     cl::desc("--target cuda: build libstep.so with the host compiler for the "
@@ -482,6 +488,7 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
   gc::buildRematStepPipeline(pm, options);
   gc::PlanMemoryOptions plan;
   plan.report = reportPath + ".plan.tmp";
+  plan.workspaces = target == gc::StepTarget::Cuda;
   pm.nest<func::FuncOp>().addPass(gc::createPlanMemory(plan));
   pm.nest<func::FuncOp>().addPass(gc::createLowerToKernels());
   if (failed(pm.run(module)))
@@ -500,6 +507,25 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
       gc::tools::writeStepLibrary(module, libraryOptions, times, llvm::errs());
   if (!library)
     return reportError(llvm::toString(library.takeError()));
+
+  llvm::json::Value launchReport = nullptr;
+  if (target == gc::StepTarget::Cuda && !gc::tools::canRecordLaunches()) {
+    llvm::errs() << "gc-compile: note: no launch report (this gc was built "
+                    "without the CUDA host emulator)\n";
+    launchReport = nullptr;
+  } else if (target == gc::StepTarget::Cuda) {
+    gc::tools::LaunchReportOptions reportOptions;
+    reportOptions.device = deviceName;
+    reportOptions.deviceProfilePath = deviceProfilePath;
+    reportOptions.top = printLaunches;
+    llvm::Expected<llvm::json::Value> launches =
+        gc::tools::buildLaunchReport(module, libraryOptions, library->emission,
+                                     reportOptions, times, llvm::errs());
+    if (!launches)
+      return reportError("the launch report failed: " +
+                         llvm::toString(launches.takeError()));
+    launchReport = std::move(*launches);
+  }
 
   auto start = std::chrono::steady_clock::now();
   auto function = *module.getOps<func::FuncOp>().begin();
@@ -522,6 +548,9 @@ LogicalResult compileLibrary(ModuleOp module, gc::StepTarget target,
       {"distinct_fused_kernels", emission.distinctFusedKernels},
       {"views", emission.views},
       {"result_copies", emission.resultCopies}};
+  if (target == gc::StepTarget::Cuda)
+    extra["launches"] = std::move(launchReport);
+
   if (failed(writePlanReports(std::move(extra), &times, start)))
     return failure();
 

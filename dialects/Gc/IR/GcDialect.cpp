@@ -62,11 +62,11 @@ static LogicalResult verifyArenaAttribute(Operation *op,
 
 LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attribute) {
-  if (llvm::is_contained({getOffsetsAttrName(), getArenaBytesAttrName(),
-                          getArenaLowerBoundAttrName(),
-                          getArenaStrategyAttrName(),
-                          getPlannedArenaBytesAttrName()},
-                         attribute.getName().getValue()))
+  if (llvm::is_contained(
+          {getOffsetsAttrName(), getArenaBytesAttrName(),
+           getArenaLowerBoundAttrName(), getArenaStrategyAttrName(),
+           getPlannedArenaBytesAttrName(), getWorkspaceOffsetAttrName()},
+          attribute.getName().getValue()))
     return verifyArenaAttribute(op, attribute);
   if (attribute.getName() == getStorageAttrName()) {
     auto entries = dyn_cast<ArrayAttr>(attribute.getValue());

@@ -77,6 +77,11 @@ def Gc_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getArenaStrategyAttrName() {
       return ::llvm::StringLiteral("gc.arena_strategy");
     }
+    /// Name of the attribute gc-plan-memory writes (with `workspaces`) on an
+    /// op whose CUDA kernel needs scratch memory: the arena offset of it.
+    static constexpr ::llvm::StringLiteral getWorkspaceOffsetAttrName() {
+      return ::llvm::StringLiteral("gc.workspace_offset");
+    }
     /// Names of the attributes gc-lower-to-kernels writes: the fused kernel
     /// of an op, the storage of each result, and on the function the
     /// planner's arena size before returned values left the arena.

@@ -189,6 +189,9 @@ struct DeviceProfile {
   double simtMatmulEfficiency = 1;
   double simtEfficiency = 1;
   double memoryEfficiency = 1;
+  /// Streaming multiprocessors (cores on a CPU): what a kernel launch must
+  /// fill, at two blocks of 256 threads each, to use the whole device.
+  double multiprocessors = 1;
 };
 
 /// The names of the built-in profiles, in table order.

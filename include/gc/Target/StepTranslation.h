@@ -15,6 +15,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
+#include <vector>
 
 namespace mlir::gc {
 
@@ -31,6 +32,9 @@ struct StepEmission {
   int64_t fusedOps = 0;             ///< gc ops inside them.
   int64_t views = 0;                ///< Reshapes (no code).
   int64_t resultCopies = 0;         ///< Returned values copied at the end.
+  /// The step's units in order, each a runtime call (one op) or a fused
+  /// kernel (its ops); a CUDA step marks unit k with GC_STEP_UNIT(k).
+  std::vector<std::vector<Operation *>> units;
 };
 
 struct StepEmitOptions {

@@ -227,6 +227,11 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     find within `time-limit` seconds, and the plan is checked: no two
     buffers live at the same time overlap.
 
+    With `workspaces`, an op whose CUDA kernel needs scratch memory (a sum
+    over many rows in two stages: a bias gradient, layer norm's dgamma and
+    dbeta; sizes from gc_rt/cuda/Workspace.h) also gets a buffer live
+    during the op alone, and `gc.workspace_offset`, its arena offset.
+
     Each op gets `gc.offsets`, one arena offset per result; the function
     gets `gc.arena_bytes`, `gc.arena_lower_bound` (the maximum over time of
     live bytes, which no plan can beat) and `gc.arena_strategy`. Function
@@ -249,6 +254,9 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
            "alignment of every offset, in bytes">,
     Option<"inPlace", "in-place", "bool", /*default=*/"true",
            "let elementwise ops write into a dying operand's buffer">,
+    Option<"workspaces", "workspaces", "bool", /*default=*/"false",
+           "plan the scratch memory of the CUDA kernels (gc-compile "
+           "--target cuda)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "path of the JSON report">
   ];

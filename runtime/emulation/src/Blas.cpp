@@ -70,6 +70,10 @@ cublasStatus_t gemmBatched(cublasHandle_t handle, cublasOperation_t transa,
     return CUBLAS_STATUS_INVALID_VALUE;
   if (m == 0 || n == 0 || batchCount == 0)
     return CUBLAS_STATUS_SUCCESS;
+  if (isRecordOnly()) {
+    recordLaunch("cublasGemmStridedBatchedEx", dim3(0, 0, 0), dim3(0, 0, 0));
+    return CUBLAS_STATUS_SUCCESS;
+  }
   if (cudaPeekAtLastError() == cudaErrorLaunchFailure)
     return CUBLAS_STATUS_EXECUTION_FAILED;
   // Both pointer modes read the scalars where they are: device memory is

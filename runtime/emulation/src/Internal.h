@@ -24,6 +24,11 @@ void recordFailure(const std::string &message);
 /// Whether `stream` is the default stream or a live created one.
 bool isValidStream(cudaStream_t stream);
 
+/// Whether the emulator is in record-only mode (gcCudaEmuRecordOnly).
+bool isRecordOnly();
+/// In record-only mode: notes a launch of the current step unit.
+void recordLaunch(const char *kernel, dim3 grid, dim3 block);
+
 /// Whether [pointer, pointer + bytes) lies in one live device allocation.
 bool isDeviceRange(const void *pointer, size_t bytes);
 

@@ -21,6 +21,11 @@
 // GC_CUDA_EMU_PROFILE=1 prints, at exit, each kernel's launches and host
 // time, slowest first.
 //
+// Record-only mode (gcCudaEmuRecordOnly) executes nothing and records each
+// launch's kernel, grid and block, tagged with the compiled step's unit:
+// gc-compile runs a step once this way for its launch report, which thus
+// lists the launches the runtime's own host code makes.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
@@ -67,6 +72,19 @@ DeviceState &state() {
 }
 
 thread_local cudaError_t lastError = cudaSuccess;
+
+/// Record-only mode and its records.
+struct Recorder {
+  std::mutex mutex;
+  bool enabled = false;
+  int64_t unit = -1;
+  std::vector<GcCudaEmuLaunch> launches;
+
+  static Recorder &get() {
+    static Recorder *recorder = new Recorder();
+    return *recorder;
+  }
+};
 
 /// Launches and seconds per kernel name, when GC_CUDA_EMU_PROFILE is set.
 struct KernelProfile {
@@ -171,6 +189,27 @@ cudaError_t checkCopy(void *dst, const void *src, size_t bytes,
 
 } // namespace
 
+bool isRecordOnly() {
+  Recorder &recorder = Recorder::get();
+  std::lock_guard<std::mutex> lock(recorder.mutex);
+  return recorder.enabled;
+}
+
+void recordLaunch(const char *kernel, dim3 grid, dim3 block) {
+  Recorder &recorder = Recorder::get();
+  std::lock_guard<std::mutex> lock(recorder.mutex);
+  recorder.launches.push_back({recorder.unit,
+                               kernel,
+                               {grid.x, grid.y, grid.z},
+                               {block.x, block.y, block.z}});
+}
+
+void markStepUnit(int64_t unit) {
+  Recorder &recorder = Recorder::get();
+  std::lock_guard<std::mutex> lock(recorder.mutex);
+  recorder.unit = unit;
+}
+
 void recordFailure(const std::string &message) {
   std::fprintf(stderr, "gc CUDA emulator: %s\n", message.c_str());
   std::lock_guard<std::mutex> lock(state().mutex);
@@ -210,6 +249,10 @@ cudaError_t launch(const char *kernelName, dim3 grid, dim3 block,
     return cudaErrorInvalidConfiguration;
   if (!isValidStream(stream))
     return cudaErrorInvalidResourceHandle;
+  if (isRecordOnly()) {
+    recordLaunch(kernelName, grid, block);
+    return cudaSuccess;
+  }
   KernelProfile *profile = KernelProfile::get();
   if (!profile)
     return runGrid(kernelName, grid, block, body, bodyContext);
@@ -226,6 +269,23 @@ cudaError_t launch(const char *kernelName, dim3 grid, dim3 block,
 using namespace gc_cuda_emu;
 
 extern "C" {
+
+void gcCudaEmuRecordOnly(int enable) {
+  Recorder &recorder = Recorder::get();
+  std::lock_guard<std::mutex> lock(recorder.mutex);
+  recorder.enabled = enable != 0;
+  if (recorder.enabled) {
+    recorder.launches.clear();
+    recorder.unit = -1;
+  }
+}
+
+int64_t gcCudaEmuRecordedLaunches(const GcCudaEmuLaunch **launches) {
+  Recorder &recorder = Recorder::get();
+  std::lock_guard<std::mutex> lock(recorder.mutex);
+  *launches = recorder.launches.data();
+  return static_cast<int64_t>(recorder.launches.size());
+}
 
 cudaError_t cudaGetLastError() {
   cudaError_t error = lastError;
@@ -395,6 +455,8 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
     return fail(error);
   if (!isValidStream(stream))
     return fail(cudaErrorInvalidResourceHandle);
+  if (isRecordOnly())
+    return cudaSuccess;
   if (cudaError_t error = checkCopy(dst, src, bytes, kind))
     return fail(error);
   if (bytes)
@@ -413,7 +475,7 @@ cudaError_t cudaMemsetAsync(void *pointer, int value, size_t bytes,
     return fail(error);
   if (!isValidStream(stream))
     return fail(cudaErrorInvalidResourceHandle);
-  if (bytes == 0)
+  if (bytes == 0 || isRecordOnly())
     return cudaSuccess;
   if (!isDeviceRange(pointer, bytes))
     return fail(cudaErrorInvalidValue);

@@ -44,6 +44,16 @@ inline int failStep(const gc_step_call_t *call, const char *where,
 #if defined(GC_RT_CUDA_SOURCE)
 #include <cuda_runtime.h>
 
+/// Marks the start of the step's unit `index` (a runtime call or a fused
+/// kernel, numbered by the emitter): the CUDA host emulator tags the
+/// launches that follow with it for gc-compile's launch report. No code
+/// under nvcc.
+#if defined(GC_CUDA_EMULATION)
+#define GC_STEP_UNIT(index) ::gc_cuda_emu::markStepUnit(index)
+#else
+#define GC_STEP_UNIT(index) ((void)0)
+#endif
+
 /// Returns from the step function when a CUDA call fails.
 #define GC_STEP_CUDA_CHECK(where, ...)                                         \
   do {                                                                         \

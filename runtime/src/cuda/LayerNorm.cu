@@ -14,12 +14,14 @@
 // rstd and g = grad * gamma over a row of H elements,
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),
 // one warp per row (both row sums in one pass). The column sums dgamma =
-// sum over rows of grad * xhat and dbeta = sum over rows of grad walk the
-// rows in order, one thread per column, so that neighbouring threads read
-// neighbouring columns of a row and the reads coalesce.
+// sum over rows of grad * xhat and dbeta = sum over rows of grad run in two
+// stages through the op's planned workspace (ColumnSums.h) over more than
+// kColumnChunkRows rows; over fewer, one thread per column walks the rows
+// in order, neighbouring threads reading neighbouring columns.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ColumnSums.h"
 #include "Support.h"
 
 #include "gc_rt/Scalar.h"
@@ -93,27 +95,30 @@ layerNormGradInputKernel(const T *__restrict__ grad,
   }
 }
 
-/// gradGamma and gradBeta, one thread per column walking the rows in order.
+/// One row's terms of dgamma and dbeta at `column`.
+template <typename T> struct GammaBetaTerms {
+  const T *grad, *input, *mean, *rstd;
+  int64_t cols;
+  __device__ void operator()(int64_t row, int64_t column, T *acc) const {
+    const T dy = grad[row * cols + column];
+    acc[0] += dy * ((input[row * cols + column] - mean[row]) * rstd[row]);
+    acc[1] += dy;
+  }
+};
+
+/// gradGamma and gradBeta over a few rows: one thread per column walking the
+/// rows in order.
 template <typename T>
-__global__ void layerNormGradColumnsKernel(const T *__restrict__ grad,
-                                           const T *__restrict__ input,
-                                           const T *__restrict__ mean,
-                                           const T *__restrict__ rstd,
-                                           T *__restrict__ gradGamma,
-                                           T *__restrict__ gradBeta,
-                                           int64_t rows, int64_t cols) {
-  for (int64_t j = globalThreadIndex(); j < cols; j += globalThreadCount()) {
-    double dgamma = 0.0, dbeta = 0.0;
-    for (int64_t r = 0; r < rows; ++r) {
-      const double xhat = (static_cast<double>(input[r * cols + j]) -
-                           static_cast<double>(mean[r])) *
-                          static_cast<double>(rstd[r]);
-      const double dy = static_cast<double>(grad[r * cols + j]);
-      dgamma += dy * xhat;
-      dbeta += dy;
-    }
-    gradGamma[j] = static_cast<T>(dgamma);
-    gradBeta[j] = static_cast<T>(dbeta);
+__global__ void
+layerNormGradColumnsKernel(GammaBetaTerms<T> terms, T *__restrict__ gradGamma,
+                           T *__restrict__ gradBeta, int64_t rows) {
+  for (int64_t j = globalThreadIndex(); j < terms.cols;
+       j += globalThreadCount()) {
+    T acc[2] = {0, 0};
+    for (int64_t r = 0; r < rows; ++r)
+      terms(r, j, acc);
+    gradGamma[j] = acc[0];
+    gradBeta[j] = acc[1];
   }
 }
 
@@ -143,7 +148,8 @@ template <typename T>
 Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
                                    const T *rstd, const T *gamma, T *gradInput,
                                    T *gradGamma, T *gradBeta, int64_t rows,
-                                   int64_t cols, cudaStream_t stream) {
+                                   int64_t cols, T *workspace,
+                                   cudaStream_t stream) {
   const char *kernel = "layer_norm_grad";
   if (cols == 0)
     return Status::ok();
@@ -153,10 +159,13 @@ Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
                                           gradInput, rows, cols);
     GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   }
+  const GammaBetaTerms<T> terms{grad, input, mean, rstd, cols};
+  if (layerNormGradWorkspaceBytes(rows, cols, sizeof(T)) > 0)
+    return launchColumnSums<T, 2>(kernel, terms, rows, cols, workspace,
+                                  gradGamma, gradBeta, T(1), stream);
   // With no rows the column sums are zeros, written by the same kernel.
   GC_CUDA_LAUNCH(layerNormGradColumnsKernel<T>, gridFor(cols, kColumnBlockSize),
-                 kColumnBlockSize, 0, stream)(grad, input, mean, rstd,
-                                              gradGamma, gradBeta, rows, cols);
+                 kColumnBlockSize, 0, stream)(terms, gradGamma, gradBeta, rows);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }
@@ -167,7 +176,7 @@ Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
                                              double, cudaStream_t);            \
   template Status gc::rt::cuda::layerNormGrad<T>(                              \
       const T *, const T *, const T *, const T *, const T *, T *, T *, T *,    \
-      int64_t, int64_t, cudaStream_t);
+      int64_t, int64_t, T *, cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
 #undef GC_RT_INSTANTIATE

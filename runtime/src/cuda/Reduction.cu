@@ -1,8 +1,10 @@
 //===- Reduction.cu - reduce_sum, reduce_mean, reduce_max on CUDA ---------===//
 //
-// Reductions over any sorted set of dimensions, without a workspace: every
-// result element is produced whole by one thread or one block, never from
-// partial results written to memory.
+// Reductions over any sorted set of dimensions. A sum or mean of leading
+// dimensions over more than kColumnChunkRows rows (a bias gradient: the
+// batch and sequence dimensions of [B, S, H]) runs in two stages through
+// its planned workspace (ColumnSums.h), in the element type. Every other
+// result element is produced whole by one thread or one block:
 //
 // The host first collapses the dimensions as the CPU does (size-1
 // dimensions dropped, neighbouring dimensions that are both reduced or both
@@ -28,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ColumnSums.h"
 #include "Support.h"
 
 #include <cassert>
@@ -193,9 +196,20 @@ constexpr int64_t kManyResults = 2048;
 
 } // namespace
 
+namespace {
+/// Stage 1's load of a column reduction: one element.
+template <typename T> struct ColumnElement {
+  const T *input;
+  int64_t cols;
+  __device__ void operator()(int64_t row, int64_t column, T *acc) const {
+    acc[0] += input[row * cols + column];
+  }
+};
+} // namespace
+
 template <typename T>
 Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
-                            Shape inputShape, DimList dims,
+                            Shape inputShape, DimList dims, T *workspace,
                             cudaStream_t stream) {
   const char *kernel = op == ReduceOp::Sum    ? "reduce_sum"
                        : op == ReduceOp::Mean ? "reduce_mean"
@@ -229,6 +243,16 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
   if (keptCount == 0)
     return Status::ok();
 
+  if (op != ReduceOp::Max) {
+    const ColumnView view =
+        columnViewOf(inputShape.dims, inputShape.rank, dims.dims, dims.rank);
+    if (columnSumWorkspaceBytes(view.rows, view.cols, sizeof(T), 1) > 0)
+      return launchColumnSums<T, 1>(
+          kernel, ColumnElement<T>{input, view.cols}, view.rows, view.cols,
+          workspace, result, nullptr,
+          op == ReduceOp::Mean ? static_cast<T>(view.rows) : T(1), stream);
+  }
+
   const ReduceLayout layout = buildLayout(inputShape, dims);
   assert(layout.resultCount == keptCount &&
          layout.reducedCount == reducedCount);
@@ -247,6 +271,8 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
 }
 
 template Status gc::rt::cuda::reduce<float>(ReduceOp, const float *, float *,
-                                            Shape, DimList, cudaStream_t);
+                                            Shape, DimList, float *,
+                                            cudaStream_t);
 template Status gc::rt::cuda::reduce<double>(ReduceOp, const double *, double *,
-                                             Shape, DimList, cudaStream_t);
+                                             Shape, DimList, double *,
+                                             cudaStream_t);

@@ -33,6 +33,8 @@
 #error "gc_cuda_emu/Device.h is for sources compiled with -DGC_CUDA_EMULATION"
 #endif
 
+#include "gc_cuda_emu/Recorder.h"
+
 #include <cuda_runtime.h>
 
 #include <cmath>
@@ -92,6 +94,10 @@ cudaError_t launch(const char *kernelName, dim3 grid, dim3 block,
 
 /// Records the outcome of a launch for cudaGetLastError.
 void setLaunchError(cudaError_t error);
+
+/// Tags the launches that follow with `unit`, the index of the emitted unit
+/// of a compiled step (GC_STEP_UNIT, gc_rt/StepSupport.h).
+void markStepUnit(int64_t unit);
 
 template <typename T> uint64_t toWord(T value) {
   static_assert(sizeof(T) <= 8 && std::is_trivially_copyable_v<T>,

@@ -46,6 +46,7 @@
 
 #include "gc_rt/Status.h"
 #include "gc_rt/cpu/Kernels.h"
+#include "gc_rt/cuda/Workspace.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -105,12 +106,15 @@ Status matmul(cublasHandle_t handle, cudaStream_t stream, const T *lhs,
 // Reductions (Reduction.cu)
 //===----------------------------------------------------------------------===//
 
-/// gc.reduce_sum, gc.reduce_mean, gc.reduce_max (see cpu::reduce). Sum and
-/// mean accumulate in double without a workspace; max propagates NaN, and the
-/// empty cases give the CPU's identities (-inf, 0, NaN).
+/// gc.reduce_sum, gc.reduce_mean, gc.reduce_max (see cpu::reduce). A sum
+/// or mean of leading dimensions over more than kColumnChunkRows rows runs
+/// in two stages through `workspace`, reduceWorkspaceBytes() bytes of
+/// device memory (gc_rt/cuda/Workspace.h; NULL where that is 0); the other
+/// sums and means accumulate in double. Max propagates NaN, and the empty
+/// cases give the CPU's identities (-inf, 0, NaN).
 template <typename T>
 Status reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
-              DimList dims, cudaStream_t stream);
+              DimList dims, T *workspace, cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
 // Normalization (LayerNorm.cu)
@@ -122,13 +126,14 @@ Status layerNorm(const T *input, const T *gamma, const T *beta, T *result,
                  T *mean, T *rstd, int64_t rows, int64_t cols, double epsilon,
                  cudaStream_t stream);
 
-/// gc.layer_norm_grad (see cpu::layerNormGrad). gradGamma and gradBeta are
-/// summed over the rows in row order in double without a workspace, which
-/// reproduces the CPU's column sums.
+/// gc.layer_norm_grad (see cpu::layerNormGrad), in the element type.
+/// gradGamma and gradBeta are column sums: over more than kColumnChunkRows
+/// rows in two stages through `workspace`, layerNormGradWorkspaceBytes()
+/// bytes of device memory (NULL where that is 0).
 template <typename T>
 Status layerNormGrad(const T *grad, const T *input, const T *mean,
                      const T *rstd, const T *gamma, T *gradInput, T *gradGamma,
-                     T *gradBeta, int64_t rows, int64_t cols,
+                     T *gradBeta, int64_t rows, int64_t cols, T *workspace,
                      cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//

@@ -454,7 +454,22 @@ void checkReduce(cpu::ReduceOp op, std::vector<int64_t> shape,
   std::vector<T> want(resultCount);
   cpu::reduce(op, input.data(), want.data(), shape, dims);
   DeviceArray<T> dIn(input), dOut(resultCount);
-  if (!statusOk(gpu::reduce(op, dIn.get(), dOut.get(), shape, dims, gStream),
+  // Sums of leading dimensions over many rows need their planned workspace
+  // and refuse to run without it.
+  const int64_t workspaceBytes =
+      op == cpu::ReduceOp::Max
+          ? 0
+          : gpu::reduceWorkspaceBytes(shape.data(), int(shape.size()),
+                                      dims.data(), int(dims.size()), sizeof(T));
+  DeviceArray<T> dWorkspace(workspaceBytes / sizeof(T));
+  if (workspaceBytes > 0) {
+    Status missing = gpu::reduce(op, dIn.get(), dOut.get(), shape, dims,
+                                 static_cast<T *>(nullptr), gStream);
+    report(name + ".needs_workspace", !missing.isOk(), 0.0);
+  }
+  if (!statusOk(gpu::reduce(op, dIn.get(), dOut.get(), shape, dims,
+                            workspaceBytes > 0 ? dWorkspace.get() : nullptr,
+                            gStream),
                 name))
     return;
   compare(name, dOut.download(), want);
@@ -472,6 +487,9 @@ template <typename T> void checkReductions() {
     checkReduce<T>(op, {601, 5}, {0});
     checkReduce<T>(op, {300, 2053}, {0});
     checkReduce<T>(op, {3, 5, 301}, {0, 2});
+    // Bias gradients: the leading dimensions of [B, S, H], two stages.
+    checkReduce<T>(op, {8, 64, 129}, {0, 1});
+    checkReduce<T>(op, {2, 1, 300, 33}, {0, 1, 2});
     checkReduce<T>(op, {4, 0, 3}, {1});
     checkReduce<T>(op, {4, 0, 3}, {0});
   }
@@ -514,12 +532,16 @@ template <typename T> void checkLayerNorm(int64_t rows, int64_t cols) {
                      gradBeta.data(), rows, cols);
   DeviceArray<T> dGrad(grad), dGradIn(rows * cols), dGradGamma(cols),
       dGradBeta(cols);
+  const int64_t workspaceBytes =
+      gpu::layerNormGradWorkspaceBytes(rows, cols, sizeof(T));
+  DeviceArray<T> dWorkspace(workspaceBytes / sizeof(T));
   dMean.upload(mean);
   dRstd.upload(rstd);
-  if (statusOk(gpu::layerNormGrad(dGrad.get(), dIn.get(), dMean.get(),
-                                  dRstd.get(), dGamma.get(), dGradIn.get(),
-                                  dGradGamma.get(), dGradBeta.get(), rows, cols,
-                                  gStream),
+  if (statusOk(gpu::layerNormGrad(
+                   dGrad.get(), dIn.get(), dMean.get(), dRstd.get(),
+                   dGamma.get(), dGradIn.get(), dGradGamma.get(),
+                   dGradBeta.get(), rows, cols,
+                   workspaceBytes > 0 ? dWorkspace.get() : nullptr, gStream),
                "layer_norm_grad" + suffix)) {
     compare("layer_norm_grad" + suffix + ".input", dGradIn.download(),
             gradInput);
