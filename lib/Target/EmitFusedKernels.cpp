@@ -11,9 +11,13 @@
 // broadcast operand's row is computed once per row (the only divisions),
 // and the inner loop over the row is contiguous, free of divisions, and
 // marked for vectorization. The step runs it over fixed chunks of elements
-// on the thread pool. The CUDA version is a grid-stride loop over flat
-// elements launched on the step's stream. The op expressions are the same
-// text.
+// on the thread pool. The CUDA version is a grid-stride loop over groups
+// of four consecutive elements launched on the step's stream: a dropout
+// computes one Philox4x32-10 block per group and gives its four words to
+// the group's four elements (element i always takes word i % 4 of block
+// i / 4, on both backends, so the masks are the same), and the index math
+// is 32-bit where the kernel has fewer than 2^31 elements. The op
+// expressions are otherwise the same text.
 //
 // Each op's expression is exactly the arithmetic its op-by-op kernel does
 // (same functions, same rounding to the element type after every op, no
@@ -29,6 +33,8 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -92,6 +98,9 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   llvm::DenseMap<Value, std::string> valueNames;
   std::vector<std::string> parameters, launchArguments, statements, stores;
   std::vector<std::string> rowPointers; // CPU: per-row broadcast pointers
+  // CUDA: the Philox block of each dropout (seed, stream) per group.
+  std::vector<std::string> groupStatements;
+  std::map<std::pair<std::string, int64_t>, std::string> philoxBlocks;
   llvm::DenseMap<Value, std::string> inputParameter;
   auto inputOf = [&](Value value) -> FailureOr<std::string> {
     auto it = inputParameter.find(value);
@@ -207,9 +216,25 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       std::string p = formatDouble(probability);
       std::string threshold =
           std::to_string(::gc::rt::cpu::dropoutThreshold(probability)) + "u";
-      expression = "scalar::dropoutKeeps(" + *seed + "[0], " +
-                   std::to_string(stream) + "LL, static_cast<uint64_t>(i), " +
-                   threshold + ") ? " + *x + " * scalar::dropoutScale<" + type +
+      std::string keeps;
+      if (isCuda()) {
+        auto [entry, inserted] = philoxBlocks.try_emplace(
+            {*seed, stream}, "r" + std::to_string(philoxBlocks.size()));
+        if (inserted)
+          groupStatements.push_back(
+              "const ::gc::rt::cpu::PhiloxBlock " + entry->second +
+              " = ::gc::rt::cpu::philox4x32(::gc::rt::cpu::dropoutCounter("
+              "static_cast<uint64_t>(g), " +
+              std::to_string(stream) + "LL), ::gc::rt::cpu::dropoutKey(" +
+              *seed + "[0]));");
+        keeps = "::gc::rt::cpu::dropoutWordKeeps(::gc::rt::cpu::wordOf(" +
+                entry->second + ", lane), " + threshold + ")";
+      } else {
+        keeps = "scalar::dropoutKeeps(" + *seed + "[0], " +
+                std::to_string(stream) + "LL, static_cast<uint64_t>(i), " +
+                threshold + ")";
+      }
+      expression = keeps + " ? " + *x + " * scalar::dropoutScale<" + type +
                    ">(" + p + ") : static_cast<" + type + ">(0)";
     } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
       Value input = broadcast.getInput();
@@ -290,16 +315,27 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
           ? std::max<int64_t>(n, 1)
           : (shape.empty() ? 1 : std::max<int64_t>(shape.back(), 1));
   if (isCuda()) {
-    parameters.push_back("int64_t n");
+    // Group g holds elements [4g, 4g + 4); `Index` is the narrowest integer
+    // type that holds every element index.
+    const char *index = n < (int64_t(1) << 31) - 4 ? "int32_t" : "int64_t";
+    parameters.push_back(std::string(index) + " n");
     launchArguments.push_back(std::to_string(n));
     os << "__global__ void @KERNEL@(" << llvm::join(parameters, ", ") << ") {\n"
-       << "  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; "
-          "i < n;\n       i += int64_t(gridDim.x) * blockDim.x) {\n";
+       << "  const " << index << " groups = (n + 3) / 4;\n"
+       << "  for (" << index << " g = blockIdx.x * " << index
+       << "(blockDim.x) + threadIdx.x; g < groups;\n       g += " << index
+       << "(gridDim.x) * blockDim.x) {\n";
+    for (const std::string &line : groupStatements)
+      os << "    " << line << "\n";
+    os << "#pragma unroll\n"
+       << "    for (uint32_t lane = 0; lane < 4; ++lane) {\n"
+       << "      const " << index << " i = 4 * g + " << index << "(lane);\n"
+       << "      if (i >= n)\n        break;\n";
     for (const std::string &line : statements)
-      os << "    " << line << "\n";
+      os << "      " << line << "\n";
     for (const std::string &line : stores)
-      os << "    " << line << "\n";
-    os << "  }\n}\n\n";
+      os << "      " << line << "\n";
+    os << "    }\n  }\n}\n\n";
   } else {
     parameters.push_back("int64_t begin");
     parameters.push_back("int64_t end");
@@ -339,7 +375,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
        << "\n";
   if (isCuda())
     body << "  GC_CUDA_LAUNCH(" << kernelName << ", ::gc::rt::stepGridSize("
-         << n << "), ::gc::rt::kStepBlockSize, 0, stream)(\n      "
+         << (n + 3) / 4 << "), ::gc::rt::kStepBlockSize, 0, stream)(\n      "
          << llvm::join(launchArguments, ",\n      ") << ");\n"
          << "  GC_STEP_CUDA_CHECK(" << describe(ops.front())
          << ", cudaGetLastError());\n";

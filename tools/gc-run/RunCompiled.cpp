@@ -13,8 +13,12 @@
 
 #include "gc_rt/Runtime.h"
 
+#include "gc/Support/OutputFile.h"
+
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
@@ -137,11 +141,18 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     return 1;
 
   std::vector<double> seconds;
+  llvm::json::Array stepsJson;
   for (int64_t k = 0; k < options.steps; ++k) {
     gc_rt_step_stats_t stats;
     if (failed(gc_rt_step_run(step.get(), &stats)))
       return 1;
     seconds.push_back(stats.seconds);
+    llvm::json::Object entry{{"seconds", stats.seconds}};
+    if (descriptor->loss_result >= 0 && std::isfinite(stats.loss))
+      entry["loss"] = stats.loss;
+    else if (descriptor->loss_result >= 0)
+      entry["loss"] = nullptr;
+    stepsJson.push_back(std::move(entry));
     out << "step " << (k + 1);
     if (descriptor->loss_result >= 0)
       out << ": loss = " << llvm::format("%.9g", stats.loss);
@@ -175,6 +186,44 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     out << ", device free " << memory.device_free_bytes << " bytes of "
         << memory.device_total_bytes << " bytes";
   out << "\n";
+
+  if (!options.jsonPath.empty()) {
+    llvm::json::Object report{
+        {"library", options.library},
+        {"target", descriptor->target},
+        {"function", descriptor->function_name},
+        {"device", gc_rt_session_device_name(session.get())},
+        {"steps", std::move(stepsJson)},
+        {"timed_steps", static_cast<int64_t>(timed.size())},
+        {"median_step_s", median},
+        {"min_step_s", timed.empty() ? 0.0 : timed.front()},
+        {"tokens_per_step", tokensPerStep},
+        {"tokens_per_s", tokensPerStep > 0 && median > 0
+                             ? llvm::json::Value(tokensPerStep / median)
+                             : llvm::json::Value(nullptr)},
+        {"arena_bytes", memory.arena_bytes},
+        {"arena_high_water_bytes",
+         options.trackArena ? llvm::json::Value(memory.arena_high_water)
+                            : llvm::json::Value(nullptr)},
+        {"state_bytes", memory.state_bytes},
+        {"device_free_bytes", memory.device_total_bytes >= 0
+                                  ? llvm::json::Value(memory.device_free_bytes)
+                                  : llvm::json::Value(nullptr)},
+        {"device_total_bytes",
+         memory.device_total_bytes >= 0
+             ? llvm::json::Value(memory.device_total_bytes)
+             : llvm::json::Value(nullptr)}};
+    if (llvm::Error error = mlir::gc::writeOutputFile(
+            options.jsonPath, [&](llvm::raw_ostream &os) {
+              os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+                 << "\n";
+              return llvm::Error::success();
+            })) {
+      llvm::WithColor::error(llvm::errs(), "gc-run")
+          << llvm::toString(std::move(error)) << "\n";
+      return 1;
+    }
+  }
 
   if (!options.outputPath.empty()) {
     if (failed(gc_rt_step_save_results(step.get(), options.outputPath.c_str())))

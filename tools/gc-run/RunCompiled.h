@@ -23,6 +23,7 @@ struct CompiledRunOptions {
   std::string inputsPath; ///< safetensors overriding generated arguments
   std::string outputPath; ///< results of the last step
   std::string savePath;   ///< parameters and optimizer state at the end
+  std::string jsonPath;   ///< the run's figures as JSON
   uint64_t seed = 0;
   std::optional<int64_t> dropoutSeed;
   int64_t steps = 1;

@@ -51,6 +51,9 @@ static cl::opt<std::string>
                                   "gc.name (others are generated)"));
 static cl::opt<std::string>
     outputPath("output", cl::desc("safetensors file for the final results"));
+static cl::opt<std::string> jsonPath(
+    "json", cl::desc("compiled steps: also write the run's figures as JSON "
+                     "(losses, step times, tokens/s, memory) to this file"));
 static cl::opt<uint64_t>
     seed("seed",
          cl::desc("seed of generated inputs and of the first step's "
@@ -173,7 +176,8 @@ int main(int argc, char **argv) {
   // own (the others still work and show in --help-hidden).
   const cl::Option *ownOptions[] = {
       &inputFile,      &device,     &savePath,  &trackArena,  &functionName,
-      &inputsPath,     &outputPath, &seed,      &dropoutSeed, &steps,
+      &inputsPath,     &outputPath, &jsonPath,  &seed,        &dropoutSeed,
+      &steps,
       &checkGradients, &fdStep,     &tolerance, &maxElements};
   for (auto &entry : cl::getRegisteredOptions())
     if (!llvm::is_contained(ownOptions, entry.second) &&
@@ -208,6 +212,7 @@ int main(int argc, char **argv) {
     options.inputsPath = inputsPath;
     options.outputPath = outputPath;
     options.savePath = savePath;
+    options.jsonPath = jsonPath;
     options.seed = seed;
     if (dropoutSeed >= 0)
       options.dropoutSeed = dropoutSeed;

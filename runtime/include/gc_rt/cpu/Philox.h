@@ -116,18 +116,24 @@ GC_RT_HOST_DEVICE inline float uniformFromWord(uint32_t word) {
   return float(word >> 8) * (1.0f / 16777216.0f);
 }
 
+/// Word `lane` (0 to 3) of a Philox block, picked with selects rather than
+/// an indexed load so that loops over elements vectorize.
+GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE uint32_t wordOf(PhiloxBlock block,
+                                                      uint32_t lane) {
+  uint32_t low = lane & 1u ? block.words[1] : block.words[0];
+  uint32_t high = lane & 1u ? block.words[3] : block.words[2];
+  return lane & 2u ? high : low;
+}
+
 /// The random word of flat element `index` of dropout stream `stream` under
-/// step seed `seed`. The word is picked with selects rather than an indexed
-/// load so that loops over elements vectorize.
+/// step seed `seed`: word index % 4 of block index / 4. A CUDA fused kernel
+/// computes each block once for its four elements (wordOf).
 GC_RT_HOST_DEVICE GC_RT_PHILOX_INLINE uint32_t dropoutWord(int64_t seed,
                                                            int64_t stream,
                                                            uint64_t index) {
   PhiloxBlock block =
       philox4x32(dropoutCounter(index / 4, stream), dropoutKey(seed));
-  uint32_t lane = uint32_t(index) & 3u;
-  uint32_t low = lane & 1u ? block.words[1] : block.words[0];
-  uint32_t high = lane & 1u ? block.words[3] : block.words[2];
-  return lane & 2u ? high : low;
+  return wordOf(block, uint32_t(index) & 3u);
 }
 
 /// The integer form of the keep test: ceil(probability * 2^24), so that an
