@@ -51,9 +51,10 @@ static cl::opt<std::string>
                                   "gc.name (others are generated)"));
 static cl::opt<std::string>
     outputPath("output", cl::desc("safetensors file for the final results"));
-static cl::opt<std::string> jsonPath(
-    "json", cl::desc("compiled steps: also write the run's figures as JSON "
-                     "(losses, step times, tokens/s, memory) to this file"));
+static cl::opt<std::string>
+    jsonPath("json",
+             cl::desc("compiled steps: also write the run's figures as JSON "
+                      "(losses, step times, tokens/s, memory) to this file"));
 static cl::opt<uint64_t>
     seed("seed",
          cl::desc("seed of generated inputs and of the first step's "
@@ -175,10 +176,9 @@ int main(int argc, char **argv) {
   // libLLVM registers hundreds of backend options; --help lists gc-run's
   // own (the others still work and show in --help-hidden).
   const cl::Option *ownOptions[] = {
-      &inputFile,      &device,     &savePath,  &trackArena,  &functionName,
-      &inputsPath,     &outputPath, &jsonPath,  &seed,        &dropoutSeed,
-      &steps,
-      &checkGradients, &fdStep,     &tolerance, &maxElements};
+      &inputFile,  &device,         &savePath, &trackArena, &functionName,
+      &inputsPath, &outputPath,     &jsonPath, &seed,       &dropoutSeed,
+      &steps,      &checkGradients, &fdStep,   &tolerance,  &maxElements};
   for (auto &entry : cl::getRegisteredOptions())
     if (!llvm::is_contained(ownOptions, entry.second) &&
         entry.first != "help" && entry.first != "version")
