@@ -228,6 +228,7 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .number(logits[0])
         .number(logits[1])
         .number(loss.getIgnoreIndex())
+        .workspace(loss.getLogits())
         .deviceError();
   } else if (auto grad = dyn_cast<CrossEntropyGradOp>(op)) {
     ArrayRef<int64_t> logits = shapeOf(grad.getLogits());
@@ -240,6 +241,7 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .number(logits[0])
         .number(logits[1])
         .number(grad.getIgnoreIndex())
+        .workspace(grad.getLogits())
         .deviceError();
   } else if (auto sgd = dyn_cast<SgdUpdateOp>(op)) {
     ok = setName("sgdUpdate", {sgd.getParam()});

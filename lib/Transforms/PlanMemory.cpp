@@ -71,6 +71,10 @@ int64_t cudaWorkspaceBytes(Operation *op) {
         shape.data(), static_cast<int>(shape.size()), dims.asArrayRef().data(),
         static_cast<int>(dims.size()), bytesOf(op->getOperand(0)));
   }
+  if (isa<CrossEntropyOp>(op))
+    return ::gc::rt::cuda::crossEntropyWorkspaceBytes();
+  if (isa<CrossEntropyGradOp>(op))
+    return ::gc::rt::cuda::crossEntropyGradWorkspaceBytes();
   if (auto grad = dyn_cast<LayerNormGradOp>(op)) {
     ArrayRef<int64_t> shape =
         cast<RankedTensorType>(grad.getInput().getType()).getShape();

@@ -229,8 +229,9 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
 
     With `workspaces`, an op whose CUDA kernel needs scratch memory (a sum
     over many rows in two stages: a bias gradient, layer norm's dgamma and
-    dbeta; sizes from gc_rt/cuda/Workspace.h) also gets a buffer live
-    during the op alone, and `gc.workspace_offset`, its arena offset.
+    dbeta; the cross-entropy loss's partial sums; sizes from
+    gc_rt/cuda/Workspace.h) also gets a buffer live during the op alone,
+    and `gc.workspace_offset`, its arena offset.
 
     Each op gets `gc.offsets`, one arena offset per result; the function
     gets `gc.arena_bytes`, `gc.arena_lower_bound` (the maximum over time of

@@ -1,9 +1,11 @@
 //===- CrossEntropy.cu - Softmax cross-entropy and its gradient on CUDA ---===//
 //
 // gc.cross_entropy and gc.cross_entropy_grad with an ignored label, as the
-// CPU kernels: each row's log-sum-exp is computed stably in double
-// (max + log(sum(exp(x - max))), the max taken with fmax), and the loss is
-// the mean over the rows whose label is not ignoreIndex (0 when none is).
+// CPU kernels and under the numerics contract (an f32 row computes in f32
+// with gc's exp and log): each row's loss is the stable
+// (max - x[label]) + log(sum(exp(x - max))), the max propagating NaN, and
+// the loss is the mean over the rows whose label is not ignoreIndex (0 when
+// none is).
 // A label that is neither ignoreIndex nor in [0, classes) reports
 // GC_STEP_ERROR_LABEL_OUT_OF_RANGE, and then nothing is written, as on the
 // CPU; an invalid label is never used to address memory.
@@ -27,7 +29,7 @@
 //     adds its rows' losses in row order, the block adds its groups' totals
 //     with a block reduction, and each block stores its total, its count of
 //     rows that are not ignored and whether it met an invalid label in
-//     gLossPartials[blockIdx.x], a static device array;
+//     its slot of the op's workspace;
 //  2. crossEntropyFinishKernel, one block: adds the partials in a fixed
 //     tree order and writes the loss, or reports the error and writes
 //     nothing if any block met an invalid label.
@@ -39,22 +41,20 @@
 // The gradient needs the count of rows that are not ignored before any
 // block writes (the scale of every row): crossEntropyGradLabelsKernel, one
 // block, validates all the labels once and stores the count and the
-// validity in gGradLabels, a static device variable, reporting an invalid
-// label. crossEntropyGradKernel then skips everything if a label was
-// invalid, and otherwise computes each row with its row group; its elements
-// do not depend on the grid, which is sized for the rows.
+// validity in the op's workspace, reporting an invalid label.
+// crossEntropyGradKernel then skips everything if a label was invalid, and
+// otherwise computes each row with its row group; its elements do not
+// depend on the grid, which is sized for the rows.
 //
-// The static scratch (gLossPartials, gGradLabels) exists once per device
-// (each CUDA context gets its own copy of the module's globals). Calls on
-// one stream are ordered, but concurrent calls of the same function on
-// different streams of the same device would share it and are not
-// supported; the runtime runs a session on a single stream. Nothing is
-// allocated per call.
+// The workspaces are planned by gc-plan-memory like any buffer
+// (gc_rt/cuda/Workspace.h), so concurrent steps never share scratch and
+// nothing is allocated per call.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Support.h"
 
+#include "gc_rt/Scalar.h"
 #include "gc_rt/StepAbi.h"
 
 #include <algorithm>
@@ -70,16 +70,18 @@ namespace {
 constexpr int kMaxBlockThreads = 1024;
 /// Bytes of a row that each thread of its row group reads per pass.
 constexpr int64_t kRowBytesPerThread = 128;
-/// Blocks of the forward kernel's grid at most: the size of gLossPartials,
-/// and the threads of the finishing block.
+/// Blocks of the forward kernel's grid at most: the partials in the
+/// workspace, and the threads of the finishing block.
 constexpr int kMaxLossBlocks = 1024;
+static_assert(kMaxLossBlocks == kCrossEntropyPartials);
 
 /// One block's share of the loss.
-struct LossPartial {
-  double total;    // sum of its rows' losses
+template <typename T> struct LossPartial {
+  T total;         // sum of its rows' losses
   long long count; // its rows whose label is not ignoreIndex
   int invalid;     // nonzero if one of its labels is invalid
 };
+static_assert(sizeof(LossPartial<double>) <= kCrossEntropyPartialBytes);
 
 /// The labels of a gradient call.
 struct LabelSummary {
@@ -88,10 +90,7 @@ struct LabelSummary {
                    // [0, classes)
 };
 
-/// Scratch of crossEntropy: one partial per block of the forward grid.
-__device__ LossPartial gLossPartials[kMaxLossBlocks];
-/// Scratch of crossEntropyGrad, written by crossEntropyGradLabelsKernel.
-__device__ LabelSummary gGradLabels;
+static_assert(sizeof(LabelSummary) <= kCrossEntropyGradWorkspaceBytes);
 
 /// How the rows are spread over the threads of a launch.
 struct RowGroups {
@@ -134,10 +133,9 @@ __device__ GroupPlace groupPlace(int warpsPerRow) {
 /// combined in warp order, so the result depends only on warpsPerRow. With
 /// more than one warp per group it synchronizes the block, so every thread
 /// of the block must call it.
-template <typename Combine>
-__device__ double groupAllReduce(double value, Combine combine,
-                                 int warpsPerRow) {
-  __shared__ double partials[kMaxBlockThreads / 32];
+template <typename T, typename Combine>
+__device__ T groupAllReduce(T value, Combine combine, int warpsPerRow) {
+  __shared__ T partials[kMaxBlockThreads / 32];
   value = warpAllReduce(value, combine);
   if (warpsPerRow == 1)
     return value;
@@ -148,45 +146,46 @@ __device__ double groupAllReduce(double value, Combine combine,
   if (threadIdx.x % 32 == 0)
     partials[warp] = value;
   __syncthreads();
-  double result = partials[first];
+  T result = partials[first];
   for (int w = first + 1; w < first + warpsPerRow; ++w)
     result = combine(result, partials[w]);
   return result;
 }
 
 /// The maximum of a row and the sum of exp(x - max) over it.
-struct RowExpSum {
-  double max;
-  double sum;
+template <typename T> struct RowExpSum {
+  T max;
+  T sum;
 };
 
 /// The row statistics of `length` elements, computed by this thread's row
 /// group. Every thread of the block must call it (see groupAllReduce); a
 /// group without a row passes length 0.
 template <typename T>
-__device__ RowExpSum rowExpSum(const T *__restrict__ row, int64_t length,
-                               const GroupPlace &place, int warpsPerRow) {
-  double max = -INFINITY;
+__device__ RowExpSum<T> rowExpSum(const T *__restrict__ row, int64_t length,
+                                  const GroupPlace &place, int warpsPerRow) {
+  T max = -INFINITY;
   for (int64_t j = place.lane; j < length; j += place.threads)
-    max = fmax(max, static_cast<double>(row[j]));
-  max = groupAllReduce(max, FmaxOp(), warpsPerRow);
-  double sum = 0.0;
+    max = MaxWithNanOp()(max, row[j]);
+  max = groupAllReduce(max, MaxWithNanOp(), warpsPerRow);
+  T sum = 0;
   for (int64_t j = place.lane; j < length; j += place.threads)
-    sum += exp(static_cast<double>(row[j]) - max);
+    sum += gc::rt::scalar::exp(row[j] - max);
   sum = groupAllReduce(sum, SumOp(), warpsPerRow);
   return {max, sum};
 }
 
-/// Step 1 of the loss: this block's partial into gLossPartials[blockIdx.x].
+/// Step 1 of the loss: this block's partial into partials[blockIdx.x].
 template <typename T, typename Label>
 __global__ void __launch_bounds__(kMaxBlockThreads)
     crossEntropyPartialsKernel(const T *__restrict__ logits,
                                const Label *__restrict__ labels, int64_t rows,
                                int64_t classes, int64_t ignoreIndex,
-                               int warpsPerRow) {
+                               int warpsPerRow,
+                               LossPartial<T> *__restrict__ partials) {
   const GroupPlace place = groupPlace(warpsPerRow);
   // Every thread of a group holds the same values.
-  double total = 0.0;
+  T total = 0;
   long long count = 0;
   int invalid = 0;
   // `first` is the same for the whole block, so all its threads run the
@@ -200,34 +199,35 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
     if (label != ignoreIndex && !used)
       invalid = 1;
     const T *row = used ? logits + n * classes : logits;
-    const RowExpSum stats =
+    const RowExpSum<T> stats =
         rowExpSum(row, used ? classes : 0, place, warpsPerRow);
     if (used) {
-      total += stats.max + log(stats.sum) - static_cast<double>(row[label]);
+      // The CPU's form: the first difference is exact for close values.
+      total += (stats.max - row[label]) + gc::rt::scalar::log(stats.sum);
       ++count;
     }
   }
   // One thread per group contributes; the block reduction's order is fixed.
   const bool leader = place.lane == 0;
-  total = blockAllReduce(leader ? total : 0.0, SumOp(), 0.0);
+  total = blockAllReduce(leader ? total : T(0), SumOp(), T(0));
   count = blockAllReduce(leader ? count : 0ll, SumOp(), 0ll);
   invalid = blockAllReduce(leader ? invalid : 0, SumOp(), 0);
   if (threadIdx.x == 0)
-    gLossPartials[blockIdx.x] = {total, count, invalid};
+    partials[blockIdx.x] = {total, count, invalid};
 }
 
 /// Step 2 of the loss, one block of kMaxLossBlocks threads: adds the first
-/// `partials` entries of gLossPartials and writes the mean, unless a label
-/// was invalid.
+/// `count` partials and writes the mean, unless a label was invalid.
 template <typename T>
 __global__ void __launch_bounds__(kMaxLossBlocks)
-    crossEntropyFinishKernel(T *__restrict__ loss, int partials,
-                             int32_t *deviceError) {
-  LossPartial partial = {0.0, 0, 0};
-  if (static_cast<int>(threadIdx.x) < partials)
-    partial = gLossPartials[threadIdx.x];
-  const double total = blockAllReduce(partial.total, SumOp(), 0.0);
-  const long long count = blockAllReduce(partial.count, SumOp(), 0ll);
+    crossEntropyFinishKernel(T *__restrict__ loss,
+                             const LossPartial<T> *__restrict__ partials,
+                             int count, int32_t *deviceError) {
+  LossPartial<T> partial = {T(0), 0, 0};
+  if (static_cast<int>(threadIdx.x) < count)
+    partial = partials[threadIdx.x];
+  const T total = blockAllReduce(partial.total, SumOp(), T(0));
+  const long long rows = blockAllReduce(partial.count, SumOp(), 0ll);
   const int invalid = blockAllReduce(partial.invalid, SumOp(), 0);
   if (threadIdx.x != 0)
     return;
@@ -235,16 +235,16 @@ __global__ void __launch_bounds__(kMaxLossBlocks)
     reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
     return;
   }
-  *loss =
-      count == 0 ? T(0) : static_cast<T>(total / static_cast<double>(count));
+  *loss = rows == 0 ? T(0) : total / static_cast<T>(rows);
 }
 
 /// Step 1 of the gradient, one block: validates every label and counts the
-/// rows that are not ignored, into gGradLabels.
+/// rows that are not ignored, into `summary`.
 template <typename Label>
 __global__ void __launch_bounds__(kMaxBlockThreads)
     crossEntropyGradLabelsKernel(const Label *__restrict__ labels, int64_t rows,
                                  int64_t classes, int64_t ignoreIndex,
+                                 LabelSummary *__restrict__ summary,
                                  int32_t *deviceError) {
   long long count = 0;
   int invalid = 0;
@@ -261,7 +261,7 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
   invalid = blockAllReduce(invalid, SumOp(), 0);
   if (threadIdx.x != 0)
     return;
-  gGradLabels = {count, invalid};
+  *summary = {count, invalid};
   if (invalid)
     reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
 }
@@ -274,15 +274,14 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
                            const Label *__restrict__ labels,
                            T *__restrict__ result, int64_t rows,
                            int64_t classes, int64_t ignoreIndex,
-                           int warpsPerRow) {
-  const LabelSummary summary = gGradLabels;
+                           int warpsPerRow,
+                           const LabelSummary *__restrict__ labelSummary) {
+  const LabelSummary summary = *labelSummary;
   if (summary.invalid)
     return;
   const GroupPlace place = groupPlace(warpsPerRow);
-  const double rowScale =
-      summary.count == 0
-          ? 0.0
-          : static_cast<double>(*grad) / static_cast<double>(summary.count);
+  const T rowScale =
+      summary.count == 0 ? T(0) : *grad / static_cast<T>(summary.count);
   // As in crossEntropyPartialsKernel, the iterations are block-uniform.
   for (int64_t first = static_cast<int64_t>(blockIdx.x) * place.groups;
        first < rows; first += static_cast<int64_t>(gridDim.x) * place.groups) {
@@ -293,7 +292,7 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
     // Labels were validated: a label that is not ignored is in range.
     const bool used = label != ignoreIndex;
     const T *row = used ? logits + n * classes : logits;
-    const RowExpSum stats =
+    const RowExpSum<T> stats =
         rowExpSum(row, used ? classes : 0, place, warpsPerRow);
     if (!active)
       continue;
@@ -303,9 +302,10 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
         out[j] = T(0);
       continue;
     }
+    // The CPU's roundings: p / sum * scale, and (p - 1) * scale at the label.
     for (int64_t j = place.lane; j < classes; j += place.threads) {
-      const double p = exp(static_cast<double>(row[j]) - stats.max) / stats.sum;
-      out[j] = static_cast<T>(rowScale * (j == label ? p - 1.0 : p));
+      const T p = gc::rt::scalar::exp(row[j] - stats.max) / stats.sum;
+      out[j] = j == label ? (p - T(1)) * rowScale : p * rowScale;
     }
   }
 }
@@ -315,8 +315,12 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
 template <typename T, typename Label>
 Status gc::rt::cuda::crossEntropy(const T *logits, const Label *labels, T *loss,
                                   int64_t rows, int64_t classes,
-                                  int64_t ignoreIndex, int32_t *deviceError,
-                                  cudaStream_t stream) {
+                                  int64_t ignoreIndex, void *workspace,
+                                  int32_t *deviceError, cudaStream_t stream) {
+  if (!workspace)
+    return invalidArgument("cross_entropy", "needs its planned workspace "
+                                            "(crossEntropyWorkspaceBytes)");
+  auto *partials = static_cast<LossPartial<T> *>(workspace);
   // Launched even without rows (one block, which finds none): the loss is
   // then 0.
   const RowGroups groups = rowGroupsFor<T>(classes);
@@ -326,10 +330,10 @@ Status gc::rt::cuda::crossEntropy(const T *logits, const Label *labels, T *loss,
       static_cast<int>(std::clamp<int64_t>(wanted, 1, kMaxLossBlocks));
   GC_CUDA_LAUNCH((crossEntropyPartialsKernel<T, Label>), blocks,
                  groups.blockThreads, 0, stream)(
-      logits, labels, rows, classes, ignoreIndex, groups.warpsPerRow);
+      logits, labels, rows, classes, ignoreIndex, groups.warpsPerRow, partials);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy");
   GC_CUDA_LAUNCH(crossEntropyFinishKernel<T>, 1, kMaxLossBlocks, 0,
-                 stream)(loss, blocks, deviceError);
+                 stream)(loss, partials, blocks, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy");
   return Status::ok();
 }
@@ -338,12 +342,19 @@ template <typename T, typename Label>
 Status gc::rt::cuda::crossEntropyGrad(const T *grad, const T *logits,
                                       const Label *labels, T *result,
                                       int64_t rows, int64_t classes,
-                                      int64_t ignoreIndex, int32_t *deviceError,
+                                      int64_t ignoreIndex, void *workspace,
+                                      int32_t *deviceError,
                                       cudaStream_t stream) {
   if (rows == 0)
     return Status::ok();
+  if (!workspace)
+    return invalidArgument("cross_entropy_grad",
+                           "needs its planned workspace "
+                           "(crossEntropyGradWorkspaceBytes)");
+  auto *summary = static_cast<LabelSummary *>(workspace);
   GC_CUDA_LAUNCH(crossEntropyGradLabelsKernel<Label>, 1, kMaxBlockThreads, 0,
-                 stream)(labels, rows, classes, ignoreIndex, deviceError);
+                 stream)(labels, rows, classes, ignoreIndex, summary,
+                         deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy_grad");
   const RowGroups groups = rowGroupsFor<T>(classes);
   const int64_t wanted = (rows + groups.groupsPerBlock - 1) /
@@ -353,18 +364,18 @@ Status gc::rt::cuda::crossEntropyGrad(const T *grad, const T *logits,
   GC_CUDA_LAUNCH((crossEntropyGradKernel<T, Label>), blocks,
                  groups.blockThreads, 0, stream)(grad, logits, labels, result,
                                                  rows, classes, ignoreIndex,
-                                                 groups.warpsPerRow);
+                                                 groups.warpsPerRow, summary);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("cross_entropy_grad");
   return Status::ok();
 }
 
 #define GC_RT_INSTANTIATE(T, Label)                                            \
   template Status gc::rt::cuda::crossEntropy<T, Label>(                        \
-      const T *, const Label *, T *, int64_t, int64_t, int64_t, int32_t *,     \
-      cudaStream_t);                                                           \
+      const T *, const Label *, T *, int64_t, int64_t, int64_t, void *,        \
+      int32_t *, cudaStream_t);                                                \
   template Status gc::rt::cuda::crossEntropyGrad<T, Label>(                    \
       const T *, const T *, const Label *, T *, int64_t, int64_t, int64_t,     \
-      int32_t *, cudaStream_t);
+      void *, int32_t *, cudaStream_t);
 GC_RT_INSTANTIATE(float, int32_t)
 GC_RT_INSTANTIATE(float, int64_t)
 GC_RT_INSTANTIATE(double, int32_t)

@@ -183,25 +183,23 @@ Status embeddingGrad(const T *grad, const Id *ids, T *result, int64_t vocabSize,
 /// [0, classes), *deviceError is set to GC_STEP_ERROR_LABEL_OUT_OF_RANGE and
 /// *loss is left unwritten, as on the CPU. Two kernels on `stream`: row
 /// groups over the whole GPU write per-block partial sums (in row order)
-/// into static device scratch, then one block adds them in block order.
-/// The scratch exists once per device: calls on different streams of one
-/// device must not run concurrently (the runtime uses one stream per
-/// session). crossEntropyGrad counts the rows once into the same kind of
-/// scratch.
+/// into `workspace` (crossEntropyWorkspaceBytes(), planned device memory),
+/// then one block adds them in block order. In the element type.
 template <typename T, typename Label>
 Status crossEntropy(const T *logits, const Label *labels, T *loss, int64_t rows,
-                    int64_t classes, int64_t ignoreIndex, int32_t *deviceError,
-                    cudaStream_t stream);
+                    int64_t classes, int64_t ignoreIndex, void *workspace,
+                    int32_t *deviceError, cudaStream_t stream);
 
 /// gc.cross_entropy_grad (see cpu::crossEntropyGrad); `grad` is the device
 /// scalar upstream gradient. If any label that is not ignoreIndex is outside
 /// [0, classes), *deviceError is set to GC_STEP_ERROR_LABEL_OUT_OF_RANGE and
-/// the whole result is left unwritten, as on the CPU.
+/// the whole result is left unwritten, as on the CPU. The label count goes
+/// through `workspace` (crossEntropyGradWorkspaceBytes()).
 template <typename T, typename Label>
 Status crossEntropyGrad(const T *grad, const T *logits, const Label *labels,
                         T *result, int64_t rows, int64_t classes,
-                        int64_t ignoreIndex, int32_t *deviceError,
-                        cudaStream_t stream);
+                        int64_t ignoreIndex, void *workspace,
+                        int32_t *deviceError, cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
 // Optimizers (Optimizer.cu)

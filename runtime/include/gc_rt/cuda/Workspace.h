@@ -1,5 +1,7 @@
 //===- Workspace.h - Scratch memory of the CUDA kernels ---------*- C++ -*-===//
 //
+// Scratch memory that gc's CUDA kernels need: the cross-entropy loss's
+// per-block partials and label count, and the partial sums of column sums.
 // Sums over many rows of a [rows, cols] view (bias gradients, layer norm's
 // dgamma and dbeta) run in two stages on CUDA: stage 1 gives each block
 // kColumnChunkRows rows of 32 columns and writes one partial sum per
@@ -88,6 +90,21 @@ inline int64_t reduceWorkspaceBytes(const int64_t *shape, int rank,
 constexpr int64_t layerNormGradWorkspaceBytes(int64_t rows, int64_t cols,
                                               int64_t elementBytes) {
   return columnSumWorkspaceBytes(rows, cols, elementBytes, 2);
+}
+
+/// crossEntropy's per-block partials of the loss (sum, row count, an
+/// invalid-label flag: at most 32 bytes each), one per block of its grid.
+constexpr int64_t kCrossEntropyPartials = 1024;
+constexpr int64_t kCrossEntropyPartialBytes = 32;
+constexpr int64_t crossEntropyWorkspaceBytes() {
+  return kCrossEntropyPartials * kCrossEntropyPartialBytes;
+}
+
+/// crossEntropyGrad's count of the rows whose label is not ignored and its
+/// invalid-label flag.
+constexpr int64_t kCrossEntropyGradWorkspaceBytes = 16;
+constexpr int64_t crossEntropyGradWorkspaceBytes() {
+  return kCrossEntropyGradWorkspaceBytes;
 }
 
 } // namespace gc::rt::cuda

@@ -734,15 +734,19 @@ void checkCrossEntropy(int64_t rows, int64_t classes, double ignoredFraction) {
   DeviceArray<T> dLogits(logits), dLoss(1), dGrad(grad),
       dResult(std::max<int64_t>(rows * classes, 1));
   DeviceArray<Label> dLabels(labels);
+  // The planned workspaces of the two ops.
+  DeviceArray<uint8_t> dLossWorkspace(gpu::crossEntropyWorkspaceBytes()),
+      dGradWorkspace(gpu::crossEntropyGradWorkspaceBytes());
   resetDeviceError();
   if (statusOk(gpu::crossEntropy(dLogits.get(), dLabels.get(), dLoss.get(),
-                                 rows, classes, ignoreIndex, gDeviceError,
-                                 gStream),
+                                 rows, classes, ignoreIndex,
+                                 dLossWorkspace.get(), gDeviceError, gStream),
                "cross_entropy" + suffix))
     compare("cross_entropy" + suffix, dLoss.download(), loss);
   if (statusOk(gpu::crossEntropyGrad(dGrad.get(), dLogits.get(), dLabels.get(),
                                      dResult.get(), rows, classes, ignoreIndex,
-                                     gDeviceError, gStream),
+                                     dGradWorkspace.get(), gDeviceError,
+                                     gStream),
                "cross_entropy_grad" + suffix)) {
     std::vector<T> got = dResult.download();
     got.resize(result.size());
@@ -759,8 +763,8 @@ void checkCrossEntropy(int64_t rows, int64_t classes, double ignoredFraction) {
   dResult.fillBytes(kUnwritten);
   resetDeviceError();
   if (statusOk(gpu::crossEntropy(dLogits.get(), dLabels.get(), dLoss.get(),
-                                 rows, classes, ignoreIndex, gDeviceError,
-                                 gStream),
+                                 rows, classes, ignoreIndex,
+                                 dLossWorkspace.get(), gDeviceError, gStream),
                "cross_entropy" + suffix + ".bad_label")) {
     const bool reported = readDeviceError() == GC_STEP_ERROR_LABEL_OUT_OF_RANGE;
     std::vector<T> got = dLoss.download();
@@ -770,7 +774,8 @@ void checkCrossEntropy(int64_t rows, int64_t classes, double ignoredFraction) {
   resetDeviceError();
   if (statusOk(gpu::crossEntropyGrad(dGrad.get(), dLogits.get(), dLabels.get(),
                                      dResult.get(), rows, classes, ignoreIndex,
-                                     gDeviceError, gStream),
+                                     dGradWorkspace.get(), gDeviceError,
+                                     gStream),
                "cross_entropy_grad" + suffix + ".bad_label")) {
     const bool reported = readDeviceError() == GC_STEP_ERROR_LABEL_OUT_OF_RANGE;
     std::vector<T> got = dResult.download();
