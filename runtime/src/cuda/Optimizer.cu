@@ -1,20 +1,22 @@
 //===- Optimizer.cu - SGD and AdamW parameter updates on CUDA -------------===//
 //
 // gc.sgd_update and gc.adamw_update, elementwise grid-stride kernels with the
-// CPU's formulas: every element is computed in double and rounded once per
-// stored value (with FMA contraction off, the same roundings as the CPU).
-// Each thread reads all operands of an element before writing its results,
-// so results may alias operands exactly (an in-place update).
+// CPU's formulas in the element type (torch.optim.AdamW's single-tensor
+// form; the per-call scalars in double, rounded once): with FMA contraction
+// off, every element rounds as on the CPU, so the updates are bitwise the
+// CPU's. Each thread reads all operands of an element before writing its
+// results, so results may alias operands exactly (an in-place update).
 //
 // AdamW's step is a device scalar. Every block's first thread reads it and
-// computes the bias corrections 1 - beta^t once for the block (pow is the
-// expensive part of the formula); a step below 1 makes every block return
-// without writing, and block 0 reports GC_STEP_ERROR_BAD_OPTIMIZER_STEP.
+// computes the per-call scalars once for the block (pow is the expensive
+// part); a step below 1 makes every block return without writing, and
+// block 0 reports GC_STEP_ERROR_BAD_OPTIMIZER_STEP.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Support.h"
 
+#include "gc_rt/Scalar.h"
 #include "gc_rt/StepAbi.h"
 
 #include <cmath>
@@ -28,11 +30,9 @@ namespace {
 template <typename T>
 __global__ void sgdUpdateKernel(const T *param, const T *grad, T *result,
                                 int64_t n, double lr, double weightDecay) {
-  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
-    const double p = static_cast<double>(param[i]);
-    const double g = static_cast<double>(grad[i]);
-    result[i] = static_cast<T>(p - lr * (g + weightDecay * p));
-  }
+  const T rate = static_cast<T>(lr), decay = static_cast<T>(weightDecay);
+  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount())
+    result[i] = param[i] - rate * (grad[i] + decay * param[i]);
 }
 
 template <typename T>
@@ -41,29 +41,36 @@ __global__ void adamwUpdateKernel(const T *param, const T *grad, const T *m,
                                   T *newM, T *newV, int64_t n, double lr,
                                   double beta1, double beta2, double epsilon,
                                   double weightDecay, int32_t *deviceError) {
-  __shared__ double correction1, correction2;
+  __shared__ T stepSize, correction2Sqrt;
   __shared__ bool badStep;
   if (threadIdx.x == 0) {
     const int64_t t = *step;
     badStep = t < 1;
-    correction1 = 1.0 - pow(beta1, static_cast<double>(t));
-    correction2 = 1.0 - pow(beta2, static_cast<double>(t));
+    const double correction1 = 1.0 - pow(beta1, static_cast<double>(t));
+    const double correction2 = 1.0 - pow(beta2, static_cast<double>(t));
+    stepSize = static_cast<T>(lr / correction1);
+    correction2Sqrt = static_cast<T>(sqrt(correction2));
     if (badStep && blockIdx.x == 0)
       reportError(deviceError, GC_STEP_ERROR_BAD_OPTIMIZER_STEP);
   }
   __syncthreads();
   if (badStep)
     return;
+  // p' = p (1 - lr wd); m' = m + (1 - beta1)(g - m) (PyTorch's lerp);
+  // v' = v beta2 + (1 - beta2) g g; p'' = p' - step m' / (sqrt(v') /
+  // sqrt(correction2) + eps), step = lr / correction1.
+  const T decay = static_cast<T>(1.0 - lr * weightDecay);
+  const T mWeight = static_cast<T>(1.0 - beta1);
+  const T vDecay = static_cast<T>(beta2), vWeight = static_cast<T>(1.0 - beta2);
+  const T eps = static_cast<T>(epsilon);
   for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
-    const double g = static_cast<double>(grad[i]);
-    double p = static_cast<double>(param[i]);
-    p -= lr * weightDecay * p;
-    const double mi = beta1 * static_cast<double>(m[i]) + (1.0 - beta1) * g;
-    const double vi = beta2 * static_cast<double>(v[i]) + (1.0 - beta2) * g * g;
-    p -= lr * (mi / correction1) / (sqrt(vi / correction2) + epsilon);
-    newParam[i] = static_cast<T>(p);
-    newM[i] = static_cast<T>(mi);
-    newV[i] = static_cast<T>(vi);
+    const T g = grad[i];
+    const T mi = m[i] + mWeight * (g - m[i]);
+    const T vi = v[i] * vDecay + vWeight * g * g;
+    const T denominator = gc::rt::scalar::sqrt(vi) / correction2Sqrt + eps;
+    newParam[i] = param[i] * decay - stepSize * (mi / denominator);
+    newM[i] = mi;
+    newV[i] = vi;
   }
 }
 

@@ -15,18 +15,17 @@
 //
 // Two strategies, chosen on the host:
 //  - One thread per result element walks its reduced elements in row-major
-//    order. With the CPU's run structure (a sum per innermost contiguous run
-//    when the innermost group is reduced, added to the accumulator) this
-//    performs the CPU's additions in the CPU's order, so sums and maxima
-//    match the CPU bitwise. When the innermost group is kept, neighbouring
-//    threads read neighbouring elements (coalesced). Used for short
-//    reductions, or when there are many results and the innermost group is
-//    kept.
+//    order, a sum per innermost contiguous run (when the innermost group is
+//    reduced) added to the accumulator. When the innermost group is kept,
+//    neighbouring threads read neighbouring elements (coalesced). Used for
+//    short reductions, or when there are many results and the innermost
+//    group is kept.
 //  - One block per result element: the threads stride over the reduced
-//    elements and combine in double with a deterministic block reduction.
-//    Used for long reductions of contiguous runs (a row sum) or when there
-//    are too few results to keep the GPU busy.
-// Sum and mean accumulate in double; max works in T with NaN propagation.
+//    elements and combine with a deterministic block reduction. Used for
+//    long reductions of contiguous runs (a row sum) or when there are too
+//    few results to keep the GPU busy.
+// Everything computes in the element type (f32 for f32, the numerics
+// contract), in orders fixed by the shape; max propagates NaN.
 //
 //===----------------------------------------------------------------------===//
 
@@ -139,18 +138,17 @@ reduceThreadPerResultKernel(ReduceOp op, const T *__restrict__ input,
       result[out] = acc;
       continue;
     }
-    // The CPU's order: each innermost run summed on its own, then added.
-    double acc = 0.0;
+    // Each innermost run summed on its own, then added.
+    T acc = 0;
     for (int64_t run = 0; run < runs; ++run) {
       const int64_t first = run * layout.runLength;
-      double sum = 0.0;
+      T sum = 0;
       for (int64_t j = 0; j < layout.runLength; ++j)
-        sum += static_cast<double>(base[reducedOffset(layout, first + j)]);
+        sum += base[reducedOffset(layout, first + j)];
       acc += sum;
     }
-    const double divisor =
-        op == ReduceOp::Mean ? static_cast<double>(layout.reducedCount) : 1.0;
-    result[out] = static_cast<T>(acc / divisor);
+    result[out] =
+        op == ReduceOp::Mean ? acc / static_cast<T>(layout.reducedCount) : acc;
   }
 }
 
@@ -171,14 +169,14 @@ reduceBlockPerResultKernel(ReduceOp op, const T *__restrict__ input,
         result[out] = acc;
       continue;
     }
-    double sum = 0.0;
+    T sum = 0;
     for (int64_t r = threadIdx.x; r < layout.reducedCount; r += blockDim.x)
-      sum += static_cast<double>(base[reducedOffset(layout, r)]);
-    sum = blockAllReduce(sum, SumOp(), 0.0);
-    const double divisor =
-        op == ReduceOp::Mean ? static_cast<double>(layout.reducedCount) : 1.0;
+      sum += base[reducedOffset(layout, r)];
+    sum = blockAllReduce(sum, SumOp(), T(0));
     if (threadIdx.x == 0)
-      result[out] = static_cast<T>(sum / divisor);
+      result[out] = op == ReduceOp::Mean
+                        ? sum / static_cast<T>(layout.reducedCount)
+                        : sum;
   }
 }
 

@@ -109,9 +109,9 @@ Status matmul(cublasHandle_t handle, cudaStream_t stream, const T *lhs,
 /// gc.reduce_sum, gc.reduce_mean, gc.reduce_max (see cpu::reduce). A sum
 /// or mean of leading dimensions over more than kColumnChunkRows rows runs
 /// in two stages through `workspace`, reduceWorkspaceBytes() bytes of
-/// device memory (gc_rt/cuda/Workspace.h; NULL where that is 0); the other
-/// sums and means accumulate in double. Max propagates NaN, and the empty
-/// cases give the CPU's identities (-inf, 0, NaN).
+/// device memory (gc_rt/cuda/Workspace.h; NULL where that is 0). In the
+/// element type; max propagates NaN, and the empty cases give the CPU's
+/// identities (-inf, 0, NaN).
 template <typename T>
 Status reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
               DimList dims, T *workspace, cudaStream_t stream);
