@@ -217,6 +217,7 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .number(table[1])
         .number(elementsOf(grad.getIds()))
         .number(grad.getPaddingIdx().value_or(-1))
+        .workspace(grad.getGrad())
         .deviceError();
   } else if (auto loss = dyn_cast<CrossEntropyOp>(op)) {
     ArrayRef<int64_t> logits = shapeOf(loss.getLogits());

@@ -71,6 +71,15 @@ int64_t cudaWorkspaceBytes(Operation *op) {
         shape.data(), static_cast<int>(shape.size()), dims.asArrayRef().data(),
         static_cast<int>(dims.size()), bytesOf(op->getOperand(0)));
   }
+  if (auto grad = dyn_cast<EmbeddingGradOp>(op)) {
+    ArrayRef<int64_t> table =
+        cast<RankedTensorType>(grad.getResult().getType()).getShape();
+    auto ids = cast<RankedTensorType>(grad.getIds().getType());
+    if (table.size() != 2)
+      return 0;
+    return ::gc::rt::cuda::embeddingGradWorkspaceBytes(
+        table[0], table[1], ids.getNumElements(), bytesOf(grad.getGrad()));
+  }
   if (isa<CrossEntropyOp>(op))
     return ::gc::rt::cuda::crossEntropyWorkspaceBytes();
   if (isa<CrossEntropyGradOp>(op))

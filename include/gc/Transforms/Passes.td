@@ -229,7 +229,8 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
 
     With `workspaces`, an op whose CUDA kernel needs scratch memory (a sum
     over many rows in two stages: a bias gradient, layer norm's dgamma and
-    dbeta; the cross-entropy loss's partial sums; sizes from
+    dbeta, the gradient of a token-type embedding; the cross-entropy loss's
+    partial sums; sizes from
     gc_rt/cuda/Workspace.h) also gets a buffer live during the op alone,
     and `gc.workspace_offset`, its arena offset.
 

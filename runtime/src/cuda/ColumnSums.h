@@ -11,7 +11,8 @@
 //  2. columnFinishKernel: one warp per (sum, column) adds its chunks (lane
 //     j takes chunks j, j + 32, ..., then a butterfly) and writes the
 //     result, divided by `divisor` (1 for a sum, the row count for a
-//     mean, as the CPU divides).
+//     mean, as the CPU divides); it writes nothing when `skip` points to a
+//     nonzero word (a kernel before found the data invalid).
 // A functor Load(row, column, acc) adds one row's terms into acc[0..Sums).
 // The order of every addition depends on rows and cols only.
 //
@@ -26,6 +27,11 @@ namespace gc::rt::cuda::detail {
 
 constexpr int kColumnTile = 32;
 constexpr int kRowLanes = kBlockSize / kColumnTile;
+
+/// Where the sums go: sum s of column c into sum[s][c].
+template <typename T> struct ColumnOutputs {
+  T *sum[kRowLanes] = {};
+};
 
 #ifdef GC_RT_CUDA_SOURCE
 
@@ -63,9 +69,11 @@ __global__ void columnPartialsKernel(Load load, T *__restrict__ workspace,
 
 template <typename T>
 __global__ void columnFinishKernel(const T *__restrict__ workspace,
-                                   T *__restrict__ first,
-                                   T *__restrict__ second, int sums,
-                                   int64_t cols, int64_t chunks, T divisor) {
+                                   ColumnOutputs<T> outputs, int sums,
+                                   int64_t cols, int64_t chunks, T divisor,
+                                   const int32_t *skip) {
+  if (skip && *skip)
+    return;
   const int lane = laneIndex();
   for (int64_t w = warpRowIndex(); w < sums * cols; w += warpRowCount()) {
     const T *partials = workspace + w * chunks;
@@ -74,18 +82,19 @@ __global__ void columnFinishKernel(const T *__restrict__ workspace,
       sum += partials[k];
     sum = warpSum(sum);
     if (lane == 0)
-      (w < cols ? first : second)[w % cols] = sum / divisor;
+      outputs.sum[w / cols][w % cols] = sum / divisor;
   }
 }
 
 /// Launches both stages: `Sums` sums of `load` over [rows, cols] into
-/// `first` (and `second` when Sums == 2), each divided by `divisor`. rows must
-/// be above kColumnChunkRows and the workspace columnSumWorkspaceBytes().
+/// `outputs`, each divided by `divisor`, unless `skip` (may be null) points
+/// to a nonzero word when stage 2 runs. rows must be above kColumnChunkRows
+/// and the workspace columnSumWorkspaceBytes().
 template <typename T, int Sums, typename Load>
 Status launchColumnSums(const char *kernel, Load load, int64_t rows,
-                        int64_t cols, T *workspace, T *first, T *second,
-                        T divisor, cudaStream_t stream) {
-  static_assert(Sums >= 1 && Sums <= 2 && Sums <= kRowLanes);
+                        int64_t cols, T *workspace, ColumnOutputs<T> outputs,
+                        T divisor, const int32_t *skip, cudaStream_t stream) {
+  static_assert(Sums >= 1 && Sums <= kRowLanes);
   if (!workspace)
     return invalidArgument(kernel, "needs its planned workspace (a column "
                                    "sum over more than kColumnChunkRows "
@@ -98,7 +107,7 @@ Status launchColumnSums(const char *kernel, Load load, int64_t rows,
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   GC_CUDA_LAUNCH(columnFinishKernel<T>, gridForWarpRows(Sums * cols),
                  kBlockSize, 0,
-                 stream)(workspace, first, second, Sums, cols, chunks, divisor);
+                 stream)(workspace, outputs, Sums, cols, chunks, divisor, skip);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   return Status::ok();
 }

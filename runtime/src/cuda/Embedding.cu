@@ -21,8 +21,16 @@
 // id leaves the whole gradient unwritten, as on the CPU, and every thread
 // agrees on that.
 //
+// A vocabulary of one or two rows (BERT's token types) leaves that kernel
+// with one or two threads' worth of work per column walking every id; it
+// runs instead as column sums in two stages (ColumnSums.h) through the
+// op's planned workspace: one block checks the ids and writes a flag into
+// the workspace, stage 1 sums each chunk of ids into per-row partials, and
+// stage 2 writes nothing when the flag is set.
+//
 //===----------------------------------------------------------------------===//
 
+#include "ColumnSums.h"
 #include "Support.h"
 
 #include "gc_rt/StepAbi.h"
@@ -89,6 +97,45 @@ embeddingGradKernel(const T *__restrict__ grad, const Id *__restrict__ ids,
   }
 }
 
+/// The small-vocabulary path's id check, one block: sets *invalid (and the
+/// error word) when an id is outside [0, vocabSize).
+template <typename Id>
+__global__ void checkIdsKernel(const Id *__restrict__ ids, int64_t numIds,
+                               int64_t vocabSize, int32_t *__restrict__ invalid,
+                               int32_t *deviceError) {
+  int bad = 0;
+  for (int64_t i = threadIdx.x; i < numIds; i += blockDim.x) {
+    const auto id = static_cast<int64_t>(ids[i]);
+    bad |= id < 0 || id >= vocabSize;
+  }
+  bad = blockAllReduce(bad, SumOp(), 0);
+  if (threadIdx.x != 0)
+    return;
+  *invalid = bad != 0;
+  if (bad)
+    reportError(deviceError, GC_STEP_ERROR_INDEX_OUT_OF_RANGE);
+}
+
+/// One position's terms of a small vocabulary's gradient at `column`: the
+/// upstream element goes to the sum of its id's row (ids out of range add
+/// nothing; stage 2 is skipped then anyway).
+template <typename T, typename Id> struct TokenRowTerms {
+  const T *grad;
+  const Id *ids;
+  int64_t dim, vocabSize, paddingIdx;
+  __device__ void operator()(int64_t position, int64_t column, T *acc) const {
+    const auto id = static_cast<int64_t>(ids[position]);
+    if (id == paddingIdx)
+      return;
+    const T g = grad[position * dim + column];
+    if (id == 0)
+      acc[0] += g;
+    else if (id == 1 && vocabSize > 1)
+      acc[kColumnSumVocabulary - 1] += g;
+  }
+};
+static_assert(kColumnSumVocabulary == 2, "TokenRowTerms adds rows 0 and 1");
+
 /// Columns per block of the gradient kernel.
 constexpr int kColumnBlockSize = 64;
 /// At most this many vocabulary slices (grid.y), and no slice smaller than
@@ -118,10 +165,33 @@ template <typename T, typename Id>
 Status gc::rt::cuda::embeddingGrad(const T *grad, const Id *ids, T *result,
                                    int64_t vocabSize, int64_t embeddingDim,
                                    int64_t numIds, int64_t paddingIdx,
-                                   int32_t *deviceError, cudaStream_t stream) {
+                                   void *workspace, int32_t *deviceError,
+                                   cudaStream_t stream) {
   const char *kernel = "embedding_grad";
   if (numIds == 0 && (vocabSize == 0 || embeddingDim == 0))
     return Status::ok();
+  if (embeddingGradWorkspaceBytes(vocabSize, embeddingDim, numIds, sizeof(T)) >
+      0) {
+    if (!workspace)
+      return invalidArgument(kernel, "needs its planned workspace "
+                                     "(embeddingGradWorkspaceBytes)");
+    auto *invalid = static_cast<int32_t *>(workspace);
+    T *partials = reinterpret_cast<T *>(static_cast<char *>(workspace) +
+                                        kEmbeddingGradFlagBytes);
+    GC_CUDA_LAUNCH(checkIdsKernel<Id>, 1, 1024, 0,
+                   stream)(ids, numIds, vocabSize, invalid, deviceError);
+    GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
+    const TokenRowTerms<T, Id> terms{grad, ids, embeddingDim, vocabSize,
+                                     paddingIdx};
+    ColumnOutputs<T> rows;
+    for (int64_t v = 0; v < vocabSize; ++v)
+      rows.sum[v] = result + v * embeddingDim;
+    if (vocabSize == 1)
+      return launchColumnSums<T, 1>(kernel, terms, numIds, embeddingDim,
+                                    partials, rows, T(1), invalid, stream);
+    return launchColumnSums<T, 2>(kernel, terms, numIds, embeddingDim, partials,
+                                  rows, T(1), invalid, stream);
+  }
   // At least one column thread, which checks the ids.
   const int64_t columnBlocks =
       (std::max<int64_t>(embeddingDim, 1) + kColumnBlockSize - 1) /
@@ -146,7 +216,7 @@ Status gc::rt::cuda::embeddingGrad(const T *grad, const Id *ids, T *result,
                                                  int64_t, int64_t, int64_t,    \
                                                  int32_t *, cudaStream_t);     \
   template Status gc::rt::cuda::embeddingGrad<T, Id>(                          \
-      const T *, const Id *, T *, int64_t, int64_t, int64_t, int64_t,          \
+      const T *, const Id *, T *, int64_t, int64_t, int64_t, int64_t, void *,  \
       int32_t *, cudaStream_t);
 GC_RT_INSTANTIATE(float, int32_t)
 GC_RT_INSTANTIATE(float, int64_t)

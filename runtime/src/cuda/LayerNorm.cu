@@ -162,7 +162,8 @@ Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
   const GammaBetaTerms<T> terms{grad, input, mean, rstd, cols};
   if (layerNormGradWorkspaceBytes(rows, cols, sizeof(T)) > 0)
     return launchColumnSums<T, 2>(kernel, terms, rows, cols, workspace,
-                                  gradGamma, gradBeta, T(1), stream);
+                                  ColumnOutputs<T>{{gradGamma, gradBeta}}, T(1),
+                                  nullptr, stream);
   // With no rows the column sums are zeros, written by the same kernel.
   GC_CUDA_LAUNCH(layerNormGradColumnsKernel<T>, gridFor(cols, kColumnBlockSize),
                  kColumnBlockSize, 0, stream)(terms, gradGamma, gradBeta, rows);

@@ -247,8 +247,9 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
     if (columnSumWorkspaceBytes(view.rows, view.cols, sizeof(T), 1) > 0)
       return launchColumnSums<T, 1>(
           kernel, ColumnElement<T>{input, view.cols}, view.rows, view.cols,
-          workspace, result, nullptr,
-          op == ReduceOp::Mean ? static_cast<T>(view.rows) : T(1), stream);
+          workspace, ColumnOutputs<T>{{result}},
+          op == ReduceOp::Mean ? static_cast<T>(view.rows) : T(1), nullptr,
+          stream);
   }
 
   const ReduceLayout layout = buildLayout(inputShape, dims);

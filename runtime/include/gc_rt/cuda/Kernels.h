@@ -163,16 +163,20 @@ Status embedding(const T *table, const Id *ids, T *result, int64_t vocabSize,
                  int64_t embeddingDim, int64_t numIds, int32_t *deviceError,
                  cudaStream_t stream);
 
-/// gc.embedding_grad (see cpu::embeddingGrad), deterministic: every result
-/// element receives its contributions in position order, as on the CPU, with
-/// no atomics. Positions whose id is paddingIdx (negative: none) contribute
-/// nothing. If any id is outside [0, vocabSize), *deviceError is set to
-/// GC_STEP_ERROR_INDEX_OUT_OF_RANGE and the whole result is left unwritten
-/// (not even zeroed), as on the CPU.
+/// gc.embedding_grad (see cpu::embeddingGrad), deterministic and without
+/// atomics: every result element receives its contributions in position
+/// order, as on the CPU, except for a vocabulary of at most
+/// kColumnSumVocabulary rows over many ids (BERT's token types), summed as
+/// column sums in two stages through `workspace`
+/// (embeddingGradWorkspaceBytes(); NULL where that is 0). Positions whose id
+/// is paddingIdx (negative: none) contribute nothing. If any id is outside
+/// [0, vocabSize), *deviceError is set to GC_STEP_ERROR_INDEX_OUT_OF_RANGE
+/// and the whole result is left unwritten (not even zeroed), as on the CPU.
 template <typename T, typename Id>
 Status embeddingGrad(const T *grad, const Id *ids, T *result, int64_t vocabSize,
                      int64_t embeddingDim, int64_t numIds, int64_t paddingIdx,
-                     int32_t *deviceError, cudaStream_t stream);
+                     void *workspace, int32_t *deviceError,
+                     cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
 // Loss (CrossEntropy.cu)

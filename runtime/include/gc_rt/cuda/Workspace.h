@@ -92,6 +92,24 @@ constexpr int64_t layerNormGradWorkspaceBytes(int64_t rows, int64_t cols,
   return columnSumWorkspaceBytes(rows, cols, elementBytes, 2);
 }
 
+/// embeddingGrad of a vocabulary of at most this many rows (BERT's token
+/// types) over more than kColumnChunkRows ids is `vocab` column sums over
+/// the ids, in two stages, after a check of the ids that writes a flag into
+/// the workspace's first kEmbeddingGradFlagBytes.
+constexpr int64_t kColumnSumVocabulary = 2;
+constexpr int64_t kEmbeddingGradFlagBytes = 256;
+constexpr int64_t embeddingGradWorkspaceBytes(int64_t vocab, int64_t dim,
+                                              int64_t numIds,
+                                              int64_t elementBytes) {
+  if (vocab < 1 || vocab > kColumnSumVocabulary)
+    return 0;
+  int64_t bytes = columnSumWorkspaceBytes(numIds, dim, elementBytes, vocab);
+  if (bytes <= 0)
+    return bytes;
+  return __builtin_add_overflow(bytes, kEmbeddingGradFlagBytes, &bytes) ? -1
+                                                                        : bytes;
+}
+
 /// crossEntropy's per-block partials of the loss (sum, row count, an
 /// invalid-label flag: at most 32 bytes each), one per block of its grid.
 constexpr int64_t kCrossEntropyPartials = 1024;
