@@ -100,6 +100,13 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   std::vector<std::string> rowPointers; // CPU: per-row broadcast pointers
   // CUDA: the Philox block of each dropout (seed, stream) per group.
   std::vector<std::string> groupStatements;
+  // CUDA: the contiguous loads (`in[i]`) and stores (`out[i] = v`) as
+  // (pointer, element type, value), which a group may move as one 128-bit
+  // word; the statements spell the loads @LOAD<pointer>@.
+  struct ContiguousAccess {
+    std::string pointer, type, value;
+  };
+  std::vector<ContiguousAccess> contiguousLoads, contiguousStores;
   std::map<std::pair<std::string, int64_t>, std::string> philoxBlocks;
   llvm::DenseMap<Value, std::string> inputParameter;
   auto inputOf = [&](Value value) -> FailureOr<std::string> {
@@ -130,7 +137,12 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
     FailureOr<std::string> type = getElementTypeName(value);
     if (failed(input) || failed(type))
       return failure();
-    define(value, *type, *input + "[i]");
+    if (isCuda()) {
+      contiguousLoads.push_back({*input, *type, ""});
+      define(value, *type, "@LOAD" + *input + "@");
+    } else {
+      define(value, *type, *input + "[i]");
+    }
     return valueNames[value];
   };
 
@@ -301,6 +313,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       parameters.push_back(*type + " *" + name);
       launchArguments.push_back(*pointer);
       stores.push_back(name + "[i] = " + valueNames[result] + ";");
+      contiguousStores.push_back({name, *type, valueNames[result]});
     }
   }
   // The definition, with the name left open: identical kernels (the same
@@ -315,27 +328,89 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
           ? std::max<int64_t>(n, 1)
           : (shape.empty() ? 1 : std::max<int64_t>(shape.back(), 1));
   if (isCuda()) {
-    // Group g holds elements [4g, 4g + 4); `Index` is the narrowest integer
+    // Group g holds elements [4g, 4g + 4); `index` is the narrowest integer
     // type that holds every element index.
     const char *index = n < (int64_t(1) << 31) - 4 ? "int32_t" : "int64_t";
     parameters.push_back(std::string(index) + " n");
     launchArguments.push_back(std::to_string(n));
+    // With whole groups and only 4-byte elements in the contiguous accesses,
+    // a group loads and stores each as one 128-bit word when every pointer
+    // is 16-byte aligned (the arena's are; the kernel checks).
+    auto vectorType = [](StringRef type) -> std::string {
+      return type == "float" ? "float4" : type == "int32_t" ? "int4" : "";
+    };
+    bool vectorize =
+        n % 4 == 0 && !(contiguousLoads.empty() && contiguousStores.empty());
+    for (const auto *accesses : {&contiguousLoads, &contiguousStores})
+      for (const ContiguousAccess &access : *accesses)
+        vectorize &= !vectorType(access.type).empty();
+    auto laneStatements = [&](bool vector) {
+      std::vector<std::string> lines;
+      for (std::string line : statements) {
+        for (const ContiguousAccess &load : contiguousLoads) {
+          std::string token = "@LOAD" + load.pointer + "@";
+          std::string replacement =
+              vector ? "::gc::rt::laneOf(" + load.pointer + "v, lane)"
+                     : load.pointer + "[i]";
+          for (size_t at = line.find(token); at != std::string::npos;
+               at = line.find(token))
+            line.replace(at, token.size(), replacement);
+        }
+        lines.push_back(line);
+      }
+      if (vector)
+        for (const ContiguousAccess &store : contiguousStores)
+          lines.push_back(store.pointer + "v[lane] = " + store.value + ";");
+      else
+        lines.insert(lines.end(), stores.begin(), stores.end());
+      return lines;
+    };
+    auto laneLoop = [&](llvm::raw_ostream &os, bool vector, StringRef indent) {
+      os << "#pragma unroll\n"
+         << indent << "for (uint32_t lane = 0; lane < 4; ++lane) {\n"
+         << indent << "  const " << index << " i = 4 * g + " << index
+         << "(lane);\n";
+      if (vector)
+        os << indent << "  (void)i;\n";
+      else
+        os << indent << "  if (i >= n)\n" << indent << "    break;\n";
+      for (const std::string &line : laneStatements(vector))
+        os << indent << "  " << line << "\n";
+      os << indent << "}\n";
+    };
     os << "__global__ void @KERNEL@(" << llvm::join(parameters, ", ") << ") {\n"
-       << "  const " << index << " groups = (n + 3) / 4;\n"
-       << "  for (" << index << " g = blockIdx.x * " << index
+       << "  const " << index << " groups = (n + 3) / 4;\n";
+    if (vectorize) {
+      std::vector<std::string> pointers;
+      for (const auto *accesses : {&contiguousLoads, &contiguousStores})
+        for (const ContiguousAccess &access : *accesses)
+          pointers.push_back("reinterpret_cast<uintptr_t>(" + access.pointer +
+                             ")");
+      os << "  const bool vectors = ((" << llvm::join(pointers, " | ")
+         << ") % 16) == 0;\n";
+    }
+    os << "  for (" << index << " g = blockIdx.x * " << index
        << "(blockDim.x) + threadIdx.x; g < groups;\n       g += " << index
        << "(gridDim.x) * blockDim.x) {\n";
     for (const std::string &line : groupStatements)
       os << "    " << line << "\n";
-    os << "#pragma unroll\n"
-       << "    for (uint32_t lane = 0; lane < 4; ++lane) {\n"
-       << "      const " << index << " i = 4 * g + " << index << "(lane);\n"
-       << "      if (i >= n)\n        break;\n";
-    for (const std::string &line : statements)
-      os << "      " << line << "\n";
-    for (const std::string &line : stores)
-      os << "      " << line << "\n";
-    os << "    }\n  }\n}\n\n";
+    if (vectorize) {
+      os << "    if (vectors) {\n";
+      for (const ContiguousAccess &load : contiguousLoads)
+        os << "      const " << vectorType(load.type) << " " << load.pointer
+           << "v = reinterpret_cast<const " << vectorType(load.type) << " *>("
+           << load.pointer << ")[g];\n";
+      for (const ContiguousAccess &store : contiguousStores)
+        os << "      " << store.type << " " << store.pointer << "v[4];\n";
+      laneLoop(os, /*vector=*/true, "      ");
+      for (const ContiguousAccess &store : contiguousStores)
+        os << "      reinterpret_cast<" << vectorType(store.type) << " *>("
+           << store.pointer << ")[g] = ::gc::rt::packOf(" << store.pointer
+           << "v);\n";
+      os << "      continue;\n    }\n";
+    }
+    laneLoop(os, /*vector=*/false, "    ");
+    os << "  }\n}\n\n";
   } else {
     parameters.push_back("int64_t begin");
     parameters.push_back("int64_t end");

@@ -63,6 +63,22 @@ inline int failStep(const gc_step_call_t *call, const char *where,
   } while (0)
 
 namespace gc::rt {
+/// Element `lane` (0 to 3) of a 128-bit word of a generated kernel's group,
+/// and the word of four elements (the kernels' vectorized loads and
+/// stores).
+__host__ __device__ inline float laneOf(float4 v, uint32_t lane) {
+  return lane == 0 ? v.x : lane == 1 ? v.y : lane == 2 ? v.z : v.w;
+}
+__host__ __device__ inline int32_t laneOf(int4 v, uint32_t lane) {
+  return lane == 0 ? v.x : lane == 1 ? v.y : lane == 2 ? v.z : v.w;
+}
+__host__ __device__ inline float4 packOf(const float (&v)[4]) {
+  return make_float4(v[0], v[1], v[2], v[3]);
+}
+__host__ __device__ inline int4 packOf(const int32_t (&v)[4]) {
+  return make_int4(v[0], v[1], v[2], v[3]);
+}
+
 /// Threads per block of generated pointwise kernels.
 constexpr int kStepBlockSize = 256;
 /// Blocks for n elements: one element per thread, capped (kernels loop

@@ -3,15 +3,23 @@
 
 // CHECK: #include "gc_rt/cuda/Kernels.h"
 // Fused kernels take four elements per iteration, with 32-bit indices where
-// they fit; a dropout computes one Philox block per four elements.
+// they fit; a dropout computes one Philox block per four elements; with
+// 16-byte aligned pointers, contiguous loads and stores move 128-bit words.
 // CHECK: __global__ void fused0(const float *in0, const float *in1, const int64_t *in2, float *out0, int32_t n) {
 // CHECK-NEXT: const int32_t groups = (n + 3) / 4;
+// CHECK-NEXT: const bool vectors = ((reinterpret_cast<uintptr_t>(in1) | reinterpret_cast<uintptr_t>(out0)) % 16) == 0;
 // CHECK-NEXT: for (int32_t g = blockIdx.x * int32_t(blockDim.x) + threadIdx.x; g < groups;
 // CHECK-NEXT: g += int32_t(gridDim.x) * blockDim.x) {
 // CHECK-NEXT: const ::gc::rt::cpu::PhiloxBlock r0 = ::gc::rt::cpu::philox4x32(::gc::rt::cpu::dropoutCounter(static_cast<uint64_t>(g), 3LL), ::gc::rt::cpu::dropoutKey(in2[0]));
-// CHECK-NEXT: #pragma unroll
-// CHECK-NEXT: for (uint32_t lane = 0; lane < 4; ++lane) {
+// CHECK-NEXT: if (vectors) {
+// CHECK-NEXT: const float4 in1v = reinterpret_cast<const float4 *>(in1)[g];
+// CHECK-NEXT: float out0v[4];
+// CHECK: ::gc::rt::laneOf(in1v, lane)
+// CHECK: out0v[lane] =
+// CHECK: reinterpret_cast<float4 *>(out0)[g] = ::gc::rt::packOf(out0v);
+// CHECK: for (uint32_t lane = 0; lane < 4; ++lane) {
 // CHECK-NEXT: const int32_t i = 4 * g + int32_t(lane);
+// CHECK-NEXT: if (i >= n)
 // CHECK: ::gc::rt::cpu::dropoutWordKeeps(::gc::rt::cpu::wordOf(r0, lane), 
 
 // CHECK: int runStep(const gc_step_call_t *call) {
