@@ -7,8 +7,8 @@
 # compare_results.py on safetensors files written here (equal, close, over
 # tolerance, NaN, names/dtypes/shapes differing, truncated), torch_bert.py's
 # clean skip without torch or CUDA (through stand-in torch/transformers
-# modules), and run.sh end to end with stand-ins for gc-compile, gc-run,
-# nvidia-smi and the PyTorch baseline that print the fixed output formats:
+# modules), and run.sh (run.py) end to end with stand-ins for gc-compile,
+# gc-run (writing --json), nvcc, nvidia-smi and the PyTorch baseline:
 # the table's rows, the exit status, a failing compile, a hanging gc-run
 # under a short time budget. Prints one line per case and exits 1 when any
 # fails.
@@ -40,6 +40,7 @@ if command -v shellcheck > /dev/null 2>&1; then
 else
   expect_rc "bash -n" 0 bash -n "$HERE/run.sh"
 fi
+expect_rc "run.py compiles" 0 python3 -m py_compile "$HERE/run.py"
 
 #===-- compare_results.py -------------------------------------------------===#
 python3 - "$T" <<'EOF'
@@ -172,18 +173,28 @@ cat > "$M/gc-run" <<'EOF'
 #!/usr/bin/env bash
 [ "${1:-}" = --version ] && { echo "stand-in gc-run"; exit 0; }
 sleep "${MOCK_RUN_SLEEP:-0}"
-steps=1 output="" track=0 dev=cpu
+steps=1 output="" track=0 dev=cpu json=""
 shift
 while [ $# -gt 0 ]; do
   case $1 in --steps) steps=$2; shift ;; --output) output=$2; shift ;;
-    --track-arena) track=1 ;; --device) dev=$2; shift ;; esac
+    --track-arena) track=1 ;; --device) dev=$2; shift ;; --json) json=$2; shift ;; esac
   shift
 done
 for i in $(seq 1 "$steps"); do echo "step $i: loss = 4.85$i (12.5 ms)"; done
 echo "step time: median 123.4 ms over $steps steps"
-echo "tokens/s: 132765.2"
-[ $track = 1 ] && echo "arena: planned 1048576 bytes, high-water ${MOCK_HW:-1048576} bytes"
-echo "memory: arena 80000000000 bytes, state 5400000000 bytes, device free 50000000000 bytes of 150000000000 bytes"
+python3 - "$json" "$steps" "$track" <<'PY'
+import json, os, sys
+path, steps, track = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+if path:
+    json.dump({"steps": [{"loss": float("4.85%d" % (i + 1)), "seconds": 0.0125}
+                         for i in range(steps)],
+               "median_step_s": 0.1234, "min_step_s": 0.12, "tokens_per_step": 16384,
+               "tokens_per_s": 132765.2,
+               "arena_bytes": 1048576 if track else 80000000000,
+               "arena_high_water_bytes": int(os.environ.get("MOCK_HW", "1048576")) if track else None,
+               "state_bytes": 5400000000, "device_free_bytes": 50000000000,
+               "device_total_bytes": 150000000000}, open(path, "w"))
+PY
 [ -z "$output" ] && exit 0
 python3 - "$output" "$dev" <<'PY'
 import json, os, random, struct, sys
@@ -224,7 +235,7 @@ cat > "$M/nvcc" <<'EOF'
 [ "${1:-}" = --version ] && { echo "Cuda compilation tools, release 13.0, V13.0.0"; exit 0; }
 out=""; prev=""
 for a in "$@"; do [ "$prev" = -o ] && out=$a; prev=$a; done
-printf '#!/bin/sh\necho "softmax PASS"; echo "gelu PASS"; echo "2 passed, 0 failed"\n' > "$out"
+printf '#!/bin/sh\necho "PASS softmax 0"; echo "PASS gelu 0"\n' > "$out"
 chmod +x "$out"
 EOF
 chmod +x "$M/nvcc"
@@ -260,7 +271,7 @@ expect_grep "run.sh: later phases skipped" '\| skipped \| .*no time left' "$S"
 # A checkout without build/, bundle or toolchain: the gc phases are skipped,
 # the rest runs, exit 2.
 mkdir -p "$T/bare/bench/gpu"
-cp "$HERE"/{run.sh,configs.sh,compare_results.py,torch_bert.py} "$T/bare/bench/gpu/"
+cp "$HERE"/{run.sh,run.py,configs.sh,compare_results.py,torch_bert.py} "$T/bare/bench/gpu/"
 expect_rc "run.sh: no gc tools" 2 env PATH="$M:$PATH" PYTHON="$M/python" \
   GC_KERNELS_SRC="$M/k.cu" OUT="$T/out-bare" GC_GPU_WORK="$T/work-bare" \
   LLVM_PREFIX="$T/none" bash "$T/bare/bench/gpu/run.sh" --no-build
