@@ -69,9 +69,8 @@ llvm::Expected<std::vector<KernelLaunch>> runRecording(void *library) {
       dlsym(library, "gcCudaEmuRecordOnly"));
   auto recorded = reinterpret_cast<GcCudaEmuRecordedLaunchesFn>(
       dlsym(library, "gcCudaEmuRecordedLaunches"));
-  using CreateHandle = int (*)(void **);
-  auto createBlas =
-      reinterpret_cast<CreateHandle>(dlsym(library, "cublasCreate_v2"));
+  auto createBlas = reinterpret_cast<GcCudaEmuCreateBlasHandleFn>(
+      dlsym(library, "gcCudaEmuCreateBlasHandle"));
   if (!getDescriptor || !recordOnly || !recorded || !createBlas)
     return makeError("the emulated step library lacks the descriptor or the "
                      "emulator's recorder");

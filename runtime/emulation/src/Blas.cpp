@@ -147,6 +147,15 @@ cublasStatus_t cublasCreate_v2(cublasHandle_t *handle) {
   return CUBLAS_STATUS_SUCCESS;
 }
 
+int gcCudaEmuCreateBlasHandle(void **handle) {
+  if (!handle)
+    return CUBLAS_STATUS_INVALID_VALUE;
+  cublasHandle_t created = nullptr;
+  cublasStatus_t status = cublasCreate_v2(&created);
+  *handle = created;
+  return status;
+}
+
 cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
   std::lock_guard<std::mutex> lock(handlesMutex);
   if (!handles().erase(handle))

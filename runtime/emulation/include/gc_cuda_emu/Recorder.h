@@ -34,6 +34,11 @@ int64_t gcCudaEmuRecordedLaunches(const GcCudaEmuLaunch **launches);
 typedef int64_t (*GcCudaEmuRecordedLaunchesFn)(
     const GcCudaEmuLaunch **launches);
 
+/* cublasCreate for a program that sees no cuBLAS header (the emulated
+ * cuBLAS's own): 0 and the handle in *handle, or a cublasStatus_t. */
+int gcCudaEmuCreateBlasHandle(void **handle);
+typedef int (*GcCudaEmuCreateBlasHandleFn)(void **handle);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
