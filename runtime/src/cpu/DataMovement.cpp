@@ -227,7 +227,10 @@ void gc::rt::cpu::concat(const void *const *inputs, void *result, int numInputs,
   for (int64_t o = 0; o < outer; ++o) {
     for (int k = 0; k < numInputs; ++k) {
       size_t chunk = static_cast<size_t>(inputDimSizes[k]) * innerBytes;
-      std::memcpy(to, static_cast<const char *>(inputs[k]) + o * chunk, chunk);
+      // An empty input may have no data at all (memcpy wants a pointer).
+      if (chunk != 0)
+        std::memcpy(to, static_cast<const char *>(inputs[k]) + o * chunk,
+                    chunk);
       to += chunk;
     }
   }
