@@ -10,9 +10,9 @@
 #include "StepEmitter.h"
 
 #include "Gc/IR/GcOps.h"
-#include "gc/Execution/Inputs.h"
 #include "gc/Support/NestingDepth.h"
 #include "gc/Transforms/RematIR.h"
+#include "gc/Transforms/StepArguments.h"
 
 #include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -60,17 +60,17 @@ const char *dtypeEnum(Type elementType) {
   return "GC_STEP_DTYPE_I64";
 }
 
-const char *initEnum(exec::InitKind kind) {
+const char *initEnum(InitKind kind) {
   switch (kind) {
-  case exec::InitKind::Zeros:
+  case InitKind::Zeros:
     return "GC_STEP_INIT_ZEROS";
-  case exec::InitKind::Ones:
+  case InitKind::Ones:
     return "GC_STEP_INIT_ONES";
-  case exec::InitKind::Normal:
+  case InitKind::Normal:
     return "GC_STEP_INIT_NORMAL";
-  case exec::InitKind::Index:
+  case InitKind::Index:
     return "GC_STEP_INIT_INDEX";
-  case exec::InitKind::Seed:
+  case InitKind::Seed:
     return "GC_STEP_INIT_SEED";
   }
   return "GC_STEP_INIT_ZEROS";
@@ -78,12 +78,12 @@ const char *initEnum(exec::InitKind kind) {
 
 /// The role of argument `index`, from its name and gc.param.
 const char *argumentRole(func::FuncOp function, unsigned index) {
-  std::string name = exec::getArgumentName(function, index);
+  std::string name = getArgumentName(function, index);
   if (function.getArgAttr(index, GcDialect::getParamAttrName()))
     return "GC_STEP_ROLE_PARAMETER";
   if (StringRef(name).starts_with("optimizer."))
     return "GC_STEP_ROLE_OPTIMIZER_STATE";
-  if (name == exec::kSeedName)
+  if (name == kSeedName)
     return "GC_STEP_ROLE_SEED";
   return "GC_STEP_ROLE_BATCH";
 }
@@ -234,8 +234,8 @@ LogicalResult StepEmitter::emitResultCopies(StepEmission &emission) {
     if (failed(source))
       return failure();
     int64_t bytes = byteSize(value.getType());
-    bodyOs << "  // result #" << index << " ("
-           << exec::getResultName(function, index) << ") is stored elsewhere\n";
+    bodyOs << "  // result #" << index << " (" << getResultName(function, index)
+           << ") is stored elsewhere\n";
     if (isCuda())
       bodyOs << "  GC_STEP_CUDA_CHECK(\"result copy\", cudaMemcpyAsync("
              << "call->results[" << index << "], " << *source << ", " << bytes
@@ -254,7 +254,7 @@ LogicalResult StepEmitter::emitDescriptor() {
   Operation *terminator = entry.getTerminator();
   llvm::StringMap<unsigned> argumentByName;
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    argumentByName[exec::getArgumentName(function, i)] = i;
+    argumentByName[getArgumentName(function, i)] = i;
 
   auto shapeTable = [&](Type type) -> std::string {
     auto tensor = cast<RankedTensorType>(type);
@@ -268,15 +268,15 @@ LogicalResult StepEmitter::emitDescriptor() {
                                              entry.getArgument(i).getLoc())))
       return emitError(entry.getArgument(i).getLoc())
              << "argument #" << i << " cannot be passed to a compiled step";
-    exec::InitRule rule = exec::getInitRule(function, i);
-    os << "    {" << quote(exec::getArgumentName(function, i)) << ", "
+    InitRule rule = getInitRule(function, i);
+    os << "    {" << quote(getArgumentName(function, i)) << ", "
        << dtypeEnum(tensor.getElementType()) << ", "
        << argumentRole(function, i) << ", " << tensor.getRank() << ", "
        << shapeTable(type) << ", " << byteSize(type) << ", "
        << initEnum(rule.kind) << ", " << formatDouble(rule.scale) << ", "
        << rule.bound << ", -1, 0, "
-       << (rule.values == exec::ValueDomain::ZeroOne ? "GC_STEP_VALUES_ZERO_ONE"
-                                                     : "GC_STEP_VALUES_ANY")
+       << (rule.values == ValueDomain::ZeroOne ? "GC_STEP_VALUES_ZERO_ONE"
+                                               : "GC_STEP_VALUES_ANY")
        << "},\n";
   }
   os << "};\n\n";
@@ -287,7 +287,7 @@ LogicalResult StepEmitter::emitDescriptor() {
     auto tensor = cast<RankedTensorType>(value.getType());
     if (failed(getElementTypeName(tensor.getElementType(), value.getLoc())))
       return failure();
-    std::string name = exec::getResultName(function, index);
+    std::string name = getResultName(function, index);
     if (name == "loss" && tensor.getRank() == 0)
       lossResult = static_cast<int>(index);
     int feeds = -1;
@@ -348,12 +348,12 @@ void StepEmitter::emitHeader(llvm::raw_ostream &os) {
             .getInt()
      << " bytes.\n// Arguments:\n";
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    os << "//   " << i << "  " << exec::getArgumentName(function, i) << "  "
+    os << "//   " << i << "  " << getArgumentName(function, i) << "  "
        << shapeText(function.getArgumentTypes()[i]) << "\n";
   os << "// Results:\n";
   for (auto [index, value] : llvm::enumerate(terminator->getOperands()))
-    os << "//   " << index << "  " << exec::getResultName(function, index)
-       << "  " << shapeText(value.getType()) << "\n";
+    os << "//   " << index << "  " << getResultName(function, index) << "  "
+       << shapeText(value.getType()) << "\n";
   os << "\n#ifndef GC_COMPILED_STEP_H\n#define GC_COMPILED_STEP_H\n\n"
      << "#include \"gc_rt/StepAbi.h\"\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"

@@ -9,6 +9,7 @@
 #define GC_EXECUTION_INPUTS_H
 
 #include "gc/Execution/HostTensor.h"
+#include "gc/Transforms/StepArguments.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -16,51 +17,20 @@
 
 namespace mlir::gc::exec {
 
-/// The argument's `gc.name`, or `arg<index>` when it has none.
-std::string getArgumentName(func::FuncOp function, unsigned index);
-/// The result's `gc.name`, or `result<index>` when it has none.
-std::string getResultName(func::FuncOp function, unsigned index);
+// The names and rules of the step's arguments, shared with code generation.
+using ::mlir::gc::getArgumentName;
+using ::mlir::gc::getInitRule;
+using ::mlir::gc::getResultName;
+using ::mlir::gc::InitKind;
+using ::mlir::gc::InitRule;
+using ::mlir::gc::isCheckpointed;
+using ::mlir::gc::kSeedName;
+using ::mlir::gc::kStepName;
+using ::mlir::gc::ValueDomain;
 
-/// Name of the step-seed argument of every dropout.
-constexpr const char *kSeedName = "seed";
-/// Name of AdamW's step-counter argument.
-constexpr const char *kStepName = "optimizer.step";
-
-/// Whether argument `index` belongs in a checkpoint: a parameter
-/// (`gc.param`) or optimizer state (`optimizer.*`, the step counter
-/// included), as StepAbi.h's PARAMETER and OPTIMIZER_STATE roles.
-bool isCheckpointed(func::FuncOp function, unsigned index);
-
-/// How an argument is initialised (the rules below; the runtime applies
-/// the same rules to compiled steps through StepAbi.h's gc_step_init_t).
-enum class InitKind { Zeros, Ones, Normal, Index, Seed };
-/// The values an argument may hold (StepAbi.h's gc_step_values_t); data
-/// given for it is checked.
-enum class ValueDomain { Any, ZeroOne };
-struct InitRule {
-  InitKind kind = InitKind::Zeros;
-  ValueDomain values = ValueDomain::Any;
-  /// Normal: the standard deviation.
-  double scale = 1.0;
-  /// Index: values are uniform in [0, bound).
-  int64_t bound = 0;
-};
-
-/// The rule generateInput follows for argument `index`.
-InitRule getInitRule(func::FuncOp function, unsigned index);
-
-/// A seeded initial value for argument `index`, following Hugging Face's
-/// BERT initialization where the name says what the argument is:
-///  - `seed`: `seed`; `optimizer.step`: 1; other `optimizer.*` state: zeros;
-///  - parameters (`gc.param`): `*LayerNorm.weight` ones, `*.bias` zeros,
-///    others normal(0, 0.02) (BertConfig.initializer_range);
-///  - other float inputs: normal(0, 1);
-///  - integer inputs: uniform in [0, bound) when the function uses them as
-///    embedding ids or cross-entropy labels (through reshapes), where bound
-///    is the table's rows or the number of classes; `attention_mask`: ones,
-///    and its values are restricted to 0 and 1; otherwise zeros.
-/// Each argument draws from its own stream (a hash of `seed` and its name),
-/// so values do not depend on argument order.
+/// A seeded initial value for argument `index` by getInitRule
+/// (gc/Transforms/StepArguments.h). Each argument draws from its own stream (a
+/// hash of `seed` and its name), so values do not depend on argument order.
 FailureOr<HostTensor> generateInput(func::FuncOp function, unsigned index,
                                     uint64_t seed, MemoryTracker *tracker);
 

@@ -24,7 +24,7 @@
 #include "gc/Conversion/Passes.h"
 
 #include "Gc/IR/GcOps.h"
-#include "gc/Execution/Inputs.h"
+#include "gc/Transforms/StepArguments.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
@@ -230,7 +230,7 @@ void LowerToKernelsPass::runOnOperation() {
   // the same gc.name and type.
   llvm::StringMap<unsigned> argumentByName;
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    argumentByName[exec::getArgumentName(function, i)] = i;
+    argumentByName[::mlir::gc::getArgumentName(function, i)] = i;
   llvm::DenseMap<Value, unsigned> resultIndex;
   llvm::DenseMap<Value, unsigned> inPlaceArgument;
   for (auto [index, value] : llvm::enumerate(terminator->getOperands())) {
@@ -242,7 +242,7 @@ void LowerToKernelsPass::runOnOperation() {
         !isa<SgdUpdateOp, AdamWUpdateOp>(producer))
       continue;
     auto it = argumentByName.find(
-        exec::getResultName(function, static_cast<unsigned>(index)));
+        ::mlir::gc::getResultName(function, static_cast<unsigned>(index)));
     if (it == argumentByName.end())
       continue;
     BlockArgument argument = function.getArgument(it->second);
