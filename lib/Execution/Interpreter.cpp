@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc/Execution/Interpreter.h"
+#include "gc/Transforms/RematIR.h"
 
 #include "Gc/IR/GcDialect.h"
 
@@ -45,6 +46,30 @@ void ExecutionContext::set(Value value, HostTensor tensor) {
   values[value] = std::make_unique<HostTensor>(std::move(tensor));
 }
 
+std::shared_ptr<Buffer> ExecutionContext::findDonor(Operation *op,
+                                                    HostTensor *&donor) {
+  for (Value operand : op->getOperands()) {
+    if (!llvm::is_contained(dyingOperands, operand) ||
+        !canWriteInPlace(op, operand))
+      continue;
+    auto it = values.find(operand);
+    if (it == values.end() || !it->second->buffer)
+      continue;
+    // The buffer dies here when every tensor holding it is a dying operand.
+    const std::shared_ptr<Buffer> &buffer = it->second->buffer;
+    long holders = 0;
+    for (Value dying : dyingOperands)
+      if (auto found = values.find(dying);
+          found != values.end() && found->second->buffer == buffer)
+        ++holders;
+    if (buffer.use_count() != holders)
+      return nullptr;
+    donor = it->second.get();
+    return buffer;
+  }
+  return nullptr;
+}
+
 FailureOr<HostTensor *> ExecutionContext::allocate(Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   std::optional<ElementKind> kind = getElementKind(type.getElementType());
@@ -61,6 +86,16 @@ FailureOr<HostTensor *> ExecutionContext::allocate(Value value) {
                                    GcDialect::getOffsetsAttrName())
                              : DenseI64ArrayAttr();
   if (!offsets) {
+    HostTensor *donor = nullptr;
+    if (std::shared_ptr<Buffer> buffer = op ? findDonor(op, donor) : nullptr) {
+      auto tensor = std::make_unique<HostTensor>();
+      tensor->kind = *kind;
+      tensor->shape.assign(type.getShape().begin(), type.getShape().end());
+      tensor->buffer = std::move(buffer);
+      tensor->offset = donor->offset;
+      slot = std::move(tensor);
+      return slot.get();
+    }
     slot = std::make_unique<HostTensor>(
         HostTensor::allocate(*kind, type.getShape(), &tracker));
     return slot.get();
@@ -124,6 +159,11 @@ mlir::gc::exec::execute(func::FuncOp function, ArrayRef<HostTensor> inputs,
     const OpExecutor *executor = registry.lookup(op.getName().getStringRef());
     if (!executor)
       return op.emitOpError() << "is not supported by the CPU executor";
+    SmallVector<Value> dying;
+    for (Value operand : op.getOperands())
+      if (lastUse.lookup(operand) == &op && !llvm::is_contained(dying, operand))
+        dying.push_back(operand);
+    context.setDyingOperands(std::move(dying));
     if (failed((*executor)(&op, context)))
       return failure();
     for (Value operand : op.getOperands())

@@ -43,16 +43,6 @@ struct ArenaBuffer {
   int64_t last = 0;  ///< Position of its last use (inclusive).
 };
 
-/// Whether `op` may write its result into operand `operand`'s buffer: the
-/// runtime's elementwise kernels accept a result aliasing an operand.
-bool canWriteInPlace(Operation *op, Value operand) {
-  if (op->getNumResults() != 1 ||
-      operand.getType() != op->getResult(0).getType())
-    return false;
-  return op->hasTrait<OpTrait::gc::GcElementwise>() ||
-         isa<DropoutOp, DropoutGradOp>(op);
-}
-
 /// The bytes of scratch memory `op`'s CUDA kernel needs (0: none; -1: more
 /// than 2^63), from the runtime's own formula.
 int64_t cudaWorkspaceBytes(Operation *op) {

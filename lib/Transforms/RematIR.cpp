@@ -111,6 +111,9 @@ FailureOr<RematIR> mlir::gc::buildRematIR(func::FuncOp function,
     entry.block = getBlockTag(&op).value_or(-1);
     entry.forward = forward.contains(&op);
     entry.recomputable = isRecomputable(&op);
+    for (auto [k, operand] : llvm::enumerate(op.getOperands()))
+      if (canWriteInPlace(&op, operand))
+        entry.inPlaceOperands.push_back(static_cast<int>(k));
     problem.ops.push_back(std::move(entry));
     ir.ops.push_back(&op);
   }
@@ -122,6 +125,14 @@ FailureOr<RematIR> mlir::gc::buildRematIR(func::FuncOp function,
            << "gc-remat: the function is not a scheduled training step ("
            << problemError << "); run gc-schedule first";
   return ir;
+}
+
+bool mlir::gc::canWriteInPlace(Operation *op, Value operand) {
+  if (op->getNumResults() != 1 ||
+      operand.getType() != op->getResult(0).getType())
+    return false;
+  return op->hasTrait<OpTrait::gc::GcElementwise>() ||
+         isa<DropoutOp, DropoutGradOp>(op);
 }
 
 int64_t mlir::gc::applySchedule(RematIR &ir, const remat::Schedule &schedule) {

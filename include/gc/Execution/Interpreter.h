@@ -67,12 +67,23 @@ public:
   FailureOr<HostTensor *> allocate(Value value);
   /// Drops the context's reference to `value`'s buffer.
   void release(Value value) { values.erase(value); }
+  /// The operands whose last use is the op about to run: an elementwise
+  /// result may take over one of their buffers (in place, as gc-plan-memory
+  /// plans and gc-remat's simulator counts it), so that the tracker's peak
+  /// is the planned one.
+  void setDyingOperands(SmallVector<Value> operands) {
+    dyingOperands = std::move(operands);
+  }
   MemoryTracker &getTracker() { return tracker; }
 
 private:
   MemoryTracker &tracker;
   std::shared_ptr<Buffer> arena;
   int64_t arenaHighWater = 0;
+  /// In place: the buffer of a dying operand `op` may write its result into,
+  /// or null.
+  std::shared_ptr<Buffer> findDonor(Operation *op, HostTensor *&donor);
+  SmallVector<Value> dyingOperands;
   /// Boxed so that references handed out stay valid while other values are
   /// added.
   llvm::DenseMap<Value, std::unique_ptr<HostTensor>> values;

@@ -48,6 +48,13 @@ int64_t applySchedule(RematIR &ir, const ::gc::remat::Schedule &schedule);
 /// A readable name for an op's location: its NameLoc, or file:line:col.
 std::string describeLocation(Location loc);
 
+/// Whether `op` may write its result into operand `operand`'s buffer when
+/// that buffer dies at `op`: the runtime's elementwise kernels accept a
+/// result aliasing an operand of its type. gc-plan-memory plans such writes
+/// and gc-remat's simulator counts them (remat::Op::inPlaceOperands), so
+/// that the peak the solver budgets is the one the arena has.
+bool canWriteInPlace(Operation *op, Value operand);
+
 } // namespace mlir::gc
 
 #endif // GC_TRANSFORMS_REMATIR_H

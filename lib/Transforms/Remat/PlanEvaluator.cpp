@@ -51,7 +51,11 @@ PlanEvaluator::PlanEvaluator(const Problem &problem)
   }
   operandBegin.push_back(0);
   resultBegin.push_back(0);
+  inPlaceBegin.push_back(0);
   for (const Op &op : problem.ops) {
+    inPlaceList.insert(inPlaceList.end(), op.inPlaceOperands.begin(),
+                       op.inPlaceOperands.end());
+    inPlaceBegin.push_back(static_cast<int>(inPlaceList.size()));
     operandList.insert(operandList.end(), op.operands.begin(),
                        op.operands.end());
     resultList.insert(resultList.end(), op.results.begin(), op.results.end());
@@ -188,11 +192,44 @@ void PlanEvaluator::replay(bool stopAtPeak, int64_t peak, int peakEntry,
     if (--refCount[r] == 0 && rootOf[r] == r)
       live -= bytes[originOf[r]];
   };
+  const int *inPlace = inPlaceList.data(), *inPlaceStart = inPlaceBegin.data();
+  const int *entryOps = entryOp.data();
   for (int e = 0; e < numEntries; ++e) {
     // Forward entries are the fixed prefix; clones only occur after it.
     bool forwardEntry = e < prefixEntries;
     if (e == prefixEntries)
       result.boundaryLive = live;
+    int begin = operandsBegin[e], end = operandsBegin[e + 1];
+    auto diesHere = [&](int k) {
+      int operand = operands[k];
+      if (last[operand] != e)
+        return false;
+      for (int j = begin; j < k; ++j)
+        if (operands[j] == operand)
+          return false;
+      return true;
+    };
+    // In place (RematProblem.cpp's rule): the first candidate operand whose
+    // buffer dies here is released before the results are allocated.
+    int inPlaceRoot = -1;
+    const int op = entryOps[e];
+    for (int c = inPlaceStart[op]; c < inPlaceStart[op + 1]; ++c) {
+      int candidate = operands[begin + inPlace[c]];
+      int r = rootOf[candidate];
+      if ((candidate < originals && neverReleased[candidate]) ||
+          (r < originals && neverReleased[r]))
+        continue;
+      int dying = 0;
+      for (int k = begin; k < end; ++k)
+        dying += diesHere(k) && rootOf[operands[k]] == r;
+      if (dying > 0 && refCount[r] == dying) {
+        inPlaceRoot = r;
+        for (int k = begin; k < end; ++k)
+          if (diesHere(k) && rootOf[operands[k]] == r)
+            release(operands[k]);
+        break;
+      }
+    }
     for (int k = resultsBegin[e]; k < resultsBegin[e + 1]; ++k) {
       int r = results[k];
       int rr = rootOf[r];
@@ -215,17 +252,9 @@ void PlanEvaluator::replay(bool stopAtPeak, int64_t peak, int peakEntry,
         at = std::max(at, live);
       }
     }
-    int begin = operandsBegin[e], end = operandsBegin[e + 1];
-    for (int k = begin; k < end; ++k) {
-      int operand = operands[k];
-      if (last[operand] != e)
-        continue;
-      bool repeated = false;
-      for (int j = begin; j < k && !repeated; ++j)
-        repeated = operands[j] == operand;
-      if (!repeated)
-        release(operand);
-    }
+    for (int k = begin; k < end; ++k)
+      if (diesHere(k) && rootOf[operands[k]] != inPlaceRoot)
+        release(operands[k]);
     for (int k = resultsBegin[e]; k < resultsBegin[e + 1]; ++k)
       if (last[results[k]] < 0)
         release(results[k]);

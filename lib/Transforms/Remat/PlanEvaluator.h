@@ -108,6 +108,9 @@ private:
   std::vector<char> clonable, pinned, persistentValue;
   // Ops in compressed rows.
   std::vector<int> operandBegin, operandList, resultBegin, resultList;
+  /// Op i's in-place operand positions: inPlaceList[inPlaceBegin[i] ..
+  /// inPlaceBegin[i + 1]).
+  std::vector<int> inPlaceBegin, inPlaceList;
 
   // The schedule of the plan being evaluated.
   const Flags *flags = nullptr;

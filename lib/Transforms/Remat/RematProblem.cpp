@@ -189,6 +189,33 @@ public:
     persistent = live;
     for (size_t e = 0; e < schedule.entries.size(); ++e) {
       const Schedule::Entry &entry = schedule.entries[e];
+      auto diesHere = [&](size_t k) {
+        int operand = entry.operands[k];
+        bool repeated =
+            std::find(entry.operands.begin(), entry.operands.begin() + k,
+                      operand) != entry.operands.begin() + k;
+        return !repeated && lastUse[operand] == static_cast<int>(e);
+      };
+      // In place: the first candidate operand whose buffer dies here frees
+      // it (every value of that buffer dying here) before the allocation.
+      int inPlaceRoot = -1;
+      for (int k : problem.ops[entry.op].inPlaceOperands) {
+        int r = root[entry.operands[k]];
+        if (neverReleased(entry.operands[k]) || neverReleased(r) ||
+            (isOriginal(entry.operands[k]) &&
+             problem.values[entry.operands[k]].persistent))
+          continue;
+        int dying = 0;
+        for (size_t j = 0; j < entry.operands.size(); ++j)
+          dying += diesHere(j) && root[entry.operands[j]] == r;
+        if (dying > 0 && refs[r] == dying) {
+          inPlaceRoot = r;
+          for (size_t j = 0; j < entry.operands.size(); ++j)
+            if (diesHere(j) && root[entry.operands[j]] == r)
+              release(entry.operands[j]);
+          break;
+        }
+      }
       for (int result : entry.results) {
         int r = root[result];
         if (refs[r]++ == 0 && r == result) {
@@ -197,14 +224,9 @@ public:
             return;
         }
       }
-      for (size_t k = 0; k < entry.operands.size(); ++k) {
-        int operand = entry.operands[k];
-        bool repeated =
-            std::find(entry.operands.begin(), entry.operands.begin() + k,
-                      operand) != entry.operands.begin() + k;
-        if (!repeated && lastUse[operand] == static_cast<int>(e))
-          release(operand);
-      }
+      for (size_t k = 0; k < entry.operands.size(); ++k)
+        if (diesHere(k) && root[entry.operands[k]] != inPlaceRoot)
+          release(entry.operands[k]);
       for (int result : entry.results)
         if (lastUse[result] < 0)
           release(result);

@@ -4,7 +4,10 @@
 // and the simulator (the covering bound is in SearchCover.cpp):
 //  - Live intervals. In every plan a value is live from its definition to
 //    its last forward use, and (as a clone or the original) from its first
-//    to its last backward use; a kept activation is also live in between
+//    to its last backward use (an interval that ends at an op which may
+//    write in place into the value ends one op earlier: the value may be
+//    released before that op allocates); a kept activation is also live in
+//    between
 //    (its "gap"). A kept non-activation read by a flagged candidate R stays
 //    live until R's clone, which cannot come before R's first backward use
 //    or the clone of a flagged value reading R (readers are decided first,
@@ -55,7 +58,20 @@ SearchBounds::SearchBounds(const ProblemInfo &info, int64_t persistentBytes,
 void SearchBounds::addVariables(std::vector<int64_t> &delta) {
   int numOps = static_cast<int>(problem.ops.size());
   int last = numOps - 1;
+  // Whether op `i` may write in place into (a view of) root value `v`.
+  auto inPlaceInto = [&](int i, int v) {
+    if (i < 0 || i >= numOps)
+      return false;
+    const Op &op = problem.ops[i];
+    for (int k : op.inPlaceOperands)
+      if (problem.root(op.operands[k]) == v)
+        return true;
+    return false;
+  };
+  int currentValue = -1;
   auto addRange = [&](int begin, int end, int64_t bytes) {
+    if (end > begin && inPlaceInto(end, currentValue))
+      --end;
     if (begin < 0 || begin > end || bytes == 0)
       return;
     delta[begin] += bytes;
@@ -65,6 +81,7 @@ void SearchBounds::addVariables(std::vector<int64_t> &delta) {
     const Value &value = problem.values[v];
     if (value.aliasOf >= 0 || value.persistent || value.producer < 0)
       continue;
+    currentValue = static_cast<int>(v);
     int def = value.producer;
     bool returned = info.rootReturned[v];
     int lastForward = info.lastForwardUse[v];

@@ -68,6 +68,13 @@ int ProblemBuilder::find(const std::string &name) const {
 Problem gc::remat::testing::randomProblem(uint32_t seed,
                                           const RandomProblemOptions &options) {
   std::mt19937 rng(seed);
+  std::mt19937 inPlaceRng(seed ^ 0x9e3779b9u);
+  auto markInPlace = [&](ProblemBuilder &b) {
+    Op &op = b.problem.ops.back();
+    if (options.inPlace && op.results.size() == 1 &&
+        std::uniform_real_distribution<double>(0, 1)(inPlaceRng) < 0.35)
+      op.inPlaceOperands = {0};
+  };
   auto uniform = [&](int low, int high) {
     return std::uniform_int_distribution<int>(low, high)(rng);
   };
@@ -111,6 +118,7 @@ Problem gc::remat::testing::randomProblem(uint32_t seed,
       bytes.push_back(uniform(1, 30));
     builder.op(name, operands, bytes, uniform(1, 20) * 0.1, true, block,
                !chance(0.05));
+    markInPlace(builder);
     const Op &op = builder.problem.ops.back();
     pool.insert(pool.end(), op.results.begin(), op.results.end());
     forwardOps.push_back(
@@ -139,6 +147,7 @@ Problem gc::remat::testing::randomProblem(uint32_t seed,
     }
     gradient = builder.op(name, operands, {uniform(1, 60)},
                           uniform(1, 10) * 0.1, false, it->block);
+    markInPlace(builder);
     if (chance(0.3))
       builder.markReturned(builder.op(name + "w", {gradient}, {uniform(1, 10)},
                                       0.1, false, it->block));

@@ -43,6 +43,10 @@ struct RandomProblemOptions {
   int blocks = 0;
   bool aliases = true;
   bool multiResults = true;
+  /// Let some single-result ops write in place into their first operand
+  /// (remat::Op::inPlaceOperands); drawn from a stream of their own, so the
+  /// problems are otherwise the same with and without.
+  bool inPlace = true;
 };
 
 /// A random training step: forward ops reading earlier values, a loss, and

@@ -13,6 +13,10 @@
 //    uses is released at once;
 //  - a result that aliases an operand (a reshape) allocates nothing and keeps
 //    its root's buffer alive;
+//  - an op that may write in place (an elementwise op, as gc-plan-memory
+//    plans it: Op::inPlaceOperands) and whose candidate operand's buffer
+//    dies at it releases that buffer before allocating its result, so the
+//    two never count together: the result takes the operand's place;
 //  - function arguments (parameters, inputs, optimizer state) are persistent:
 //    allocated before the first op, never released; returned values live to
 //    the end.
@@ -67,6 +71,11 @@ struct Op {
   /// Whether cloning the op is allowed (false for side effects, collectives,
   /// optimizer updates).
   bool recomputable = true;
+  /// Positions in `operands`, in order, whose buffer the op's single result
+  /// may take over when it dies at this op (gc-plan-memory's in-place
+  /// rule): the first whose buffer dies here is released before the result
+  /// is allocated.
+  std::vector<int> inPlaceOperands;
 };
 
 struct Problem {
