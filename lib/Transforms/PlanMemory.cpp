@@ -11,6 +11,7 @@
 #include "gc/Transforms/MemPlan/MemoryPlanner.h"
 #include "gc/Transforms/Passes.h"
 #include "gc/Transforms/RematIR.h"
+#include "gc/Transforms/ReportSink.h"
 #include "gc/Transforms/TrainingStep.h"
 
 #include "gc_rt/cuda/Workspace.h"
@@ -320,7 +321,12 @@ void PlanMemoryPass::runOnOperation() {
     os << "\n";
     return llvm::Error::success();
   };
-  if (llvm::Error error = mlir::gc::writeOutputFile(report, writeReport)) {
+  std::string json;
+  llvm::raw_string_ostream jsonOs(json);
+  llvm::cantFail(writeReport(jsonOs));
+  if (llvm::Error error =
+          writeFunctionReport(report, function->getParentOp(),
+                              function.getSymName(), std::move(json))) {
     function.emitError() << "gc-plan-memory: cannot write the report: "
                          << llvm::toString(std::move(error));
     return signalPassFailure();

@@ -14,6 +14,7 @@
 #include "gc/Transforms/Remat/Solvers.h"
 #include "gc/Transforms/RematIR.h"
 #include "gc/Transforms/RematReport.h"
+#include "gc/Transforms/ReportSink.h"
 
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -230,11 +231,12 @@ void RematPass::runOnOperation() {
   result.solverRecomputeSeconds = solution.profile.recomputeCost;
 
   if (!report.empty()) {
+    std::string json;
+    llvm::raw_string_ostream jsonOs(json);
+    writeRematReportJson(result, jsonOs);
     if (llvm::Error error =
-            mlir::gc::writeOutputFile(report, [&](llvm::raw_ostream &os) {
-              writeRematReportJson(result, os);
-              return llvm::Error::success();
-            })) {
+            writeFunctionReport(report, function->getParentOp(),
+                                function.getSymName(), std::move(json))) {
       function.emitError() << "gc-remat: cannot write the report: "
                            << llvm::toString(std::move(error));
       return signalPassFailure();

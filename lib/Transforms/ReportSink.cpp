@@ -1,0 +1,72 @@
+//===- ReportSink.cpp - One report file for a function pass ---------------===//
+//
+// See ReportSink.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc/Transforms/ReportSink.h"
+
+#include "gc/Support/OutputFile.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/JSON.h"
+
+#include <map>
+#include <mutex>
+
+using namespace mlir;
+
+namespace {
+struct PathReports {
+  /// The module the reports belong to; another module starts afresh.
+  Operation *module = nullptr;
+  std::map<std::string, std::string> byFunction;
+};
+
+std::mutex &sinkMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::map<std::string, PathReports> &sinkReports() {
+  static auto *reports = new std::map<std::string, PathReports>();
+  return *reports;
+}
+
+/// The functions with a body in `module`.
+int countDefinedFunctions(Operation *module) {
+  int count = 0;
+  if (module)
+    module->walk([&](func::FuncOp function) {
+      count += !function.isExternal();
+      return WalkResult::skip();
+    });
+  return count;
+}
+} // namespace
+
+llvm::Error mlir::gc::writeFunctionReport(llvm::StringRef path,
+                                          Operation *module,
+                                          llvm::StringRef function,
+                                          std::string report) {
+  std::lock_guard<std::mutex> lock(sinkMutex());
+  PathReports &reports = sinkReports()[path.str()];
+  if (reports.module != module) {
+    reports.module = module;
+    reports.byFunction.clear();
+  }
+  reports.byFunction[function.str()] = std::move(report);
+  if (countDefinedFunctions(module) <= 1)
+    return writeOutputFile(path, reports.byFunction.begin()->second);
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
+    os << "{\n  \"functions\": {";
+    bool first = true;
+    for (const auto &[name, text] : reports.byFunction) {
+      os << (first ? "\n    " : ",\n    ") << llvm::json::Value(name) << ": "
+         << llvm::StringRef(text).rtrim();
+      first = false;
+    }
+    os << "\n  }\n}\n";
+    return llvm::Error::success();
+  });
+}
