@@ -181,7 +181,8 @@ def Remat : Pass<"gc-remat", "::mlir::func::FuncOp"> {
     persistent and peak bytes with and without rematerialization, FLOPs and
     estimated times of the step and of the recomputation, solver, solve time,
     optimality gap when known, the minimum feasible budget, and every
-    activation with its bytes, block and decision); `summary` also emits a
+    activation with its bytes, block and decision; for a module of several
+    functions, `{"functions": {name: report}}`); `summary` also emits a
     readable summary as a remark on the function.
 
     A budget below what any plan reaches is a located error naming the
@@ -240,7 +241,8 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     arguments (parameters, inputs, optimizer state) are not in the arena.
     With `report=PATH` the pass writes a JSON report (`arena_bytes`,
     `lower_bound_bytes`, `persistent_bytes`, `strategy`, `plan_time_s` and
-    every buffer's name, offset, size and live interval).
+    every buffer's name, offset, size and live interval; for a module of
+    several functions, `{"functions": {name: report}}`).
 
     Example: three 4 KiB temporaries `a = exp(x)`, `b = tanh(a)`,
     `c = exp(b)` with `a` dying at `b` and `b` at `c` become one buffer
