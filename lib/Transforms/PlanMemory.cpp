@@ -104,12 +104,14 @@ void PlanMemoryPass::runOnOperation() {
     function.emitError() << "gc-plan-memory: expected a single block";
     return signalPassFailure();
   }
+  // The option's values (PassEnums.h) name the planner's strategies.
+  std::string strategyName = stringifyPlanStrategy(strategy).str();
   std::unique_ptr<memplan::Strategy> planner =
-      memplan::createStrategy(strategy);
+      memplan::createStrategy(strategyName);
   if (!planner) {
-    function.emitError() << "gc-plan-memory: unknown strategy '" << strategy
-                         << "'; expected one of "
-                         << llvm::join(memplan::getStrategyNames(), ", ");
+    function.emitError() << "gc-plan-memory: internal error: no strategy "
+                            "named '"
+                         << strategyName << "'";
     return signalPassFailure();
   }
   if (alignment < 1 || (alignment & (alignment - 1))) {

@@ -70,7 +70,8 @@ void RematPass::reportInfeasible(func::FuncOp function, const RematIR &ir,
   const remat::MemoryProfile &lowest = minimum.profile;
   InFlightDiagnostic diag = function.emitError();
   if (lowest.peakBytes <= budgetBytes) {
-    diag << "gc-remat: solver '" << solver << "' found no plan within the "
+    diag << "gc-remat: solver '" << stringifyRematSolver(solver)
+         << "' found no plan within the "
          << "budget of " << remat::formatBytes(budgetBytes)
          << " (its plan peaks at "
          << remat::formatBytes(solution.profile.peakBytes)
@@ -101,11 +102,12 @@ void RematPass::runOnOperation() {
   if (function.isExternal())
     return;
 
-  std::unique_ptr<remat::Solver> theSolver = remat::createSolver(solver);
+  // The option's values (PassEnums.h) name the solvers of Solvers.h.
+  std::string solverName = stringifyRematSolver(solver).str();
+  std::unique_ptr<remat::Solver> theSolver = remat::createSolver(solverName);
   if (!theSolver) {
-    function.emitError() << "gc-remat: unknown solver '" << solver
-                         << "'; expected one of "
-                         << llvm::join(remat::getSolverNames(), ", ");
+    function.emitError() << "gc-remat: internal error: no solver named '"
+                         << solverName << "'";
     return signalPassFailure();
   }
   FailureOr<cost::DeviceProfile> profile = loadDevice(function);

@@ -45,8 +45,7 @@
 // RUN: not gc-compile --vocab 100 --pad-token-id 100 2>&1 | FileCheck %s --check-prefix=PAD
 // PAD: gc-compile: error: pad_token_id (100) is not a token of the vocabulary [0, 100)
 // RUN: not gc-compile --emit train --optimizer adam 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
-// OPTIMIZER: error: gc-optimizer: unknown optimizer 'adam'; expected sgd or adamw
-// OPTIMIZER: gc-compile: error: the gc-train-step pipeline failed
+// OPTIMIZER: gc-compile: for the --optimizer option: Cannot find option named 'adam'!
 // RUN: not gc-compile --emit train --lr 0 2>&1 | FileCheck %s --check-prefix=LR
 // LR: error: gc-optimizer: expected lr to be finite and positive, but found 0
 

@@ -1,5 +1,5 @@
 // RUN: not gc-opt %s --gc-plan-memory="strategy=magic" 2>&1 | FileCheck %s --check-prefix=STRATEGY
-// STRATEGY: error: gc-plan-memory: unknown strategy 'magic'; expected one of
+// STRATEGY: for the --strategy option: Cannot find option named 'magic'!
 // RUN: not gc-opt %s --gc-plan-memory="alignment=24" 2>&1 | FileCheck %s --check-prefix=ALIGN
 // ALIGN: error: gc-plan-memory: expected a power-of-two alignment, but found 24
 // RUN: not gc-opt %s --gc-plan-memory="report=%t/no/such/dir/r.json" 2>&1 | FileCheck %s --check-prefix=REPORT

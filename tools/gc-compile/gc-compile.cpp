@@ -158,9 +158,10 @@ cl::opt<std::string> cxxPath("cxx", cl::desc("C++ compiler for --target cpu"),
                              cl::cat(codegenCategory));
 
 cl::OptionCategory optimizerCategory("Optimizer (--emit train)");
-cl::opt<std::string> optimizerName("optimizer", cl::desc("sgd or adamw"),
-                                   cl::value_desc("name"), cl::init("adamw"),
-                                   cl::cat(optimizerCategory));
+cl::opt<gc::OptimizerKind> optimizerKind("optimizer", cl::desc("sgd or adamw"),
+                                         cl::init(gc::OptimizerKind::AdamW),
+                                         gc::optimizerValues(),
+                                         cl::cat(optimizerCategory));
 cl::opt<double> learningRate("lr", cl::desc("Learning rate"), cl::init(1e-4),
                              cl::cat(optimizerCategory));
 cl::opt<double> beta1("beta1", cl::desc("AdamW beta1"), cl::init(0.9),
@@ -187,9 +188,11 @@ cl::opt<std::string>
                     "rematerialization such as 0.5x (default: the device's "
                     "memory)"),
            cl::value_desc("size"), cl::init(""), cl::cat(rematCategory));
-cl::opt<std::string> solverName(
-    "solver", cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
-    cl::value_desc("name"), cl::init("auto"), cl::cat(rematCategory));
+cl::opt<gc::RematSolverKind>
+    solverKind("solver",
+               cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
+               cl::init(gc::RematSolverKind::Auto), gc::rematSolverValues(),
+               cl::cat(rematCategory));
 cl::opt<std::string> deviceName("device", cl::desc("h100, h200, a100 or cpu"),
                                 cl::value_desc("name"), cl::init("h100"),
                                 cl::cat(rematCategory));
@@ -325,7 +328,7 @@ std::optional<gc::BertConfig> readBertConfig() {
 
 /// Copies the optimizer flags into either pipeline's options.
 template <typename Options> void setOptimizerOptions(Options &options) {
-  options.optimizer = optimizerName;
+  options.optimizer = optimizerKind;
   options.lr = learningRate;
   options.beta1 = beta1;
   options.beta2 = beta2;
@@ -340,7 +343,7 @@ void setRematOptions(gc::RematStepPipelineOptions &options,
                      const std::string &report) {
   setOptimizerOptions(options);
   options.budget = budget;
-  options.solver = solverName;
+  options.solver = solverKind;
   options.device = deviceName;
   options.deviceProfile = deviceProfilePath;
   options.report = report;
@@ -439,7 +442,7 @@ public:
   void runBeforePass(Pass *pass, Operation *) override {
     if (pass->getArgument() == "gc-remat")
       llvm::errs() << "gc-compile: solving rematerialization (solver "
-                   << solverName << ", budget "
+                   << gc::stringifyRematSolver(solverKind) << ", budget "
                    << (budget.empty() ? std::string("device memory")
                                       : std::string(budget))
                    << ", device " << deviceName << ")\n";

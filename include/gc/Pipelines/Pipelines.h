@@ -8,6 +8,8 @@
 #ifndef GC_PIPELINES_PIPELINES_H
 #define GC_PIPELINES_PIPELINES_H
 
+#include "gc/Transforms/PassEnums.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -19,9 +21,9 @@ namespace mlir::gc {
 /// differentiation.
 struct TrainStepPipelineOptions
     : public PassPipelineOptions<TrainStepPipelineOptions> {
-  Option<std::string> optimizer{*this, "optimizer",
-                                llvm::cl::desc("sgd or adamw"),
-                                llvm::cl::init("adamw")};
+  Option<OptimizerKind> optimizer{
+      *this, "optimizer", llvm::cl::desc("sgd or adamw"),
+      llvm::cl::init(OptimizerKind::AdamW), optimizerValues()};
   Option<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
                     llvm::cl::init(1e-4)};
   Option<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
@@ -44,9 +46,9 @@ struct TrainStepPipelineOptions
 /// and gc-remat's.
 struct RematStepPipelineOptions
     : public PassPipelineOptions<RematStepPipelineOptions> {
-  Option<std::string> optimizer{*this, "optimizer",
-                                llvm::cl::desc("sgd or adamw"),
-                                llvm::cl::init("adamw")};
+  Option<OptimizerKind> optimizer{
+      *this, "optimizer", llvm::cl::desc("sgd or adamw"),
+      llvm::cl::init(OptimizerKind::AdamW), optimizerValues()};
   Option<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
                     llvm::cl::init(1e-4)};
   Option<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
@@ -68,9 +70,9 @@ struct RematStepPipelineOptions
       llvm::cl::desc("peak-memory budget (bytes, KiB/MiB/GiB suffixes, or "
                      "0.5x); default: the device's memory"),
       llvm::cl::init("")};
-  Option<std::string> solver{*this, "solver",
-                             llvm::cl::desc("rematerialization solver"),
-                             llvm::cl::init("auto")};
+  Option<RematSolverKind> solver{
+      *this, "solver", llvm::cl::desc("rematerialization solver"),
+      llvm::cl::init(RematSolverKind::Auto), rematSolverValues()};
   Option<std::string> device{*this, "device",
                              llvm::cl::desc("device profile of the cost model"),
                              llvm::cl::init("h100")};

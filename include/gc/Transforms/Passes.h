@@ -4,6 +4,7 @@
 #define GC_TRANSFORMS_PASSES_H
 
 #include "Gc/IR/GcDialect.h"
+#include "gc/Transforms/PassEnums.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"

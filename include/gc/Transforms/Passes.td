@@ -122,8 +122,9 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
     are no longer returned unless `keep-gradients` is set.
   }];
   let options = [
-    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"adamw\"",
-           "sgd or adamw">,
+    Option<"optimizer", "optimizer", "::mlir::gc::OptimizerKind",
+           /*default=*/"::mlir::gc::OptimizerKind::AdamW", "sgd or adamw",
+           "::mlir::gc::optimizerValues()">,
     Option<"lr", "lr", "double", /*default=*/"1e-4", "learning rate">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9",
            "AdamW first-moment decay">,
@@ -193,8 +194,10 @@ def Remat : Pass<"gc-remat", "::mlir::func::FuncOp"> {
            "peak-memory budget: bytes with an optional KiB/MiB/GiB/TiB or "
            "KB/MB/GB/TB suffix, or a fraction of the peak without "
            "rematerialization such as 0.5x; default: the device's memory">,
-    Option<"solver", "solver", "std::string", /*default=*/"\"auto\"",
-           "none, per-layer, sqrt, greedy, optimal or auto">,
+    Option<"solver", "solver", "::mlir::gc::RematSolverKind",
+           /*default=*/"::mlir::gc::RematSolverKind::Auto",
+           "none, per-layer, sqrt, greedy, optimal or auto",
+           "::mlir::gc::rematSolverValues()">,
     Option<"device", "device", "std::string", /*default=*/"\"h100\"",
            "device profile of the cost model: h100, h200, a100 or cpu">,
     Option<"deviceProfile", "device-profile", "std::string",
@@ -249,8 +252,10 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     written in place three times, at offset 0.
   }];
   let options = [
-    Option<"strategy", "strategy", "std::string", /*default=*/"\"best\"",
-           "planning strategy (see gc-plan --help), or best">,
+    Option<"strategy", "strategy", "::mlir::gc::PlanStrategyKind",
+           /*default=*/"::mlir::gc::PlanStrategyKind::Best",
+           "planning strategy (see gc-plan --help), or best",
+           "::mlir::gc::planStrategyValues()">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"1.0",
            "work budget of the search strategies, in nominal seconds "
            "(counted work, the same plan under any load)">,
