@@ -77,7 +77,7 @@ gib = lambda b: b / 2**30
 device = 80e9
 print()
 print("== the memory story: gc-remat's simulated peak of live memory (parameters and optimizer")
-print("   state included, no in-place reuse), which the budget constrains")
+print("   state included, in-place writes counted), which the budget constrains")
 print(f"   without rematerialization  {gib(auto['no_remat_peak_bytes']):7.2f} GiB"
       f"  {'fits' if auto['no_remat_peak_bytes'] <= device else 'does not fit in 80 GB'}")
 for name, r in (("gc (auto solver)", auto), ("per-layer checkpointing", layer)):
@@ -89,8 +89,9 @@ print(f"   static memory plan: {len(plan['buffers'])} buffers in one arena of"
       f" {gib(plan['arena_bytes']):.2f} GiB (lower bound {gib(plan['lower_bound_bytes']):.2f} GiB,"
       f" {plan['strategy']}, {plan['plan_time_s'] * 1e3:.0f} ms) + {gib(plan['persistent_bytes']):.2f} GiB persistent")
 planned = plan['persistent_bytes'] + plan['arena_bytes']
-relation = ("below the simulated peak: elementwise results reuse their operands' buffers"
-            if planned < auto["peak_bytes"] else "equal to the simulated peak")
+gap = planned - auto["peak_bytes"]
+relation = (f"the simulated peak plus {gap} bytes of alignment padding" if gap >= 0
+            else f"{-gap} bytes below the simulated peak")
 print(f"   planned memory: {gib(planned):.2f} GiB = persistent + arena, what the step allocates"
       f" (memory.svg); {relation}")
 print(f"   compiled step: arena {gib(auto['arena_bytes']):.2f} GiB (updated parameters and optimizer"

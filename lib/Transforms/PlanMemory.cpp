@@ -105,7 +105,7 @@ void PlanMemoryPass::runOnOperation() {
     return signalPassFailure();
   }
   // The option's values (PassEnums.h) name the planner's strategies.
-  std::string strategyName = stringifyPlanStrategy(strategy).str();
+  std::string strategyName = nameOf(kPlanStrategies, strategy.getValue()).str();
   std::unique_ptr<memplan::Strategy> planner =
       memplan::createStrategy(strategyName);
   if (!planner) {

@@ -70,7 +70,7 @@ void RematPass::reportInfeasible(func::FuncOp function, const RematIR &ir,
   const remat::MemoryProfile &lowest = minimum.profile;
   InFlightDiagnostic diag = function.emitError();
   if (lowest.peakBytes <= budgetBytes) {
-    diag << "gc-remat: solver '" << stringifyRematSolver(solver)
+    diag << "gc-remat: solver '" << nameOf(kRematSolvers, solver.getValue())
          << "' found no plan within the "
          << "budget of " << remat::formatBytes(budgetBytes)
          << " (its plan peaks at "
@@ -103,7 +103,7 @@ void RematPass::runOnOperation() {
     return;
 
   // The option's values (PassEnums.h) name the solvers of Solvers.h.
-  std::string solverName = stringifyRematSolver(solver).str();
+  std::string solverName = nameOf(kRematSolvers, solver.getValue()).str();
   std::unique_ptr<remat::Solver> theSolver = remat::createSolver(solverName);
   if (!theSolver) {
     function.emitError() << "gc-remat: internal error: no solver named '"

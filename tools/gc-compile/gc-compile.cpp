@@ -160,7 +160,7 @@ cl::opt<std::string> cxxPath("cxx", cl::desc("C++ compiler for --target cpu"),
 cl::OptionCategory optimizerCategory("Optimizer (--emit train)");
 cl::opt<gc::OptimizerKind> optimizerKind("optimizer", cl::desc("sgd or adamw"),
                                          cl::init(gc::OptimizerKind::AdamW),
-                                         gc::optimizerValues(),
+                                         gc::choicesOf(gc::kOptimizers),
                                          cl::cat(optimizerCategory));
 cl::opt<double> learningRate("lr", cl::desc("Learning rate"), cl::init(1e-4),
                              cl::cat(optimizerCategory));
@@ -191,8 +191,8 @@ cl::opt<std::string>
 cl::opt<gc::RematSolverKind>
     solverKind("solver",
                cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
-               cl::init(gc::RematSolverKind::Auto), gc::rematSolverValues(),
-               cl::cat(rematCategory));
+               cl::init(gc::RematSolverKind::Auto),
+               gc::choicesOf(gc::kRematSolvers), cl::cat(rematCategory));
 cl::opt<std::string> deviceName("device", cl::desc("h100, h200, a100 or cpu"),
                                 cl::value_desc("name"), cl::init("h100"),
                                 cl::cat(rematCategory));
@@ -442,7 +442,8 @@ public:
   void runBeforePass(Pass *pass, Operation *) override {
     if (pass->getArgument() == "gc-remat")
       llvm::errs() << "gc-compile: solving rematerialization (solver "
-                   << gc::stringifyRematSolver(solverKind) << ", budget "
+                   << gc::nameOf(gc::kRematSolvers, solverKind.getValue())
+                   << ", budget "
                    << (budget.empty() ? std::string("device memory")
                                       : std::string(budget))
                    << ", device " << deviceName << ")\n";

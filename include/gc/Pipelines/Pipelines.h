@@ -23,7 +23,7 @@ struct TrainStepPipelineOptions
     : public PassPipelineOptions<TrainStepPipelineOptions> {
   Option<OptimizerKind> optimizer{
       *this, "optimizer", llvm::cl::desc("sgd or adamw"),
-      llvm::cl::init(OptimizerKind::AdamW), optimizerValues()};
+      llvm::cl::init(OptimizerKind::AdamW), choicesOf(kOptimizers)};
   Option<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
                     llvm::cl::init(1e-4)};
   Option<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
@@ -48,7 +48,7 @@ struct RematStepPipelineOptions
     : public PassPipelineOptions<RematStepPipelineOptions> {
   Option<OptimizerKind> optimizer{
       *this, "optimizer", llvm::cl::desc("sgd or adamw"),
-      llvm::cl::init(OptimizerKind::AdamW), optimizerValues()};
+      llvm::cl::init(OptimizerKind::AdamW), choicesOf(kOptimizers)};
   Option<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
                     llvm::cl::init(1e-4)};
   Option<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
@@ -72,7 +72,7 @@ struct RematStepPipelineOptions
       llvm::cl::init("")};
   Option<RematSolverKind> solver{
       *this, "solver", llvm::cl::desc("rematerialization solver"),
-      llvm::cl::init(RematSolverKind::Auto), rematSolverValues()};
+      llvm::cl::init(RematSolverKind::Auto), choicesOf(kRematSolvers)};
   Option<std::string> device{*this, "device",
                              llvm::cl::desc("device profile of the cost model"),
                              llvm::cl::init("h100")};

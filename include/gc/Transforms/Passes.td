@@ -124,7 +124,7 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
   let options = [
     Option<"optimizer", "optimizer", "::mlir::gc::OptimizerKind",
            /*default=*/"::mlir::gc::OptimizerKind::AdamW", "sgd or adamw",
-           "::mlir::gc::optimizerValues()">,
+           "::mlir::gc::choicesOf(::mlir::gc::kOptimizers)">,
     Option<"lr", "lr", "double", /*default=*/"1e-4", "learning rate">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9",
            "AdamW first-moment decay">,
@@ -197,7 +197,7 @@ def Remat : Pass<"gc-remat", "::mlir::func::FuncOp"> {
     Option<"solver", "solver", "::mlir::gc::RematSolverKind",
            /*default=*/"::mlir::gc::RematSolverKind::Auto",
            "none, per-layer, sqrt, greedy, optimal or auto",
-           "::mlir::gc::rematSolverValues()">,
+           "::mlir::gc::choicesOf(::mlir::gc::kRematSolvers)">,
     Option<"device", "device", "std::string", /*default=*/"\"h100\"",
            "device profile of the cost model: h100, h200, a100 or cpu">,
     Option<"deviceProfile", "device-profile", "std::string",
@@ -255,7 +255,7 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     Option<"strategy", "strategy", "::mlir::gc::PlanStrategyKind",
            /*default=*/"::mlir::gc::PlanStrategyKind::Best",
            "planning strategy (see gc-plan --help), or best",
-           "::mlir::gc::planStrategyValues()">,
+           "::mlir::gc::choicesOf(::mlir::gc::kPlanStrategies)">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"1.0",
            "work budget of the search strategies, in nominal seconds "
            "(counted work, the same plan under any load)">,

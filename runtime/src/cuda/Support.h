@@ -4,9 +4,8 @@
 // into a Status that names the kernel (the GC_RT_*_RETURN_IF_ERROR macros)
 // and launch configuration. Device side: deterministic warp and block
 // reductions (butterfly shuffles within a warp, then the warps' partials in
-// warp order), which the row-wise kernels use for their double accumulations;
-// for a given block size they combine the same values in the same order on
-// every run.
+// warp order) and the warp-per-row helpers of the row-wise kernels; for a
+// given shape they combine the same values in the same order on every run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -141,12 +140,6 @@ struct SumOp {
 template <typename T> __device__ T warpSum(T value) {
   return warpAllReduce(value, SumOp());
 }
-
-/// max ignoring NaN unless both are NaN (std::fmax), as the CPU's softmax
-/// and cross-entropy take the maximum of a row.
-struct FmaxOp {
-  __device__ double operator()(double a, double b) const { return fmax(a, b); }
-};
 
 /// max that propagates NaN (once NaN, always NaN), as the CPU's reduce_max.
 struct MaxWithNanOp {

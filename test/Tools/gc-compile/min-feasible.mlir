@@ -16,4 +16,4 @@
 // RUN: gc-compile --layers 2 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 16 --batch 2 --emit plan --budget 1x -o /dev/null --report %t/report.json
 // RUN: FileCheck %s --check-prefix=SVG < %t/memory.svg
 // SVG: Memory of @bert_train_step — planned {{[0-9.]+}} GiB (persistent {{[0-9.]+}} GiB + arena {{[0-9.]+}} GiB)
-// SVG: gc-remat, solver auto: simulated peak {{[0-9.]+}} GiB (no in-place reuse), budget {{[0-9.]+}} GiB, {{[0-9.]+}} GiB without remat
+// SVG: gc-remat, solver auto: simulated peak {{[0-9.]+}} GiB, budget {{[0-9.]+}} GiB, {{[0-9.]+}} GiB without remat

@@ -1,5 +1,4 @@
-//===- Device.h - CUDA device code compiled by the host compiler -*- C++
-//-*-===//
+//===- Device.h - CUDA device code on the host ------------------*- C++ -*-===//
 //
 // The CUDA host emulator lets check-gc execute gc's CUDA sources on a machine
 // without a GPU: the kernel library (runtime/src/cuda/*.cu) and an emitted
@@ -15,9 +14,11 @@
 //    one copy, and the next block reuses it, as on a GPU);
 //  - threadIdx, blockIdx, blockDim and gridDim, which the scheduler sets for
 //    the thread it runs;
-//  - __syncthreads, __syncwarp, the warp shuffles and votes, which suspend
-//    the calling thread until its block or warp arrives (Scheduler.cpp);
-//  - atomics, and the CUDA math functions the host library lacks;
+//  - __syncthreads, the warp shuffles and votes, which suspend the calling
+//    thread until its block or warp arrives (Scheduler.cpp);
+//  - the atomic and the overloads of min and max that gc's CUDA sources use
+//    (a source that needs another device function fails to compile here,
+//    and the function is added);
 //  - GC_CUDA_LAUNCH(kernel, grid, block, sharedBytes, stream)(args...), the
 //    kernel launch every gc CUDA source spells instead of <<<...>>>.
 //
@@ -159,51 +160,47 @@ Launch<Kernel> makeLaunch(const char *name, Kernel *kernel, dim3 grid,
 constexpr int warpSize = 32;
 
 inline void __syncthreads() { ::gc_cuda_emu::syncBlock(); }
-inline void __syncwarp(unsigned mask = 0xffffffffu) {
+
+namespace gc_cuda_emu {
+/// A warp shuffle: exchanges `value` among the lanes of `mask` and returns
+/// the value of lane sourceOf(lane, base), where base is the first lane of
+/// the caller's segment of `width` lanes.
+template <typename T, typename SourceOf>
+T shuffle(unsigned mask, T value, int width, SourceOf sourceOf) {
   uint64_t lanes[32];
-  ::gc_cuda_emu::syncWarp(mask, 0, lanes);
+  syncWarp(mask, toWord(value), lanes);
+  const int lane = static_cast<int>(laneId());
+  return fromWord<T>(lanes[sourceOf(lane, lane - lane % width)]);
 }
-/// Memory fences order nothing here: threads never run at the same time.
-inline void __threadfence() {}
-inline void __threadfence_block() {}
+} // namespace gc_cuda_emu
 
 template <typename T>
 T __shfl_sync(unsigned mask, T value, int srcLane, int width = 32) {
-  uint64_t lanes[32];
-  ::gc_cuda_emu::syncWarp(mask, ::gc_cuda_emu::toWord(value), lanes);
-  const int lane = static_cast<int>(::gc_cuda_emu::laneId());
-  const int base = lane - lane % width;
-  return ::gc_cuda_emu::fromWord<T>(lanes[base + (srcLane % width)]);
+  return ::gc_cuda_emu::shuffle(mask, value, width, [&](int, int base) {
+    return base + srcLane % width;
+  });
 }
+// A source lane outside the caller's segment reads the caller's own value.
 template <typename T>
 T __shfl_xor_sync(unsigned mask, T value, int laneMask, int width = 32) {
-  uint64_t lanes[32];
-  ::gc_cuda_emu::syncWarp(mask, ::gc_cuda_emu::toWord(value), lanes);
-  const int lane = static_cast<int>(::gc_cuda_emu::laneId());
-  const int base = lane - lane % width;
-  const int source = lane ^ laneMask;
-  // A source outside the caller's segment of `width` lanes reads the caller.
-  return ::gc_cuda_emu::fromWord<T>(
-      lanes[source - source % width == base ? source : lane]);
+  return ::gc_cuda_emu::shuffle(mask, value, width, [&](int lane, int base) {
+    const int source = lane ^ laneMask;
+    return source - source % width == base ? source : lane;
+  });
 }
 template <typename T>
 T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = 32) {
-  uint64_t lanes[32];
-  ::gc_cuda_emu::syncWarp(mask, ::gc_cuda_emu::toWord(value), lanes);
-  const int lane = static_cast<int>(::gc_cuda_emu::laneId());
-  const int base = lane - lane % width;
-  const int source = lane + static_cast<int>(delta);
-  return ::gc_cuda_emu::fromWord<T>(
-      lanes[source < base + width ? source : lane]);
+  return ::gc_cuda_emu::shuffle(mask, value, width, [&](int lane, int base) {
+    const int source = lane + static_cast<int>(delta);
+    return source < base + width ? source : lane;
+  });
 }
 template <typename T>
 T __shfl_up_sync(unsigned mask, T value, unsigned delta, int width = 32) {
-  uint64_t lanes[32];
-  ::gc_cuda_emu::syncWarp(mask, ::gc_cuda_emu::toWord(value), lanes);
-  const int lane = static_cast<int>(::gc_cuda_emu::laneId());
-  const int source = lane - static_cast<int>(delta);
-  return ::gc_cuda_emu::fromWord<T>(
-      lanes[source >= lane - lane % width ? source : lane]);
+  return ::gc_cuda_emu::shuffle(mask, value, width, [&](int lane, int base) {
+    const int source = lane - static_cast<int>(delta);
+    return source >= base ? source : lane;
+  });
 }
 inline unsigned __ballot_sync(unsigned mask, int predicate) {
   uint64_t lanes[32];
@@ -221,110 +218,13 @@ inline int __all_sync(unsigned mask, int predicate) {
   return __ballot_sync(mask, predicate) == mask;
 }
 
-// Atomics. Threads of a grid never run at the same time, but streams of
-// different host threads may, so these are real atomics.
-template <typename T> T __gc_emu_atomic_add(T *address, T value) {
-  return __atomic_fetch_add(address, value, __ATOMIC_SEQ_CST);
-}
-inline int atomicAdd(int *a, int v) { return __gc_emu_atomic_add(a, v); }
-inline unsigned atomicAdd(unsigned *a, unsigned v) {
-  return __gc_emu_atomic_add(a, v);
-}
-inline unsigned long long atomicAdd(unsigned long long *a,
-                                    unsigned long long v) {
-  return __gc_emu_atomic_add(a, v);
-}
-template <typename T> T __gc_emu_atomic_cas(T *address, T compare, T value) {
+// Atomics, as gc's sources use them. Threads of a grid never run at the
+// same time, but streams of different host threads may, so this is a real
+// atomic.
+inline int atomicCAS(int *address, int compare, int value) {
   __atomic_compare_exchange_n(address, &compare, value, false, __ATOMIC_SEQ_CST,
                               __ATOMIC_SEQ_CST);
   return compare;
-}
-inline int atomicCAS(int *a, int c, int v) {
-  return __gc_emu_atomic_cas(a, c, v);
-}
-inline unsigned atomicCAS(unsigned *a, unsigned c, unsigned v) {
-  return __gc_emu_atomic_cas(a, c, v);
-}
-inline unsigned long long atomicCAS(unsigned long long *a, unsigned long long c,
-                                    unsigned long long v) {
-  return __gc_emu_atomic_cas(a, c, v);
-}
-template <typename T> T __gc_emu_atomic_max(T *address, T value) {
-  T old = __atomic_load_n(address, __ATOMIC_SEQ_CST);
-  while (old < value &&
-         !__atomic_compare_exchange_n(address, &old, value, false,
-                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-  }
-  return old;
-}
-template <typename T> T __gc_emu_atomic_min(T *address, T value) {
-  T old = __atomic_load_n(address, __ATOMIC_SEQ_CST);
-  while (value < old &&
-         !__atomic_compare_exchange_n(address, &old, value, false,
-                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-  }
-  return old;
-}
-inline int atomicMax(int *a, int v) { return __gc_emu_atomic_max(a, v); }
-inline long long atomicMax(long long *a, long long v) {
-  return __gc_emu_atomic_max(a, v);
-}
-inline unsigned long long atomicMax(unsigned long long *a,
-                                    unsigned long long v) {
-  return __gc_emu_atomic_max(a, v);
-}
-inline int atomicMin(int *a, int v) { return __gc_emu_atomic_min(a, v); }
-inline long long atomicMin(long long *a, long long v) {
-  return __gc_emu_atomic_min(a, v);
-}
-
-// Integer and float intrinsics of CUDA's device library.
-inline int __clz(int x) {
-  return x == 0 ? 32 : __builtin_clz(static_cast<unsigned>(x));
-}
-inline int __clzll(long long x) {
-  return x == 0 ? 64 : __builtin_clzll(static_cast<unsigned long long>(x));
-}
-inline int __popc(unsigned x) { return __builtin_popcount(x); }
-inline int __ffs(int x) { return __builtin_ffs(x); }
-inline unsigned __umulhi(unsigned a, unsigned b) {
-  return static_cast<unsigned>((static_cast<uint64_t>(a) * b) >> 32);
-}
-inline unsigned long long __umul64hi(unsigned long long a,
-                                     unsigned long long b) {
-  return static_cast<unsigned long long>(
-      (static_cast<unsigned __int128>(a) * b) >> 64);
-}
-inline float __int_as_float(int x) {
-  float f;
-  std::memcpy(&f, &x, sizeof f);
-  return f;
-}
-inline int __float_as_int(float x) {
-  int i;
-  std::memcpy(&i, &x, sizeof i);
-  return i;
-}
-inline float __uint_as_float(unsigned x) {
-  float f;
-  std::memcpy(&f, &x, sizeof f);
-  return f;
-}
-inline unsigned __float_as_uint(float x) {
-  unsigned i;
-  std::memcpy(&i, &x, sizeof i);
-  return i;
-}
-inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
-inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
-inline float __expf(float x) { return std::exp(x); }
-inline float __logf(float x) { return std::log(x); }
-inline float __fdividef(float a, float b) { return a / b; }
-inline float __frcp_rn(float x) { return 1.0f / x; }
-inline float __fsqrt_rn(float x) { return std::sqrt(x); }
-inline double __dsqrt_rn(double x) { return std::sqrt(x); }
-inline float __saturatef(float x) {
-  return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
 }
 
 // CUDA's overloads of min and max in the global namespace.

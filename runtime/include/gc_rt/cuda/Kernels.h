@@ -24,18 +24,17 @@
 //    so the first error of a step wins, with the codes of gc_rt/StepAbi.h.
 //    Invalid data is never used to address memory, whether or not it is
 //    reported. What is left unwritten is said per function below.
-//  - Sums (reductions, layer_norm statistics and column sums, softmax
-//    denominators, cross-entropy, AdamW) are accumulated in double, also for
-//    float tensors, like the CPU. The library is compiled without FMA
-//    contraction (--fmad=false) so that elementary double arithmetic rounds
-//    as the CPU's does; results differ from the CPU only by summation order
-//    (tree reductions) and by the last-ulp accuracy of exp/log/pow.
+//  - Every kernel computes in its element type with the CPU's per-element
+//    functions (gc_rt/Scalar.h, gc_rt/Math.h), compiled without FMA
+//    contraction (--fmad=false), so an element rounds as on the CPU. Sums
+//    use fixed orders that depend on the shape only (docs/numerics.md,
+//    "CUDA"); results differ from the CPU only by those orders.
 //  - Nothing is allocated: every kernel parameter is passed by value (shapes
-//    are copied into fixed arrays of kMaxRank entries), and no kernel needs a
-//    workspace; cross-entropy keeps its partial sums in 24 KB of static
-//    device scratch (see crossEntropy). A rank above kMaxRank, or a size
-//    that cuBLAS cannot take, is
-//    returned as an error instead of being launched.
+//    are copied into fixed arrays of kMaxRank entries), and the kernels that
+//    sum in two stages take a workspace that gc-plan-memory plans, sized by
+//    the *WorkspaceBytes functions of gc_rt/cuda/Workspace.h. A rank above
+//    kMaxRank, or a size that cuBLAS cannot take, is returned as an error
+//    instead of being launched.
 //  - Elementwise updates (sgdUpdate, adamwUpdate) accept results that alias
 //    operands exactly; no other kernel supports aliasing.
 //
@@ -209,14 +208,14 @@ Status crossEntropyGrad(const T *grad, const T *logits, const Label *labels,
 // Optimizers (Optimizer.cu)
 //===----------------------------------------------------------------------===//
 
-/// gc.sgd_update (see cpu::sgdUpdate), computed in double per element.
+/// gc.sgd_update (see cpu::sgdUpdate), bitwise the CPU's result.
 template <typename T>
 Status sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
                  double weightDecay, cudaStream_t stream);
 
-/// gc.adamw_update (see cpu::adamwUpdate), computed in double per element
-/// with the CPU's formula; `step` is a device int64 scalar. A step below 1
-/// sets *deviceError to GC_STEP_ERROR_BAD_OPTIMIZER_STEP and nothing is
+/// gc.adamw_update (see cpu::adamwUpdate), bitwise the CPU's result (the
+/// same formula in the element type); `step` is a device int64 scalar. A step
+/// below 1 sets *deviceError to GC_STEP_ERROR_BAD_OPTIMIZER_STEP and nothing is
 /// written, as on the CPU.
 template <typename T>
 Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
@@ -224,21 +223,6 @@ Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
                    int64_t n, double lr, double beta1, double beta2,
                    double epsilon, double weightDecay, int32_t *deviceError,
                    cudaStream_t stream);
-
-//===----------------------------------------------------------------------===//
-// Session helpers (Support.cu)
-//===----------------------------------------------------------------------===//
-
-/// Sets `bytes` bytes at device address `data` to `value`
-/// (cudaMemsetAsync).
-Status fillBytes(void *data, size_t bytes, uint8_t value, cudaStream_t stream);
-
-/// Writes to the device int64 *deviceResult the index of the highest byte
-/// of data[0, bytes) that differs from `sentinel`, or -1 when every byte
-/// equals it (the helper sets *deviceResult to -1 first). With fillBytes,
-/// this measures the high-water mark of an arena.
-Status findHighestChangedByte(const void *data, size_t bytes, uint8_t sentinel,
-                              int64_t *deviceResult, cudaStream_t stream);
 
 } // namespace gc::rt::cuda
 

@@ -868,50 +868,6 @@ template <typename T> void checkOptimizers(int64_t n) {
   }
 }
 
-//===----------------------------------------------------------------------===//
-// Session helpers
-//===----------------------------------------------------------------------===//
-
-void checkHighestChangedByte() {
-  const size_t bytes = 1000003;
-  const uint8_t sentinel = 0xA5;
-  DeviceArray<uint8_t> buffer(bytes + 16);
-  DeviceArray<int64_t> result(1);
-  auto run = [&](const std::string &name, size_t offset, size_t length,
-                 int64_t expected) {
-    if (!statusOk(gpu::findHighestChangedByte(buffer.get() + offset, length,
-                                              sentinel, result.get(), gStream),
-                  name))
-      return;
-    const int64_t got = result.download()[0];
-    report(name + " got " + std::to_string(got) + " want " +
-               std::to_string(expected),
-           got == expected, 0.0);
-  };
-  auto poke = [&](size_t index, uint8_t value) {
-    CUDA_CHECK(cudaMemcpyAsync(buffer.get() + index, &value, 1,
-                               cudaMemcpyHostToDevice, gStream));
-    sync();
-  };
-  if (!statusOk(gpu::fillBytes(buffer.get(), bytes + 16, sentinel, gStream),
-                "fill_bytes"))
-    return;
-  {
-    std::vector<uint8_t> host = buffer.download();
-    report("fill_bytes", allBytes(host.data(), host.size(), sentinel), 0.0);
-  }
-  run("find_highest_changed_byte.untouched", 0, bytes, -1);
-  run("find_highest_changed_byte.empty", 0, 0, -1);
-  poke(12345, 0);
-  poke(777777, sentinel ^ 0x80);
-  run("find_highest_changed_byte.middle", 0, bytes, 777777);
-  run("find_highest_changed_byte.misaligned", 1, bytes - 1, 777776);
-  run("find_highest_changed_byte.prefix", 0, 777777, 12345);
-  poke(bytes - 1, 1);
-  run("find_highest_changed_byte.last", 0, bytes, bytes - 1);
-  run("find_highest_changed_byte.last_misaligned", 3, bytes - 3, bytes - 4);
-}
-
 } // namespace
 
 /// One stream, cuBLAS handle and device error word for all the tests.
@@ -988,5 +944,3 @@ TEST(CudaKernelsTest, Optimizers) {
   checkOptimizers<double>(1001);
   checkOptimizers<float>(70001);
 }
-
-TEST(CudaKernelsTest, ArenaScan) { checkHighestChangedByte(); }
