@@ -2,6 +2,7 @@
 
 #include "gc/Pipelines/Pipelines.h"
 
+#include "gc/Conversion/Passes.h"
 #include "gc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -11,44 +12,48 @@
 using namespace mlir;
 using namespace mlir::gc;
 
-/// The training-step passes, from either pipeline's options (both declare
-/// the optimizer's).
-template <typename Options>
-static void addTrainStepPasses(OpPassManager &pm, const Options &options) {
+void mlir::gc::addTrainStepPasses(OpPassManager &pm,
+                                  const ApplyOptimizerOptions &optimizer) {
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createAutodiff());
-  ApplyOptimizerOptions optimizer;
-  optimizer.optimizer = options.optimizer;
-  optimizer.lr = options.lr;
-  optimizer.beta1 = options.beta1;
-  optimizer.beta2 = options.beta2;
-  optimizer.epsilon = options.epsilon;
-  optimizer.weightDecay = options.weightDecay;
-  optimizer.keepGradients = options.keepGradients;
   functions.addPass(createApplyOptimizer(optimizer));
   functions.addPass(createCanonicalizerPass());
   functions.addPass(createCSEPass());
 }
 
+void mlir::gc::addRematStepPasses(OpPassManager &pm,
+                                  const ApplyOptimizerOptions &optimizer,
+                                  const RematOptions &remat) {
+  addTrainStepPasses(pm, optimizer);
+  OpPassManager &functions = pm.nest<func::FuncOp>();
+  functions.addPass(createSchedule());
+  functions.addPass(createRemat(remat));
+}
+
+void mlir::gc::addCompileStepPasses(OpPassManager &pm,
+                                    const ApplyOptimizerOptions &optimizer,
+                                    const RematOptions &remat,
+                                    const PlanMemoryOptions &plan) {
+  addRematStepPasses(pm, optimizer, remat);
+  OpPassManager &functions = pm.nest<func::FuncOp>();
+  functions.addPass(createPlanMemory(plan));
+  functions.addPass(createLowerToKernels());
+}
+
 void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
                                       const TrainStepPipelineOptions &options) {
-  addTrainStepPasses(pm, options);
+  addTrainStepPasses(pm, options.optimizerOptions());
 }
 
 void mlir::gc::buildRematStepPipeline(OpPassManager &pm,
                                       const RematStepPipelineOptions &options) {
-  addTrainStepPasses(pm, options);
-  OpPassManager &functions = pm.nest<func::FuncOp>();
-  functions.addPass(createSchedule());
-  RematOptions remat;
-  remat.budget = options.budget;
-  remat.solver = options.solver;
-  remat.device = options.device;
-  remat.deviceProfile = options.deviceProfile;
-  remat.report = options.report;
-  remat.summary = options.summary;
-  remat.timeLimit = options.timeLimit;
-  functions.addPass(createRemat(remat));
+  addRematStepPasses(pm, options.optimizerOptions(), options.rematOptions());
+}
+
+void mlir::gc::buildCompileStepPipeline(
+    OpPassManager &pm, const CompileStepPipelineOptions &options) {
+  addCompileStepPasses(pm, options.optimizerOptions(), options.rematOptions(),
+                       options.planOptions());
 }
 
 void mlir::gc::registerPipelines() {
@@ -62,4 +67,10 @@ void mlir::gc::registerPipelines() {
       "Build the training step (gc-train-step), order it (gc-schedule) and "
       "rematerialize under a memory budget (gc-remat)",
       buildRematStepPipeline);
+  PassPipelineRegistration<CompileStepPipelineOptions>(
+      "gc-compile-step",
+      "The whole compiler before code generation: gc-remat-step, then "
+      "gc-plan-memory and gc-lower-to-kernels for the target; gc-translate "
+      "--gc-to-cpp or --gc-to-cuda then writes what gc-compile writes",
+      buildCompileStepPipeline);
 }

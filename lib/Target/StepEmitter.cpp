@@ -100,7 +100,7 @@ std::string shapeText(Type type) {
 } // namespace
 
 StringRef mlir::gc::getStepTargetName(StepTarget target) {
-  return target == StepTarget::Cuda ? "cuda" : "cpu";
+  return nameOf(kStepTargets, target);
 }
 
 FailureOr<std::string> StepEmitter::getElementTypeName(Type type,

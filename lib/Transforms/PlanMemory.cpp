@@ -293,7 +293,7 @@ void PlanMemoryPass::runOnOperation() {
   function->setAttr(GcDialect::getArenaStrategyAttrName(),
                     builder.getStringAttr(plan.strategy));
 
-  if (report.empty())
+  if (!isReportWanted(report, function->getParentOp()))
     return;
   auto writeReport = [&](llvm::raw_ostream &os) {
     llvm::json::OStream json(os, /*IndentSize=*/2);
@@ -327,8 +327,8 @@ void PlanMemoryPass::runOnOperation() {
   llvm::raw_string_ostream jsonOs(json);
   llvm::cantFail(writeReport(jsonOs));
   if (llvm::Error error =
-          writeFunctionReport(report, function->getParentOp(),
-                              function.getSymName(), std::move(json))) {
+          publishFunctionReport("plan", report, function->getParentOp(),
+                                function.getSymName(), std::move(json))) {
     function.emitError() << "gc-plan-memory: cannot write the report: "
                          << llvm::toString(std::move(error));
     return signalPassFailure();

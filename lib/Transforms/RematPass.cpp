@@ -232,13 +232,13 @@ void RematPass::runOnOperation() {
   result.recomputeFlops = solution.profile.recomputeFlops;
   result.solverRecomputeSeconds = solution.profile.recomputeCost;
 
-  if (!report.empty()) {
+  if (isReportWanted(report, function->getParentOp())) {
     std::string json;
     llvm::raw_string_ostream jsonOs(json);
     writeRematReportJson(result, jsonOs);
-    if (llvm::Error error =
-            writeFunctionReport(report, function->getParentOp(),
-                                function.getSymName(), std::move(json))) {
+    if (llvm::Error error = publishFunctionReport(
+            "remat", report, function->getParentOp(), function.getSymName(),
+            std::move(json))) {
       function.emitError() << "gc-remat: cannot write the report: "
                            << llvm::toString(std::move(error));
       return signalPassFailure();

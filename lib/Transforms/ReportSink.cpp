@@ -15,6 +15,7 @@
 #include <mutex>
 
 using namespace mlir;
+using namespace mlir::gc;
 
 namespace {
 struct PathReports {
@@ -30,6 +31,14 @@ std::mutex &sinkMutex() {
 
 std::map<std::string, PathReports> &sinkReports() {
   static auto *reports = new std::map<std::string, PathReports>();
+  return *reports;
+}
+
+/// Per module with a collector: kind -> function -> report.
+using CollectedReports =
+    std::map<std::string, std::map<std::string, std::string>>;
+std::map<Operation *, CollectedReports> &collectedReports() {
+  static auto *reports = new std::map<Operation *, CollectedReports>();
   return *reports;
 }
 
@@ -69,4 +78,46 @@ llvm::Error mlir::gc::writeFunctionReport(llvm::StringRef path,
     os << "\n  }\n}\n";
     return llvm::Error::success();
   });
+}
+
+ReportCollector::ReportCollector(Operation *module) : module(module) {
+  std::lock_guard<std::mutex> lock(sinkMutex());
+  collectedReports()[module].clear();
+}
+
+ReportCollector::~ReportCollector() {
+  std::lock_guard<std::mutex> lock(sinkMutex());
+  collectedReports().erase(module);
+}
+
+std::map<std::string, std::string>
+ReportCollector::get(llvm::StringRef kind) const {
+  std::lock_guard<std::mutex> lock(sinkMutex());
+  CollectedReports &reports = collectedReports()[module];
+  auto it = reports.find(kind.str());
+  return it == reports.end() ? std::map<std::string, std::string>()
+                             : it->second;
+}
+
+bool mlir::gc::isReportWanted(llvm::StringRef path, Operation *module) {
+  if (!path.empty())
+    return true;
+  std::lock_guard<std::mutex> lock(sinkMutex());
+  return collectedReports().count(module) != 0;
+}
+
+llvm::Error mlir::gc::publishFunctionReport(llvm::StringRef kind,
+                                            llvm::StringRef path,
+                                            Operation *module,
+                                            llvm::StringRef function,
+                                            std::string report) {
+  {
+    std::lock_guard<std::mutex> lock(sinkMutex());
+    auto collector = collectedReports().find(module);
+    if (collector != collectedReports().end())
+      collector->second[kind.str()][function.str()] = report;
+  }
+  if (path.empty())
+    return llvm::Error::success();
+  return writeFunctionReport(path, module, function, std::move(report));
 }

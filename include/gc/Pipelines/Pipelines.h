@@ -1,7 +1,18 @@
 //===- Pipelines.h - gc's named pass pipelines ------------------*- C++ -*-===//
 //
-// The pipelines gc-compile runs and gc-opt exposes by name, so that every
-// stage of the driver can be reproduced with gc-opt.
+// The pipelines gc-opt exposes by name and gc-compile runs (through
+// lib/Compiler), so that every stage of the compiler can be reproduced with
+// gc-opt:
+//
+//   gc-train-step    forward function -> training step
+//   gc-remat-step    ... -> ordered and rematerialized under a budget
+//   gc-compile-step  ... -> memory-planned and lowered, ready for gc-translate
+//
+// Each pipeline's options extend the previous one's, so every option is
+// declared once, here, as a group per pass: the training group
+// (gc-optimizer), the rematerialization group (gc-remat) and the compile
+// group (gc-plan-memory, the target). A group turns itself into its passes'
+// option structs (optimizerOptions(), rematOptions(), planOptions()).
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,99 +20,189 @@
 #define GC_PIPELINES_PIPELINES_H
 
 #include "gc/Transforms/PassEnums.h"
+#include "gc/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::gc {
 
-/// Options of the training-step pipeline: the optimizer appended after
-/// differentiation.
-struct TrainStepPipelineOptions
-    : public PassPipelineOptions<TrainStepPipelineOptions> {
-  Option<OptimizerKind> optimizer{
+/// An option of a pipeline option group.
+template <typename T> using PipelineOption = detail::PassOptions::Option<T>;
+
+/// The training step's options: the optimizer appended after
+/// differentiation (gc-optimizer's).
+template <typename Derived>
+struct TrainStepOptionGroup : public PassPipelineOptions<Derived> {
+  PipelineOption<OptimizerKind> optimizer{
       *this, "optimizer", llvm::cl::desc("sgd or adamw"),
       llvm::cl::init(OptimizerKind::AdamW), choicesOf(kOptimizers)};
-  Option<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
-                    llvm::cl::init(1e-4)};
-  Option<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
-                       llvm::cl::init(0.9)};
-  Option<double> beta2{*this, "beta2", llvm::cl::desc("AdamW beta2"),
-                       llvm::cl::init(0.999)};
-  Option<double> epsilon{*this, "epsilon", llvm::cl::desc("AdamW epsilon"),
-                         llvm::cl::init(1e-8)};
-  Option<double> weightDecay{
+  PipelineOption<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
+                            llvm::cl::init(1e-4)};
+  PipelineOption<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
+                               llvm::cl::init(0.9)};
+  PipelineOption<double> beta2{*this, "beta2", llvm::cl::desc("AdamW beta2"),
+                               llvm::cl::init(0.999)};
+  PipelineOption<double> epsilon{*this, "epsilon",
+                                 llvm::cl::desc("AdamW epsilon"),
+                                 llvm::cl::init(1e-8)};
+  PipelineOption<double> weightDecay{
       *this, "weight-decay",
       llvm::cl::desc("weight decay (default: 0.01 for AdamW, 0 for SGD)"),
       llvm::cl::init(-1)};
-  Option<bool> keepGradients{
+  PipelineOption<bool> keepGradients{
       *this, "keep-gradients",
       llvm::cl::desc("also return every parameter's gradient"),
       llvm::cl::init(false)};
+
+  ApplyOptimizerOptions optimizerOptions() const {
+    ApplyOptimizerOptions options;
+    options.optimizer = optimizer;
+    options.lr = lr;
+    options.beta1 = beta1;
+    options.beta2 = beta2;
+    options.epsilon = epsilon;
+    options.weightDecay = weightDecay;
+    options.keepGradients = keepGradients;
+    return options;
+  }
 };
 
-/// Options of the rematerialized training-step pipeline: the training step's
-/// and gc-remat's.
-struct RematStepPipelineOptions
-    : public PassPipelineOptions<RematStepPipelineOptions> {
-  Option<OptimizerKind> optimizer{
-      *this, "optimizer", llvm::cl::desc("sgd or adamw"),
-      llvm::cl::init(OptimizerKind::AdamW), choicesOf(kOptimizers)};
-  Option<double> lr{*this, "lr", llvm::cl::desc("learning rate"),
-                    llvm::cl::init(1e-4)};
-  Option<double> beta1{*this, "beta1", llvm::cl::desc("AdamW beta1"),
-                       llvm::cl::init(0.9)};
-  Option<double> beta2{*this, "beta2", llvm::cl::desc("AdamW beta2"),
-                       llvm::cl::init(0.999)};
-  Option<double> epsilon{*this, "epsilon", llvm::cl::desc("AdamW epsilon"),
-                         llvm::cl::init(1e-8)};
-  Option<double> weightDecay{
-      *this, "weight-decay",
-      llvm::cl::desc("weight decay (default: 0.01 for AdamW, 0 for SGD)"),
-      llvm::cl::init(-1)};
-  Option<bool> keepGradients{
-      *this, "keep-gradients",
-      llvm::cl::desc("also return every parameter's gradient"),
-      llvm::cl::init(false)};
-  Option<std::string> budget{
+/// The rematerialized step's options: the training step's and gc-remat's.
+template <typename Derived>
+struct RematStepOptionGroup : public TrainStepOptionGroup<Derived> {
+  PipelineOption<std::string> budget{
       *this, "budget",
-      llvm::cl::desc("peak-memory budget (bytes, KiB/MiB/GiB suffixes, or "
-                     "0.5x); default: the device's memory"),
+      llvm::cl::desc("peak-memory budget: bytes with a KiB/MiB/GiB/TiB or "
+                     "KB/MB/GB/TB suffix, or a fraction of the peak without "
+                     "rematerialization such as 0.5x (default: the device's "
+                     "memory)"),
       llvm::cl::init("")};
-  Option<RematSolverKind> solver{
+  PipelineOption<RematSolverKind> solver{
       *this, "solver", llvm::cl::desc("rematerialization solver"),
       llvm::cl::init(RematSolverKind::Auto), choicesOf(kRematSolvers)};
-  Option<std::string> device{*this, "device",
-                             llvm::cl::desc("device profile of the cost model"),
-                             llvm::cl::init("h100")};
-  Option<std::string> deviceProfile{
+  PipelineOption<std::string> device{
+      *this, "device",
+      llvm::cl::desc("device profile of the cost model: h100, h200, a100 or "
+                     "cpu (default: the target's, cpu for target=cpu, else "
+                     "h100)"),
+      llvm::cl::init("")};
+  PipelineOption<std::string> deviceProfile{
       *this, "device-profile",
       llvm::cl::desc("JSON file overriding the device profile"),
       llvm::cl::init("")};
-  Option<std::string> report{*this, "report",
-                             llvm::cl::desc("path of the JSON report"),
-                             llvm::cl::init("")};
-  Option<bool> summary{*this, "summary",
-                       llvm::cl::desc("emit a readable summary as a remark"),
-                       llvm::cl::init(false)};
-  Option<double> timeLimit{*this, "time-limit",
-                           llvm::cl::desc("optimal solver time limit (s)"),
-                           llvm::cl::init(10)};
+  PipelineOption<std::string> report{
+      *this, "report", llvm::cl::desc("path of gc-remat's JSON report"),
+      llvm::cl::init("")};
+  PipelineOption<bool> summary{
+      *this, "summary", llvm::cl::desc("emit a readable summary as a remark"),
+      llvm::cl::init(false)};
+  PipelineOption<double> timeLimit{
+      *this, "time-limit",
+      llvm::cl::desc("work budget of the optimal solver, in nominal seconds"),
+      llvm::cl::init(10)};
+
+  /// gc-remat's options for a step compiled for `target` (none: a step
+  /// not compiled yet, costed on the H100 unless a device is named).
+  RematOptions rematOptionsFor(std::optional<StepTarget> target) const {
+    RematOptions options;
+    options.budget = budget;
+    options.solver = solver;
+    options.device = !device.empty()                       ? device.getValue()
+                     : target && *target == StepTarget::Cpu ? "cpu"
+                                                            : "h100";
+    options.deviceProfile = deviceProfile;
+    options.report = report;
+    options.summary = summary;
+    options.timeLimit = timeLimit;
+    return options;
+  }
+  RematOptions rematOptions() const { return rematOptionsFor(std::nullopt); }
 };
+
+/// The compiled step's options: the rematerialized step's, the target and
+/// gc-plan-memory's.
+template <typename Derived>
+struct CompileStepOptionGroup : public RematStepOptionGroup<Derived> {
+  PipelineOption<StepTarget> target{*this, "target",
+                                    llvm::cl::desc("cpu or cuda"),
+                                    llvm::cl::init(StepTarget::Cpu),
+                                    choicesOf(kStepTargets)};
+  PipelineOption<PlanStrategyKind> planStrategy{
+      *this, "plan-strategy",
+      llvm::cl::desc("memory planning strategy (see gc-plan --help)"),
+      llvm::cl::init(PlanStrategyKind::Best), choicesOf(kPlanStrategies)};
+  PipelineOption<double> planTimeLimit{
+      *this, "plan-time-limit",
+      llvm::cl::desc("work budget of the planner's searches, in nominal "
+                     "seconds"),
+      llvm::cl::init(1.0)};
+  PipelineOption<int64_t> alignment{
+      *this, "alignment",
+      llvm::cl::desc("alignment of every arena offset, in bytes"),
+      llvm::cl::init(256)};
+  PipelineOption<bool> inPlace{
+      *this, "in-place",
+      llvm::cl::desc("let elementwise ops write into a dying operand's "
+                     "buffer"),
+      llvm::cl::init(true)};
+  PipelineOption<std::string> planReport{
+      *this, "plan-report",
+      llvm::cl::desc("path of gc-plan-memory's JSON report"),
+      llvm::cl::init("")};
+
+  RematOptions rematOptions() const {
+    return this->rematOptionsFor(target.getValue());
+  }
+
+  PlanMemoryOptions planOptions() const {
+    PlanMemoryOptions options;
+    options.strategy = planStrategy;
+    options.timeLimit = planTimeLimit;
+    options.alignment = alignment;
+    options.inPlace = inPlace;
+    options.workspaces = target == StepTarget::Cuda;
+    options.report = planReport;
+    return options;
+  }
+};
+
+struct TrainStepPipelineOptions
+    : public TrainStepOptionGroup<TrainStepPipelineOptions> {};
+struct RematStepPipelineOptions
+    : public RematStepOptionGroup<RematStepPipelineOptions> {};
+struct CompileStepPipelineOptions
+    : public CompileStepOptionGroup<CompileStepPipelineOptions> {};
 
 /// forward function -> training step: gc-autodiff, gc-optimizer, then
 /// canonicalize and cse to clean up what differentiation emitted.
+void addTrainStepPasses(OpPassManager &pm,
+                        const ApplyOptimizerOptions &optimizer);
+
+/// The training step, then gc-schedule and gc-remat.
+void addRematStepPasses(OpPassManager &pm,
+                        const ApplyOptimizerOptions &optimizer,
+                        const RematOptions &remat);
+
+/// The rematerialized step, then gc-plan-memory and gc-lower-to-kernels:
+/// what gc-translate (or lib/Compiler) turns into step source.
+void addCompileStepPasses(OpPassManager &pm,
+                          const ApplyOptimizerOptions &optimizer,
+                          const RematOptions &remat,
+                          const PlanMemoryOptions &plan);
+
 void buildTrainStepPipeline(OpPassManager &pm,
                             const TrainStepPipelineOptions &options);
-
-/// forward function -> training step that fits the budget: the training-step
-/// pipeline, then gc-schedule and gc-remat.
 void buildRematStepPipeline(OpPassManager &pm,
                             const RematStepPipelineOptions &options);
+void buildCompileStepPipeline(OpPassManager &pm,
+                              const CompileStepPipelineOptions &options);
 
-/// Registers `gc-train-step` and `gc-remat-step` for gc-opt.
+/// Registers `gc-train-step`, `gc-remat-step` and `gc-compile-step` for
+/// gc-opt.
 void registerPipelines();
 
 } // namespace mlir::gc

@@ -10,6 +10,8 @@
 #ifndef GC_TARGET_STEPTRANSLATION_H
 #define GC_TARGET_STEPTRANSLATION_H
 
+#include "gc/Transforms/PassEnums.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -18,8 +20,6 @@
 #include <vector>
 
 namespace mlir::gc {
-
-enum class StepTarget { Cpu, Cuda };
 
 /// "cpu" or "cuda".
 llvm::StringRef getStepTargetName(StepTarget target);

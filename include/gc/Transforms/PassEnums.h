@@ -1,7 +1,7 @@
 //===- PassEnums.h - The enumerated options of gc's passes -----*- C++ -*-===//
 //
-// The choices of gc-optimizer's `optimizer`, gc-remat's `solver` and
-// gc-plan-memory's `strategy`, each a table of (value, name, help) declared
+// The choices of gc-optimizer's `optimizer`, gc-remat's `solver`,
+// gc-plan-memory's `strategy` and gc-compile-step's `target`, each a table of (value, name, help) declared
 // once: the passes' options (Passes.td), the pipelines' options
 // (Pipelines.h) and gc-compile's flags take their values from the tables
 // (choicesOf), so a misspelled choice is rejected when the pipeline or the
@@ -95,6 +95,13 @@ inline constexpr Choice<PlanStrategyKind> kPlanStrategies[] = {
     {PlanStrategyKind::Search, "search",
      "a capacity search towards the lower bound"},
     {PlanStrategyKind::Best, "best", "the smallest arena of the strategies"},
+};
+
+/// What a step is compiled for (gc-compile-step's `target`, the emitters).
+enum class StepTarget { Cpu, Cuda };
+inline constexpr Choice<StepTarget> kStepTargets[] = {
+    {StepTarget::Cpu, "cpu", "C++ for the host, CPU kernels"},
+    {StepTarget::Cuda, "cuda", "CUDA, cuBLAS and gc's CUDA kernels"},
 };
 
 } // namespace mlir::gc

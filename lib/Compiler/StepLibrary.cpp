@@ -1,6 +1,6 @@
-//===- StepLibrary.cpp - gc-compile's ahead-of-time library output --------===//
+//===- StepLibrary.cpp - The compiled step's files ------------------------===//
 //
-// The last phases of `gc-compile --target`: the emitted source and header,
+// The last phases of compileStep: the emitted source and header,
 // then one invocation of the host C++ compiler (CPU) or nvcc (CUDA) that
 // compiles the step and links it with the runtime's kernel library into a
 // shared object the runtime loads with gc_rt_step_load. The compilers and
@@ -24,32 +24,8 @@
 
 #include <chrono>
 
-using namespace mlir::gc::tools;
+using namespace mlir::gc;
 using namespace mlir;
-
-void PhaseTimes::add(std::string phase, double seconds) {
-  for (auto &[name, total] : phases)
-    if (name == phase) {
-      total += seconds;
-      return;
-    }
-  phases.emplace_back(std::move(phase), seconds);
-}
-
-double PhaseTimes::total() const {
-  double sum = 0;
-  for (const auto &entry : phases)
-    sum += entry.second;
-  return sum;
-}
-
-llvm::json::Object PhaseTimes::toJson() const {
-  llvm::json::Object object;
-  for (const auto &[name, seconds] : phases)
-    object[name] = seconds;
-  object["total"] = total();
-  return object;
-}
 
 namespace {
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -96,7 +72,7 @@ std::string tail(StringRef path, int lines) {
 }
 } // namespace
 
-llvm::Expected<StepLibrary> mlir::gc::tools::writeStepLibrary(
+llvm::Expected<StepLibrary> mlir::gc::writeStepLibrary(
     ModuleOp module, const StepLibraryOptions &options, PhaseTimes &times,
     llvm::raw_ostream &progress) {
   bool cuda = options.emit.target == gc::StepTarget::Cuda;

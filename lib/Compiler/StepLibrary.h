@@ -1,15 +1,15 @@
-//===- StepLibrary.h - gc-compile's ahead-of-time library output -*- C++
-//-*-===//
+//===- StepLibrary.h - The compiled step's files ----------------*- C++ -*-===//
 //
-// `gc-compile --target cpu|cuda -o DIR`: lowers a planned step, emits
-// step.{cpp,cu} and step.h, and builds libstep.so with the host compiler or
-// nvcc against the runtime's kernel libraries.
+// The last stage of compileStep: a lowered step becomes step.{cpp,cu} and
+// step.h, and libstep.so built with the host compiler or nvcc against the
+// runtime's kernel libraries.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GC_TOOLS_GC_COMPILE_STEPLIBRARY_H
-#define GC_TOOLS_GC_COMPILE_STEPLIBRARY_H
+#ifndef GC_LIB_COMPILER_STEPLIBRARY_H
+#define GC_LIB_COMPILER_STEPLIBRARY_H
 
+#include "gc/Compiler/Compiler.h"
 #include "gc/Target/StepTranslation.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -20,21 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace mlir::gc::tools {
-
-/// Wall time of each phase of a compilation, in order.
-class PhaseTimes {
-public:
-  void add(std::string phase, double seconds);
-  double total() const;
-  llvm::json::Object toJson() const;
-  const std::vector<std::pair<std::string, double>> &get() const {
-    return phases;
-  }
-
-private:
-  std::vector<std::pair<std::string, double>> phases;
-};
+namespace mlir::gc {
 
 struct StepLibraryOptions {
   mlir::gc::StepEmitOptions emit;
@@ -70,6 +56,6 @@ llvm::Expected<StepLibrary> writeStepLibrary(mlir::ModuleOp module,
                                              PhaseTimes &times,
                                              llvm::raw_ostream &progress);
 
-} // namespace mlir::gc::tools
+} // namespace mlir::gc
 
-#endif // GC_TOOLS_GC_COMPILE_STEPLIBRARY_H
+#endif // GC_LIB_COMPILER_STEPLIBRARY_H

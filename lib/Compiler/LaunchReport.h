@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef GC_TOOLS_GC_COMPILE_LAUNCHREPORT_H
-#define GC_TOOLS_GC_COMPILE_LAUNCHREPORT_H
+#ifndef GC_LIB_COMPILER_LAUNCHREPORT_H
+#define GC_LIB_COMPILER_LAUNCHREPORT_H
 
 #include "StepLibrary.h"
 
@@ -19,7 +19,7 @@
 
 #include <string>
 
-namespace mlir::gc::tools {
+namespace mlir::gc {
 
 /// Whether this gc was built with the CUDA host emulator.
 bool canRecordLaunches();
@@ -45,6 +45,6 @@ buildLaunchReport(mlir::ModuleOp module, const StepLibraryOptions &options,
                   const LaunchReportOptions &report, PhaseTimes &times,
                   llvm::raw_ostream &os);
 
-} // namespace mlir::gc::tools
+} // namespace mlir::gc
 
-#endif // GC_TOOLS_GC_COMPILE_LAUNCHREPORT_H
+#endif // GC_LIB_COMPILER_LAUNCHREPORT_H

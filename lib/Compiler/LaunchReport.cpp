@@ -37,7 +37,7 @@
 #include <map>
 
 using namespace mlir;
-using namespace mlir::gc::tools;
+using namespace mlir::gc;
 
 namespace {
 
@@ -132,7 +132,7 @@ llvm::Expected<std::vector<KernelLaunch>> runRecording(void *library) {
 
 } // namespace
 
-bool mlir::gc::tools::canRecordLaunches() {
+bool mlir::gc::canRecordLaunches() {
   return !llvm::StringRef(GC_RUNTIME_CUDA_EMU_LIBRARY).empty();
 }
 
@@ -290,7 +290,7 @@ llvm::json::Object describeLaunches(const std::vector<KernelLaunch> &launches,
 
 } // namespace
 
-llvm::Expected<llvm::json::Value> mlir::gc::tools::buildLaunchReport(
+llvm::Expected<llvm::json::Value> mlir::gc::buildLaunchReport(
     ModuleOp module, const StepLibraryOptions &options,
     const mlir::gc::StepEmission &emission, const LaunchReportOptions &report,
     PhaseTimes &times, llvm::raw_ostream &os) {

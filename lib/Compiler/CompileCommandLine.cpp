@@ -1,0 +1,210 @@
+//===- CompileCommandLine.cpp - gc-compile's compiler flags ---------------===//
+//
+// See gc/Compiler/CompileCommandLine.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc/Compiler/CompileCommandLine.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ManagedStatic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::gc;
+namespace cl = llvm::cl;
+
+namespace {
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+struct CompileCLOptions {
+  cl::OptionCategory codegen{"Code generation (--target)"};
+  cl::OptionCategory optimizer{"Optimizer (--emit train)"};
+  cl::OptionCategory remat{"Rematerialization (--emit remat)"};
+  cl::OptionCategory plan{"Memory planning (--emit plan)"};
+
+  cl::opt<std::string> target{
+      "target",
+      cl::desc("Compile the training step ahead of time for cpu or cuda: "
+               "writes step.{cpp,cu}, step.h, step.mlir, libstep.so, "
+               "report.json and memory.svg into the -o directory"),
+      cl::value_desc("cpu|cuda"), cl::init(""), cl::cat(codegen)};
+  cl::opt<std::string> arch{"arch", cl::desc("nvcc -arch (default sm_90)"),
+                            cl::value_desc("sm_XX"), cl::init("sm_90"),
+                            cl::cat(codegen)};
+  cl::opt<bool> tf32{"tf32",
+                     cl::desc("Let cuBLAS use TF32 tensor cores for f32 "
+                              "matmuls (default: exact FP32)"),
+                     cl::init(false), cl::cat(codegen)};
+  cl::opt<std::string> nvcc{"nvcc", cl::desc("nvcc to use"),
+                            cl::value_desc("path"), cl::init(""),
+                            cl::cat(codegen)};
+  cl::opt<unsigned> printLaunches{
+      "print-launches",
+      cl::desc("--target cuda: print the N most expensive step units with "
+               "their kernel launches (grid x block) from the launch report"),
+      cl::value_desc("N"), cl::init(0), cl::cat(codegen)};
+  cl::opt<bool> cudaEmulation{
+      "cuda-emulation",
+      cl::desc("--target cuda: build libstep.so with the host compiler for "
+               "the CUDA host emulator instead of nvcc (tests without a GPU; "
+               "run it with gc-run under the emulator's libcudart, "
+               "LD_LIBRARY_PATH=<build>/lib/cuda-emulation)"),
+      cl::init(false), cl::cat(codegen)};
+  cl::opt<std::string> hostArch{
+      "host-arch",
+      cl::desc("--target cpu: the -march the step is compiled for (default: "
+               "the one gc's CPU kernels were built for, normally 'native', "
+               "the machine that compiles; name another, e.g. x86-64-v3, to "
+               "run the step elsewhere)"),
+      cl::value_desc("arch"), cl::init(GC_HOST_ARCH), cl::cat(codegen)};
+  cl::opt<std::string> cxx{"cxx", cl::desc("C++ compiler for --target cpu"),
+                           cl::value_desc("path"), cl::init(""),
+                           cl::cat(codegen)};
+
+  cl::opt<OptimizerKind> optimizerKind{
+      "optimizer", cl::desc("sgd or adamw"), cl::init(OptimizerKind::AdamW),
+      choicesOf(kOptimizers), cl::cat(optimizer)};
+  cl::opt<double> lr{"lr", cl::desc("Learning rate"), cl::init(1e-4),
+                     cl::cat(optimizer)};
+  cl::opt<double> beta1{"beta1", cl::desc("AdamW beta1"), cl::init(0.9),
+                        cl::cat(optimizer)};
+  cl::opt<double> beta2{"beta2", cl::desc("AdamW beta2"), cl::init(0.999),
+                        cl::cat(optimizer)};
+  cl::opt<double> epsilon{"epsilon", cl::desc("AdamW epsilon"),
+                          cl::init(1e-8), cl::cat(optimizer)};
+  cl::alias adamEpsilon{"adam-epsilon", cl::desc("Alias for --epsilon"),
+                        cl::aliasopt(epsilon), cl::cat(optimizer)};
+  cl::opt<double> weightDecay{
+      "weight-decay",
+      cl::desc("Weight decay (default: 0.01 for AdamW, 0 for SGD)"),
+      cl::init(-1), cl::cat(optimizer)};
+  cl::opt<bool> keepGradients{
+      "keep-gradients",
+      cl::desc("Also return every parameter's gradient from the step"),
+      cl::init(false), cl::cat(optimizer)};
+
+  cl::opt<std::string> budget{
+      "budget",
+      cl::desc("Peak-memory budget: bytes with a KiB/MiB/GiB/TiB or "
+               "KB/MB/GB/TB suffix, or a fraction of the peak without "
+               "rematerialization such as 0.5x (default: the device's "
+               "memory)"),
+      cl::value_desc("size"), cl::init(""), cl::cat(remat)};
+  cl::opt<RematSolverKind> solver{
+      "solver", cl::desc("none, per-layer, sqrt, greedy, optimal or auto"),
+      cl::init(RematSolverKind::Auto), choicesOf(kRematSolvers),
+      cl::cat(remat)};
+  cl::opt<std::string> device{
+      "device",
+      cl::desc("h100, h200, a100 or cpu (default: cpu for --target cpu, "
+               "else h100)"),
+      cl::value_desc("name"), cl::init(""), cl::cat(remat)};
+  cl::opt<std::string> deviceProfile{
+      "device-profile", cl::desc("JSON file overriding the device profile"),
+      cl::value_desc("path"), cl::init(""), cl::cat(remat)};
+  cl::opt<std::string> report{
+      "report",
+      cl::desc("Write the report (JSON): gc-remat's with --emit remat, "
+               "merged with the memory plan's with --emit plan (default "
+               "DIR/report.json with --target)"),
+      cl::value_desc("path"), cl::init(""), cl::cat(remat)};
+  cl::opt<std::string> timeline{
+      "timeline",
+      cl::desc("Write the memory timeline of the plan as SVG (--emit plan; "
+               "default: memory.svg next to --report)"),
+      cl::value_desc("path"), cl::init(""), cl::cat(remat)};
+  cl::opt<bool> summary{"summary",
+                        cl::desc("Print a readable summary of the plan"),
+                        cl::init(false), cl::cat(remat)};
+  cl::opt<double> timeLimit{
+      "time-limit",
+      cl::desc("Work budget of the optimal solver, in nominal seconds"),
+      cl::init(10), cl::cat(remat)};
+
+  cl::opt<PlanStrategyKind> planStrategy{
+      "plan-strategy", cl::desc("Memory planning strategy"),
+      cl::init(PlanStrategyKind::Best), choicesOf(kPlanStrategies),
+      cl::cat(plan)};
+  cl::opt<double> planTimeLimit{
+      "plan-time-limit",
+      cl::desc("Work budget of the planner's searches, in nominal seconds"),
+      cl::init(1.0), cl::cat(plan)};
+};
+
+llvm::ManagedStatic<CompileCLOptions> clOptions;
+} // namespace
+
+void mlir::gc::registerCompileCLOptions() { *clOptions; }
+
+std::vector<const llvm::cl::OptionCategory *>
+mlir::gc::getCompileCLCategories() {
+  return {&clOptions->codegen, &clOptions->optimizer, &clOptions->remat,
+          &clOptions->plan};
+}
+
+bool mlir::gc::isTargetSetOnCL() { return !clOptions->target.empty(); }
+
+llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
+  const CompileCLOptions &flags = *clOptions;
+  // Flags whose default is a sentinel or an empty string: given explicitly,
+  // the sentinel or the empty string is a mistake, not a request for the
+  // default.
+  if (flags.weightDecay.getNumOccurrences() &&
+      !(std::isfinite(flags.weightDecay) && flags.weightDecay >= 0))
+    return makeError("--weight-decay must be finite and non-negative, but is " +
+                     std::to_string(flags.weightDecay.getValue()));
+  if (flags.budget.getNumOccurrences() && flags.budget.empty())
+    return makeError("--budget is empty; give a size such as 70GiB or a "
+                     "fraction such as 0.8x, or leave the flag out for the "
+                     "device's memory");
+  if (flags.device.getNumOccurrences() && flags.device.empty())
+    return makeError("--device is empty; name a device (h100, h200, a100, "
+                     "cpu) or leave the flag out for the target's");
+
+  CompileStepPipelineOptions &pipeline = options.pipeline;
+  if (!flags.target.empty()) {
+    auto found = llvm::find_if(kStepTargets, [&](const auto &choice) {
+      return flags.target == choice.name;
+    });
+    if (found == std::end(kStepTargets)) {
+      std::string accepted;
+      llvm::raw_string_ostream os(accepted);
+      llvm::interleaveComma(kStepTargets, os,
+                            [&](const auto &choice) { os << choice.name; });
+      return makeError("unsupported --target value '" + flags.target +
+                       "'; expected one of: " + accepted);
+    }
+    pipeline.target = found->value;
+  }
+  pipeline.optimizer = flags.optimizerKind.getValue();
+  pipeline.lr = flags.lr.getValue();
+  pipeline.beta1 = flags.beta1.getValue();
+  pipeline.beta2 = flags.beta2.getValue();
+  pipeline.epsilon = flags.epsilon.getValue();
+  pipeline.weightDecay = flags.weightDecay.getValue();
+  pipeline.keepGradients = flags.keepGradients.getValue();
+  pipeline.budget = flags.budget.getValue();
+  pipeline.solver = flags.solver.getValue();
+  pipeline.device = flags.device.getValue();
+  pipeline.deviceProfile = flags.deviceProfile.getValue();
+  pipeline.summary = flags.summary.getValue();
+  pipeline.timeLimit = flags.timeLimit.getValue();
+  pipeline.planStrategy = flags.planStrategy.getValue();
+  pipeline.planTimeLimit = flags.planTimeLimit.getValue();
+
+  options.reportPath = flags.report;
+  options.timelinePath = flags.timeline;
+  options.allowTf32 = flags.tf32;
+  options.cudaArch = flags.arch;
+  options.nvcc = flags.nvcc;
+  options.cxx = flags.cxx;
+  options.hostArch = flags.hostArch;
+  options.cudaEmulation = flags.cudaEmulation;
+  options.printLaunches = flags.printLaunches;
+  return llvm::Error::success();
+}
