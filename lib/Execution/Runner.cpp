@@ -36,7 +36,7 @@ std::string listArguments(func::FuncOp function) {
 
 bool isStepCounter(func::FuncOp function, unsigned index) {
   auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
-  return getArgumentName(function, index) == kStepName &&
+  return getArgumentRole(function, index) == ArgumentRole::StepCounter &&
          type.getElementType().isInteger(64) && type.getNumElements() == 1;
 }
 
@@ -136,7 +136,7 @@ std::optional<rt::NamedTensor> getCompletedSteps(func::FuncOp function,
     if (isStepCounter(function, i)) {
       HostTensor counter = inputs[i];
       counter.data<int64_t>()[0] = completed;
-      return toNamedTensor(kStepName, counter);
+      return toNamedTensor(getArgumentName(function, i), counter);
     }
   return std::nullopt;
 }
@@ -155,17 +155,17 @@ LogicalResult writeFile(func::FuncOp function, const std::string &path,
 /// Sets the per-step scalar `name` (when the function has it) to
 /// `first + step`.
 void setStepScalar(func::FuncOp function, std::vector<HostTensor> &inputs,
-                   StringRef name, int64_t first, int64_t step) {
+                   ArgumentRole role, int64_t first, int64_t step) {
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    if (getArgumentName(function, i) == name &&
+    if (getArgumentRole(function, i) == role &&
         inputs[i].kind == ElementKind::I64 && inputs[i].getNumElements() == 1)
       inputs[i].data<int64_t>()[0] = first + step;
 }
 
 int64_t getStepScalar(func::FuncOp function, ArrayRef<HostTensor> inputs,
-                      StringRef name, int64_t fallback) {
+                      ArgumentRole role, int64_t fallback) {
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    if (getArgumentName(function, i) == name &&
+    if (getArgumentRole(function, i) == role &&
         inputs[i].kind == ElementKind::I64 && inputs[i].getNumElements() == 1)
       return inputs[i].data<const int64_t>()[0];
   return fallback;
@@ -193,15 +193,16 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
 
   int64_t firstSeed = options.dropoutSeed
                           ? *options.dropoutSeed
-                          : getStepScalar(function, inputs, kSeedName,
+                          : getStepScalar(function, inputs, ArgumentRole::Seed,
                                           static_cast<int64_t>(options.seed));
-  int64_t firstStep = getStepScalar(function, inputs, kStepName, 1);
+  int64_t firstStep = getStepScalar(function, inputs, ArgumentRole::StepCounter, 1);
   std::vector<HostTensor> results;
   int64_t peak = 0;
   ExecutionStats stats;
   for (int64_t step = 0; step < options.steps; ++step) {
-    setStepScalar(function, inputs, kSeedName, firstSeed, step);
-    setStepScalar(function, inputs, kStepName, firstStep, step);
+    setStepScalar(function, inputs, ArgumentRole::Seed, firstSeed, step);
+    setStepScalar(function, inputs, ArgumentRole::StepCounter, firstStep,
+                  step);
     tracker.resetPeak();
     results.clear();
     FailureOr<std::vector<HostTensor>> outputs =
@@ -243,7 +244,7 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
       if (written.insert(name).second)
         named.push_back(toNamedTensor(name, results[r]));
     }
-    if (counter && written.insert(kStepName).second)
+    if (counter && written.insert(counter->name).second)
       named.push_back(*counter);
     if (failed(writeFile(function, options.outputPath, named, out, "results")))
       return failure();

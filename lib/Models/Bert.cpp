@@ -13,6 +13,7 @@
 
 #include "BertBuilder.h"
 
+#include "Gc/IR/GcAttrs.h"
 #include "Gc/IR/GcDialect.h"
 
 #include "mlir/IR/Verifier.h"
@@ -22,6 +23,38 @@ using namespace mlir::gc;
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// What argument `name` is and how Hugging Face's BertPreTrainedModel
+/// initialises it (`_init_weights`): LayerNorm weights ones, biases zeros,
+/// other weights normal(0, initializer_range = 0.02); the batch fields are
+/// ids below their table's size, the 0/1 attention mask (all ones), and
+/// the dropout seed. The names are the model's own, known here only.
+static std::pair<RoleAttr, InitAttr>
+getArgumentContract(MLIRContext *context, const BertConfig &config,
+                    StringRef name, bool isParameter) {
+  if (isParameter) {
+    RoleAttr role = RoleAttr::get(context, ArgumentRole::Parameter);
+    if (name.ends_with("LayerNorm.weight"))
+      return {role, InitAttr::get(context, InitKind::Ones)};
+    if (name.ends_with(".bias"))
+      return {role, InitAttr::get(context, InitKind::Zeros)};
+    return {role, InitAttr::get(context, InitKind::Normal, 0.02)};
+  }
+  RoleAttr batch = RoleAttr::get(context, ArgumentRole::Batch);
+  auto index = [&](int64_t bound) {
+    return InitAttr::get(context, InitKind::Index, /*std=*/1.0, bound);
+  };
+  if (name == "seed")
+    return {RoleAttr::get(context, ArgumentRole::Seed),
+            InitAttr::get(context, InitKind::Seed)};
+  if (name == "attention_mask")
+    return {batch, InitAttr::get(context, InitKind::Ones, /*std=*/1.0,
+                                 /*bound=*/0, /*binary=*/true)};
+  if (name == "token_type_ids")
+    return {batch, index(config.typeVocabSize)};
+  // input_ids and labels: token ids.
+  return {batch, index(config.vocabSize)};
 }
 
 llvm::Expected<func::FuncOp>
@@ -75,6 +108,10 @@ mlir::gc::buildBertForward(ModuleOp module, const BertConfig &config,
     function.setArgAttr(index, nameAttr, text);
     if (index < params.size())
       function.setArgAttr(index, paramAttr, builder.getUnitAttr());
+    auto [role, init] = getArgumentContract(context, config, argName,
+                                            index < params.size());
+    function.setArgAttr(index, GcDialect::getRoleAttrName(), role);
+    function.setArgAttr(index, GcDialect::getInitAttrName(), init);
     argLocs.push_back(NameLoc::get(text));
   }
   function.setResultAttr(0, nameAttr, builder.getStringAttr("loss"));

@@ -55,6 +55,10 @@ const char *dtypeEnum(Type elementType) {
     return "GC_STEP_DTYPE_F32";
   if (elementType.isF64())
     return "GC_STEP_DTYPE_F64";
+  if (elementType.isF16())
+    return "GC_STEP_DTYPE_F16";
+  if (elementType.isBF16())
+    return "GC_STEP_DTYPE_BF16";
   if (elementType.isSignlessInteger(32))
     return "GC_STEP_DTYPE_I32";
   return "GC_STEP_DTYPE_I64";
@@ -76,15 +80,21 @@ const char *initEnum(InitKind kind) {
   return "GC_STEP_INIT_ZEROS";
 }
 
-/// The role of argument `index`, from its name and gc.param.
+/// The ABI role of argument `index` (its gc.role, StepArguments.h).
 const char *argumentRole(func::FuncOp function, unsigned index) {
-  std::string name = getArgumentName(function, index);
-  if (function.getArgAttr(index, GcDialect::getParamAttrName()))
+  switch (getArgumentRole(function, index)) {
+  case ArgumentRole::Parameter:
     return "GC_STEP_ROLE_PARAMETER";
-  if (StringRef(name).starts_with("optimizer."))
+  case ArgumentRole::OptimizerState:
     return "GC_STEP_ROLE_OPTIMIZER_STATE";
-  if (name == kSeedName)
+  case ArgumentRole::StepCounter:
+    return "GC_STEP_ROLE_STEP_COUNTER";
+  case ArgumentRole::Seed:
     return "GC_STEP_ROLE_SEED";
+  case ArgumentRole::Batch:
+  case ArgumentRole::Gradient:
+    break;
+  }
   return "GC_STEP_ROLE_BATCH";
 }
 

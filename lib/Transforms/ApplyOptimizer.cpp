@@ -77,37 +77,37 @@ LogicalResult ApplyOptimizerPass::checkOptions(func::FuncOp function) {
   return success();
 }
 
-/// Pairs every gc.param argument with the result named `grad.<name>`.
+/// Pairs every gc.param argument with the result gc-autodiff marked as its
+/// gradient (#gc.role<gradient, of = N>).
 FailureOr<SmallVector<ParamGradient>>
 ApplyOptimizerPass::collect(func::FuncOp function) {
-  auto name = [](DictionaryAttr attrs) -> StringRef {
-    auto text = attrs ? attrs.getAs<StringAttr>(GcDialect::getNameAttrName())
-                      : StringAttr();
-    return text ? text.getValue() : StringRef();
-  };
   Operation *terminator = function.front().getTerminator();
-  llvm::StringMap<Value> byName;
+  llvm::DenseMap<int64_t, Value> gradientOf;
   for (unsigned i = 0, e = function.getNumResults(); i < e; ++i)
-    if (StringRef resultName = name(function.getResultAttrDict(i));
-        !resultName.empty())
-      byName[resultName] = terminator->getOperand(i);
+    if (auto role = function.getResultAttrOfType<RoleAttr>(
+            i, GcDialect::getRoleAttrName());
+        role && role.getKind() == ArgumentRole::Gradient)
+      gradientOf[role.getOf()] = terminator->getOperand(i);
 
   SmallVector<ParamGradient> pairs;
   for (BlockArgument arg : function.getArguments()) {
     unsigned index = arg.getArgNumber();
     if (!function.getArgAttr(index, GcDialect::getParamAttrName()))
       continue;
-    StringRef paramName = name(function.getArgAttrDict(index));
-    if (paramName.empty())
+    auto nameAttr = function.getArgAttrOfType<StringAttr>(
+        index, GcDialect::getNameAttrName());
+    if (!nameAttr)
       return function.emitError()
              << "gc-optimizer: parameter #" << index
-             << " has no gc.name, so its gradient cannot be found";
-    Value gradient = byName.lookup(("grad." + paramName).str());
+             << " has no gc.name, so its optimizer state cannot be named";
+    Value gradient = gradientOf.lookup(index);
     if (!gradient)
       return function.emitError()
-             << "gc-optimizer: no result named 'grad." << paramName
-             << "' for parameter '" << paramName << "'; run gc-autodiff first";
-    pairs.push_back({arg, paramName.str(), gradient});
+             << "gc-optimizer: no result is the gradient of parameter #"
+             << index << " '" << nameAttr.getValue()
+             << "' (#gc.role<gradient, of = " << index
+             << ">); run gc-autodiff first";
+    pairs.push_back({arg, nameAttr.getValue().str(), gradient});
   }
   return pairs;
 }
@@ -138,17 +138,27 @@ void ApplyOptimizerPass::runOnOperation() {
 
   // The shared step counter comes first among the new arguments, followed
   // by the moments of each parameter in parameter order.
+  // Each new argument carries its contract: the role (which parameter's
+  // which moment) and the initializer (zeros; the counter starts at 1).
   Value step;
-  auto addArgument = [&](Type type, const Twine &name) {
+  auto addArgument = [&](Type type, const Twine &name, RoleAttr role,
+                         InitKind init) {
     unsigned index = function.getNumArguments();
-    (void)function.insertArgument(
-        index, type, DictionaryAttr::get(context, {nameAttr(name)}),
-        function.getLoc());
+    NamedAttribute attrs[] = {
+        nameAttr(name),
+        NamedAttribute(GcDialect::getRoleAttrName(), role),
+        NamedAttribute(GcDialect::getInitAttrName(),
+                       InitAttr::get(context, init))};
+    (void)function.insertArgument(index, type,
+                                  DictionaryAttr::get(context, attrs),
+                                  function.getLoc());
     return function.getArgument(index);
   };
   if (adamw)
     step = addArgument(RankedTensorType::get({}, IntegerType::get(context, 64)),
-                       "optimizer.step");
+                       "optimizer.step",
+                       RoleAttr::get(context, ArgumentRole::StepCounter),
+                       InitKind::Ones);
 
   SmallVector<Value> results{terminator->getOperand(0)};
   SmallVector<DictionaryAttr> resultAttrs{function.getResultAttrDict(0)};
@@ -165,8 +175,15 @@ void ApplyOptimizerPass::runOnOperation() {
     Type type = pair.param.getType();
     Value updated;
     if (adamw) {
-      Value m = addArgument(type, "optimizer.exp_avg." + pair.name);
-      Value v = addArgument(type, "optimizer.exp_avg_sq." + pair.name);
+      int64_t of = pair.param.getArgNumber();
+      auto moment = [&](StringRef which) {
+        return addArgument(type, "optimizer." + which + "." + pair.name,
+                           RoleAttr::get(context, ArgumentRole::OptimizerState,
+                                         of, which),
+                           InitKind::Zeros);
+      };
+      Value m = moment("exp_avg");
+      Value v = moment("exp_avg_sq");
       auto update = AdamWUpdateOp::create(
           builder, loc, type, type, type, pair.param, pair.gradient, m, v, step,
           builder.getF64FloatAttr(lr), builder.getF64FloatAttr(beta1),

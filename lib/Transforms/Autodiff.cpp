@@ -184,12 +184,19 @@ LogicalResult Differentiator::run() {
   // setType keeps the argument attributes and resizes the result ones.
   function.setType(FunctionType::get(function.getContext(),
                                      function.getArgumentTypes(), resultTypes));
-  for (auto [i, param] : llvm::enumerate(params))
+  // Each gradient says whose it is (#gc.role<gradient, of = N>); its name
+  // is for people and files.
+  for (auto [i, param] : llvm::enumerate(params)) {
     function.setResultAttr(
         i + 1, GcDialect::getNameAttrName(),
         StringAttr::get(function.getContext(),
                         "grad." +
                             argumentName(function, param.getArgNumber())));
+    function.setResultAttr(i + 1, GcDialect::getRoleAttrName(),
+                           RoleAttr::get(function.getContext(),
+                                         ArgumentRole::Gradient,
+                                         param.getArgNumber()));
+  }
   return success();
 }
 

@@ -1,4 +1,4 @@
-//===- StepArguments.cpp - Names and initial values of step arguments -----===//
+//===- StepArguments.cpp - The contracts of step arguments ----------------===//
 //
 // See StepArguments.h.
 //
@@ -31,6 +31,34 @@ std::optional<int64_t> findIndexBound(Value value) {
   return std::nullopt;
 }
 
+/// Whether `value` is the seed operand of a dropout or its gradient.
+bool isDropoutSeed(Value value) {
+  return llvm::any_of(value.getUses(), [](OpOperand &use) {
+    Operation *user = use.getOwner();
+    if (auto dropout = dyn_cast<DropoutOp>(user))
+      return use.get() == dropout.getSeed();
+    if (auto grad = dyn_cast<DropoutGradOp>(user))
+      return use.get() == grad.getSeed();
+    return false;
+  });
+}
+
+/// Whether `value` is the step operand of an AdamW update.
+bool isAdamWStep(Value value) {
+  return llvm::any_of(value.getUses(), [](OpOperand &use) {
+    auto adamw = dyn_cast<AdamWUpdateOp>(use.getOwner());
+    return adamw && use.get() == adamw.getStep();
+  });
+}
+
+/// Whether `value` is the moment operand of an AdamW update.
+bool isAdamWMoment(Value value) {
+  return llvm::any_of(value.getUses(), [](OpOperand &use) {
+    auto adamw = dyn_cast<AdamWUpdateOp>(use.getOwner());
+    return adamw && (use.get() == adamw.getM() || use.get() == adamw.getV());
+  });
+}
+
 std::string getAttrName(DictionaryAttr attrs, const std::string &fallback) {
   if (attrs)
     if (auto name = attrs.getAs<StringAttr>(GcDialect::getNameAttrName()))
@@ -49,42 +77,77 @@ std::string mlir::gc::getResultName(func::FuncOp function, unsigned index) {
                      "result" + std::to_string(index));
 }
 
+ArgumentRole mlir::gc::getArgumentRole(func::FuncOp function, unsigned index) {
+  if (auto role = function.getArgAttrOfType<RoleAttr>(
+          index, GcDialect::getRoleAttrName()))
+    return role.getKind();
+  if (function.getArgAttr(index, GcDialect::getParamAttrName()))
+    return ArgumentRole::Parameter;
+  if (function.isExternal())
+    return ArgumentRole::Batch;
+  Value argument = function.getArgument(index);
+  if (isDropoutSeed(argument))
+    return ArgumentRole::Seed;
+  if (isAdamWStep(argument))
+    return ArgumentRole::StepCounter;
+  if (isAdamWMoment(argument))
+    return ArgumentRole::OptimizerState;
+  return ArgumentRole::Batch;
+}
+
+std::optional<unsigned> mlir::gc::findArgument(func::FuncOp function,
+                                               ArgumentRole role) {
+  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
+    if (getArgumentRole(function, i) == role)
+      return i;
+  return std::nullopt;
+}
+
 bool mlir::gc::isCheckpointed(func::FuncOp function, unsigned index) {
-  return function.getArgAttr(index, GcDialect::getParamAttrName()) ||
-         StringRef(getArgumentName(function, index)).starts_with("optimizer.");
+  ArgumentRole role = getArgumentRole(function, index);
+  return role == ArgumentRole::Parameter ||
+         role == ArgumentRole::OptimizerState ||
+         role == ArgumentRole::StepCounter;
 }
 
 InitRule mlir::gc::getInitRule(func::FuncOp function, unsigned index) {
-  auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
-  std::string name = getArgumentName(function, index);
-  StringRef ref(name);
-  bool isFloatType = isa<FloatType>(type.getElementType());
-  bool isParam =
-      function.getArgAttr(index, GcDialect::getParamAttrName()) != nullptr;
   InitRule rule;
-  if (name == kSeedName && type.getElementType().isInteger(64) &&
-      type.getNumElements() == 1) {
+  if (auto init = function.getArgAttrOfType<InitAttr>(
+          index, GcDialect::getInitAttrName())) {
+    rule.kind = init.getKind();
+    rule.values = init.getBinary() ? ValueDomain::ZeroOne : ValueDomain::Any;
+    rule.scale = init.getStdDev();
+    rule.bound = init.getBound();
+    return rule;
+  }
+  auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
+  switch (getArgumentRole(function, index)) {
+  case ArgumentRole::Seed:
     rule.kind = InitKind::Seed;
-  } else if (name == kStepName) {
+    return rule;
+  case ArgumentRole::StepCounter:
     rule.kind = InitKind::Ones;
-  } else if (ref.starts_with("optimizer.")) {
+    return rule;
+  case ArgumentRole::OptimizerState:
+  case ArgumentRole::Gradient:
     rule.kind = InitKind::Zeros;
-  } else if (isFloatType) {
-    if (isParam && ref.ends_with("LayerNorm.weight")) {
-      rule.kind = InitKind::Ones;
-    } else if (isParam && ref.ends_with(".bias")) {
-      rule.kind = InitKind::Zeros;
-    } else {
-      rule.kind = InitKind::Normal;
-      rule.scale = isParam ? 0.02 : 1.0;
-    }
+    return rule;
+  case ArgumentRole::Parameter:
+    rule.kind = InitKind::Normal;
+    rule.scale = 0.02;
+    return rule;
+  case ArgumentRole::Batch:
+    break;
+  }
+  if (isa<FloatType>(type.getElementType())) {
+    rule.kind = InitKind::Normal;
+    rule.scale = 1.0;
   } else if (std::optional<int64_t> bound =
-                 findIndexBound(function.getArgument(index))) {
+                 function.isExternal()
+                     ? std::nullopt
+                     : findIndexBound(function.getArgument(index))) {
     rule.kind = InitKind::Index;
     rule.bound = *bound;
-  } else if (name == "attention_mask") {
-    rule.kind = InitKind::Ones;
-    rule.values = ValueDomain::ZeroOne;
   } else {
     rule.kind = InitKind::Zeros;
   }

@@ -14,53 +14,53 @@
 // RUN: gc-compile --model bert --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
 
 // CHECK-LABEL: func.func @bert_forward(
-// CHECK-SAME: %arg0: tensor<100x64xf32> {gc.name = "bert.embeddings.word_embeddings.weight", gc.param}
-// CHECK-SAME: %arg1: tensor<16x64xf32> {gc.name = "bert.embeddings.position_embeddings.weight", gc.param}
-// CHECK-SAME: %arg2: tensor<2x64xf32> {gc.name = "bert.embeddings.token_type_embeddings.weight", gc.param}
-// CHECK-SAME: %arg3: tensor<64xf32> {gc.name = "bert.embeddings.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg4: tensor<64xf32> {gc.name = "bert.embeddings.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg5: tensor<64x64xf32> {gc.name = "bert.encoder.layer.0.attention.self.query.weight", gc.param}
-// CHECK-SAME: %arg6: tensor<64xf32> {gc.name = "bert.encoder.layer.0.attention.self.query.bias", gc.param}
-// CHECK-SAME: %arg7: tensor<64x64xf32> {gc.name = "bert.encoder.layer.0.attention.self.key.weight", gc.param}
-// CHECK-SAME: %arg8: tensor<64xf32> {gc.name = "bert.encoder.layer.0.attention.self.key.bias", gc.param}
-// CHECK-SAME: %arg9: tensor<64x64xf32> {gc.name = "bert.encoder.layer.0.attention.self.value.weight", gc.param}
-// CHECK-SAME: %arg10: tensor<64xf32> {gc.name = "bert.encoder.layer.0.attention.self.value.bias", gc.param}
-// CHECK-SAME: %arg11: tensor<64x64xf32> {gc.name = "bert.encoder.layer.0.attention.output.dense.weight", gc.param}
-// CHECK-SAME: %arg12: tensor<64xf32> {gc.name = "bert.encoder.layer.0.attention.output.dense.bias", gc.param}
-// CHECK-SAME: %arg13: tensor<64xf32> {gc.name = "bert.encoder.layer.0.attention.output.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg14: tensor<64xf32> {gc.name = "bert.encoder.layer.0.attention.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg15: tensor<128x64xf32> {gc.name = "bert.encoder.layer.0.intermediate.dense.weight", gc.param}
-// CHECK-SAME: %arg16: tensor<128xf32> {gc.name = "bert.encoder.layer.0.intermediate.dense.bias", gc.param}
-// CHECK-SAME: %arg17: tensor<64x128xf32> {gc.name = "bert.encoder.layer.0.output.dense.weight", gc.param}
-// CHECK-SAME: %arg18: tensor<64xf32> {gc.name = "bert.encoder.layer.0.output.dense.bias", gc.param}
-// CHECK-SAME: %arg19: tensor<64xf32> {gc.name = "bert.encoder.layer.0.output.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg20: tensor<64xf32> {gc.name = "bert.encoder.layer.0.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg21: tensor<64x64xf32> {gc.name = "bert.encoder.layer.1.attention.self.query.weight", gc.param}
-// CHECK-SAME: %arg22: tensor<64xf32> {gc.name = "bert.encoder.layer.1.attention.self.query.bias", gc.param}
-// CHECK-SAME: %arg23: tensor<64x64xf32> {gc.name = "bert.encoder.layer.1.attention.self.key.weight", gc.param}
-// CHECK-SAME: %arg24: tensor<64xf32> {gc.name = "bert.encoder.layer.1.attention.self.key.bias", gc.param}
-// CHECK-SAME: %arg25: tensor<64x64xf32> {gc.name = "bert.encoder.layer.1.attention.self.value.weight", gc.param}
-// CHECK-SAME: %arg26: tensor<64xf32> {gc.name = "bert.encoder.layer.1.attention.self.value.bias", gc.param}
-// CHECK-SAME: %arg27: tensor<64x64xf32> {gc.name = "bert.encoder.layer.1.attention.output.dense.weight", gc.param}
-// CHECK-SAME: %arg28: tensor<64xf32> {gc.name = "bert.encoder.layer.1.attention.output.dense.bias", gc.param}
-// CHECK-SAME: %arg29: tensor<64xf32> {gc.name = "bert.encoder.layer.1.attention.output.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg30: tensor<64xf32> {gc.name = "bert.encoder.layer.1.attention.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg31: tensor<128x64xf32> {gc.name = "bert.encoder.layer.1.intermediate.dense.weight", gc.param}
-// CHECK-SAME: %arg32: tensor<128xf32> {gc.name = "bert.encoder.layer.1.intermediate.dense.bias", gc.param}
-// CHECK-SAME: %arg33: tensor<64x128xf32> {gc.name = "bert.encoder.layer.1.output.dense.weight", gc.param}
-// CHECK-SAME: %arg34: tensor<64xf32> {gc.name = "bert.encoder.layer.1.output.dense.bias", gc.param}
-// CHECK-SAME: %arg35: tensor<64xf32> {gc.name = "bert.encoder.layer.1.output.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg36: tensor<64xf32> {gc.name = "bert.encoder.layer.1.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg37: tensor<100xf32> {gc.name = "cls.predictions.bias", gc.param}
-// CHECK-SAME: %arg38: tensor<64x64xf32> {gc.name = "cls.predictions.transform.dense.weight", gc.param}
-// CHECK-SAME: %arg39: tensor<64xf32> {gc.name = "cls.predictions.transform.dense.bias", gc.param}
-// CHECK-SAME: %arg40: tensor<64xf32> {gc.name = "cls.predictions.transform.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg41: tensor<64xf32> {gc.name = "cls.predictions.transform.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg42: tensor<2x8xi64> {gc.name = "input_ids"}
-// CHECK-SAME: %arg43: tensor<2x8xi64> {gc.name = "token_type_ids"}
-// CHECK-SAME: %arg44: tensor<2x8xi64> {gc.name = "attention_mask"}
-// CHECK-SAME: %arg45: tensor<2x8xi64> {gc.name = "labels"}
-// CHECK-SAME: %arg46: tensor<i64> {gc.name = "seed"}
+// CHECK-SAME: %arg0: tensor<100x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.word_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg1: tensor<16x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.position_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg2: tensor<2x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.token_type_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg3: tensor<64xf32> {gc.init = #gc.init<ones>, gc.name = "bert.embeddings.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg4: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.embeddings.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg5: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.0.attention.self.query.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg6: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.attention.self.query.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg7: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.0.attention.self.key.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg8: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.attention.self.key.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg9: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.0.attention.self.value.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg10: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.attention.self.value.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg11: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.0.attention.output.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg12: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.attention.output.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg13: tensor<64xf32> {gc.init = #gc.init<ones>, gc.name = "bert.encoder.layer.0.attention.output.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg14: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.attention.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg15: tensor<128x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.0.intermediate.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg16: tensor<128xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.intermediate.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg17: tensor<64x128xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.0.output.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg18: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.output.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg19: tensor<64xf32> {gc.init = #gc.init<ones>, gc.name = "bert.encoder.layer.0.output.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg20: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg21: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.1.attention.self.query.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg22: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.attention.self.query.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg23: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.1.attention.self.key.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg24: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.attention.self.key.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg25: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.1.attention.self.value.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg26: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.attention.self.value.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg27: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.1.attention.output.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg28: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.attention.output.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg29: tensor<64xf32> {gc.init = #gc.init<ones>, gc.name = "bert.encoder.layer.1.attention.output.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg30: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.attention.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg31: tensor<128x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.1.intermediate.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg32: tensor<128xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.intermediate.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg33: tensor<64x128xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.1.output.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg34: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.output.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg35: tensor<64xf32> {gc.init = #gc.init<ones>, gc.name = "bert.encoder.layer.1.output.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg36: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.1.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg37: tensor<100xf32> {gc.init = #gc.init<zeros>, gc.name = "cls.predictions.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg38: tensor<64x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "cls.predictions.transform.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg39: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "cls.predictions.transform.dense.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg40: tensor<64xf32> {gc.init = #gc.init<ones>, gc.name = "cls.predictions.transform.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg41: tensor<64xf32> {gc.init = #gc.init<zeros>, gc.name = "cls.predictions.transform.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg42: tensor<2x8xi64> {gc.init = #gc.init<index, bound = 100>, gc.name = "input_ids", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg43: tensor<2x8xi64> {gc.init = #gc.init<index, bound = 2>, gc.name = "token_type_ids", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg44: tensor<2x8xi64> {gc.init = #gc.init<ones, binary>, gc.name = "attention_mask", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg45: tensor<2x8xi64> {gc.init = #gc.init<index, bound = 100>, gc.name = "labels", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg46: tensor<i64> {gc.init = #gc.init<seed>, gc.name = "seed", gc.role = #gc.role<seed>}
 // CHECK-SAME: -> (tensor<f32> {gc.name = "loss"})
 
 // The extended attention mask: (1 - float(mask)) * finfo(f32).min, untagged.

@@ -11,17 +11,17 @@
 // RUN: not grep -q 'gc.block = 24 : i64' %t.mlir
 
 // CHECK-LABEL: func.func @bert_forward(
-// CHECK-SAME: %arg0: tensor<30522x1024xf32> {gc.name = "bert.embeddings.word_embeddings.weight", gc.param}
-// CHECK-SAME: %arg1: tensor<512x1024xf32> {gc.name = "bert.embeddings.position_embeddings.weight", gc.param}
-// CHECK-SAME: %arg2: tensor<2x1024xf32> {gc.name = "bert.embeddings.token_type_embeddings.weight", gc.param}
-// CHECK-SAME: %arg20: tensor<1024xf32> {gc.name = "bert.encoder.layer.0.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg383: tensor<4096x1024xf32> {gc.name = "bert.encoder.layer.23.intermediate.dense.weight", gc.param}
-// CHECK-SAME: %arg388: tensor<1024xf32> {gc.name = "bert.encoder.layer.23.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg389: tensor<30522xf32> {gc.name = "cls.predictions.bias", gc.param}
-// CHECK-SAME: %arg393: tensor<1024xf32> {gc.name = "cls.predictions.transform.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg394: tensor<64x512xi64> {gc.name = "input_ids"}
-// CHECK-SAME: %arg397: tensor<64x512xi64> {gc.name = "labels"}
-// CHECK-SAME: %arg398: tensor<i64> {gc.name = "seed"}
+// CHECK-SAME: %arg0: tensor<30522x1024xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.word_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg1: tensor<512x1024xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.position_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg2: tensor<2x1024xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.token_type_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg20: tensor<1024xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.0.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg383: tensor<4096x1024xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.encoder.layer.23.intermediate.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg388: tensor<1024xf32> {gc.init = #gc.init<zeros>, gc.name = "bert.encoder.layer.23.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg389: tensor<30522xf32> {gc.init = #gc.init<zeros>, gc.name = "cls.predictions.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg393: tensor<1024xf32> {gc.init = #gc.init<zeros>, gc.name = "cls.predictions.transform.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg394: tensor<64x512xi64> {gc.init = #gc.init<index, bound = 30522>, gc.name = "input_ids", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg397: tensor<64x512xi64> {gc.init = #gc.init<index, bound = 30522>, gc.name = "labels", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg398: tensor<i64> {gc.init = #gc.init<seed>, gc.name = "seed", gc.role = #gc.role<seed>}
 // CHECK-SAME: -> (tensor<f32> {gc.name = "loss"})
 // CHECK: gc.dropout {{.*}} stream = 72 {gc.block = 23 : i64} : tensor<64x512x1024xf32>
 // CHECK-NOT: gc.dropout

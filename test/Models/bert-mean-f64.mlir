@@ -10,19 +10,19 @@
 // RUN: gc-compile --loss mean --layers 2 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --dropout 0 --attention-dropout 0.2 | FileCheck %s --check-prefix=ATTN
 
 // CHECK-LABEL: func.func @bert_forward(
-// CHECK-SAME: %arg0: tensor<50x32xf64> {gc.name = "embeddings.word_embeddings.weight", gc.param}
-// CHECK-SAME: %arg1: tensor<8x32xf64> {gc.name = "embeddings.position_embeddings.weight", gc.param}
-// CHECK-SAME: %arg2: tensor<3x32xf64> {gc.name = "embeddings.token_type_embeddings.weight", gc.param}
-// CHECK-SAME: %arg3: tensor<32xf64> {gc.name = "embeddings.LayerNorm.weight", gc.param}
-// CHECK-SAME: %arg4: tensor<32xf64> {gc.name = "embeddings.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg5: tensor<32x32xf64> {gc.name = "encoder.layer.0.attention.self.query.weight", gc.param}
-// CHECK-SAME: %arg15: tensor<64x32xf64> {gc.name = "encoder.layer.0.intermediate.dense.weight", gc.param}
-// CHECK-SAME: %arg17: tensor<32x64xf64> {gc.name = "encoder.layer.0.output.dense.weight", gc.param}
-// CHECK-SAME: %arg20: tensor<32xf64> {gc.name = "encoder.layer.0.output.LayerNorm.bias", gc.param}
-// CHECK-SAME: %arg21: tensor<3x4xi64> {gc.name = "input_ids"}
-// CHECK-SAME: %arg22: tensor<3x4xi64> {gc.name = "token_type_ids"}
-// CHECK-SAME: %arg23: tensor<3x4xi64> {gc.name = "attention_mask"}
-// CHECK-SAME: %arg24: tensor<i64> {gc.name = "seed"}
+// CHECK-SAME: %arg0: tensor<50x32xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "embeddings.word_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg1: tensor<8x32xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "embeddings.position_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg2: tensor<3x32xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "embeddings.token_type_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg3: tensor<32xf64> {gc.init = #gc.init<ones>, gc.name = "embeddings.LayerNorm.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg4: tensor<32xf64> {gc.init = #gc.init<zeros>, gc.name = "embeddings.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg5: tensor<32x32xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "encoder.layer.0.attention.self.query.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg15: tensor<64x32xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "encoder.layer.0.intermediate.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg17: tensor<32x64xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "encoder.layer.0.output.dense.weight", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg20: tensor<32xf64> {gc.init = #gc.init<zeros>, gc.name = "encoder.layer.0.output.LayerNorm.bias", gc.param, gc.role = #gc.role<parameter>}
+// CHECK-SAME: %arg21: tensor<3x4xi64> {gc.init = #gc.init<index, bound = 50>, gc.name = "input_ids", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg22: tensor<3x4xi64> {gc.init = #gc.init<index, bound = 3>, gc.name = "token_type_ids", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg23: tensor<3x4xi64> {gc.init = #gc.init<ones, binary>, gc.name = "attention_mask", gc.role = #gc.role<batch>}
+// CHECK-SAME: %arg24: tensor<i64> {gc.init = #gc.init<seed>, gc.name = "seed", gc.role = #gc.role<seed>}
 // CHECK-SAME: -> (tensor<f64> {gc.name = "loss"})
 // CHECK-NOT: cls.
 // CHECK: gc.cast %arg23 : tensor<3x4xi64> -> tensor<3x4xf64>

@@ -3,7 +3,7 @@
 // The loss and one gradient per parameter, named after it.
 // CHECK-LABEL: func.func @exp_sum
 // CHECK-SAME: (%[[W:.*]]: tensor<4xf32> {gc.name = "w", gc.param})
-// CHECK-SAME: -> (tensor<f32> {gc.name = "loss"}, tensor<4xf32> {gc.name = "grad.w"})
+// CHECK-SAME: -> (tensor<f32> {gc.name = "loss"}, tensor<4xf32> {gc.name = "grad.w", gc.role = #gc.role<gradient, of = 0>})
 // CHECK: %[[E:.*]] = gc.exp %[[W]]
 // CHECK: %[[L:.*]] = gc.reduce_sum %[[E]]
 // CHECK: %[[ONE:.*]] = gc.constant dense<1.000000e+00> : tensor<f32>
@@ -37,7 +37,7 @@ func.func @fan_out(%w: tensor<3xf64> {gc.name = "w", gc.param}) -> tensor<f64> {
 // A broadcast bias gets its gradient summed back over the expanded
 // dimensions; the ids get none; the embedding gets a scatter-add.
 // CHECK-LABEL: func.func @bias_and_embedding
-// CHECK-SAME: -> (tensor<f32>, tensor<10x4xf32> {gc.name = "grad.table"}, tensor<4xf32> {gc.name = "grad.bias"})
+// CHECK-SAME: -> (tensor<f32>, tensor<10x4xf32> {gc.name = "grad.table", gc.role = #gc.role<gradient, of = 0>}, tensor<4xf32> {gc.name = "grad.bias", gc.role = #gc.role<gradient, of = 1>})
 // CHECK: %[[DB:.*]] = gc.reduce_sum %[[GY:.*]] dims = [0, 1] : tensor<2x3x4xf32> -> tensor<4xf32>
 // CHECK: %[[DT:.*]] = gc.embedding_grad %[[GY]], %{{.*}} : (tensor<2x3x4xf32>, tensor<2x3xi64>) -> tensor<10x4xf32>
 // CHECK: return %{{.*}}, %[[DT]], %[[DB]]

@@ -7,7 +7,7 @@
 // LR: error: gc-optimizer: expected lr to be finite and positive, but found -1
 // BETA: error: gc-optimizer: expected beta2 to be in [0, 1), but found 1.5
 
-func.func @f(%a: tensor<2xf32> {gc.name = "a", gc.param}) -> (tensor<f32> {gc.name = "loss"}, tensor<2xf32> {gc.name = "grad.a"}) {
+func.func @f(%a: tensor<2xf32> {gc.name = "a", gc.param}) -> (tensor<f32> {gc.name = "loss"}, tensor<2xf32> {gc.name = "grad.a", gc.role = #gc.role<gradient, of = 0>}) {
   %l = gc.reduce_sum %a dims = [0] : tensor<2xf32> -> tensor<f32>
   return %l, %a : tensor<f32>, tensor<2xf32>
 }

@@ -4,9 +4,12 @@
 
 // ADAMW-LABEL: func.func @step
 // ADAMW-SAME: (%[[A:.*]]: tensor<2xf32> {gc.name = "a", gc.param}, %[[X:.*]]: tensor<2xf32> {gc.name = "x"},
-// ADAMW-SAME: %[[B:.*]]: tensor<3xf32> {gc.name = "b", gc.param}, %[[STEP:.*]]: tensor<i64> {gc.name = "optimizer.step"},
-// ADAMW-SAME: %[[MA:.*]]: tensor<2xf32> {gc.name = "optimizer.exp_avg.a"}, %[[VA:.*]]: tensor<2xf32> {gc.name = "optimizer.exp_avg_sq.a"},
-// ADAMW-SAME: %[[MB:.*]]: tensor<3xf32> {gc.name = "optimizer.exp_avg.b"}, %[[VB:.*]]: tensor<3xf32> {gc.name = "optimizer.exp_avg_sq.b"})
+// ADAMW-SAME: %[[B:.*]]: tensor<3xf32> {gc.name = "b", gc.param},
+// ADAMW-SAME: %[[STEP:.*]]: tensor<i64> {gc.init = #gc.init<ones>, gc.name = "optimizer.step", gc.role = #gc.role<step_counter>},
+// ADAMW-SAME: %[[MA:.*]]: tensor<2xf32> {gc.init = #gc.init<zeros>, gc.name = "optimizer.exp_avg.a", gc.role = #gc.role<optimizer_state, of = 0, moment = "exp_avg">},
+// ADAMW-SAME: %[[VA:.*]]: tensor<2xf32> {gc.init = #gc.init<zeros>, gc.name = "optimizer.exp_avg_sq.a", gc.role = #gc.role<optimizer_state, of = 0, moment = "exp_avg_sq">},
+// ADAMW-SAME: %[[MB:.*]]: tensor<3xf32> {gc.init = #gc.init<zeros>, gc.name = "optimizer.exp_avg.b", gc.role = #gc.role<optimizer_state, of = 2, moment = "exp_avg">},
+// ADAMW-SAME: %[[VB:.*]]: tensor<3xf32> {gc.init = #gc.init<zeros>, gc.name = "optimizer.exp_avg_sq.b", gc.role = #gc.role<optimizer_state, of = 2, moment = "exp_avg_sq">})
 // ADAMW-SAME: -> (tensor<f32> {gc.name = "loss"}, tensor<2xf32> {gc.name = "a"}, tensor<3xf32> {gc.name = "b"},
 // ADAMW-SAME: tensor<2xf32> {gc.name = "optimizer.exp_avg.a"}, tensor<2xf32> {gc.name = "optimizer.exp_avg_sq.a"},
 // ADAMW-SAME: tensor<3xf32> {gc.name = "optimizer.exp_avg.b"}, tensor<3xf32> {gc.name = "optimizer.exp_avg_sq.b"})
@@ -20,7 +23,7 @@
 // SGD: gc.sgd_update %{{.*}}, %{{.*}} lr = 5.000000e-01 : tensor<3xf32>
 
 // KEEP-LABEL: func.func @step
-// KEEP-SAME: -> (tensor<f32> {gc.name = "loss"}, tensor<2xf32> {gc.name = "grad.a"}, tensor<3xf32> {gc.name = "grad.b"}, tensor<2xf32> {gc.name = "a"}, tensor<3xf32> {gc.name = "b"})
+// KEEP-SAME: -> (tensor<f32> {gc.name = "loss"}, tensor<2xf32> {gc.name = "grad.a", gc.role = #gc.role<gradient, of = 0>}, tensor<3xf32> {gc.name = "grad.b", gc.role = #gc.role<gradient, of = 2>}, tensor<2xf32> {gc.name = "a"}, tensor<3xf32> {gc.name = "b"})
 func.func @step(%a: tensor<2xf32> {gc.name = "a", gc.param}, %x: tensor<2xf32> {gc.name = "x"},
                 %b: tensor<3xf32> {gc.name = "b", gc.param}) -> (tensor<f32> {gc.name = "loss"}) {
   %ax = gc.mul %a, %x : tensor<2xf32>

@@ -64,14 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (const char *budget : {"0.85x", "1x"}) {
     step = module->clone();
     PassManager pm(&context, ModuleOp::getOperationName());
-    gc::RematStepPipelineOptions options;
+    gc::CompileStepPipelineOptions options;
     options.budget = budget;
+    options.device = "h100";
     options.timeLimit = 0.05;
-    gc::buildRematStepPipeline(pm, options);
-    gc::PlanMemoryOptions plan;
-    plan.timeLimit = 0.01;
-    pm.nest<func::FuncOp>().addPass(gc::createPlanMemory(plan));
-    pm.nest<func::FuncOp>().addPass(gc::createLowerToKernels());
+    options.planTimeLimit = 0.01;
+    gc::buildCompileStepPipeline(pm, options);
     if (succeeded(pm.run(*step)))
       break;
     step = nullptr;

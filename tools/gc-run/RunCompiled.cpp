@@ -72,6 +72,8 @@ const char *roleName(gc_step_role_t role) {
     return "seed";
   case GC_STEP_ROLE_OUTPUT:
     return "outputs";
+  case GC_STEP_ROLE_STEP_COUNTER:
+    return "step counter";
   }
   return "?";
 }
@@ -99,7 +101,7 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
   std::unique_ptr<gc_rt_step_t, StepDeleter> step(rawStep);
   const gc_step_descriptor_t *descriptor = gc_rt_step_descriptor(step.get());
 
-  int counts[5] = {0, 0, 0, 0, 0};
+  int counts[GC_STEP_ROLE_STEP_COUNTER + 1] = {};
   int64_t tokensPerStep = 0;
   for (int32_t i = 0; i < descriptor->num_arguments; ++i) {
     const gc_step_tensor_t &argument = descriptor->arguments[i];
@@ -114,7 +116,9 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
       << ", @" << descriptor->function_name << ", " << descriptor->num_arguments
       << " arguments (";
   bool first = true;
-  for (int role = 0; role < 4; ++role)
+  for (int role : {GC_STEP_ROLE_PARAMETER, GC_STEP_ROLE_OPTIMIZER_STATE,
+                   GC_STEP_ROLE_STEP_COUNTER, GC_STEP_ROLE_BATCH,
+                   GC_STEP_ROLE_SEED})
     if (counts[role]) {
       out << (first ? "" : ", ") << counts[role] << " "
           << roleName(static_cast<gc_step_role_t>(role));

@@ -1,6 +1,6 @@
 //===- GcAttrs.h - Attributes of the gc dialect -----------------*- C++ -*-===//
 //
-// Enumerations generated from GcAttrs.td.
+// Enumerations and attributes generated from GcAttrs.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,5 +12,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "Gc/IR/GcEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "Gc/IR/GcAttrDefs.h.inc"
 
 #endif // GC_DIALECT_GC_IR_GCATTRS_H

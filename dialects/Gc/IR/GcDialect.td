@@ -44,15 +44,26 @@ def Gc_Dialect : Dialect {
     the unit attribute `gc.param`: autodiff differentiates with respect to
     those and no others.
 
+    Arguments and results also carry their contract, set by whoever
+    creates them (a model builder, gc-optimizer, an importer): `gc.role`
+    (`#gc.role<...>`: parameter, gradient, optimizer state of which
+    parameter and which moment, batch input, seed, step counter) and, on
+    arguments, `gc.init` (`#gc.init<...>`: zeros, ones, normal(std),
+    index(bound), seed). The interpreter, the emitters and the runtime read
+    these, never a value's name; an argument without them gets a default
+    derived from its type and uses only (`gc/Transforms/StepArguments.h`).
+
     Dropout uses a counter-based random stream (Philox4x32-10): the mask is a
     pure function of (step seed, stream id, element index), so recomputing a
     dropout, or its gradient, regenerates the identical mask.
   }];
   let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
+    void registerAttributes();
     /// Name of the discardable attribute tagging an op with its block index.
     static constexpr ::llvm::StringLiteral getBlockTagAttrName() {
       return ::llvm::StringLiteral("gc.block");
@@ -97,6 +108,14 @@ def Gc_Dialect : Dialect {
     /// Name of the argument/result attribute holding the external name.
     static constexpr ::llvm::StringLiteral getNameAttrName() {
       return ::llvm::StringLiteral("gc.name");
+    }
+    /// Names of the argument/result contract attributes (#gc.role,
+    /// #gc.init).
+    static constexpr ::llvm::StringLiteral getRoleAttrName() {
+      return ::llvm::StringLiteral("gc.role");
+    }
+    static constexpr ::llvm::StringLiteral getInitAttrName() {
+      return ::llvm::StringLiteral("gc.init");
     }
     /// Name of the unit argument attribute marking trainable parameters.
     static constexpr ::llvm::StringLiteral getParamAttrName() {

@@ -18,14 +18,14 @@
 namespace mlir::gc::exec {
 
 // The names and rules of the step's arguments, shared with code generation.
+using ::mlir::gc::ArgumentRole;
 using ::mlir::gc::getArgumentName;
+using ::mlir::gc::getArgumentRole;
 using ::mlir::gc::getInitRule;
 using ::mlir::gc::getResultName;
 using ::mlir::gc::InitKind;
 using ::mlir::gc::InitRule;
 using ::mlir::gc::isCheckpointed;
-using ::mlir::gc::kSeedName;
-using ::mlir::gc::kStepName;
 using ::mlir::gc::ValueDomain;
 
 /// A seeded initial value for argument `index` by getInitRule

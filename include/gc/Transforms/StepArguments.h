@@ -1,25 +1,32 @@
-//===- StepArguments.h - Names and initial values of step arguments -*- C++
-//-*-===//
+//===- StepArguments.h - The contracts of step arguments --------*- C++ -*-===//
 //
-// What a training step's arguments and results are called and how an
-// argument is initialised when nobody provides it: the rules the CPU
-// interpreter (lib/Execution) and the step emitters (lib/Target, into the
-// step ABI's gc_step_init_t) share. Below code generation and the
+// What a training step's arguments and results are (gc.role) and how an
+// argument is initialised when nobody provides it (gc.init): the typed
+// contracts that whoever creates an argument sets (a model builder,
+// gc-optimizer, an importer), read here for the CPU interpreter
+// (lib/Execution) and the step emitters (lib/Target, into the step ABI's
+// gc_step_role_t and gc_step_init_t). Below code generation and the
 // interpreter, so that neither links the other.
 //
-// The roles and initial values are read off names (`seed`,
-// `optimizer.*`, `*LayerNorm.weight`, `*.bias`, `attention_mask`) and off
-// how an integer argument is used; typed attributes set by whoever creates
-// an argument are the planned replacement (docs/architecture.md).
+// An argument without the attributes (a hand-written function) gets a
+// default derived from its type and uses, never from its name: a `gc.param`
+// argument is a parameter initialised normal(0, 0.02), an i64 scalar used
+// as a dropout seed is the seed, AdamW's step operand the step counter
+// (ones) and its moments optimizer state (zeros), an integer argument used as embedding ids
+// or cross-entropy labels is drawn uniformly below the table's rows or the
+// number of classes, other float inputs are normal(0, 1), the rest zeros.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef GC_TRANSFORMS_STEPARGUMENTS_H
 #define GC_TRANSFORMS_STEPARGUMENTS_H
 
+#include "Gc/IR/GcAttrs.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mlir::gc {
@@ -29,19 +36,18 @@ std::string getArgumentName(func::FuncOp function, unsigned index);
 /// The result's `gc.name`, or `result<index>` when it has none.
 std::string getResultName(func::FuncOp function, unsigned index);
 
-/// Name of the step-seed argument of every dropout.
-constexpr const char *kSeedName = "seed";
-/// Name of AdamW's step-counter argument.
-constexpr const char *kStepName = "optimizer.step";
+/// The role of argument `index`: its `gc.role`, else the default above
+/// (parameter, seed or batch).
+ArgumentRole getArgumentRole(func::FuncOp function, unsigned index);
 
-/// Whether argument `index` belongs in a checkpoint: a parameter
-/// (`gc.param`) or optimizer state (`optimizer.*`, the step counter
-/// included), as StepAbi.h's PARAMETER and OPTIMIZER_STATE roles.
+/// The first argument of `role`, if any.
+std::optional<unsigned> findArgument(func::FuncOp function, ArgumentRole role);
+
+/// Whether argument `index` belongs in a checkpoint: a parameter, an
+/// optimizer state or the step counter (StepAbi.h's PARAMETER,
+/// OPTIMIZER_STATE and STEP_COUNTER roles).
 bool isCheckpointed(func::FuncOp function, unsigned index);
 
-/// How an argument is initialised (the rules below; the runtime applies
-/// the same rules to compiled steps through StepAbi.h's gc_step_init_t).
-enum class InitKind { Zeros, Ones, Normal, Index, Seed };
 /// The values an argument may hold (StepAbi.h's gc_step_values_t); data
 /// given for it is checked.
 enum class ValueDomain { Any, ZeroOne };
@@ -54,17 +60,8 @@ struct InitRule {
   int64_t bound = 0;
 };
 
-/// The rule for argument `index`, following Hugging Face's BERT
-/// initialization where the name says what the argument is:
-///  - `seed`: the seed; `optimizer.step`: 1; other `optimizer.*` state:
-///    zeros;
-///  - parameters (`gc.param`): `*LayerNorm.weight` ones, `*.bias` zeros,
-///    others normal(0, 0.02) (BertConfig.initializer_range);
-///  - other float inputs: normal(0, 1);
-///  - integer inputs: uniform in [0, bound) when the function uses them as
-///    embedding ids or cross-entropy labels (through reshapes), where bound
-///    is the table's rows or the number of classes; `attention_mask`: ones,
-///    and its values are restricted to 0 and 1; otherwise zeros.
+/// The initializer of argument `index`: its `gc.init`, else the default
+/// above.
 InitRule getInitRule(func::FuncOp function, unsigned index);
 
 } // namespace mlir::gc

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout or meaning. */
-#define GC_STEP_ABI_VERSION 4
+#define GC_STEP_ABI_VERSION 5
 
 /* The symbol a compiled step exports. */
 #define GC_STEP_DESCRIPTOR_SYMBOL "gc_step_get_descriptor"
@@ -35,20 +35,30 @@ typedef enum gc_step_dtype_e {
   GC_STEP_DTYPE_F64 = 1,
   GC_STEP_DTYPE_I32 = 2,
   GC_STEP_DTYPE_I64 = 3,
+  /* IEEE half and bfloat16 (the safetensors F16 and BF16). */
+  GC_STEP_DTYPE_F16 = 4,
+  GC_STEP_DTYPE_BF16 = 5,
 } gc_step_dtype_t;
 
-/* What an argument is; decides how the runtime stores, feeds and saves it. */
+/* What an argument is (its #gc.role); decides how the runtime stores,
+ * feeds and saves it. */
 typedef enum gc_step_role_e {
-  /* A trainable parameter (gc.param): saved and loaded with the state. */
+  /* A trainable parameter: saved and loaded with the state. */
   GC_STEP_ROLE_PARAMETER = 0,
-  /* Optimizer state (optimizer.*): saved and loaded with the state. */
+  /* Optimizer state (a moment of a parameter): saved and loaded with the
+   * state. */
   GC_STEP_ROLE_OPTIMIZER_STATE = 1,
   /* Per-step data: input ids, labels, masks. */
   GC_STEP_ROLE_BATCH = 2,
-  /* The rank-0 i64 dropout seed of the step (named "seed"). */
+  /* The one-element i64 dropout seed; the runtime advances it by one per
+   * step. */
   GC_STEP_ROLE_SEED = 3,
   /* A result that is not fed back (the loss, kept gradients). */
   GC_STEP_ROLE_OUTPUT = 4,
+  /* The optimizer's one-element i64 step counter (AdamW's bias
+   * correction): saved with the state as the number of completed steps,
+   * advanced by one per step. */
+  GC_STEP_ROLE_STEP_COUNTER = 5,
 } gc_step_role_t;
 
 /* How a fresh argument is initialised from a seed. The values are those of

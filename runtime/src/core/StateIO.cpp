@@ -148,7 +148,8 @@ gc_rt_status_t saveState(gc_rt_step_s &step, const std::string &path) {
   for (int32_t i = 0; i < step.descriptor->num_arguments; ++i) {
     const gc_step_tensor_t &argument = step.descriptor->arguments[i];
     if (argument.role != GC_STEP_ROLE_PARAMETER &&
-        argument.role != GC_STEP_ROLE_OPTIMIZER_STATE)
+        argument.role != GC_STEP_ROLE_OPTIMIZER_STATE &&
+        argument.role != GC_STEP_ROLE_STEP_COUNTER)
       continue;
     tensors.emplace_back();
     GC_RT_RETURN_IF_ERROR(

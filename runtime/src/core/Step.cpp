@@ -17,6 +17,7 @@
 #include "Device.h"
 #include "Internal.h"
 
+#include "gc_rt/HalfFloat.h"
 #include "gc_rt/InitRandom.h"
 
 #include <algorithm>
@@ -42,6 +43,9 @@ size_t gc::rt::getElementSize(gc_step_dtype_t dtype) {
   case GC_STEP_DTYPE_F64:
   case GC_STEP_DTYPE_I64:
     return 8;
+  case GC_STEP_DTYPE_F16:
+  case GC_STEP_DTYPE_BF16:
+    return 2;
   }
   // A value outside the enum, read from a damaged or foreign library.
   return 0;
@@ -57,6 +61,10 @@ DType gc::rt::toSafetensorsDType(gc_step_dtype_t dtype) {
     return DType::I32;
   case GC_STEP_DTYPE_I64:
     return DType::I64;
+  case GC_STEP_DTYPE_F16:
+    return DType::F16;
+  case GC_STEP_DTYPE_BF16:
+    return DType::BF16;
   }
   return DType::U8;
 }
@@ -157,6 +165,13 @@ void storeFromDouble(gc_step_dtype_t dtype, void *data, int64_t i,
   case GC_STEP_DTYPE_I64:
     static_cast<int64_t *>(data)[i] = static_cast<int64_t>(value);
     return;
+  case GC_STEP_DTYPE_F16:
+    static_cast<uint16_t *>(data)[i] = floatToHalf(static_cast<float>(value));
+    return;
+  case GC_STEP_DTYPE_BF16:
+    static_cast<uint16_t *>(data)[i] =
+        floatToBFloat16(static_cast<float>(value));
+    return;
   }
 }
 
@@ -256,6 +271,14 @@ gc_rt_status_t readLoss(gc_rt_step_s &step, double *loss) {
     int64_t value;
     std::memcpy(&value, bytes, sizeof(value));
     *loss = static_cast<double>(value);
+    break;
+  }
+  case GC_STEP_DTYPE_F16:
+  case GC_STEP_DTYPE_BF16: {
+    uint16_t value;
+    std::memcpy(&value, bytes, sizeof(value));
+    *loss = result.dtype == GC_STEP_DTYPE_F16 ? halfToFloat(value)
+                                               : bfloat16ToFloat(value);
     break;
   }
   }
@@ -414,9 +437,7 @@ gc_rt_status_t gc_rt_step_load(gc_rt_session_t *session,
       const gc_step_tensor_t &argument = descriptor.arguments[i];
       if (argument.role == GC_STEP_ROLE_SEED)
         step->seedArgument = i;
-      // The same test as gc-run's setStepScalar: only an i64 scalar counts.
-      if (std::strcmp(argument.name, "optimizer.step") == 0 &&
-          isI64Scalar(argument))
+      if (argument.role == GC_STEP_ROLE_STEP_COUNTER)
         step->stepCounterArgument = i;
     }
     step->errorBuffer.assign(kErrorCapacity, '\0');

@@ -33,7 +33,8 @@ bool isPowerOfTwo(int64_t value) {
 }
 
 bool isFloatDType(gc_step_dtype_t dtype) {
-  return dtype == GC_STEP_DTYPE_F32 || dtype == GC_STEP_DTYPE_F64;
+  return dtype == GC_STEP_DTYPE_F32 || dtype == GC_STEP_DTYPE_F64 ||
+         dtype == GC_STEP_DTYPE_F16 || dtype == GC_STEP_DTYPE_BF16;
 }
 
 /// Checks what a descriptor says about one tensor; `what` is "argument #3"
@@ -56,7 +57,8 @@ gc_rt_status_t checkTensor(const std::string &path,
   if (elementSize == 0)
     return invalid("has an unknown dtype value " +
                    std::to_string(static_cast<int>(tensor.dtype)));
-  if (tensor.role < GC_STEP_ROLE_PARAMETER || tensor.role > GC_STEP_ROLE_OUTPUT)
+  if (tensor.role < GC_STEP_ROLE_PARAMETER ||
+      tensor.role > GC_STEP_ROLE_STEP_COUNTER)
     return invalid("has an unknown role value " +
                    std::to_string(static_cast<int>(tensor.role)));
   if (tensor.values < GC_STEP_VALUES_ANY ||
@@ -153,6 +155,7 @@ gc_rt_status_t checkDescriptor(const std::string &path,
 
   std::set<std::string> names;
   int32_t seedArgument = -1;
+  int32_t stepCounterArgument = -1;
   for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
     const gc_step_tensor_t &argument = descriptor.arguments[i];
     GC_RT_RETURN_IF_ERROR(
@@ -161,6 +164,16 @@ gc_rt_status_t checkDescriptor(const std::string &path,
     // Names are how files, feedback and the API find arguments.
     if (!names.insert(argument.name).second)
       return invalid("two arguments are named " + quote(argument.name));
+    if (argument.role == GC_STEP_ROLE_STEP_COUNTER) {
+      if (!isI64Scalar(argument))
+        return invalid("step counter argument " + quote(argument.name) +
+                       " is " + describeTensor(argument) + ", not one i64");
+      if (stepCounterArgument >= 0)
+        return invalid("two step counter arguments, " +
+                       quote(descriptor.arguments[stepCounterArgument].name) +
+                       " and " + quote(argument.name));
+      stepCounterArgument = i;
+    }
     if (argument.role == GC_STEP_ROLE_SEED) {
       if (!isI64Scalar(argument))
         return invalid("seed argument " + quote(argument.name) + " is " +

@@ -910,14 +910,14 @@ func.func @param_not_unit(%w: tensor<4xf32> {gc.param = true}) {
 
 // -----
 
-// expected-error @+1 {{unknown gc attribute 'gc.trainable' on argument #0; expected 'gc.name' or 'gc.param'}}
+// expected-error @+1 {{unknown gc attribute 'gc.trainable' on argument #0; expected 'gc.name', 'gc.role', 'gc.init' or 'gc.param'}}
 func.func @unknown_arg_attribute(%w: tensor<4xf32> {gc.trainable}) {
   return
 }
 
 // -----
 
-// expected-error @+1 {{unknown gc attribute 'gc.param' on result #0; expected 'gc.name'}}
+// expected-error @+1 {{unknown gc attribute 'gc.param' on result #0; expected 'gc.name', 'gc.role'}}
 func.func @param_on_result(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.param}) {
   return %w : tensor<4xf32>
 }
@@ -926,6 +926,114 @@ func.func @param_on_result(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.param}) {
 
 // expected-error @+1 {{expected 'gc.name' of result #0 to be a non-empty string, but found 1.000000e+00 : f64}}
 func.func @result_name_not_string(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.name = 1.0}) {
+  return %w : tensor<4xf32>
+}
+
+// -----
+
+// The contracts of arguments and results (#gc.role, #gc.init) are checked
+// against the values they describe.
+
+// expected-error @+1 {{'gc.role' of argument #0: a parameter must also be marked 'gc.param'}}
+func.func @role_parameter_unmarked(%w: tensor<4xf32> {gc.role = #gc.role<parameter>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #0: a parameter has float elements, but the type is 'tensor<4xi64>'}}
+func.func @role_parameter_integer(%w: tensor<4xi64> {gc.param, gc.role = #gc.role<parameter>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #0: a step_counter is one i64 element, but the type is 'tensor<2xi64>'}}
+func.func @role_step_counter_shape(%t: tensor<2xi64> {gc.role = #gc.role<step_counter>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #1: expected 'of', the parameter's argument index, for role optimizer_state}}
+func.func @role_state_without_parameter(%w: tensor<4xf32> {gc.param}, %m: tensor<4xf32> {gc.role = #gc.role<optimizer_state>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #1: 'of = 1' is not the index of an argument marked 'gc.param'}}
+func.func @role_state_of_non_parameter(%w: tensor<4xf32> {gc.param}, %m: tensor<4xf32> {gc.role = #gc.role<optimizer_state, of = 1, moment = "exp_avg">}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #1: the type 'tensor<3xf32>' is not that of parameter #0, 'tensor<4xf32>'}}
+func.func @role_state_type(%w: tensor<4xf32> {gc.param}, %m: tensor<3xf32> {gc.role = #gc.role<optimizer_state, of = 0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #0: a gradient is a result, not an argument}}
+func.func @role_gradient_argument(%w: tensor<4xf32> {gc.param, gc.role = #gc.role<gradient, of = 0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of result #0: a result's role can only be gradient, not batch}}
+func.func @role_result_batch(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.role = #gc.role<batch>}) {
+  return %w : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'gc.role' of argument #0: 'moment' is only for an optimizer state, not role batch}}
+func.func @role_moment_on_batch(%w: tensor<4xf32> {gc.role = #gc.role<batch, moment = "exp_avg">}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected a role (parameter, gradient, optimizer_state, batch, seed, step_counter), but found 'weights'}}
+func.func @role_unknown(%w: tensor<4xf32> {gc.role = #gc.role<weights>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.init' of argument #0: normal initializes float elements, but the type is 'tensor<4xi64>'}}
+func.func @init_normal_integer(%w: tensor<4xi64> {gc.init = #gc.init<normal, std = 1.0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.init' of argument #0: expected a positive finite std, but found -1}}
+func.func @init_normal_negative(%w: tensor<4xf32> {gc.init = #gc.init<normal, std = -1.0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.init' of argument #0: expected a positive bound, but found 0}}
+func.func @init_index_bound(%w: tensor<4xi64> {gc.init = #gc.init<index, bound = 0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'gc.init' of argument #0: 'binary' data starts as zeros or ones, not normal}}
+func.func @init_binary_normal(%w: tensor<4xf32> {gc.init = #gc.init<normal, binary, std = 1.0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown gc attribute 'gc.init' on result #0; expected 'gc.name', 'gc.role'}}
+func.func @init_on_result(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.init = #gc.init<zeros>}) {
   return %w : tensor<4xf32>
 }
 

@@ -155,19 +155,25 @@ TEST_F(InterpreterTest, RejectsInputsOfTheWrongType) {
                      "tensor<2xf64>");
 }
 
-TEST_F(InterpreterTest, GeneratesInputsByName) {
+TEST_F(InterpreterTest, GeneratesInputsFromContracts) {
   func::FuncOp f = parse(R"mlir(
-    func.func @f(%g: tensor<8xf32> {gc.name = "enc.LayerNorm.weight", gc.param},
-                 %b: tensor<8xf32> {gc.name = "enc.dense.bias", gc.param},
-                 %w: tensor<50x8xf32> {gc.name = "enc.word.weight", gc.param},
-                 %ids: tensor<64xi64> {gc.name = "input_ids"},
-                 %mask: tensor<64xi64> {gc.name = "attention_mask"},
-                 %m: tensor<8xf32> {gc.name = "optimizer.exp_avg.enc.dense.bias"},
-                 %step: tensor<i64> {gc.name = "optimizer.step"},
-                 %seed: tensor<i64> {gc.name = "seed"}) -> tensor<64x8xf32> {
+    func.func @f(%g: tensor<8xf32> {gc.name = "g", gc.param, gc.role = #gc.role<parameter>, gc.init = #gc.init<ones>},
+                 %b: tensor<8xf32> {gc.name = "b", gc.param, gc.role = #gc.role<parameter>, gc.init = #gc.init<zeros>},
+                 %w: tensor<50x8xf32> {gc.name = "w", gc.param, gc.role = #gc.role<parameter>, gc.init = #gc.init<normal, std = 2.000000e-02>},
+                 %ids: tensor<64xi64> {gc.name = "ids", gc.role = #gc.role<batch>, gc.init = #gc.init<index, bound = 50>},
+                 %mask: tensor<64xi64> {gc.name = "mask", gc.role = #gc.role<batch>, gc.init = #gc.init<ones, binary>},
+                 %m: tensor<8xf32> {gc.name = "m", gc.role = #gc.role<optimizer_state, of = 1, moment = "exp_avg">, gc.init = #gc.init<zeros>},
+                 %step: tensor<i64> {gc.name = "t", gc.role = #gc.role<step_counter>, gc.init = #gc.init<ones>},
+                 %seed: tensor<i64> {gc.name = "s", gc.role = #gc.role<seed>, gc.init = #gc.init<seed>}) -> tensor<64x8xf32> {
       %e = gc.embedding %w, %ids : (tensor<50x8xf32>, tensor<64xi64>) -> tensor<64x8xf32>
       return %e : tensor<64x8xf32>
     })mlir");
+  EXPECT_EQ(getArgumentRole(f, 5), ArgumentRole::OptimizerState);
+  EXPECT_EQ(getArgumentRole(f, 6), ArgumentRole::StepCounter);
+  EXPECT_EQ(getArgumentRole(f, 7), ArgumentRole::Seed);
+  EXPECT_TRUE(isCheckpointed(f, 6));
+  EXPECT_FALSE(isCheckpointed(f, 4));
+  EXPECT_EQ(getInitRule(f, 4).values, ValueDomain::ZeroOne);
   MemoryTracker tracker;
   auto gen = [&](unsigned i) { return *generateInput(f, i, 42, &tracker); };
   HostTensor gamma = gen(0), bias = gen(1), weight = gen(2), ids = gen(3),
@@ -200,4 +206,27 @@ TEST_F(InterpreterTest, GeneratesInputsByName) {
             std::memcmp(again.bytes(), weight.bytes(), weight.getByteSize()));
   EXPECT_NE(0,
             std::memcmp(other.bytes(), weight.bytes(), weight.getByteSize()));
+}
+
+// Without contracts, defaults follow types and uses, never names: a
+// parameter named like a LayerNorm weight is drawn like any other weight,
+// and an i64 scalar is the seed only when a dropout reads it.
+TEST_F(InterpreterTest, DefaultsIgnoreNames) {
+  func::FuncOp f = parse(R"mlir(
+    func.func @f(%g: tensor<64xf32> {gc.name = "enc.LayerNorm.weight", gc.param},
+                 %ids: tensor<16xi64> {gc.name = "ids"},
+                 %w: tensor<50x4xf32> {gc.param},
+                 %seed: tensor<i64> {gc.name = "seed"},
+                 %s: tensor<i64> {gc.name = "s"}) -> (tensor<16x4xf32>, tensor<64xf32>) {
+      %e = gc.embedding %w, %ids : (tensor<50x4xf32>, tensor<16xi64>) -> tensor<16x4xf32>
+      %d = gc.dropout %g, %s probability = 1.000000e-01 stream = 0 : tensor<64xf32>
+      return %e, %d : tensor<16x4xf32>, tensor<64xf32>
+    })mlir");
+  EXPECT_EQ(getInitRule(f, 0).kind, InitKind::Normal);
+  EXPECT_EQ(getInitRule(f, 0).scale, 0.02);
+  EXPECT_EQ(getInitRule(f, 1).kind, InitKind::Index);
+  EXPECT_EQ(getInitRule(f, 1).bound, 50);
+  EXPECT_EQ(getArgumentRole(f, 3), ArgumentRole::Batch);
+  EXPECT_EQ(getArgumentRole(f, 4), ArgumentRole::Seed);
+  EXPECT_EQ(getInitRule(f, 4).kind, InitKind::Seed);
 }

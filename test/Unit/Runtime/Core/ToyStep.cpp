@@ -56,7 +56,7 @@ const gc_step_tensor_t kArguments[] = {
            TOY_W_BYTES, GC_STEP_INIT_NORMAL, 0.02),
     tensor("optimizer.momentum.w", GC_STEP_DTYPE_F32,
            GC_STEP_ROLE_OPTIMIZER_STATE, 1, kVector, 20),
-    tensor("optimizer.step", GC_STEP_DTYPE_I64, GC_STEP_ROLE_OPTIMIZER_STATE, 0,
+    tensor("optimizer.step", GC_STEP_DTYPE_I64, GC_STEP_ROLE_STEP_COUNTER, 0,
            nullptr, 8, GC_STEP_INIT_ONES),
     tensor("norm.weight", GC_STEP_DTYPE_F64, GC_STEP_ROLE_PARAMETER, 2, kMatrix,
            48, GC_STEP_INIT_ONES),
@@ -79,7 +79,7 @@ const gc_step_tensor_t kResults[] = {
            0, /*feeds=*/Momentum, /*inPlace=*/1),
     tensor("seen_seed", GC_STEP_DTYPE_I64, GC_STEP_ROLE_OUTPUT, 0, nullptr, 8),
     tensor("seen_step", GC_STEP_DTYPE_I64, GC_STEP_ROLE_OUTPUT, 0, nullptr, 8),
-    tensor("optimizer.step", GC_STEP_DTYPE_I64, GC_STEP_ROLE_OPTIMIZER_STATE, 0,
+    tensor("optimizer.step", GC_STEP_DTYPE_I64, GC_STEP_ROLE_STEP_COUNTER, 0,
            nullptr, 8, GC_STEP_INIT_ZEROS, 0, 0, /*feeds=*/StepCounter),
 };
 

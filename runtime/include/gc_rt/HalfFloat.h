@@ -1,0 +1,91 @@
+//===- HalfFloat.h - IEEE half and bfloat16 conversions ---------*- C++ -*-===//
+//
+// Conversions between float and the 16-bit formats of the step ABI
+// (GC_STEP_DTYPE_F16, GC_STEP_DTYPE_BF16), rounding to nearest even as
+// torch.Tensor.half() and .bfloat16() do, so that a 16-bit tensor the
+// runtime initialises holds what PyTorch would store for the same floats.
+// Header-only and branch-light; no hardware half type needed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_RT_HALFFLOAT_H
+#define GC_RT_HALFFLOAT_H
+
+#include <cstdint>
+#include <cstring>
+
+namespace gc::rt {
+
+inline uint32_t floatBits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  return bits;
+}
+
+inline float floatFromBits(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, sizeof(value));
+  return value;
+}
+
+/// bfloat16 is float's upper half: round the lower 16 bits to nearest even
+/// (NaNs stay quiet NaNs).
+inline uint16_t floatToBFloat16(float value) {
+  uint32_t bits = floatBits(value);
+  if ((bits & 0x7fffffffu) > 0x7f800000u)
+    return static_cast<uint16_t>((bits >> 16) | 0x40u);
+  uint32_t roundingBias = 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<uint16_t>((bits + roundingBias) >> 16);
+}
+
+inline float bfloat16ToFloat(uint16_t bits) {
+  return floatFromBits(static_cast<uint32_t>(bits) << 16);
+}
+
+/// IEEE binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits. Values
+/// beyond 65504 round to infinity; below 2^-14 they become subnormals,
+/// rounded to nearest even.
+inline uint16_t floatToHalf(float value) {
+  uint32_t bits = floatBits(value);
+  uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+  uint32_t magnitude = bits & 0x7fffffffu;
+  if (magnitude > 0x7f800000u) // NaN: keep it quiet.
+    return static_cast<uint16_t>(sign | 0x7e00u);
+  if (magnitude >= 0x477ff000u) // Rounds to or beyond 65520: infinity.
+    return static_cast<uint16_t>(sign | 0x7c00u);
+  if (magnitude < 0x38800000u) { // Below 2^-14: a subnormal half or zero.
+    if (magnitude < 0x33000000u) // Below half of the smallest subnormal.
+      return sign;
+    uint32_t exponent = magnitude >> 23;
+    uint32_t mantissa = (magnitude & 0x7fffffu) | 0x800000u;
+    // value = mantissa * 2^(exponent - 150) = halfMantissa * 2^-24.
+    uint32_t shift = 126u - exponent;
+    uint32_t halfMantissa = mantissa >> shift;
+    uint32_t remainder = mantissa & ((1u << shift) - 1u);
+    uint32_t halfway = 1u << (shift - 1u);
+    if (remainder > halfway || (remainder == halfway && (halfMantissa & 1u)))
+      ++halfMantissa;
+    return static_cast<uint16_t>(sign | halfMantissa);
+  }
+  // Normal: rebias the exponent, round the 13 dropped mantissa bits.
+  uint32_t rebiased = magnitude - 0x38000000u; // (127 - 15) << 23
+  uint32_t roundingBias = 0xfffu + ((rebiased >> 13) & 1u);
+  return static_cast<uint16_t>(sign | ((rebiased + roundingBias) >> 13));
+}
+
+inline float halfToFloat(uint16_t half) {
+  uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
+  uint32_t exponent = (half >> 10) & 0x1fu;
+  uint32_t mantissa = half & 0x3ffu;
+  if (exponent == 0x1fu) // Infinity or NaN.
+    return floatFromBits(sign | 0x7f800000u | (mantissa << 13));
+  if (exponent != 0)
+    return floatFromBits(sign | ((exponent + 112u) << 23) | (mantissa << 13));
+  // Zero or subnormal: mantissa * 2^-24.
+  float value = static_cast<float>(mantissa) * (1.0f / 16777216.0f);
+  return sign ? -value : value;
+}
+
+} // namespace gc::rt
+
+#endif // GC_RT_HALFFLOAT_H
