@@ -11,24 +11,24 @@
 // CHECK-LABEL: func.func @step
 // CHECK-SAME: gc.arena_bytes = 768 : i64
 // CHECK-SAME: gc.planned_arena_bytes = 1536 : i64
-// CHECK: gc.broadcast {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = ["fused"]
-// CHECK: gc.add {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = ["fused"]
-// CHECK: gc.tanh {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = ["fused"]
-// CHECK: gc.dropout {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = ["arena+128"]
-// CHECK: gc.matmul {{.*}}gc.storage = ["arena+256"]
-// CHECK: gc.reduce_sum {{.*}}gc.storage = ["result#0"]
-// CHECK: gc.matmul {{.*}}gc.storage = ["arena+512"]
-// CHECK: gc.sgd_update {{.*}}gc.storage = ["argument#2"]
+// CHECK: gc.broadcast {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = [#gc.storage<fused>]
+// CHECK: gc.add {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = [#gc.storage<fused>]
+// CHECK: gc.tanh {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = [#gc.storage<fused>]
+// CHECK: gc.dropout {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = [#gc.storage<arena, 128>]
+// CHECK: gc.matmul {{.*}}gc.storage = [#gc.storage<arena, 256>]
+// CHECK: gc.reduce_sum {{.*}}gc.storage = [#gc.storage<result, 0>]
+// CHECK: gc.matmul {{.*}}gc.storage = [#gc.storage<arena, 512>]
+// CHECK: gc.sgd_update {{.*}}gc.storage = [#gc.storage<argument, 2>]
 
 // Without fusion every pointwise op is a kernel of its own and is stored;
 // without in-place updates the new weight goes to result #1.
 // NOFUSE-LABEL: func.func @step
 // NOFUSE-SAME: gc.arena_bytes = 768 : i64
-// NOFUSE: gc.broadcast {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = ["arena+0"]
-// NOFUSE: gc.add {{.*}}gc.fusion = 1 : i64, {{.*}}gc.storage = ["arena+0"]
-// NOFUSE: gc.tanh {{.*}}gc.fusion = 2 : i64, {{.*}}gc.storage = ["arena+0"]
-// NOFUSE: gc.dropout {{.*}}gc.fusion = 3 : i64, {{.*}}gc.storage = ["arena+128"]
-// NOFUSE: gc.sgd_update {{.*}}gc.storage = ["result#1"]
+// NOFUSE: gc.broadcast {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = [#gc.storage<arena, 0>]
+// NOFUSE: gc.add {{.*}}gc.fusion = 1 : i64, {{.*}}gc.storage = [#gc.storage<arena, 0>]
+// NOFUSE: gc.tanh {{.*}}gc.fusion = 2 : i64, {{.*}}gc.storage = [#gc.storage<arena, 0>]
+// NOFUSE: gc.dropout {{.*}}gc.fusion = 3 : i64, {{.*}}gc.storage = [#gc.storage<arena, 128>]
+// NOFUSE: gc.sgd_update {{.*}}gc.storage = [#gc.storage<result, 1>]
 func.func @step(%x: tensor<4x8xf32> {gc.name = "x"},
                 %b: tensor<8xf32> {gc.name = "b", gc.param},
                 %w: tensor<8x8xf32> {gc.name = "w", gc.param},
@@ -54,9 +54,9 @@ func.func @step(%x: tensor<4x8xf32> {gc.name = "x"},
 // is stored for it.
 
 // CHECK-LABEL: func.func @race
-// CHECK: gc.exp {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = ["arena+0"]
-// CHECK: gc.broadcast {{.*}}gc.fusion = 1 : i64, {{.*}}gc.storage = ["arena+128"]
-// CHECK: gc.add {{.*}}gc.fusion = 2 : i64, {{.*}}gc.storage = ["arena+0"]
+// CHECK: gc.exp {{.*}}gc.fusion = 0 : i64, {{.*}}gc.storage = [#gc.storage<arena, 0>]
+// CHECK: gc.broadcast {{.*}}gc.fusion = 1 : i64, {{.*}}gc.storage = [#gc.storage<arena, 128>]
+// CHECK: gc.add {{.*}}gc.fusion = 2 : i64, {{.*}}gc.storage = [#gc.storage<arena, 0>]
 func.func @race(%x: tensor<4x8xf32> {gc.name = "x"}, %y: tensor<8xf32> {gc.name = "y"})
     -> (tensor<f32> {gc.name = "loss"}) attributes {gc.arena_bytes = 384 : i64} {
   %v = gc.exp %y {gc.offsets = array<i64: 0>} : tensor<8xf32>
@@ -87,7 +87,7 @@ func.func @missing_offset(%x: tensor<4xf32>) -> tensor<4xf32> attributes {gc.are
 // A view of the weight read after the update keeps the update out of the
 // weight's buffer: the new weight goes to its result buffer.
 // CHECK-LABEL: func.func @view_read_later
-// CHECK: gc.sgd_update {{.*}}gc.storage = ["result#1"]
+// CHECK: gc.sgd_update {{.*}}gc.storage = [#gc.storage<result, 1>]
 func.func @view_read_later(%w: tensor<8x8xf32> {gc.name = "w", gc.param},
                            %g: tensor<8x8xf32> {gc.name = "g"})
     -> (tensor<f32> {gc.name = "loss"}, tensor<8x8xf32> {gc.name = "w"})

@@ -5,6 +5,8 @@
 //   #gc.role<kind (, of = N)? (, moment = "name")?>
 //   #gc.init<kind (, binary)? (, std = F)? (, bound = N)?>
 //
+//   #gc.storage<kind (, index)?>
+//
 // Optional fields are printed only when set, in that order.
 //
 //===----------------------------------------------------------------------===//
@@ -137,5 +139,49 @@ void InitAttr::print(AsmPrinter &printer) const {
     printer << ", std = ", printer.printFloat(getStd());
   if (getKind() == InitKind::Index)
     printer << ", bound = " << getBound();
+  printer << ">";
+}
+
+/// Whether a storage of `kind` has an index (a byte offset or a buffer).
+static bool hasStorageIndex(StorageKind kind) {
+  return kind == StorageKind::Arena || kind == StorageKind::Result ||
+         kind == StorageKind::Argument;
+}
+
+LogicalResult
+StorageAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                    StorageKind kind, int64_t index) {
+  if (index < 0)
+    return emitError() << "expected a non-negative storage index, but found "
+                       << index;
+  if (!hasStorageIndex(kind) && index != 0)
+    return emitError() << "a " << stringifyStorageKind(kind)
+                       << " storage has no index";
+  return success();
+}
+
+Attribute StorageAttr::parse(AsmParser &parser, Type) {
+  if (failed(parser.parseLess()))
+    return {};
+  FailureOr<StorageKind> kind = parseKind<StorageKind>(
+      parser, symbolizeStorageKind,
+      "a storage (arena, view, fused, result, argument)");
+  if (failed(kind))
+    return {};
+  int64_t index = 0;
+  if (hasStorageIndex(*kind) &&
+      (failed(parser.parseComma()) || failed(parser.parseInteger(index))))
+    return {};
+  if (failed(parser.parseGreater()))
+    return {};
+  return StorageAttr::getChecked(
+      [&] { return parser.emitError(parser.getNameLoc()); },
+      parser.getContext(), *kind, index);
+}
+
+void StorageAttr::print(AsmPrinter &printer) const {
+  printer << "<" << stringifyStorageKind(getKind());
+  if (hasStorageIndex(getKind()))
+    printer << ", " << getIndex();
   printer << ">";
 }

@@ -121,4 +121,34 @@ def Gc_InitAttr : Gc_Attr<"Init", "init"> {
   let hasCustomAssemblyFormat = 1;
 }
 
+def Gc_StorageKind : I32EnumAttr<"StorageKind",
+    "where gc-lower-to-kernels puts a value", [
+      I32EnumAttrCase<"Arena", 0, "arena">,
+      I32EnumAttrCase<"View", 1, "view">,
+      I32EnumAttrCase<"Fused", 2, "fused">,
+      I32EnumAttrCase<"Result", 3, "result">,
+      I32EnumAttrCase<"Argument", 4, "argument">
+    ]> {
+  let cppNamespace = "::mlir::gc";
+  let genSpecializedAttr = 0;
+}
+
+def Gc_StorageAttr : Gc_Attr<"Storage", "storage"> {
+  let summary = "where a lowered op's result lives";
+  let description = [{
+    One entry per result of `gc.storage`, written by gc-lower-to-kernels:
+
+    ```mlir
+    #gc.storage<arena, 4096>   // at byte 4096 of the arena
+    #gc.storage<view>          // the storage of the reshape's operand
+    #gc.storage<fused>         // computed inside a fused kernel, not stored
+    #gc.storage<result, 2>     // the step's result buffer 2
+    #gc.storage<argument, 7>   // argument 7's buffer (an in-place update)
+    ```
+  }];
+  let parameters = (ins "StorageKind":$kind, "int64_t":$index);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 #endif // GC_DIALECT_GC_IR_GCATTRS_TD

@@ -75,10 +75,11 @@ LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
   if (attribute.getName() == getStorageAttrName()) {
     auto entries = dyn_cast<ArrayAttr>(attribute.getValue());
     if (!entries || entries.size() != op->getNumResults() ||
-        !llvm::all_of(entries, llvm::IsaPred<StringAttr>))
+        !llvm::all_of(entries, llvm::IsaPred<StorageAttr>))
       return op->emitError()
              << "expected '" << getStorageAttrName() << "' to be an array of "
-             << op->getNumResults() << " strings, one per result, but found "
+             << op->getNumResults()
+             << " #gc.storage attributes, one per result, but found "
              << attribute.getValue();
     return success();
   }

@@ -10,6 +10,7 @@
 #ifndef GC_CONVERSION_KERNELPLAN_H
 #define GC_CONVERSION_KERNELPLAN_H
 
+#include "Gc/IR/GcAttrs.h"
 #include "Gc/IR/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,22 +21,15 @@
 
 namespace mlir::gc {
 
-/// Where a tensor lives in a lowered step.
+/// Where a tensor lives in a lowered step: an entry of `gc.storage`
+/// (#gc.storage) as a value.
 struct Storage {
-  enum class Kind {
-    Arena,    ///< At byte `index` of the arena.
-    View,     ///< The storage of the reshape's operand.
-    Fused,    ///< Computed inside a fused kernel, never stored.
-    Result,   ///< The step's result buffer `index`.
-    Argument, ///< The buffer of argument `index`.
-  };
+  using Kind = StorageKind;
   Kind kind = Kind::Fused;
+  /// Arena: the byte offset; Result, Argument: the buffer's index.
   int64_t index = 0;
 
-  /// The `gc.storage` spelling: arena+4096, view, fused, result#2,
-  /// argument#7.
-  std::string str() const;
-  static std::optional<Storage> parse(llvm::StringRef text);
+  StorageAttr toAttr(MLIRContext *context) const;
 };
 
 /// The storage of `value` in a function lowered by gc-lower-to-kernels:

@@ -293,7 +293,7 @@ void LowerToKernelsPass::runOnOperation() {
         storage = {Storage::Kind::Arena, offset};
         arenaHighest = std::max(arenaHighest, offset + tensorBytes(result));
       }
-      entries.push_back(builder.getStringAttr(storage.str()));
+      entries.push_back(storage.toAttr(builder.getContext()));
     }
     op.setAttr(GcDialect::getStorageAttrName(), builder.getArrayAttr(entries));
   }

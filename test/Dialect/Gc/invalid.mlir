@@ -866,9 +866,25 @@ func.func @fusion_negative(%a: tensor<4xf32>) {
 
 // -----
 
+func.func @storage_negative_offset(%a: tensor<4xf32>) {
+  // expected-error @+1 {{expected a non-negative storage index, but found -8}}
+  %0 = gc.exp %a {gc.storage = [#gc.storage<arena, -8>]} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @storage_unknown_kind(%a: tensor<4xf32>) {
+  // expected-error @+1 {{expected a storage (arena, view, fused, result, argument), but found 'heap'}}
+  %0 = gc.exp %a {gc.storage = [#gc.storage<heap, 0>]} : tensor<4xf32>
+  return
+}
+
+// -----
+
 func.func @storage_per_result(%a: tensor<4xf32>) {
-// expected-error @+1 {{expected 'gc.storage' to be an array of 1 strings, one per result, but found ["arena+0", "fused"]}}
-  %0 = gc.exp %a {gc.storage = ["arena+0", "fused"]} : tensor<4xf32>
+// expected-error @+1 {{expected 'gc.storage' to be an array of 1 #gc.storage attributes, one per result, but found [#gc.storage<arena, 0>, #gc.storage<fused>]}}
+  %0 = gc.exp %a {gc.storage = [#gc.storage<arena, 0>, #gc.storage<fused>]} : tensor<4xf32>
   return
 }
 
