@@ -1,8 +1,8 @@
 //===- InputGeneration.cpp - Initial values of a function's arguments -----===//
 //
 // Seeded, order-independent initial values (see Inputs.h for the rules),
-// drawn from the streams of gc_rt/InitRandom.h that the runtime uses for
-// compiled steps too.
+// written by the runtime's own routine (gc_rt/InitValues.h), so compiled
+// steps start from the same values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,7 +10,7 @@
 
 #include "Gc/IR/GcOps.h"
 
-#include "gc_rt/InitRandom.h"
+#include "gc_rt/InitValues.h"
 
 #include <cmath>
 
@@ -18,7 +18,39 @@ using namespace mlir;
 using namespace mlir::gc;
 using namespace mlir::gc::exec;
 
-using ::gc::rt::SplitMix64;
+namespace {
+/// The step ABI's spelling of an initializer and an element type, for the
+/// runtime's initialisation routine.
+gc_step_init_t toStepInit(InitKind kind) {
+  switch (kind) {
+  case InitKind::Zeros:
+    return GC_STEP_INIT_ZEROS;
+  case InitKind::Ones:
+    return GC_STEP_INIT_ONES;
+  case InitKind::Normal:
+    return GC_STEP_INIT_NORMAL;
+  case InitKind::Index:
+    return GC_STEP_INIT_INDEX;
+  case InitKind::Seed:
+    return GC_STEP_INIT_SEED;
+  }
+  return GC_STEP_INIT_ZEROS;
+}
+
+gc_step_dtype_t toStepDType(ElementKind kind) {
+  switch (kind) {
+  case ElementKind::F32:
+    return GC_STEP_DTYPE_F32;
+  case ElementKind::F64:
+    return GC_STEP_DTYPE_F64;
+  case ElementKind::I32:
+    return GC_STEP_DTYPE_I32;
+  case ElementKind::I64:
+    return GC_STEP_DTYPE_I64;
+  }
+  return GC_STEP_DTYPE_F32;
+}
+} // namespace
 
 FailureOr<HostTensor> mlir::gc::exec::generateInput(func::FuncOp function,
                                                     unsigned index,
@@ -36,29 +68,12 @@ FailureOr<HostTensor> mlir::gc::exec::generateInput(func::FuncOp function,
               "f32, f64, i32 and i64 tensors)";
 
   HostTensor tensor = HostTensor::allocate(*kind, type.getShape(), tracker);
-  int64_t n = tensor.getNumElements();
-  SplitMix64 random(::gc::rt::initStreamKey(seed, name));
   InitRule rule = getInitRule(function, index);
-  for (int64_t i = 0; i < n; ++i) {
-    switch (rule.kind) {
-    case InitKind::Zeros:
-      tensor.setFromDouble(i, 0);
-      break;
-    case InitKind::Ones:
-      tensor.setFromDouble(i, 1);
-      break;
-    case InitKind::Normal:
-      tensor.setFromDouble(i, rule.scale * random.normal());
-      break;
-    case InitKind::Index:
-      tensor.setFromDouble(
-          i, static_cast<double>(random.next() %
-                                 static_cast<uint64_t>(rule.bound)));
-      break;
-    case InitKind::Seed:
-      tensor.data<int64_t>()[i] = static_cast<int64_t>(seed);
-      break;
-    }
-  }
+  ::gc::rt::InitSpec spec;
+  spec.init = toStepInit(rule.kind);
+  spec.scale = rule.scale;
+  spec.bound = rule.bound;
+  ::gc::rt::fillInitialValues(spec, name, seed, toStepDType(*kind),
+                              tensor.bytes(), tensor.getNumElements());
   return tensor;
 }

@@ -18,7 +18,7 @@
 #include "Internal.h"
 
 #include "gc_rt/HalfFloat.h"
-#include "gc_rt/InitRandom.h"
+#include "gc_rt/InitValues.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -147,67 +147,16 @@ std::string gc_rt_step_s::describe() const {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Stores `value` as element `i` of a `dtype` buffer, converting with
-/// static_cast as HostTensor::setFromDouble does: the values must be those
-/// of gc-run's generated inputs, bit for bit.
-void storeFromDouble(gc_step_dtype_t dtype, void *data, int64_t i,
-                     double value) {
-  switch (dtype) {
-  case GC_STEP_DTYPE_F32:
-    static_cast<float *>(data)[i] = static_cast<float>(value);
-    return;
-  case GC_STEP_DTYPE_F64:
-    static_cast<double *>(data)[i] = value;
-    return;
-  case GC_STEP_DTYPE_I32:
-    static_cast<int32_t *>(data)[i] = static_cast<int32_t>(value);
-    return;
-  case GC_STEP_DTYPE_I64:
-    static_cast<int64_t *>(data)[i] = static_cast<int64_t>(value);
-    return;
-  case GC_STEP_DTYPE_F16:
-    static_cast<uint16_t *>(data)[i] = floatToHalf(static_cast<float>(value));
-    return;
-  case GC_STEP_DTYPE_BF16:
-    static_cast<uint16_t *>(data)[i] =
-        floatToBFloat16(static_cast<float>(value));
-    return;
-  }
-}
-
-/// The initial value of `tensor` under `seed`: the element loop of
-/// generateInput (lib/Execution/InputGeneration.cpp), with the rule taken
-/// from the descriptor instead of derived from the IR.
+/// The initial value of `tensor` under `seed` (gc_rt/InitValues.h, the
+/// routine gc-run's interpreter uses for an .mlir function too).
 void generateInitialValue(const gc_step_tensor_t &tensor, uint64_t seed,
                           std::vector<uint8_t> &bytes) {
   bytes.assign(static_cast<size_t>(tensor.bytes), 0);
   int64_t count =
       tensor.bytes / static_cast<int64_t>(getElementSize(tensor.dtype));
-  SplitMix64 random(initStreamKey(seed, tensor.name));
-  void *data = bytes.data();
-  for (int64_t i = 0; i < count; ++i) {
-    switch (tensor.init) {
-    case GC_STEP_INIT_ZEROS:
-      storeFromDouble(tensor.dtype, data, i, 0);
-      break;
-    case GC_STEP_INIT_ONES:
-      storeFromDouble(tensor.dtype, data, i, 1);
-      break;
-    case GC_STEP_INIT_NORMAL:
-      storeFromDouble(tensor.dtype, data, i,
-                      tensor.init_scale * random.normal());
-      break;
-    case GC_STEP_INIT_INDEX:
-      storeFromDouble(
-          tensor.dtype, data, i,
-          static_cast<double>(random.next() %
-                              static_cast<uint64_t>(tensor.init_bound)));
-      break;
-    case GC_STEP_INIT_SEED:
-      static_cast<int64_t *>(data)[i] = static_cast<int64_t>(seed);
-      break;
-    }
-  }
+  InitSpec spec{tensor.init, tensor.init_scale, tensor.init_bound};
+  fillInitialValues(spec, tensor.name, seed, tensor.dtype, bytes.data(),
+                    count);
 }
 } // namespace
 
