@@ -1,9 +1,8 @@
 //===- PlanEvaluator.cpp - Fast replay of plans for the solvers -----------===//
 //
-// A line-by-line transcription of buildSchedule and simulate from
-// RematProblem.cpp onto reusable flat arrays. Any change to the simulator's
-// rules must be mirrored here; the unit tests compare both on random
-// problems and plans.
+// The simulator (see PlanEvaluator.h): schedule construction with clones
+// resolved recursively before the op that needs them, then a replay of
+// allocations and releases with the in-place rule of RematProblem.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -303,8 +302,10 @@ PlanEvaluator::Result PlanEvaluator::evaluate(const Flags &planFlags,
   replay(false, 0, -1, request, result);
   result.peakBytes = std::max(result.peakBytes, persistentBytes);
   for (int e = 0; e < numEntries; ++e)
-    if (entryClone[e])
+    if (entryClone[e]) {
       result.recomputeCost += problem.ops[entryOp[e]].cost;
+      result.recomputeFlops += problem.ops[entryOp[e]].flops;
+    }
   if (result.peakEntry >= 0) {
     result.peakOp = entryOp[result.peakEntry];
     result.peakIsClone = entryClone[result.peakEntry];
@@ -329,4 +330,20 @@ void PlanEvaluator::entryValues(int entry, std::vector<int> &out) const {
     out.push_back(origin[schedOperands[k]]);
   for (int k = entryResultBegin[entry]; k < entryResultBegin[entry + 1]; ++k)
     out.push_back(origin[schedResults[k]]);
+}
+
+Schedule PlanEvaluator::exportSchedule() const {
+  Schedule schedule;
+  schedule.valueOrigin = origin;
+  int numEntries = static_cast<int>(entryOp.size());
+  schedule.entries.reserve(numEntries);
+  for (int e = 0; e < numEntries; ++e) {
+    Schedule::Entry entry{entryOp[e], entryClone[e] != 0, {}, {}};
+    entry.operands.assign(schedOperands.begin() + entryOperandBegin[e],
+                          schedOperands.begin() + entryOperandBegin[e + 1]);
+    entry.results.assign(schedResults.begin() + entryResultBegin[e],
+                         schedResults.begin() + entryResultBegin[e + 1]);
+    schedule.entries.push_back(std::move(entry));
+  }
+  return schedule;
 }

@@ -1,12 +1,11 @@
 //===- PlanEvaluator.h - Fast replay of plans for the solvers ---*- C++ -*-===//
 //
-// The solvers evaluate thousands of plans of the same problem. simulatePlan
-// builds a Schedule of small vectors per entry and replays it; this class
-// does exactly the same (same entry order, same allocation and release rules,
-// same summation order of the recompute cost) on flat arrays it reuses, so
-// an evaluation allocates nothing. Its results are bit-identical to
-// simulatePlan's, which the unit tests check; every plan a solver returns is
-// still measured by simulatePlan itself.
+// gc's one memory simulator (the rules are RematProblem.h's): it builds the
+// schedule of a plan (buildSchedule exports it) and replays it with
+// reference-counted buffers (simulatePlan reports it). The solvers evaluate
+// thousands of plans of one problem with one evaluator: it works on flat
+// arrays it reuses, builds the forward prefix of every schedule once, and
+// allocates nothing per evaluation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,6 +41,8 @@ public:
     /// entries and clones, and live bytes between the last forward entry
     /// and the first backward one.
     int64_t forwardPeak = 0, backwardPeak = 0, boundaryLive = 0;
+    /// FLOPs of the clones (summed in schedule order, as the cost).
+    double recomputeFlops = 0;
   };
 
   struct Request {
@@ -68,6 +69,9 @@ public:
   /// Problem ids of the operands and results of schedule entry `entry` of
   /// the last evaluation.
   void entryValues(int entry, std::vector<int> &out) const;
+
+  /// The schedule of the last evaluation, as buildSchedule returns it.
+  Schedule exportSchedule() const;
 
   /// Evaluations performed so far.
   int64_t evaluations() const { return numEvaluations; }

@@ -139,10 +139,8 @@ struct MemoryProfile {
   std::vector<int> liveAtPeak;
 };
 
-/// Simulates `schedule` (see the file comment for the rules).
-MemoryProfile simulate(const Problem &problem, const Schedule &schedule);
-
-/// buildSchedule + simulate.
+/// Simulates the schedule of `plan` (see the file comment for the rules).
+/// The solvers' PlanEvaluator (lib/Transforms/Remat) is this simulator.
 MemoryProfile simulatePlan(const Problem &problem, const Plan &plan);
 
 /// The forward values backward ops read (the activations), in value order:
