@@ -23,13 +23,13 @@
 #include "gc/Analysis/OpCost.h"
 #include "gc/Models/Bert.h"
 #include "gc/Pipelines/Pipelines.h"
+#include "gc/Remat/Budget.h"
+#include "gc/Remat/RematProblem.h"
+#include "gc/Remat/Solvers.h"
 #include "gc/Transforms/Passes.h"
-#include "gc/Transforms/Remat/Budget.h"
-#include "gc/Transforms/Remat/RematProblem.h"
-#include "gc/Transforms/Remat/Solvers.h"
 #include "gc/Transforms/RematIR.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

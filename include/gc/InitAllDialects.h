@@ -3,7 +3,7 @@
 #ifndef GC_INITALLDIALECTS_H
 #define GC_INITALLDIALECTS_H
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -8,7 +8,7 @@
 
 #include "gc/Analysis/OpCost.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 

@@ -75,8 +75,8 @@ struct CompileCLOptions {
                         cl::cat(optimizer)};
   cl::opt<double> beta2{"beta2", cl::desc("AdamW beta2"), cl::init(0.999),
                         cl::cat(optimizer)};
-  cl::opt<double> epsilon{"epsilon", cl::desc("AdamW epsilon"),
-                          cl::init(1e-8), cl::cat(optimizer)};
+  cl::opt<double> epsilon{"epsilon", cl::desc("AdamW epsilon"), cl::init(1e-8),
+                          cl::cat(optimizer)};
   cl::alias adamEpsilon{"adam-epsilon", cl::desc("Alias for --epsilon"),
                         cl::aliasopt(epsilon), cl::cat(optimizer)};
   cl::opt<double> weightDecay{

@@ -12,7 +12,7 @@
 #include "LaunchReport.h"
 #include "StepLibrary.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 #include "gc/Report/CompileReport.h"
 #include "gc/Support/OutputFile.h"
 #include "gc/Transforms/ReportSink.h"
@@ -152,16 +152,16 @@ llvm::Error writeCompileReport(const ReportCollector &collector,
             }))
       return error;
     extra["memory_timeline_svg"] = timeline;
-    report = mergeReports(std::move(rematReport),
-                          std::move(planReport->second), std::move(extra));
+    report = mergeReports(std::move(rematReport), std::move(planReport->second),
+                          std::move(extra));
   } else {
     llvm::json::Object functions;
     for (auto &[function, rematReport] : *remat) {
       auto planReport = plan->find(function);
       if (planReport == plan->end())
         return makeError("no memory-plan report for '" + function + "'");
-      functions[function] = mergeReports(
-          std::move(rematReport), std::move(planReport->second), {});
+      functions[function] = mergeReports(std::move(rematReport),
+                                         std::move(planReport->second), {});
     }
     report = llvm::json::Object{{"functions", std::move(functions)}};
   }
@@ -287,10 +287,9 @@ mlir::gc::compileStep(ModuleOp module, const CompileOptions &options) {
     remat.report = options.reportPath;
 
   PassManager pm(module->getContext(), ModuleOp::getOperationName());
-  pm.addInstrumentation(std::make_unique<PassPhaseTimer>(result.times, remat,
-                                                         *options.progress));
-  if (options.configurePassManager &&
-      failed(options.configurePassManager(pm)))
+  pm.addInstrumentation(
+      std::make_unique<PassPhaseTimer>(result.times, remat, *options.progress));
+  if (options.configurePassManager && failed(options.configurePassManager(pm)))
     return makeError("the pass manager options are invalid");
   switch (options.stage) {
   case CompileStage::Train:
@@ -318,7 +317,8 @@ mlir::gc::compileStep(ModuleOp module, const CompileOptions &options) {
                      : options.stage == CompileStage::Train
                          ? "the gc-train-step pipeline failed"
                          : "the gc-remat-step pipeline failed");
-  result.arenaBytes = getFunctionInt(module, GcDialect::getArenaBytesAttrName());
+  result.arenaBytes =
+      getFunctionInt(module, GcDialect::getArenaBytesAttrName());
   result.plannedArenaBytes =
       getFunctionInt(module, GcDialect::getPlannedArenaBytesAttrName());
 
@@ -330,9 +330,9 @@ mlir::gc::compileStep(ModuleOp module, const CompileOptions &options) {
   if (collector) {
     if (library)
       extra["compile_time_s"] = result.times.toJson();
-    if (llvm::Error error = writeCompileReport(
-            *collector, result.reportPath, options.timelinePath,
-            std::move(extra)))
+    if (llvm::Error error =
+            writeCompileReport(*collector, result.reportPath,
+                               options.timelinePath, std::move(extra)))
       return std::move(error);
   }
   if (library)

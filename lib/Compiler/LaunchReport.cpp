@@ -290,10 +290,11 @@ llvm::json::Object describeLaunches(const std::vector<KernelLaunch> &launches,
 
 } // namespace
 
-llvm::Expected<llvm::json::Value> mlir::gc::buildLaunchReport(
-    ModuleOp module, const StepLibraryOptions &options,
-    const mlir::gc::StepEmission &emission, const LaunchReportOptions &report,
-    PhaseTimes &times, llvm::raw_ostream &os) {
+llvm::Expected<llvm::json::Value>
+mlir::gc::buildLaunchReport(ModuleOp module, const StepLibraryOptions &options,
+                            const mlir::gc::StepEmission &emission,
+                            const LaunchReportOptions &report,
+                            PhaseTimes &times, llvm::raw_ostream &os) {
   std::string error;
   std::optional<::gc::cost::DeviceProfile> device =
       report.deviceProfilePath.empty()

@@ -72,9 +72,9 @@ std::string tail(StringRef path, int lines) {
 }
 } // namespace
 
-llvm::Expected<StepLibrary> mlir::gc::writeStepLibrary(
-    ModuleOp module, const StepLibraryOptions &options, PhaseTimes &times,
-    llvm::raw_ostream &progress) {
+llvm::Expected<StepLibrary>
+mlir::gc::writeStepLibrary(ModuleOp module, const StepLibraryOptions &options,
+                           PhaseTimes &times, llvm::raw_ostream &progress) {
   bool cuda = options.emit.target == gc::StepTarget::Cuda;
   if (std::error_code error =
           llvm::sys::fs::create_directories(options.directory))

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Execution/Interpreter.h"
 
 #include "gc_rt/cpu/Kernels.h"

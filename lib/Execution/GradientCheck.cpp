@@ -10,7 +10,7 @@
 
 #include "gc/Execution/GradientCheck.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 #include "gc/Execution/Inputs.h"
 #include "gc/Execution/Interpreter.h"
 #include "gc/Transforms/Passes.h"

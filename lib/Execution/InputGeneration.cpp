@@ -8,7 +8,7 @@
 
 #include "gc/Execution/Inputs.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 #include "gc_rt/InitValues.h"
 

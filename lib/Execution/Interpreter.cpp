@@ -9,7 +9,7 @@
 #include "gc/Execution/Interpreter.h"
 #include "gc/Transforms/RematIR.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

@@ -195,14 +195,14 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
                           ? *options.dropoutSeed
                           : getStepScalar(function, inputs, ArgumentRole::Seed,
                                           static_cast<int64_t>(options.seed));
-  int64_t firstStep = getStepScalar(function, inputs, ArgumentRole::StepCounter, 1);
+  int64_t firstStep =
+      getStepScalar(function, inputs, ArgumentRole::StepCounter, 1);
   std::vector<HostTensor> results;
   int64_t peak = 0;
   ExecutionStats stats;
   for (int64_t step = 0; step < options.steps; ++step) {
     setStepScalar(function, inputs, ArgumentRole::Seed, firstSeed, step);
-    setStepScalar(function, inputs, ArgumentRole::StepCounter, firstStep,
-                  step);
+    setStepScalar(function, inputs, ArgumentRole::StepCounter, firstStep, step);
     tracker.resetPeak();
     results.clear();
     FailureOr<std::vector<HostTensor>> outputs =

@@ -13,8 +13,8 @@
 
 #include "BertBuilder.h"
 
-#include "Gc/IR/GcAttrs.h"
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcAttrs.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/IR/Verifier.h"
 
@@ -108,8 +108,8 @@ mlir::gc::buildBertForward(ModuleOp module, const BertConfig &config,
     function.setArgAttr(index, nameAttr, text);
     if (index < params.size())
       function.setArgAttr(index, paramAttr, builder.getUnitAttr());
-    auto [role, init] = getArgumentContract(context, config, argName,
-                                            index < params.size());
+    auto [role, init] =
+        getArgumentContract(context, config, argName, index < params.size());
     function.setArgAttr(index, GcDialect::getRoleAttrName(), role);
     function.setArgAttr(index, GcDialect::getInitAttrName(), init);
     argLocs.push_back(NameLoc::get(text));

@@ -28,7 +28,8 @@ struct BertCLOptions {
   cl::OptionCategory &category = getBertCLCategory();
 
   cl::opt<int64_t> layers{"layers", cl::desc("num_hidden_layers"),
-                          cl::init(defaults.numHiddenLayers), cl::cat(category)};
+                          cl::init(defaults.numHiddenLayers),
+                          cl::cat(category)};
   cl::opt<int64_t> hidden{"hidden", cl::desc("hidden_size"),
                           cl::init(defaults.hiddenSize), cl::cat(category)};
   cl::opt<int64_t> heads{"heads", cl::desc("num_attention_heads"),
@@ -39,10 +40,9 @@ struct BertCLOptions {
                                 cl::cat(category)};
   cl::opt<int64_t> vocab{"vocab", cl::desc("vocab_size"),
                          cl::init(defaults.vocabSize), cl::cat(category)};
-  cl::opt<int64_t> maxPosition{"max-position",
-                               cl::desc("max_position_embeddings"),
-                               cl::init(defaults.maxPositionEmbeddings),
-                               cl::cat(category)};
+  cl::opt<int64_t> maxPosition{
+      "max-position", cl::desc("max_position_embeddings"),
+      cl::init(defaults.maxPositionEmbeddings), cl::cat(category)};
   cl::opt<int64_t> typeVocab{"type-vocab", cl::desc("type_vocab_size"),
                              cl::init(defaults.typeVocabSize),
                              cl::cat(category)};
@@ -104,8 +104,7 @@ llvm::Expected<BertConfig> mlir::gc::getBertConfigFromCL() {
   const BertCLOptions &flags = *clOptions;
   auto activation = parseFlag<BertActivation>(
       "hidden-act", flags.hiddenAct, parseBertActivation,
-      {BertActivation::Gelu, BertActivation::GeluNew},
-      stringifyBertActivation);
+      {BertActivation::Gelu, BertActivation::GeluNew}, stringifyBertActivation);
   if (!activation)
     return activation.takeError();
   auto loss = parseFlag<BertLoss>("loss", flags.loss, parseBertLoss,

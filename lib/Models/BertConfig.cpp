@@ -10,7 +10,7 @@
 
 #include "gc/Models/Bert.h"
 
-#include "Gc/IR/GcShapeInference.h"
+#include "gc/Dialect/GcShapeInference.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"

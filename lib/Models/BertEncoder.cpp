@@ -11,7 +11,7 @@
 
 #include "BertBuilder.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 #include <cmath>
 

@@ -10,7 +10,7 @@
 
 #include "BertBuilder.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 using namespace mlir;
 using namespace mlir::gc;

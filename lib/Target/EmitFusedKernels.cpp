@@ -28,7 +28,7 @@
 
 #include "StepEmitter.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc_rt/cpu/Philox.h"
 
 #include "llvm/ADT/DenseSet.h"

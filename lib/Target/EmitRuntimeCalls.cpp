@@ -12,7 +12,7 @@
 
 #include "StepEmitter.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 #include "llvm/ADT/StringExtras.h"
 

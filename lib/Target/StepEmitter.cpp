@@ -9,7 +9,7 @@
 
 #include "StepEmitter.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Support/NestingDepth.h"
 #include "gc/Transforms/RematIR.h"
 #include "gc/Transforms/StepArguments.h"

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/Passes.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -145,13 +145,11 @@ void ApplyOptimizerPass::runOnOperation() {
                          InitKind init) {
     unsigned index = function.getNumArguments();
     NamedAttribute attrs[] = {
-        nameAttr(name),
-        NamedAttribute(GcDialect::getRoleAttrName(), role),
+        nameAttr(name), NamedAttribute(GcDialect::getRoleAttrName(), role),
         NamedAttribute(GcDialect::getInitAttrName(),
                        InitAttr::get(context, init))};
-    (void)function.insertArgument(index, type,
-                                  DictionaryAttr::get(context, attrs),
-                                  function.getLoc());
+    (void)function.insertArgument(
+        index, type, DictionaryAttr::get(context, attrs), function.getLoc());
     return function.getArgument(index);
   };
   if (adamw)
@@ -177,10 +175,10 @@ void ApplyOptimizerPass::runOnOperation() {
     if (adamw) {
       int64_t of = pair.param.getArgNumber();
       auto moment = [&](StringRef which) {
-        return addArgument(type, "optimizer." + which + "." + pair.name,
-                           RoleAttr::get(context, ArgumentRole::OptimizerState,
-                                         of, which),
-                           InitKind::Zeros);
+        return addArgument(
+            type, "optimizer." + which + "." + pair.name,
+            RoleAttr::get(context, ArgumentRole::OptimizerState, of, which),
+            InitKind::Zeros);
       };
       Value m = moment("exp_avg");
       Value v = moment("exp_avg_sq");

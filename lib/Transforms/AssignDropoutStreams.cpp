@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/Passes.h"
 
 #define DEBUG_TYPE "gc-assign-dropout-streams"

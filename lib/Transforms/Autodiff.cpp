@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Gc/IR/GcAdjointUtils.h"
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcAdjointUtils.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/Passes.h"
 
 #include "llvm/ADT/DenseSet.h"

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
+#include "gc/MemPlan/MemoryPlanner.h"
 #include "gc/Support/OutputFile.h"
-#include "gc/Transforms/MemPlan/MemoryPlanner.h"
 #include "gc/Transforms/Passes.h"
 #include "gc/Transforms/RematIR.h"
 #include "gc/Transforms/ReportSink.h"

@@ -2,7 +2,7 @@
 
 #include "gc/Transforms/RematIR.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/TrainingStep.h"
 
 #include "mlir/IR/Builders.h"

@@ -2,16 +2,16 @@
 //
 // Translates the function into a rematerialization problem, solves it under
 // the budget, materializes the plan, and reports. The algorithms live in the
-// IR-free library (lib/Transforms/Remat); this file is the glue: options,
+// IR-free library (lib/Remat); this file is the glue: options,
 // errors, the rewrite and the report.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gc/Analysis/OpCost.h"
+#include "gc/Remat/Budget.h"
+#include "gc/Remat/Solvers.h"
 #include "gc/Support/OutputFile.h"
 #include "gc/Transforms/Passes.h"
-#include "gc/Transforms/Remat/Budget.h"
-#include "gc/Transforms/Remat/Solvers.h"
 #include "gc/Transforms/RematIR.h"
 #include "gc/Transforms/RematReport.h"
 #include "gc/Transforms/ReportSink.h"
@@ -236,9 +236,9 @@ void RematPass::runOnOperation() {
     std::string json;
     llvm::raw_string_ostream jsonOs(json);
     writeRematReportJson(result, jsonOs);
-    if (llvm::Error error = publishFunctionReport(
-            "remat", report, function->getParentOp(), function.getSymName(),
-            std::move(json))) {
+    if (llvm::Error error =
+            publishFunctionReport("remat", report, function->getParentOp(),
+                                  function.getSymName(), std::move(json))) {
       function.emitError() << "gc-remat: cannot write the report: "
                            << llvm::toString(std::move(error));
       return signalPassFailure();

@@ -2,7 +2,7 @@
 
 #include "gc/Transforms/RematReport.h"
 
-#include "gc/Transforms/Remat/Budget.h"
+#include "gc/Remat/Budget.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"

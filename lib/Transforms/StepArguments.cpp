@@ -6,7 +6,7 @@
 
 #include "gc/Transforms/StepArguments.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 using namespace mlir;
 using namespace mlir::gc;

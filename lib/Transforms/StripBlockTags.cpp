@@ -1,6 +1,6 @@
 //===- StripBlockTags.cpp - Remove gc.block tags --------------------------===//
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 #include "gc/Transforms/Passes.h"
 
 #define DEBUG_TYPE "gc-strip-block-tags"

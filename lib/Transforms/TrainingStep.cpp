@@ -2,7 +2,7 @@
 
 #include "gc/Transforms/TrainingStep.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 #include "llvm/ADT/SmallVector.h"
 

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gc/Transforms/MemPlan/BufferCsv.h"
-#include "gc/Transforms/MemPlan/MemoryPlanner.h"
+#include "gc/MemPlan/BufferCsv.h"
+#include "gc/MemPlan/MemoryPlanner.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -17,7 +17,7 @@
 #include "gc/Support/NestingDepth.h"
 #include "gc/Support/OutputFile.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -69,8 +69,10 @@ llvm::Error makeError(const llvm::Twine &message) {
 /// --emit (and --target, which implies library).
 llvm::Expected<EmitKind> readEmitKind() {
   const std::pair<StringRef, EmitKind> kinds[] = {
-      {"forward", EmitKind::Forward}, {"train", EmitKind::Train},
-      {"remat", EmitKind::Remat},     {"plan", EmitKind::Plan},
+      {"forward", EmitKind::Forward},
+      {"train", EmitKind::Train},
+      {"remat", EmitKind::Remat},
+      {"plan", EmitKind::Plan},
       {"library", EmitKind::Library}};
   auto found = llvm::find_if(
       kinds, [](const auto &kind) { return kind.first == emitName; });
@@ -146,19 +148,18 @@ llvm::Error compile() {
     llvm::errs() << text << (StringRef(text).ends_with("\n") ? "" : "\n");
     return success();
   });
-  auto module = loadModel(context, *emit == EmitKind::Forward
-                                       ? "bert_forward"
-                                       : "bert_train_step");
+  auto module = loadModel(
+      context, *emit == EmitKind::Forward ? "bert_forward" : "bert_train_step");
   if (!module)
     return module.takeError();
   if (!*module)
     return makeError("no model was built");
 
   if (*emit != EmitKind::Forward) {
-    options.priorPhases.add("build model",
-                            std::chrono::duration<double>(
-                                std::chrono::steady_clock::now() - start)
-                                .count());
+    options.priorPhases.add(
+        "build model",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
     options.stage = *emit == EmitKind::Train   ? gc::CompileStage::Train
                     : *emit == EmitKind::Remat ? gc::CompileStage::Remat
                     : *emit == EmitKind::Plan  ? gc::CompileStage::Plan

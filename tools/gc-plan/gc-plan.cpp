@@ -7,7 +7,7 @@
 //   gc-plan FILE.csv [--strategy NAME] [--time-limit S] [--alignment N]
 //           [--out OFFSETS.csv]
 //
-// The input is a CSV problem (gc/Transforms/MemPlan/BufferCsv.h): a header
+// The input is a CSV problem (gc/MemPlan/BufferCsv.h): a header
 // line naming the columns id, lower, upper and size, and one buffer per line,
 // live over [lower, upper).
 // The output is one JSON object on stdout; --out writes `id,offset` lines.
@@ -16,8 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gc/Transforms/MemPlan/BufferCsv.h"
-#include "gc/Transforms/MemPlan/MemoryPlanner.h"
+#include "gc/MemPlan/BufferCsv.h"
+#include "gc/MemPlan/MemoryPlanner.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

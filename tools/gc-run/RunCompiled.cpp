@@ -116,9 +116,9 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
       << ", @" << descriptor->function_name << ", " << descriptor->num_arguments
       << " arguments (";
   bool first = true;
-  for (int role : {GC_STEP_ROLE_PARAMETER, GC_STEP_ROLE_OPTIMIZER_STATE,
-                   GC_STEP_ROLE_STEP_COUNTER, GC_STEP_ROLE_BATCH,
-                   GC_STEP_ROLE_SEED})
+  for (int role :
+       {GC_STEP_ROLE_PARAMETER, GC_STEP_ROLE_OPTIMIZER_STATE,
+        GC_STEP_ROLE_STEP_COUNTER, GC_STEP_ROLE_BATCH, GC_STEP_ROLE_SEED})
     if (counts[role]) {
       out << (first ? "" : ", ") << counts[role] << " "
           << roleName(static_cast<gc_step_role_t>(role));

@@ -10,8 +10,8 @@
 #ifndef GC_CONVERSION_KERNELPLAN_H
 #define GC_CONVERSION_KERNELPLAN_H
 
-#include "Gc/IR/GcAttrs.h"
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcAttrs.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"

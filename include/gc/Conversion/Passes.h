@@ -3,7 +3,7 @@
 #ifndef GC_CONVERSION_PASSES_H
 #define GC_CONVERSION_PASSES_H
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"

@@ -46,9 +46,8 @@ struct TrainStepOptionGroup : public PassPipelineOptions<Derived> {
                                llvm::cl::init(0.9)};
   PipelineOption<double> beta2{*this, "beta2", llvm::cl::desc("AdamW beta2"),
                                llvm::cl::init(0.999)};
-  PipelineOption<double> epsilon{*this, "epsilon",
-                                 llvm::cl::desc("AdamW epsilon"),
-                                 llvm::cl::init(1e-8)};
+  PipelineOption<double> epsilon{
+      *this, "epsilon", llvm::cl::desc("AdamW epsilon"), llvm::cl::init(1e-8)};
   PipelineOption<double> weightDecay{
       *this, "weight-decay",
       llvm::cl::desc("weight decay (default: 0.01 for AdamW, 0 for SGD)"),
@@ -111,7 +110,7 @@ struct RematStepOptionGroup : public TrainStepOptionGroup<Derived> {
     RematOptions options;
     options.budget = budget;
     options.solver = solver;
-    options.device = !device.empty()                       ? device.getValue()
+    options.device = !device.empty()                        ? device.getValue()
                      : target && *target == StepTarget::Cpu ? "cpu"
                                                             : "h100";
     options.deviceProfile = deviceProfile;
@@ -127,10 +126,9 @@ struct RematStepOptionGroup : public TrainStepOptionGroup<Derived> {
 /// gc-plan-memory's.
 template <typename Derived>
 struct CompileStepOptionGroup : public RematStepOptionGroup<Derived> {
-  PipelineOption<StepTarget> target{*this, "target",
-                                    llvm::cl::desc("cpu or cuda"),
-                                    llvm::cl::init(StepTarget::Cpu),
-                                    choicesOf(kStepTargets)};
+  PipelineOption<StepTarget> target{
+      *this, "target", llvm::cl::desc("cpu or cuda"),
+      llvm::cl::init(StepTarget::Cpu), choicesOf(kStepTargets)};
   PipelineOption<PlanStrategyKind> planStrategy{
       *this, "plan-strategy",
       llvm::cl::desc("memory planning strategy (see gc-plan --help)"),

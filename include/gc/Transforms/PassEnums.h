@@ -1,12 +1,12 @@
 //===- PassEnums.h - The enumerated options of gc's passes -----*- C++ -*-===//
 //
 // The choices of gc-optimizer's `optimizer`, gc-remat's `solver`,
-// gc-plan-memory's `strategy` and gc-compile-step's `target`, each a table of (value, name, help) declared
-// once: the passes' options (Passes.td), the pipelines' options
-// (Pipelines.h) and gc-compile's flags take their values from the tables
-// (choicesOf), so a misspelled choice is rejected when the pipeline or the
-// command line is parsed, before any function is compiled, and nameOf gives
-// the name the libraries know a choice by.
+// gc-plan-memory's `strategy` and gc-compile-step's `target`, each a table of
+// (value, name, help) declared once: the passes' options (Passes.td), the
+// pipelines' options (Pipelines.h) and gc-compile's flags take their values
+// from the tables (choicesOf), so a misspelled choice is rejected when the
+// pipeline or the command line is parsed, before any function is compiled, and
+// nameOf gives the name the libraries know a choice by.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,7 +58,7 @@ inline constexpr Choice<OptimizerKind> kOptimizers[] = {
     {OptimizerKind::AdamW, "adamw", "AdamW (torch.optim.AdamW)"},
 };
 
-/// gc-remat's solvers (lib/Transforms/Remat/Solvers.h, by name).
+/// gc-remat's solvers (lib/Remat/Solvers.h, by name).
 enum class RematSolverKind { None, PerLayer, Sqrt, Greedy, Optimal, Auto };
 inline constexpr Choice<RematSolverKind> kRematSolvers[] = {
     {RematSolverKind::None, "none", "keep every activation"},
@@ -74,7 +74,7 @@ inline constexpr Choice<RematSolverKind> kRematSolvers[] = {
      "per-block Pareto fronts combined along the chain"},
 };
 
-/// gc-plan-memory's strategies (lib/Transforms/MemPlan, by name).
+/// gc-plan-memory's strategies (lib/MemPlan, by name).
 enum class PlanStrategyKind {
   GreedySize,
   GreedyLifetime,

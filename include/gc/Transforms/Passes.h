@@ -3,7 +3,7 @@
 #ifndef GC_TRANSFORMS_PASSES_H
 #define GC_TRANSFORMS_PASSES_H
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 #include "gc/Transforms/PassEnums.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -226,7 +226,7 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     returned value to the end of the step); a reshape shares its operand's
     buffer; an elementwise op whose operand dies at it and has the result's
     type writes its result in place, into that operand's buffer. The
-    planner library (lib/Transforms/MemPlan) assigns the buffers offsets in
+    planner library (lib/MemPlan) assigns the buffers offsets in
     one arena, `strategy=best` keeping the smallest arena its strategies
     find within `time-limit` seconds, and the plan is checked: no two
     buffers live at the same time overlap.

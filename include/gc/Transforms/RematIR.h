@@ -9,7 +9,7 @@
 #ifndef GC_TRANSFORMS_REMATIR_H
 #define GC_TRANSFORMS_REMATIR_H
 
-#include "gc/Transforms/Remat/RematProblem.h"
+#include "gc/Remat/RematProblem.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 

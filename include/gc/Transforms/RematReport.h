@@ -3,7 +3,7 @@
 #ifndef GC_TRANSFORMS_REMATREPORT_H
 #define GC_TRANSFORMS_REMATREPORT_H
 
-#include "gc/Transforms/Remat/Solvers.h"
+#include "gc/Remat/Solvers.h"
 
 #include "llvm/Support/raw_ostream.h"
 

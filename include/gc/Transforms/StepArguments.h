@@ -12,16 +12,17 @@
 // default derived from its type and uses, never from its name: a `gc.param`
 // argument is a parameter initialised normal(0, 0.02), an i64 scalar used
 // as a dropout seed is the seed, AdamW's step operand the step counter
-// (ones) and its moments optimizer state (zeros), an integer argument used as embedding ids
-// or cross-entropy labels is drawn uniformly below the table's rows or the
-// number of classes, other float inputs are normal(0, 1), the rest zeros.
+// (ones) and its moments optimizer state (zeros), an integer argument used as
+// embedding ids or cross-entropy labels is drawn uniformly below the table's
+// rows or the number of classes, other float inputs are normal(0, 1), the rest
+// zeros.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef GC_TRANSFORMS_STEPARGUMENTS_H
 #define GC_TRANSFORMS_STEPARGUMENTS_H
 
-#include "Gc/IR/GcAttrs.h"
+#include "gc/Dialect/GcAttrs.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 

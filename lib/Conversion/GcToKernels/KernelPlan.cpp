@@ -7,7 +7,7 @@
 
 #include "gc/Conversion/KernelPlan.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 using namespace mlir;
 using namespace mlir::gc;

@@ -23,7 +23,7 @@
 #include "gc/Conversion/KernelPlan.h"
 #include "gc/Conversion/Passes.h"
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/StepArguments.h"
 
 #include "llvm/ADT/DenseSet.h"

@@ -1,4 +1,5 @@
-//===- InitValues.h - The one routine that initialises arguments -*- C++ -*-===//
+//===- InitValues.h - The one routine that initialises arguments -*- C++
+//-*-===//
 //
 // Fills a tensor with its initial values under a step ABI init rule
 // (StepAbi.h's gc_step_init_t, from the argument's #gc.init): the CPU
@@ -61,8 +62,8 @@ struct InitSpec {
 /// Writes the `count` initial values of tensor `name` (element type `dtype`)
 /// under `seed` into `data`. SEED stores the seed itself (an i64 tensor).
 inline void fillInitialValues(const InitSpec &spec, std::string_view name,
-                              uint64_t seed, gc_step_dtype_t dtype,
-                              void *data, int64_t count) {
+                              uint64_t seed, gc_step_dtype_t dtype, void *data,
+                              int64_t count) {
   SplitMix64 random(initStreamKey(seed, name));
   for (int64_t i = 0; i < count; ++i) {
     switch (spec.init) {
@@ -76,10 +77,9 @@ inline void fillInitialValues(const InitSpec &spec, std::string_view name,
       storeInitialValue(dtype, data, i, spec.scale * random.normal());
       break;
     case GC_STEP_INIT_INDEX:
-      storeInitialValue(
-          dtype, data, i,
-          static_cast<double>(random.next() %
-                              static_cast<uint64_t>(spec.bound)));
+      storeInitialValue(dtype, data, i,
+                        static_cast<double>(random.next() %
+                                            static_cast<uint64_t>(spec.bound)));
       break;
     case GC_STEP_INIT_SEED:
       static_cast<int64_t *>(data)[i] = static_cast<int64_t>(seed);

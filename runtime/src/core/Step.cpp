@@ -155,8 +155,7 @@ void generateInitialValue(const gc_step_tensor_t &tensor, uint64_t seed,
   int64_t count =
       tensor.bytes / static_cast<int64_t>(getElementSize(tensor.dtype));
   InitSpec spec{tensor.init, tensor.init_scale, tensor.init_bound};
-  fillInitialValues(spec, tensor.name, seed, tensor.dtype, bytes.data(),
-                    count);
+  fillInitialValues(spec, tensor.name, seed, tensor.dtype, bytes.data(), count);
 }
 } // namespace
 
@@ -227,7 +226,7 @@ gc_rt_status_t readLoss(gc_rt_step_s &step, double *loss) {
     uint16_t value;
     std::memcpy(&value, bytes, sizeof(value));
     *loss = result.dtype == GC_STEP_DTYPE_F16 ? halfToFloat(value)
-                                               : bfloat16ToFloat(value);
+                                              : bfloat16ToFloat(value);
     break;
   }
   }

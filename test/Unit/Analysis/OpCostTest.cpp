@@ -8,7 +8,7 @@
 
 #include "gc/Analysis/OpCost.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

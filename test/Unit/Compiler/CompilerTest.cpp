@@ -12,7 +12,7 @@
 #include "gc/Models/Bert.h"
 #include "gc/Transforms/ReportSink.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -51,8 +51,7 @@ protected:
     ASSERT_FALSE(llvm::errorToBool(
         buildBertForward(*module, tinyConfig(), "step").takeError()));
     llvm::SmallString<128> dir;
-    ASSERT_FALSE(
-        llvm::sys::fs::createUniqueDirectory("gc-compiler-test", dir));
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("gc-compiler-test", dir));
     directory = std::string(dir);
     options.progress = &progress;
   }
@@ -173,8 +172,8 @@ TEST(ReportCollectorTest, CollectsOnlyItsModule) {
     EXPECT_FALSE(isReportWanted("", other->getOperation()));
     ASSERT_FALSE(llvm::errorToBool(
         publishFunctionReport("remat", "", mine->getOperation(), "f", "{}")));
-    ASSERT_FALSE(llvm::errorToBool(publishFunctionReport(
-        "remat", "", other->getOperation(), "g", "{}")));
+    ASSERT_FALSE(llvm::errorToBool(
+        publishFunctionReport("remat", "", other->getOperation(), "g", "{}")));
     auto reports = collector.get("remat");
     ASSERT_EQ(reports.size(), 1u);
     EXPECT_EQ(reports.begin()->first, "f");

@@ -1,6 +1,6 @@
 //===- GcBlockTagTest.cpp - The gc.block tag ------------------------------===//
 
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

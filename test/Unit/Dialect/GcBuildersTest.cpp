@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Gc/IR/GcOps.h"
-#include "Gc/IR/GcShapeInference.h"
+#include "gc/Dialect/GcOps.h"
+#include "gc/Dialect/GcShapeInference.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"

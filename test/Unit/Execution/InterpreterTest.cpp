@@ -8,7 +8,7 @@
 #include "gc/Execution/Interpreter.h"
 #include "gc/Execution/Inputs.h"
 
-#include "Gc/IR/GcDialect.h"
+#include "gc/Dialect/GcDialect.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"

@@ -9,7 +9,7 @@
 #ifndef GC_TEST_UNIT_MEMPLAN_MEMPLANTESTUTILS_H
 #define GC_TEST_UNIT_MEMPLAN_MEMPLANTESTUTILS_H
 
-#include "gc/Transforms/MemPlan/MemoryPlanner.h"
+#include "gc/MemPlan/MemoryPlanner.h"
 
 #include <cstdint>
 #include <random>

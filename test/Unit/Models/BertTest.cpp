@@ -9,8 +9,8 @@
 
 #include "gc/Models/Bert.h"
 
-#include "Gc/IR/GcDialect.h"
-#include "Gc/IR/GcOps.h"
+#include "gc/Dialect/GcDialect.h"
+#include "gc/Dialect/GcOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -9,7 +9,7 @@
 
 #include "RematTestProblems.h"
 
-#include "gc/Transforms/Remat/Solvers.h"
+#include "gc/Remat/Solvers.h"
 
 #include <gtest/gtest.h>
 

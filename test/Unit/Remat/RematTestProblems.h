@@ -10,7 +10,7 @@
 #ifndef GC_TEST_UNIT_REMAT_REMATTESTPROBLEMS_H
 #define GC_TEST_UNIT_REMAT_REMATTESTPROBLEMS_H
 
-#include "gc/Transforms/Remat/RematProblem.h"
+#include "gc/Remat/RematProblem.h"
 
 #include <cstdint>
 #include <string>

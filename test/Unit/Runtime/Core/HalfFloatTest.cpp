@@ -47,8 +47,8 @@ TEST(HalfFloatTest, HalfRoundsToNearestEven) {
 TEST(HalfFloatTest, SpecialValues) {
   EXPECT_EQ(floatToHalf(std::numeric_limits<float>::infinity()), 0x7c00);
   EXPECT_EQ(floatToHalf(-1e30f), 0xfc00);
-  EXPECT_TRUE(std::isnan(halfToFloat(
-      floatToHalf(std::numeric_limits<float>::quiet_NaN()))));
+  EXPECT_TRUE(std::isnan(
+      halfToFloat(floatToHalf(std::numeric_limits<float>::quiet_NaN()))));
   EXPECT_TRUE(std::isnan(bfloat16ToFloat(
       floatToBFloat16(std::numeric_limits<float>::quiet_NaN()))));
 }

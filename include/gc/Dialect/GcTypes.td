@@ -1,0 +1,34 @@
+//===- GcTypes.td - Type constraints of the gc dialect ------*- tablegen -*-===//
+//
+// gc uses the builtin ranked tensor type; this file names the element types
+// and tensor shapes each operand family accepts.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GC_DIALECT_GCTYPES_TD
+#define GC_DIALECT_GCTYPES_TD
+
+include "mlir/IR/CommonTypeConstraints.td"
+
+/// Element types of differentiable values.
+defvar Gc_FloatElementTypes = [F16, BF16, F32, F64];
+/// Element types of ids, labels, seeds and step counters.
+defvar Gc_IntegerElementTypes = [I32, I64];
+
+def Gc_FloatTensor : StaticShapeTensorOf<Gc_FloatElementTypes>;
+def Gc_IntegerTensor : StaticShapeTensorOf<Gc_IntegerElementTypes>;
+def Gc_AnyTensor
+    : StaticShapeTensorOf<!listconcat(Gc_FloatElementTypes,
+                                      Gc_IntegerElementTypes)>;
+
+/// A scalar held in a rank-0 tensor: the step seed of the random streams and
+/// the optimizer step counter. Its type is always `tensor<i64>`, so the
+/// assembly format never spells it.
+def Gc_ScalarI64Tensor : 0DTensorOf<[I64]> {
+  let builderCall =
+      "::mlir::RankedTensorType::get({}, $_builder.getIntegerType(64))";
+}
+/// The scalar value of a loss.
+def Gc_ScalarFloatTensor : 0DTensorOf<Gc_FloatElementTypes>;
+
+#endif // GC_DIALECT_GCTYPES_TD
