@@ -37,10 +37,15 @@ namespace cost = ::gc::cost;
 namespace {
 struct RematPass : mlir::gc::impl::RematBase<RematPass> {
   using RematBase::RematBase;
+  /// Reads the options once per pipeline, before any function: the device
+  /// profile (a JSON file is parsed once, not per function), the budget and
+  /// the time limit; a bad one fails the pipeline at its start.
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
-  FailureOr<cost::DeviceProfile> loadDevice(func::FuncOp function);
+  std::optional<cost::DeviceProfile> loadedProfile;
+  std::optional<remat::BudgetSpec> budgetSpec;
   void reportInfeasible(func::FuncOp function, const RematIR &ir,
                         int64_t budgetBytes, const remat::Solution &solution,
                         const remat::Solution &minimum);
@@ -48,15 +53,25 @@ private:
 
 } // namespace
 
-FailureOr<cost::DeviceProfile> RematPass::loadDevice(func::FuncOp function) {
+LogicalResult RematPass::initialize(MLIRContext *context) {
+  Location loc = UnknownLoc::get(context);
   std::string error;
-  std::optional<cost::DeviceProfile> profile =
-      deviceProfile.empty()
-          ? cost::loadDeviceProfile(device, &error)
-          : cost::loadDeviceProfileFile(deviceProfile, &error);
-  if (!profile)
-    return function.emitError() << "gc-remat: " << error;
-  return *profile;
+  loadedProfile = deviceProfile.empty()
+                      ? cost::loadDeviceProfile(device, &error)
+                      : cost::loadDeviceProfileFile(deviceProfile, &error);
+  if (!loadedProfile)
+    return emitError(loc) << "gc-remat: " << error;
+  budgetSpec.reset();
+  if (!budget.empty()) {
+    budgetSpec = remat::parseBudget(budget, error);
+    if (!budgetSpec)
+      return emitError(loc) << "gc-remat: " << error;
+  }
+  if (!(timeLimit > 0))
+    return emitError(loc)
+           << "gc-remat: expected a positive time-limit, but found "
+           << timeLimit.getValue();
+  return success();
 }
 
 /// The error for a budget the solver does not meet: when auto meets it,
@@ -110,24 +125,7 @@ void RematPass::runOnOperation() {
                          << solverName << "'";
     return signalPassFailure();
   }
-  FailureOr<cost::DeviceProfile> profile = loadDevice(function);
-  if (failed(profile))
-    return signalPassFailure();
-  std::optional<remat::BudgetSpec> budgetSpec;
-  if (!budget.empty()) {
-    std::string error;
-    budgetSpec = remat::parseBudget(budget, error);
-    if (!budgetSpec) {
-      function.emitError() << "gc-remat: " << error;
-      return signalPassFailure();
-    }
-  }
-  if (!(timeLimit > 0)) {
-    function.emitError()
-        << "gc-remat: expected a positive time-limit, but found "
-        << timeLimit.getValue();
-    return signalPassFailure();
-  }
+  const cost::DeviceProfile *profile = &*loadedProfile;
 
   FailureOr<RematIR> ir = buildRematIR(function, [&](Operation *op) {
     cost::OpCost estimate = estimateOpCost(op, *profile);
