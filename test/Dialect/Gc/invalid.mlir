@@ -19,7 +19,7 @@ func.func @add_result_type(%a: tensor<4xf32>) {
 // -----
 
 func.func @add_integer(%a: tensor<4xi32>) {
-// expected-error @+1 {{'gc.add' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4xi32>'}}
+// expected-error @+1 {{'gc.add' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values of rank at most 16, but got 'tensor<4xi32>'}}
   %0 = gc.add %a, %a : tensor<4xi32>
   return
 }
@@ -27,7 +27,7 @@ func.func @add_integer(%a: tensor<4xi32>) {
 // -----
 
 func.func @add_dynamic(%a: tensor<?xf32>) {
-// expected-error @+1 {{'gc.add' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<?xf32>'}}
+// expected-error @+1 {{'gc.add' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values of rank at most 16, but got 'tensor<?xf32>'}}
   %0 = gc.add %a, %a : tensor<?xf32>
   return
 }
@@ -35,7 +35,7 @@ func.func @add_dynamic(%a: tensor<?xf32>) {
 // -----
 
 func.func @exp_unranked(%a: tensor<*xf32>) {
-// expected-error @+1 {{'gc.exp' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<*xf32>'}}
+// expected-error @+1 {{'gc.exp' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values of rank at most 16, but got 'tensor<*xf32>'}}
   %0 = gc.exp %a : tensor<*xf32>
   return
 }
@@ -115,7 +115,7 @@ func.func @cast_shape(%a: tensor<4xf32>) {
 // -----
 
 func.func @cast_unsupported_element(%a: tensor<4xf32>) {
-// expected-error @+1 {{'gc.cast' op result #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float or 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xi8>'}}
+// expected-error @+1 {{'gc.cast' op result #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float or 32-bit signless integer or 64-bit signless integer values of rank at most 16, but got 'tensor<4xi8>'}}
   %0 = gc.cast %a : tensor<4xf32> -> tensor<4xi8>
   return
 }
@@ -123,7 +123,7 @@ func.func @cast_unsupported_element(%a: tensor<4xf32>) {
 // -----
 
 func.func @constant_unsupported_element() {
-// expected-error @+1 {{'gc.constant' op result #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float or 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xi8>'}}
+// expected-error @+1 {{'gc.constant' op result #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float or 32-bit signless integer or 64-bit signless integer values of rank at most 16, but got 'tensor<4xi8>'}}
   %0 = gc.constant dense<1> : tensor<4xi8>
   return
 }
@@ -611,7 +611,7 @@ func.func @embedding_table_rank(%t: tensor<10xf32>, %ids: tensor<4xi32>) {
 // -----
 
 func.func @embedding_float_ids(%t: tensor<10x4xf32>, %ids: tensor<4xf32>) {
-// expected-error @+1 {{'gc.embedding' op operand #1 must be statically shaped tensor of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xf32>'}}
+// expected-error @+1 {{'gc.embedding' op operand #1 must be statically shaped tensor of 32-bit signless integer or 64-bit signless integer values of rank at most 16, but got 'tensor<4xf32>'}}
   %0 = gc.embedding %t, %ids : (tensor<10x4xf32>, tensor<4xf32>) -> tensor<4x4xf32>
   return
 }
@@ -1097,5 +1097,15 @@ func.func @offsets_negative(%a: tensor<4xf32>) {
 
 // expected-error @+1 {{expected 'gc.arena_bytes' to be a non-negative integer, but found "big"}}
 func.func @arena_bytes(%a: tensor<4xf32>) attributes {gc.arena_bytes = "big"} {
+  return
+}
+
+// -----
+
+// The kernels keep per-dimension state in fixed arrays of 16 entries: a
+// rank-17 value is refused, not overrun.
+func.func @rank_above_kernel_limit(%x: tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x2x3xf32>) {
+  // expected-error @+1 {{'gc.exp' op operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values of rank at most 16, but got 'tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x2x3xf32>'}}
+  %y = gc.exp %x : tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x2x3xf32>
   return
 }

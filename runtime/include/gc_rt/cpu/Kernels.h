@@ -25,7 +25,9 @@
 //    supports aliasing.
 //  - Kernels do not allocate, except cross_entropy (one float per row for
 //    the row losses) and the message of an error Status.
-//  - Tensors have at most kMaxRank dimensions.
+//  - Tensors have at most kMaxRank dimensions: the dialect refuses a gc
+//    value of higher rank (gc/Dialect/GcTypes.td), so the shape
+//    preconditions these kernels assert hold for every verified step.
 //
 //===----------------------------------------------------------------------===//
 
