@@ -5,6 +5,8 @@
 #include "gc/Execution/Inputs.h"
 #include "gc/Execution/Interpreter.h"
 
+#include "gc_rt/StepLoop.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
@@ -154,6 +156,46 @@ LogicalResult writeFile(func::FuncOp function, const std::string &path,
 
 /// Sets the per-step scalar `name` (when the function has it) to
 /// `first + step`.
+bool isStepScalar(const HostTensor &tensor) {
+  return tensor.kind == ElementKind::I64 && tensor.getNumElements() == 1;
+}
+
+/// gc-run's storage for the step loop (gc_rt/StepLoop.h): the interpreter
+/// runs the function on host tensors; feedback shares the result's buffer.
+struct InterpretedStepBackend {
+  using Error = LogicalResult;
+  func::FuncOp function;
+  std::vector<HostTensor> &inputs;
+  std::vector<HostTensor> &results;
+  MemoryTracker &tracker;
+  ExecutionStats &stats;
+
+  bool failed(LogicalResult result) const { return mlir::failed(result); }
+  LogicalResult success() { return mlir::success(); }
+  LogicalResult readScalar(int32_t argument, int64_t *value) {
+    *value = inputs[argument].data<const int64_t>()[0];
+    return mlir::success();
+  }
+  LogicalResult writeScalar(int32_t argument, int64_t value) {
+    inputs[argument].data<int64_t>()[0] = value;
+    return mlir::success();
+  }
+  LogicalResult call() {
+    tracker.resetPeak();
+    results.clear();
+    FailureOr<std::vector<HostTensor>> outputs =
+        execute(function, inputs, tracker, &stats);
+    if (mlir::failed(outputs))
+      return mlir::failure();
+    results = std::move(*outputs);
+    return mlir::success();
+  }
+  LogicalResult feed(int32_t result, int32_t argument) {
+    inputs[argument] = results[result];
+    return mlir::success();
+  }
+};
+
 void setStepScalar(func::FuncOp function, std::vector<HostTensor> &inputs,
                    ArgumentRole role, int64_t first, int64_t step) {
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
@@ -182,34 +224,42 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     return failure();
   std::vector<HostTensor> inputs = std::move(*loaded);
 
-  // Results that feed an argument of the same name in the next step.
-  llvm::StringMap<unsigned> argumentByName;
-  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    argumentByName[getArgumentName(function, i)] = i;
   std::optional<unsigned> lossIndex;
   for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
     if (getResultName(function, r) == "loss")
       lossIndex = r;
 
+  // The seed and the counter start at their first values; the step loop
+  // (gc_rt/StepLoop.h, the one gc_rt_step_run follows) advances them.
   int64_t firstSeed = options.dropoutSeed
                           ? *options.dropoutSeed
                           : getStepScalar(function, inputs, ArgumentRole::Seed,
                                           static_cast<int64_t>(options.seed));
   int64_t firstStep =
       getStepScalar(function, inputs, ArgumentRole::StepCounter, 1);
+  setStepScalar(function, inputs, ArgumentRole::Seed, firstSeed, 0);
+  setStepScalar(function, inputs, ArgumentRole::StepCounter, firstStep, 0);
+
+  rt::StepLoopPlan plan;
+  if (std::optional<unsigned> seed = findArgument(function, ArgumentRole::Seed);
+      seed && isStepScalar(inputs[*seed]))
+    plan.seedArgument = static_cast<int32_t>(*seed);
+  if (std::optional<unsigned> counter =
+          findArgument(function, ArgumentRole::StepCounter);
+      counter && isStepScalar(inputs[*counter]))
+    plan.stepCounterArgument = static_cast<int32_t>(*counter);
+  for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
+    if (std::optional<unsigned> argument = getFedArgument(function, r))
+      plan.feedback.push_back(
+          {static_cast<int32_t>(r), static_cast<int32_t>(*argument)});
+
   std::vector<HostTensor> results;
   int64_t peak = 0;
   ExecutionStats stats;
+  InterpretedStepBackend backend{function, inputs, results, tracker, stats};
   for (int64_t step = 0; step < options.steps; ++step) {
-    setStepScalar(function, inputs, ArgumentRole::Seed, firstSeed, step);
-    setStepScalar(function, inputs, ArgumentRole::StepCounter, firstStep, step);
-    tracker.resetPeak();
-    results.clear();
-    FailureOr<std::vector<HostTensor>> outputs =
-        execute(function, inputs, tracker, &stats);
-    if (failed(outputs))
+    if (failed(rt::runOneStep(plan, backend)))
       return failure();
-    results = std::move(*outputs);
     peak = std::max(peak, tracker.getPeakBytes());
 
     out << "step " << (step + 1);
@@ -217,14 +267,6 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
       out << ": loss = "
           << llvm::format("%.9g", results[*lossIndex].getAsDouble(0));
     out << "\n";
-
-    for (unsigned r = 0, e = results.size(); r < e; ++r) {
-      auto it = argumentByName.find(getResultName(function, r));
-      if (it != argumentByName.end() &&
-          results[r].matches(
-              cast<RankedTensorType>(function.getArgumentTypes()[it->second])))
-        inputs[it->second] = results[r];
-    }
   }
   out << "peak live tensors: " << peak << " bytes ("
       << llvm::format("%.2f", peak / 1048576.0) << " MiB)\n";
@@ -232,7 +274,7 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     out << "arena: planned " << stats.arenaBytes << " bytes, high-water "
         << stats.arenaHighWater << " bytes\n";
 
-  // Step k ran as number firstStep + k.
+  // Step k ran as number firstStep + k; the counter now names the next.
   int64_t completed = firstStep - 1 + options.steps;
   std::optional<rt::NamedTensor> counter =
       getCompletedSteps(function, inputs, completed);

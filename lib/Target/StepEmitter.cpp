@@ -262,10 +262,6 @@ LogicalResult StepEmitter::emitDescriptor() {
   auto &os = descriptorOs;
   Block &entry = function.front();
   Operation *terminator = entry.getTerminator();
-  llvm::StringMap<unsigned> argumentByName;
-  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    argumentByName[getArgumentName(function, i)] = i;
-
   auto shapeTable = [&](Type type) -> std::string {
     auto tensor = cast<RankedTensorType>(type);
     return tensor.getRank() == 0 ? "nullptr" : getInt64Table(tensor.getShape());
@@ -302,11 +298,9 @@ LogicalResult StepEmitter::emitDescriptor() {
       lossResult = static_cast<int>(index);
     int feeds = -1;
     std::string role = "GC_STEP_ROLE_OUTPUT";
-    if (auto it = argumentByName.find(name);
-        it != argumentByName.end() &&
-        function.getArgumentTypes()[it->second] == value.getType()) {
-      feeds = static_cast<int>(it->second);
-      role = argumentRole(function, it->second);
+    if (std::optional<unsigned> fed = getFedArgument(function, index)) {
+      feeds = static_cast<int>(*fed);
+      role = argumentRole(function, *fed);
     }
     FailureOr<Storage> storage = getStorage(value);
     if (failed(storage))

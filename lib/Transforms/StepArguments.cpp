@@ -95,6 +95,21 @@ ArgumentRole mlir::gc::getArgumentRole(func::FuncOp function, unsigned index) {
   return ArgumentRole::Batch;
 }
 
+std::optional<unsigned> mlir::gc::getFedArgument(func::FuncOp function,
+                                                 unsigned index) {
+  auto name = function.getResultAttrOfType<StringAttr>(
+      index, GcDialect::getNameAttrName());
+  if (!name)
+    return std::nullopt;
+  Type type = function.getResultTypes()[index];
+  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
+    if (function.getArgumentTypes()[i] == type &&
+        function.getArgAttrOfType<StringAttr>(
+            i, GcDialect::getNameAttrName()) == name)
+      return i;
+  return std::nullopt;
+}
+
 std::optional<unsigned> mlir::gc::findArgument(func::FuncOp function,
                                                ArgumentRole role) {
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)

@@ -41,6 +41,10 @@ std::string getResultName(func::FuncOp function, unsigned index);
 /// (parameter, seed or batch).
 ArgumentRole getArgumentRole(func::FuncOp function, unsigned index);
 
+/// The argument result `index` replaces for the next step (the step ABI's
+/// feeds_argument): the one of the same `gc.name` and type, if any.
+std::optional<unsigned> getFedArgument(func::FuncOp function, unsigned index);
+
 /// The first argument of `role`, if any.
 std::optional<unsigned> findArgument(func::FuncOp function, ArgumentRole role);
 

@@ -19,6 +19,7 @@
 
 #include "gc_rt/HalfFloat.h"
 #include "gc_rt/InitValues.h"
+#include "gc_rt/StepLoop.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -315,33 +316,35 @@ gc_rt_status_t runStep(gc_rt_step_s &step, gc_rt_step_stats_t *stats) {
         static_cast<size_t>(descriptor.arena_bytes + kGuardBytes), sentinel));
   }
 
-  // The counters are read before the step and set to value + 1 after the
-  // feedback, so that a result fed into them cannot shift the count.
-  int64_t seed = 0, stepCounter = 0;
-  if (step.seedArgument >= 0)
-    GC_RT_RETURN_IF_ERROR(readScalar(step, step.seedArgument, &seed));
-  if (step.stepCounterArgument >= 0)
-    GC_RT_RETURN_IF_ERROR(
-        readScalar(step, step.stepCounterArgument, &stepCounter));
-
-  double seconds = 0;
-  GC_RT_RETURN_IF_ERROR(callStep(step, &seconds));
-  if (step.tracking)
-    GC_RT_RETURN_IF_ERROR(scanArena(step, sentinel));
-
-  for (int32_t i = 0; i < descriptor.num_results; ++i) {
-    const gc_step_tensor_t &result = descriptor.results[i];
-    if (result.feeds_argument < 0 || result.written_in_place)
-      continue;
-    GC_RT_RETURN_IF_ERROR(device.copyOnDevice(
-        step.argumentData[result.feeds_argument], step.resultData[i],
-        static_cast<size_t>(result.bytes)));
-  }
-  if (step.seedArgument >= 0)
-    GC_RT_RETURN_IF_ERROR(writeScalar(step, step.seedArgument, seed + 1));
-  if (step.stepCounterArgument >= 0)
-    GC_RT_RETURN_IF_ERROR(
-        writeScalar(step, step.stepCounterArgument, stepCounter + 1));
+  // The seed, the counter and the feedback follow the one step loop
+  // (gc_rt/StepLoop.h) that gc-run's interpreter follows too.
+  struct CompiledStepBackend {
+    using Error = gc_rt_status_t;
+    gc_rt_step_s &step;
+    uint8_t sentinel;
+    double seconds = 0;
+    bool failed(Error error) const { return error != nullptr; }
+    Error success() { return nullptr; }
+    Error readScalar(int32_t argument, int64_t *value) {
+      return ::readScalar(step, argument, value);
+    }
+    Error writeScalar(int32_t argument, int64_t value) {
+      return ::writeScalar(step, argument, value);
+    }
+    Error call() {
+      GC_RT_RETURN_IF_ERROR(callStep(step, &seconds));
+      if (step.tracking)
+        GC_RT_RETURN_IF_ERROR(scanArena(step, sentinel));
+      return nullptr;
+    }
+    Error feed(int32_t result, int32_t argument) {
+      return step.device->copyOnDevice(
+          step.argumentData[argument], step.resultData[result],
+          static_cast<size_t>(step.descriptor->results[result].bytes));
+    }
+  } backend{step, sentinel};
+  GC_RT_RETURN_IF_ERROR(runOneStep(getStepLoopPlan(*step.descriptor), backend));
+  double seconds = backend.seconds;
 
   double loss = 0;
   GC_RT_RETURN_IF_ERROR(readLoss(step, &loss));
