@@ -106,7 +106,10 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
   for (int32_t i = 0; i < descriptor->num_arguments; ++i) {
     const gc_step_tensor_t &argument = descriptor->arguments[i];
     ++counts[argument.role];
-    if (llvm::StringRef(argument.name) == "input_ids") {
+    // Tokens per step: the elements of the first batch argument of ids
+    // (an INDEX-initialised one, input_ids for a language model).
+    if (tokensPerStep == 0 && argument.role == GC_STEP_ROLE_BATCH &&
+        argument.init == GC_STEP_INIT_INDEX) {
       tokensPerStep = 1;
       for (int32_t d = 0; d < argument.rank; ++d)
         tokensPerStep *= argument.shape[d];
