@@ -20,7 +20,6 @@ if [ "${1:-}" = "--sanitize" ]; then
   shift
   source "$ROOT/scripts/sanitize-env.sh"
   BUILD="${1:-$GC_SANITIZE_BUILD}"
-  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 else
   BUILD="${1:-$ROOT/build}"
