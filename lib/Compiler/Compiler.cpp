@@ -204,8 +204,8 @@ llvm::Error buildLibrary(ModuleOp module, const CompileOptions &options,
     reportOptions.deviceProfilePath = remat.deviceProfile;
     reportOptions.top = options.printLaunches;
     llvm::Expected<llvm::json::Value> launches =
-        buildLaunchReport(module, libraryOptions, library->emission,
-                          reportOptions, result.times, progress);
+        buildLaunchReport(module, libraryOptions, *library, reportOptions,
+                          result.times, progress);
     if (!launches)
       return makeError("the launch report failed: " +
                        llvm::toString(launches.takeError()));

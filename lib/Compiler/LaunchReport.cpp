@@ -138,10 +138,12 @@ bool mlir::gc::canRecordLaunches() {
 
 namespace {
 
-/// Builds the emulated step and records its launches (see the header).
+/// Records the launches of the emulated step (see the header): the step
+/// library itself when it was built for the emulator, else one built for
+/// the purpose in a scratch directory.
 llvm::Expected<std::vector<KernelLaunch>>
 recordLaunches(ModuleOp module, const StepLibraryOptions &options,
-               PhaseTimes &times) {
+               const StepLibrary &built, PhaseTimes &times) {
   StepLibraryOptions recording = options;
   recording.cudaEmulation = true;
   recording.forLaunchRecording = true;
@@ -149,16 +151,23 @@ recordLaunches(ModuleOp module, const StepLibraryOptions &options,
   llvm::sys::path::append(directory, ".launch-record");
   recording.directory = std::string(directory);
   PhaseTimes recordingTimes;
-  std::string progress;
-  llvm::raw_string_ostream progressOs(progress);
-  llvm::Expected<StepLibrary> library =
-      writeStepLibrary(module, recording, recordingTimes, progressOs);
+  std::string libraryPath = built.libraryPath;
+  bool scratch = !options.cudaEmulation;
+  llvm::scope_exit cleanup([&] {
+    if (scratch)
+      llvm::sys::fs::remove_directories(recording.directory);
+  });
+  if (scratch) {
+    std::string progress;
+    llvm::raw_string_ostream progressOs(progress);
+    llvm::Expected<StepLibrary> library =
+        writeStepLibrary(module, recording, recordingTimes, progressOs);
+    if (!library)
+      return library.takeError();
+    libraryPath = library->libraryPath;
+  }
   auto start = std::chrono::steady_clock::now();
-  llvm::scope_exit cleanup(
-      [&] { llvm::sys::fs::remove_directories(recording.directory); });
-  if (!library)
-    return library.takeError();
-  void *handle = dlopen(library->libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void *handle = dlopen(libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return makeError(llvm::Twine("cannot load the emulated step: ") +
                      dlerror());
@@ -292,9 +301,10 @@ llvm::json::Object describeLaunches(const std::vector<KernelLaunch> &launches,
 
 llvm::Expected<llvm::json::Value>
 mlir::gc::buildLaunchReport(ModuleOp module, const StepLibraryOptions &options,
-                            const mlir::gc::StepEmission &emission,
+                            const StepLibrary &library,
                             const LaunchReportOptions &report,
                             PhaseTimes &times, llvm::raw_ostream &os) {
+  const mlir::gc::StepEmission &emission = library.emission;
   std::string error;
   std::optional<::gc::cost::DeviceProfile> device =
       report.deviceProfilePath.empty()
@@ -303,7 +313,7 @@ mlir::gc::buildLaunchReport(ModuleOp module, const StepLibraryOptions &options,
   if (!device)
     return makeError(error);
   llvm::Expected<std::vector<KernelLaunch>> launches =
-      recordLaunches(module, options, times);
+      recordLaunches(module, options, library, times);
   if (!launches)
     return launches.takeError();
   llvm::json::Object object =

@@ -33,17 +33,17 @@ struct LaunchReportOptions {
   unsigned top = 0;
 };
 
-/// Builds the lowered `module`'s step (`emission`, emitted with `options`)
-/// for the emulator in a scratch directory, runs it once in record-only
-/// mode and returns the report's "launches" object: the device, the
+/// Runs the lowered `module`'s step (`library`, built with `options`) once
+/// in the emulator's record-only mode, built for the emulator in a scratch
+/// directory unless `library` already is, and returns the report's
+/// "launches" object: the device, the
 /// estimated step time (also launch-limited), the under-filled launches and
 /// every launch with its grid, block, unit, op and the unit's estimated
 /// time. Prints a summary line (and the top units) to `os`.
 llvm::Expected<llvm::json::Value>
 buildLaunchReport(mlir::ModuleOp module, const StepLibraryOptions &options,
-                  const mlir::gc::StepEmission &emission,
-                  const LaunchReportOptions &report, PhaseTimes &times,
-                  llvm::raw_ostream &os);
+                  const StepLibrary &library, const LaunchReportOptions &report,
+                  PhaseTimes &times, llvm::raw_ostream &os);
 
 } // namespace mlir::gc
 
