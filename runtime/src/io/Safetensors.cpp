@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/Safetensors.h"
+#include "gc_rt/HalfFloat.h"
 
 #include <nlohmann/json.hpp>
 
@@ -1035,18 +1036,25 @@ gc::rt::getStepMetadata(const std::string &function) {
 namespace {
 /// The index of the first element that is neither 0 nor 1 (its value in
 /// `*value`), or -1.
-template <typename T>
-int64_t findNotZeroOrOne(const void *data, int64_t count, double *value) {
+template <typename T, typename ToDouble>
+int64_t findNotZeroOrOne(const void *data, int64_t count, double *value,
+                         ToDouble toDouble) {
   for (int64_t i = 0; i < count; ++i) {
     T element;
     std::memcpy(&element, static_cast<const char *>(data) + i * sizeof(T),
                 sizeof(T));
-    if (element != T(0) && element != T(1)) {
-      *value = static_cast<double>(element);
+    double asDouble = toDouble(element);
+    if (asDouble != 0 && asDouble != 1) {
+      *value = asDouble;
       return i;
     }
   }
   return -1;
+}
+template <typename T>
+int64_t findNotZeroOrOne(const void *data, int64_t count, double *value) {
+  return findNotZeroOrOne<T>(data, count, value,
+                             [](T element) { return double(element); });
 }
 } // namespace
 
@@ -1066,6 +1074,16 @@ std::string gc::rt::findMaskViolation(DType dtype, const void *data,
     break;
   case DType::F64:
     index = findNotZeroOrOne<double>(data, count, &value);
+    break;
+  case DType::F16:
+    index = findNotZeroOrOne<uint16_t>(data, count, &value, [](uint16_t bits) {
+      return double(halfToFloat(bits));
+    });
+    break;
+  case DType::BF16:
+    index = findNotZeroOrOne<uint16_t>(data, count, &value, [](uint16_t bits) {
+      return double(bfloat16ToFloat(bits));
+    });
     break;
   default:
     break;

@@ -789,3 +789,18 @@ TEST_F(SafetensorsFailedWriteTest, WhenTheInputIsInvalid) {
 }
 
 } // namespace
+
+// A 0/1 mask is checked in every dtype a step may take, 16-bit ones
+// included (read through gc_rt/HalfFloat.h).
+TEST(MaskViolationTest, SixteenBitMasks) {
+  const uint16_t halfMask[] = {0x3c00, 0x0000, 0x3c00}; // 1, 0, 1
+  const uint16_t halfBad[] = {0x3c00, 0x4000};          // 1, 2
+  EXPECT_EQ(findMaskViolation(DType::F16, halfMask, 3, "mask"), "");
+  EXPECT_EQ(findMaskViolation(DType::F16, halfBad, 2, "mask"),
+            "element 1 of 'mask' is 2");
+  const uint16_t bfMask[] = {0x3f80, 0x0000}; // 1, 0
+  const uint16_t bfBad[] = {0x0000, 0xbf80};  // 0, -1
+  EXPECT_EQ(findMaskViolation(DType::BF16, bfMask, 2, "m"), "");
+  EXPECT_EQ(findMaskViolation(DType::BF16, bfBad, 2, "m"),
+            "element 1 of 'm' is -1");
+}
