@@ -5,6 +5,7 @@
 #include "gc/Execution/Inputs.h"
 #include "gc/Execution/Interpreter.h"
 
+#include "gc_rt/StateMatch.h"
 #include "gc_rt/StepLoop.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -25,15 +26,21 @@ InFlightDiagnostic emitFileError(func::FuncOp function, StringRef path) {
   return emitError(FileLineColLoc::get(function.getContext(), path, 0, 0));
 }
 
-/// The names of up to 8 arguments, for messages.
-std::string listArguments(func::FuncOp function) {
-  std::string list;
-  unsigned count = function.getNumArguments();
-  for (unsigned i = 0; i < count && i < 8; ++i)
-    list += (i ? ", '" : "'") + getArgumentName(function, i) + "'";
-  if (count > 8)
-    list += ", ... (" + std::to_string(count) + " in all)";
-  return list.empty() ? "none" : list;
+/// The file dtype of an element type (U8 for one no step has).
+rt::DType toDType(Type type) {
+  if (type.isF32())
+    return rt::DType::F32;
+  if (type.isF64())
+    return rt::DType::F64;
+  if (type.isF16())
+    return rt::DType::F16;
+  if (type.isBF16())
+    return rt::DType::BF16;
+  if (type.isSignlessInteger(32))
+    return rt::DType::I32;
+  if (type.isSignlessInteger(64))
+    return rt::DType::I64;
+  return rt::DType::U8;
 }
 
 bool isStepCounter(func::FuncOp function, unsigned index) {
@@ -58,57 +65,42 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
       return emitFileError(function, path) << status.message();
   }
 
-  llvm::StringSet<> argumentNames, resultNames;
-  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    argumentNames.insert(getArgumentName(function, i));
+  // The file's tensors go where gc_rt's loader would put them
+  // (gc_rt/StateMatch.h); the others are generated from the seed.
+  std::vector<rt::StateArgument> arguments(function.getNumArguments());
+  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i) {
+    auto type = cast<RankedTensorType>(function.getArgumentTypes()[i]);
+    arguments[i].name = getArgumentName(function, i);
+    arguments[i].dtype = toDType(type.getElementType());
+    arguments[i].shape.assign(type.getShape().begin(), type.getShape().end());
+    arguments[i].mask = getInitRule(function, i).values == ValueDomain::ZeroOne;
+    arguments[i].stepCounter = isStepCounter(function, i);
+  }
+  llvm::StringSet<> resultNames;
   for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
     resultNames.insert(getResultName(function, r));
-  unsigned skipped = 0;
-  for (const rt::NamedTensor &named : fileTensors) {
-    if (argumentNames.count(named.name))
-      continue;
-    if (resultNames.count(named.name)) {
-      ++skipped;
-      continue;
-    }
-    return emitFileError(function, path)
-           << "tensor '" << named.name << "' is neither an argument nor a "
-           << "result of @" << function.getSymName()
-           << " (arguments: " << listArguments(function) << ")";
-  }
+  rt::StateAssignment assignment;
+  std::string problem = rt::matchStateTensors(
+      fileTensors, arguments,
+      [&](const std::string &name) { return resultNames.contains(name); },
+      /*allowUnknown=*/false, "@" + function.getSymName().str(), assignment);
+  if (!problem.empty())
+    return emitFileError(function, path) << problem;
+  size_t skipped = assignment.skippedResults;
+  std::vector<const rt::NamedTensor *> fromFile(function.getNumArguments());
+  for (const auto &[tensorIndex, argument] : assignment.copies)
+    fromFile[argument] = &fileTensors[tensorIndex];
 
   std::vector<HostTensor> inputs;
   unsigned generated = 0;
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i) {
-    std::string name = getArgumentName(function, i);
-    auto type = cast<RankedTensorType>(function.getArgumentTypes()[i]);
-    if (const rt::NamedTensor *named = rt::findTensor(fileTensors, name)) {
+    if (const rt::NamedTensor *named = fromFile[i]) {
       std::string error;
       FailureOr<HostTensor> tensor = fromNamedTensor(*named, &tracker, error);
       if (failed(tensor))
         return emitFileError(function, path) << error;
-      if (!tensor->matches(type))
-        return emitFileError(function, path)
-               << "tensor '" << name << "' is " << tensor->describe()
-               << ", but argument #" << i << " of @" << function.getSymName()
-               << " is " << type;
-      if (getInitRule(function, i).values == ValueDomain::ZeroOne)
-        if (std::string violation =
-                rt::findMaskViolation(named->dtype, named->data.data(),
-                                      named->getNumElements(), name);
-            !violation.empty())
-          return emitFileError(function, path)
-                 << violation << ", but argument #" << i << " of @"
-                 << function.getSymName()
-                 << " is a mask: every element must be 0 (masked) or 1 "
-                    "(attended)";
-      if (isStepCounter(function, i)) {
-        int64_t &counter = tensor->data<int64_t>()[0];
-        if (std::string problem = rt::checkCompletedSteps(counter, name);
-            !problem.empty())
-          return emitFileError(function, path) << problem;
-        ++counter;
-      }
+      if (arguments[i].stepCounter && assignment.nextStep)
+        tensor->data<int64_t>()[0] = *assignment.nextStep;
       inputs.push_back(std::move(*tensor));
       continue;
     }

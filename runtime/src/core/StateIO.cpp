@@ -14,6 +14,8 @@
 #include "Device.h"
 #include "Internal.h"
 
+#include "gc_rt/StateMatch.h"
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -96,49 +98,33 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
   if (!status.isOk())
     return makeStatus(GC_RT_INVALID_ARGUMENT, status.message());
 
-  // Check everything, then copy: an error leaves every argument unchanged.
-  // A tensor that is a result but no argument (a results file's loss) is
-  // skipped; the file's step counter counts completed steps, the argument
-  // the step to run next.
-  std::vector<std::pair<const NamedTensor *, int32_t>> copies;
-  int64_t nextStep = 0;
-  for (const NamedTensor &tensor : tensors) {
-    int32_t index = step.findArgument(tensor.name);
-    if (index < 0) {
-      if (allowUnknown || step.findResult(tensor.name) >= 0)
-        continue;
-      return makeStatus(GC_RT_INVALID_ARGUMENT,
-                        path + ": tensor " + quote(tensor.name) +
-                            " is neither an argument nor a result of " +
-                            step.describe() +
-                            " (arguments: " + listArguments(step) + ")");
-    }
-    const gc_step_tensor_t &argument = step.descriptor->arguments[index];
-    if (tensor.dtype != toSafetensorsDType(argument.dtype) ||
-        tensor.shape != getShape(argument))
-      return makeStatus(GC_RT_INVALID_ARGUMENT,
-                        path + ": tensor " + quote(tensor.name) + " is " +
-                            describeTensor(tensor.dtype, tensor.shape) +
-                            ", but the argument of " + step.describe() +
-                            " is " + describeTensor(argument));
-    GC_RT_RETURN_IF_ERROR(
-        checkValues(step, argument, tensor.data.data(), path));
-    if (index == step.stepCounterArgument) {
-      int64_t completed;
-      std::memcpy(&completed, tensor.data.data(), sizeof(completed));
-      std::string problem = checkCompletedSteps(completed, tensor.name);
-      if (!problem.empty())
-        return makeStatus(GC_RT_INVALID_ARGUMENT, path + ": " + problem);
-      nextStep = completed + 1;
-    }
-    copies.push_back({&tensor, index});
+  // Check everything, then copy (gc_rt/StateMatch.h, the rule gc-run's
+  // interpreter follows too): an error leaves every argument unchanged.
+  const gc_step_descriptor_t &descriptor = *step.descriptor;
+  std::vector<StateArgument> arguments(descriptor.num_arguments);
+  for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
+    const gc_step_tensor_t &argument = descriptor.arguments[i];
+    arguments[i].name = argument.name;
+    arguments[i].dtype = toSafetensorsDType(argument.dtype);
+    arguments[i].shape = getShape(argument);
+    arguments[i].mask = argument.values == GC_STEP_VALUES_ZERO_ONE;
+    arguments[i].stepCounter = i == step.stepCounterArgument;
   }
-  for (const auto &[tensor, index] : copies) {
-    const void *data = tensor->data.data();
-    if (index == step.stepCounterArgument)
+  StateAssignment assignment;
+  std::string problem = matchStateTensors(
+      tensors, arguments,
+      [&](const std::string &name) { return step.findResult(name) >= 0; },
+      allowUnknown, step.describe(), assignment);
+  if (!problem.empty())
+    return makeStatus(GC_RT_INVALID_ARGUMENT, path + ": " + problem);
+  for (const auto &[tensorIndex, index] : assignment.copies) {
+    const NamedTensor &tensor = tensors[tensorIndex];
+    const void *data = tensor.data.data();
+    int64_t nextStep = assignment.nextStep.value_or(0);
+    if (static_cast<int32_t>(index) == step.stepCounterArgument)
       data = &nextStep;
     GC_RT_RETURN_IF_ERROR(step.device->copyToDevice(step.argumentData[index],
-                                                    data, tensor->data.size()));
+                                                    data, tensor.data.size()));
   }
   return nullptr;
 }

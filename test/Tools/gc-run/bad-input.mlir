@@ -7,7 +7,7 @@
 // RUN: head -c 40 %t/x.safetensors > %t/truncated.safetensors
 
 // RUN: not gc-run %t/consumer.mlir --function=square --inputs %t/x.safetensors 2>&1 | FileCheck %s --check-prefix=SHAPE
-// SHAPE: {{^.*}}x.safetensors: error: tensor 'x' is tensor<2x2xf32>, but argument #0 of @square is 'tensor<3x3xf32>'
+// SHAPE: {{^.*}}x.safetensors: error: tensor 'x' is F32 [2, 2], but the argument of @square is F32 [3, 3]
 
 // RUN: not gc-run %t/consumer.mlir --function=square --inputs %t/z.safetensors 2>&1 | FileCheck %s --check-prefix=NAME
 // NAME: z.safetensors: error: tensor 'z' is neither an argument nor a result of @square (arguments: 'x')

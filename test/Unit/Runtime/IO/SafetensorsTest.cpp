@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gc_rt/Safetensors.h"
+#include "gc_rt/StateMatch.h"
 
 #include <gtest/gtest.h>
 
@@ -803,4 +804,55 @@ TEST(MaskViolationTest, SixteenBitMasks) {
   EXPECT_EQ(findMaskViolation(DType::BF16, bfMask, 2, "m"), "");
   EXPECT_EQ(findMaskViolation(DType::BF16, bfBad, 2, "m"),
             "element 1 of 'm' is -1");
+}
+
+namespace {
+NamedTensor scalarI64(const std::string &name, int64_t value) {
+  NamedTensor tensor;
+  tensor.name = name;
+  tensor.dtype = DType::I64;
+  tensor.data.resize(sizeof(value));
+  std::memcpy(tensor.data.data(), &value, sizeof(value));
+  return tensor;
+}
+} // namespace
+
+// The loader rule both readers of state files share: placement by name,
+// results skipped, the counter's completed steps turned into the next step,
+// and the first problem reported before anything is placed.
+TEST(StateMatchTest, PlacesSkipsAndCounts) {
+  std::vector<StateArgument> arguments(2);
+  arguments[0].name = "w";
+  arguments[0].dtype = DType::I64;
+  arguments[1].name = "optimizer.step";
+  arguments[1].dtype = DType::I64;
+  arguments[1].stepCounter = true;
+  auto isResult = [](const std::string &name) { return name == "loss"; };
+  std::vector<NamedTensor> tensors = {scalarI64("optimizer.step", 4),
+                                      scalarI64("loss", 0), scalarI64("w", 9)};
+  StateAssignment assignment;
+  EXPECT_EQ(
+      matchStateTensors(tensors, arguments, isResult, false, "@f", assignment),
+      "");
+  EXPECT_EQ(assignment.skippedResults, 1u);
+  ASSERT_TRUE(assignment.nextStep.has_value());
+  EXPECT_EQ(*assignment.nextStep, 5);
+  ASSERT_EQ(assignment.copies.size(), 2u);
+  EXPECT_EQ(assignment.copies[0], (std::pair<size_t, size_t>{0, 1}));
+  EXPECT_EQ(assignment.copies[1], (std::pair<size_t, size_t>{2, 0}));
+
+  tensors.push_back(scalarI64("stranger", 1));
+  EXPECT_EQ(
+      matchStateTensors(tensors, arguments, isResult, false, "@f", assignment),
+      "tensor 'stranger' is neither an argument nor a result of @f "
+      "(arguments: 'w', 'optimizer.step')");
+  EXPECT_EQ(matchStateTensors(tensors, arguments, isResult,
+                              /*allowUnknown=*/true, "@f", assignment),
+            "");
+
+  std::vector<NamedTensor> negative = {scalarI64("optimizer.step", -1)};
+  EXPECT_NE(
+      matchStateTensors(negative, arguments, isResult, false, "@f", assignment)
+          .find("counts completed optimizer steps"),
+      std::string::npos);
 }
