@@ -133,7 +133,8 @@ llvm::Error writeCompileReport(const ReportCollector &collector,
 
   llvm::json::Value report = nullptr;
   if (remat->size() == 1) {
-    auto &[function, rematReport] = *remat->begin();
+    const std::string &function = remat->begin()->first;
+    llvm::json::Value &rematReport = remat->begin()->second;
     auto planReport = plan->find(function);
     if (planReport == plan->end())
       return makeError("no memory-plan report for '" + function + "'");
@@ -266,6 +267,14 @@ mlir::gc::compileStep(ModuleOp module, const CompileOptions &options) {
   result.times = options.priorPhases;
   result.reportPath = options.reportPath;
   if (library) {
+    // The step library is one function: say so before the pipeline runs.
+    int64_t functions = llvm::count_if(
+        module.getOps<func::FuncOp>(),
+        [](func::FuncOp function) { return !function.isExternal(); });
+    if (functions != 1)
+      return makeError("a compiled step is one function, but the module "
+                       "defines " +
+                       llvm::Twine(functions));
     if (options.directory.empty())
       return makeError("a compiled step needs an output directory");
     if (std::error_code error =

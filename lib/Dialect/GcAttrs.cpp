@@ -83,16 +83,30 @@ Attribute RoleAttr::parse(AsmParser &parser, Type) {
   }
   if (failed(parser.parseGreater()))
     return {};
-  return RoleAttr::get(parser.getContext(), *kind, of,
-                       moment ? moment.getValue() : StringRef());
+  return RoleAttr::getChecked(
+      [&] { return parser.emitError(parser.getNameLoc()); },
+      parser.getContext(), *kind, of, moment ? moment.getValue() : StringRef());
+}
+
+LogicalResult
+RoleAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                 ArgumentRole kind, int64_t of, StringAttr moment) {
+  if (of < -1)
+    return emitError() << "expected 'of' to be an argument index, but found "
+                       << of;
+  if (moment && moment.getValue().empty())
+    return emitError() << "expected a non-empty 'moment'";
+  return success();
 }
 
 void RoleAttr::print(AsmPrinter &printer) const {
   printer << "<" << stringifyArgumentRole(getKind());
   if (getOf() >= 0)
     printer << ", of = " << getOf();
-  if (getMoment())
-    printer << ", moment = \"" << getMoment().getValue() << "\"";
+  if (getMoment()) {
+    printer << ", moment = ";
+    printer.printString(getMoment().getValue());
+  }
   printer << ">";
 }
 
@@ -128,7 +142,23 @@ Attribute InitAttr::parse(AsmParser &parser, Type) {
   }
   if (failed(parser.parseGreater()))
     return {};
-  return InitAttr::get(parser.getContext(), *kind, std, bound, binary);
+  return InitAttr::getChecked(
+      [&] { return parser.emitError(parser.getNameLoc()); },
+      parser.getContext(), *kind, std, bound, binary);
+}
+
+// Each field belongs to one kind, so that the printed form (which shows a
+// field only for its kind) names the same attribute.
+LogicalResult
+InitAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                 InitKind kind, llvm::APFloat std, int64_t bound, bool binary) {
+  if (kind != InitKind::Normal && !std.isExactlyValue(1.0))
+    return emitError() << "'std' is only for a normal initializer, not "
+                       << stringifyInitKind(kind);
+  if (kind != InitKind::Index && bound != 0)
+    return emitError() << "'bound' is only for an index initializer, not "
+                       << stringifyInitKind(kind);
+  return success();
 }
 
 void InitAttr::print(AsmPrinter &printer) const {

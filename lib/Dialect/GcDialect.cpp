@@ -166,6 +166,10 @@ static LogicalResult verifyRole(Operation *op, StringRef what, unsigned index,
       type && !isI64Scalar(type))
     return error() << "a " << stringifyArgumentRole(kind)
                    << " is one i64 element, but the type is " << type;
+  if (isArgument && function && kind != ArgumentRole::Parameter &&
+      function.getArgAttr(index, GcDialect::getParamAttrName()))
+    return error() << "an argument marked '" << GcDialect::getParamAttrName()
+                   << "' is a parameter, not " << stringifyArgumentRole(kind);
   if (kind == ArgumentRole::Parameter && function) {
     if (type && !hasFloatElements(type))
       return error() << "a parameter has float elements, but the type is "

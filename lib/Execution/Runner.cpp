@@ -169,6 +169,8 @@ struct InterpretedStepBackend {
     return mlir::success();
   }
   LogicalResult writeScalar(int32_t argument, int64_t value) {
+    // Its own buffer: feedback may have made it share a result's.
+    inputs[argument] = inputs[argument].clone(&tracker);
     inputs[argument].data<int64_t>()[0] = value;
     return mlir::success();
   }
@@ -216,10 +218,9 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     return failure();
   std::vector<HostTensor> inputs = std::move(*loaded);
 
-  std::optional<unsigned> lossIndex;
-  for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
-    if (getResultName(function, r) == "loss")
-      lossIndex = r;
+  if (failed(checkSingleCounters(function)))
+    return failure();
+  std::optional<unsigned> lossIndex = getLossResult(function);
 
   // The seed and the counter start at their first values; the step loop
   // (gc_rt/StepLoop.h, the one gc_rt_step_run follows) advances them.

@@ -287,15 +287,14 @@ LogicalResult StepEmitter::emitDescriptor() {
   }
   os << "};\n\n";
 
-  int lossResult = -1;
+  std::optional<unsigned> loss = getLossResult(function);
+  int lossResult = loss ? static_cast<int>(*loss) : -1;
   os << "const gc_step_tensor_t kResults[] = {\n";
   for (auto [index, value] : llvm::enumerate(terminator->getOperands())) {
     auto tensor = cast<RankedTensorType>(value.getType());
     if (failed(getElementTypeName(tensor.getElementType(), value.getLoc())))
       return failure();
     std::string name = getResultName(function, index);
-    if (name == "loss" && tensor.getRank() == 0)
-      lossResult = static_cast<int>(index);
     int feeds = -1;
     std::string role = "GC_STEP_ROLE_OUTPUT";
     if (std::optional<unsigned> fed = getFedArgument(function, index)) {
@@ -456,6 +455,8 @@ FailureOr<StepEmission> mlir::gc::emitStep(func::FuncOp function,
                                            const StepEmitOptions &options,
                                            llvm::raw_ostream &source,
                                            llvm::raw_ostream *header) {
+  if (failed(checkSingleCounters(function)))
+    return failure();
   return StepEmitter(function, options).emit(source, header);
 }
 

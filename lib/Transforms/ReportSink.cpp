@@ -13,6 +13,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -42,15 +43,17 @@ std::map<Operation *, CollectedReports> &collectedReports() {
   return *reports;
 }
 
-/// The functions with a body in `module`.
-int countDefinedFunctions(Operation *module) {
-  int count = 0;
+/// The names of the functions with a body directly in `module` (not a
+/// walk: other threads are rewriting the bodies).
+std::set<std::string> getDefinedFunctions(Operation *module) {
+  std::set<std::string> names;
   if (module)
-    module->walk([&](func::FuncOp function) {
-      count += !function.isExternal();
-      return WalkResult::skip();
-    });
-  return count;
+    for (Region &region : module->getRegions())
+      for (Operation &op : region.getOps())
+        if (auto function = dyn_cast<func::FuncOp>(op);
+            function && !function.isExternal())
+          names.insert(function.getSymName().str());
+  return names;
 }
 } // namespace
 
@@ -64,9 +67,16 @@ llvm::Error mlir::gc::writeFunctionReport(llvm::StringRef path,
     reports.module = module;
     reports.byFunction.clear();
   }
-  reports.byFunction[function.str()] = std::move(report);
-  if (countDefinedFunctions(module) <= 1)
-    return writeOutputFile(path, reports.byFunction.begin()->second);
+  reports.byFunction[function.str()] = report;
+  // Only this module's functions: a module allocated where an earlier one
+  // was (gc-opt --split-input-file) must not inherit its reports.
+  std::set<std::string> defined = getDefinedFunctions(module);
+  for (auto it = reports.byFunction.begin(); it != reports.byFunction.end();)
+    it = defined.count(it->first) || it->first == function
+             ? std::next(it)
+             : reports.byFunction.erase(it);
+  if (defined.size() <= 1)
+    return writeOutputFile(path, report);
   return writeOutputFile(path, [&](llvm::raw_ostream &os) {
     os << "{\n  \"functions\": {";
     bool first = true;

@@ -110,6 +110,40 @@ std::optional<unsigned> mlir::gc::getFedArgument(func::FuncOp function,
   return std::nullopt;
 }
 
+std::optional<unsigned> mlir::gc::getLossResult(func::FuncOp function) {
+  auto isScalarFloat = [&](unsigned index) {
+    auto type = dyn_cast<RankedTensorType>(function.getResultTypes()[index]);
+    return type && type.getRank() == 0 && isa<FloatType>(type.getElementType());
+  };
+  for (unsigned i = 0, e = function.getNumResults(); i < e; ++i)
+    if (auto name = function.getResultAttrOfType<StringAttr>(
+            i, GcDialect::getNameAttrName());
+        name && name.getValue() == "loss" && isScalarFloat(i))
+      return i;
+  if (function.getNumResults() > 0 && isScalarFloat(0))
+    return 0u;
+  return std::nullopt;
+}
+
+LogicalResult mlir::gc::checkSingleCounters(func::FuncOp function) {
+  for (ArgumentRole role : {ArgumentRole::Seed, ArgumentRole::StepCounter}) {
+    std::optional<unsigned> first;
+    for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i) {
+      if (getArgumentRole(function, i) != role)
+        continue;
+      if (first)
+        return function.emitError()
+               << "@" << function.getSymName() << " has two "
+               << stringifyArgumentRole(role) << " arguments, '"
+               << getArgumentName(function, *first) << "' and '"
+               << getArgumentName(function, i)
+               << "'; a step has at most one, which the runtime advances";
+      first = i;
+    }
+  }
+  return success();
+}
+
 std::optional<unsigned> mlir::gc::findArgument(func::FuncOp function,
                                                ArgumentRole role) {
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)

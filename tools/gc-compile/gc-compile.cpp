@@ -130,12 +130,12 @@ llvm::Expected<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context,
 
 llvm::Error compile() {
   auto start = std::chrono::steady_clock::now();
-  llvm::Expected<EmitKind> emit = readEmitKind();
-  if (!emit)
-    return emit.takeError();
   gc::CompileOptions options;
   if (llvm::Error error = gc::applyCompileCLOptions(options))
     return error;
+  llvm::Expected<EmitKind> emit = readEmitKind();
+  if (!emit)
+    return emit.takeError();
 
   MLIRContext context;
   context.loadDialect<gc::GcDialect, func::FuncDialect>();

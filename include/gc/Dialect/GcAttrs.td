@@ -75,6 +75,7 @@ def Gc_RoleAttr : Gc_Attr<"Role", "role"> {
   }];
   let parameters = (ins "ArgumentRole":$kind, "int64_t":$of,
                         "::mlir::StringAttr":$moment);
+  let genVerifyDecl = 1;
   let builders = [
     AttrBuilder<(ins "ArgumentRole":$kind, CArg<"int64_t", "-1">:$of,
                      CArg<"::llvm::StringRef", "\"\"">:$moment), [{
@@ -104,8 +105,10 @@ def Gc_InitAttr : Gc_Attr<"Init", "init"> {
     #gc.init<seed>
     ```
   }];
-  let parameters = (ins "InitKind":$kind, "::llvm::APFloat":$std,
+  let parameters = (ins "InitKind":$kind,
+                        APFloatParameter<"normal: standard deviation">:$std,
                         "int64_t":$bound, "bool":$binary);
+  let genVerifyDecl = 1;
   let builders = [
     AttrBuilder<(ins "InitKind":$kind, CArg<"double", "1.0">:$std,
                      CArg<"int64_t", "0">:$bound,

@@ -45,6 +45,15 @@ ArgumentRole getArgumentRole(func::FuncOp function, unsigned index);
 /// feeds_argument): the one of the same `gc.name` and type, if any.
 std::optional<unsigned> getFedArgument(func::FuncOp function, unsigned index);
 
+/// The result that is the step's loss: the rank-0 floating-point result
+/// named `loss`, else a rank-0 floating-point result #0 (a hand-written
+/// forward function's unnamed loss), if any.
+std::optional<unsigned> getLossResult(func::FuncOp function);
+
+/// Fails, with an error naming both, when two arguments are the seed or
+/// two the step counter (the runtime advances one of each).
+LogicalResult checkSingleCounters(func::FuncOp function);
+
 /// The first argument of `role`, if any.
 std::optional<unsigned> findArgument(func::FuncOp function, ArgumentRole role);
 

@@ -63,6 +63,13 @@ std::string gc::rt::matchStateTensors(
       return "tensor " + quote(tensor.name) + " is " +
              describe(tensor.dtype, tensor.shape) + ", but the argument of " +
              stepName + " is " + describe(argument.dtype, argument.shape);
+    size_t bytes = static_cast<size_t>(tensor.getNumElements()) *
+                   getDTypeSize(tensor.dtype);
+    if (tensor.data.size() != bytes)
+      return "tensor " + quote(tensor.name) + " holds " +
+             std::to_string(tensor.data.size()) + " bytes, but " +
+             describe(tensor.dtype, tensor.shape) + " takes " +
+             std::to_string(bytes);
     if (argument.mask) {
       std::string violation =
           findMaskViolation(tensor.dtype, tensor.data.data(),
@@ -73,9 +80,12 @@ std::string gc::rt::matchStateTensors(
                "(attended)";
     }
     if (argument.stepCounter) {
+      if (tensor.data.size() != sizeof(int64_t))
+        return "tensor " + quote(tensor.name) +
+               " is the step counter, one i64, but holds " +
+               std::to_string(tensor.data.size()) + " bytes";
       int64_t completed = 0;
-      if (tensor.data.size() == sizeof(completed))
-        std::memcpy(&completed, tensor.data.data(), sizeof(completed));
+      std::memcpy(&completed, tensor.data.data(), sizeof(completed));
       std::string problem = checkCompletedSteps(completed, tensor.name);
       if (!problem.empty())
         return problem;

@@ -1048,6 +1048,34 @@ func.func @init_binary_normal(%w: tensor<4xf32> {gc.init = #gc.init<normal, bina
 
 // -----
 
+// expected-error @+1 {{'gc.role' of argument #0: an argument marked 'gc.param' is a parameter, not batch}}
+func.func @role_param_marked_batch(%w: tensor<4xf32> {gc.param, gc.role = #gc.role<batch>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected 'of' to be an argument index, but found -5}}
+func.func @role_negative_of(%w: tensor<4xf32> {gc.role = #gc.role<batch, of = -5>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'bound' is only for an index initializer, not zeros}}
+func.func @init_bound_on_zeros(%w: tensor<4xi64> {gc.init = #gc.init<zeros, bound = 5>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'std' is only for a normal initializer, not ones}}
+func.func @init_std_on_ones(%w: tensor<4xf32> {gc.init = #gc.init<ones, std = 2.0>}) {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{unknown gc attribute 'gc.init' on result #0; expected 'gc.name', 'gc.role'}}
 func.func @init_on_result(%w: tensor<4xf32>) -> (tensor<4xf32> {gc.init = #gc.init<zeros>}) {
   return %w : tensor<4xf32>

@@ -31,6 +31,12 @@
 // RUN: not gc-run %t/consumer.mlir --function=half 2>&1 | FileCheck %s --check-prefix=HALF
 // HALF: error: argument 'h' has type 'tensor<4xf16>', which the CPU executor cannot generate
 
+// Two dropout seeds: the step loop advances one seed per step, so a step
+// has at most one (the compiled step's loader refuses two as well).
+// RUN: not gc-run %t/seeds.mlir 2>&1 | FileCheck %s --check-prefix=SEEDS
+// RUN: not gc-translate --gc-to-cpp %t/seeds.mlir 2>&1 | FileCheck %s --check-prefix=SEEDS
+// SEEDS: error: @two_seeds has two seed arguments, 's1' and 's2'; a step has at most one, which the runtime advances
+
 // RUN: not gc-run %t/consumer.mlir --function=square --steps 0 2>&1 | FileCheck %s --check-prefix=STEPS
 // STEPS: gc-run: error: --steps must be at least 1, but is 0
 
@@ -59,4 +65,10 @@ func.func @lookup(%ids: tensor<2xi64> {gc.name = "ids"}, %table: tensor<10x4xf32
 func.func @half(%h: tensor<4xf16> {gc.name = "h"}) -> tensor<4xf16> {
   %e = gc.exp %h : tensor<4xf16>
   return %e : tensor<4xf16>
+}
+//--- seeds.mlir
+func.func @two_seeds(%x: tensor<4xf32> {gc.name = "x"}, %s1: tensor<i64> {gc.name = "s1"}, %s2: tensor<i64> {gc.name = "s2"}) -> tensor<4xf32> {
+  %a = gc.dropout %x, %s1 probability = 1.000000e-01 stream = 0 : tensor<4xf32>
+  %b = gc.dropout %a, %s2 probability = 1.000000e-01 stream = 1 : tensor<4xf32>
+  return %b : tensor<4xf32>
 }

@@ -144,6 +144,18 @@ TEST_F(CompilerTest, TwoFunctionsReportEach) {
   }
 }
 
+TEST_F(CompilerTest, ALibraryIsOneFunction) {
+  ASSERT_FALSE(llvm::errorToBool(
+      buildBertForward(*module, tinyConfig(), "other").takeError()));
+  options.directory = path("two");
+  llvm::Expected<CompileResult> result = compileStep(*module, options);
+  ASSERT_FALSE(static_cast<bool>(result));
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "a compiled step is one function, but the module defines 2");
+  // Refused before the pipeline ran: the functions are still forward ones.
+  EXPECT_TRUE(progressText.empty()) << progressText;
+}
+
 TEST_F(CompilerTest, ErrorsAreValues) {
   // A library needs a directory.
   llvm::Expected<CompileResult> noDirectory = compileStep(*module, options);

@@ -850,6 +850,13 @@ TEST(StateMatchTest, PlacesSkipsAndCounts) {
                               /*allowUnknown=*/true, "@f", assignment),
             "");
 
+  // Data that does not fill the shape is refused, not read past.
+  std::vector<NamedTensor> shortData = {scalarI64("w", 1)};
+  shortData[0].data.resize(4);
+  EXPECT_EQ(matchStateTensors(shortData, arguments, isResult, false, "@f",
+                              assignment),
+            "tensor 'w' holds 4 bytes, but I64 [] takes 8");
+
   std::vector<NamedTensor> negative = {scalarI64("optimizer.step", -1)};
   EXPECT_NE(
       matchStateTensors(negative, arguments, isResult, false, "@f", assignment)
