@@ -6,6 +6,8 @@
 
 #include "gc/Compiler/CompileCommandLine.h"
 
+#include "gc/Support/FlagChoices.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -168,18 +170,14 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
 
   CompileStepPipelineOptions &pipeline = options.pipeline;
   if (!flags.target.empty()) {
-    auto found = llvm::find_if(kStepTargets, [&](const auto &choice) {
-      return flags.target == choice.name;
-    });
-    if (found == std::end(kStepTargets)) {
-      std::string accepted;
-      llvm::raw_string_ostream os(accepted);
-      llvm::interleaveComma(kStepTargets, os,
-                            [&](const auto &choice) { os << choice.name; });
-      return makeError("unsupported --target value '" + flags.target +
-                       "'; expected one of: " + accepted);
-    }
-    pipeline.target = found->value;
+    std::vector<std::pair<llvm::StringRef, StepTarget>> targets;
+    for (const Choice<StepTarget> &choice : kStepTargets)
+      targets.push_back({choice.name, choice.value});
+    llvm::Expected<StepTarget> target =
+        lookupFlagChoice<StepTarget>("target", flags.target, targets);
+    if (!target)
+      return target.takeError();
+    pipeline.target = *target;
   }
   pipeline.optimizer = flags.optimizerKind.getValue();
   pipeline.lr = flags.lr.getValue();

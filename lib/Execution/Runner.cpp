@@ -43,10 +43,34 @@ rt::DType toDType(Type type) {
   return rt::DType::U8;
 }
 
-bool isStepCounter(func::FuncOp function, unsigned index) {
+/// Whether argument `index` has role `role` and is one i64, as the step
+/// loop's counters must be.
+bool isCounter(func::FuncOp function, unsigned index, ArgumentRole role) {
   auto type = cast<RankedTensorType>(function.getArgumentTypes()[index]);
-  return getArgumentRole(function, index) == ArgumentRole::StepCounter &&
+  return getArgumentRole(function, index) == role &&
          type.getElementType().isInteger(64) && type.getNumElements() == 1;
+}
+
+bool isStepCounter(func::FuncOp function, unsigned index) {
+  return isCounter(function, index, ArgumentRole::StepCounter);
+}
+
+/// The step loop's plan of `function` (gc_rt/StepLoop.h): its seed, its
+/// step counter and which result feeds which argument.
+rt::StepLoopPlan getLoopPlan(func::FuncOp function) {
+  rt::StepLoopPlan plan;
+  if (std::optional<unsigned> seed = findArgument(function, ArgumentRole::Seed);
+      seed && isCounter(function, *seed, ArgumentRole::Seed))
+    plan.seedArgument = static_cast<int32_t>(*seed);
+  if (std::optional<unsigned> counter =
+          findArgument(function, ArgumentRole::StepCounter);
+      counter && isStepCounter(function, *counter))
+    plan.stepCounterArgument = static_cast<int32_t>(*counter);
+  for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
+    if (std::optional<unsigned> argument = getFedArgument(function, r))
+      plan.feedback.push_back(
+          {static_cast<int32_t>(r), static_cast<int32_t>(*argument)});
+  return plan;
 }
 
 /// Builds the first step's inputs: from the file where it has the argument,
@@ -146,12 +170,6 @@ LogicalResult writeFile(func::FuncOp function, const std::string &path,
   return success();
 }
 
-/// Sets the per-step scalar `name` (when the function has it) to
-/// `first + step`.
-bool isStepScalar(const HostTensor &tensor) {
-  return tensor.kind == ElementKind::I64 && tensor.getNumElements() == 1;
-}
-
 /// gc-run's storage for the step loop (gc_rt/StepLoop.h): the interpreter
 /// runs the function on host tensors; feedback shares the result's buffer.
 struct InterpretedStepBackend {
@@ -190,22 +208,6 @@ struct InterpretedStepBackend {
   }
 };
 
-void setStepScalar(func::FuncOp function, std::vector<HostTensor> &inputs,
-                   ArgumentRole role, int64_t first, int64_t step) {
-  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    if (getArgumentRole(function, i) == role &&
-        inputs[i].kind == ElementKind::I64 && inputs[i].getNumElements() == 1)
-      inputs[i].data<int64_t>()[0] = first + step;
-}
-
-int64_t getStepScalar(func::FuncOp function, ArrayRef<HostTensor> inputs,
-                      ArgumentRole role, int64_t fallback) {
-  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
-    if (getArgumentRole(function, i) == role &&
-        inputs[i].kind == ElementKind::I64 && inputs[i].getNumElements() == 1)
-      return inputs[i].data<const int64_t>()[0];
-  return fallback;
-}
 } // namespace
 
 LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
@@ -222,29 +224,15 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     return failure();
   std::optional<unsigned> lossIndex = getLossResult(function);
 
-  // The seed and the counter start at their first values; the step loop
-  // (gc_rt/StepLoop.h, the one gc_rt_step_run follows) advances them.
-  int64_t firstSeed = options.dropoutSeed
-                          ? *options.dropoutSeed
-                          : getStepScalar(function, inputs, ArgumentRole::Seed,
-                                          static_cast<int64_t>(options.seed));
+  // The step loop (gc_rt/StepLoop.h, the one gc_rt_step_run follows)
+  // advances the seed and the counter from their values in `inputs`.
+  rt::StepLoopPlan plan = getLoopPlan(function);
+  if (plan.seedArgument >= 0 && options.dropoutSeed)
+    inputs[plan.seedArgument].data<int64_t>()[0] = *options.dropoutSeed;
   int64_t firstStep =
-      getStepScalar(function, inputs, ArgumentRole::StepCounter, 1);
-  setStepScalar(function, inputs, ArgumentRole::Seed, firstSeed, 0);
-  setStepScalar(function, inputs, ArgumentRole::StepCounter, firstStep, 0);
-
-  rt::StepLoopPlan plan;
-  if (std::optional<unsigned> seed = findArgument(function, ArgumentRole::Seed);
-      seed && isStepScalar(inputs[*seed]))
-    plan.seedArgument = static_cast<int32_t>(*seed);
-  if (std::optional<unsigned> counter =
-          findArgument(function, ArgumentRole::StepCounter);
-      counter && isStepScalar(inputs[*counter]))
-    plan.stepCounterArgument = static_cast<int32_t>(*counter);
-  for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
-    if (std::optional<unsigned> argument = getFedArgument(function, r))
-      plan.feedback.push_back(
-          {static_cast<int32_t>(r), static_cast<int32_t>(*argument)});
+      plan.stepCounterArgument >= 0
+          ? inputs[plan.stepCounterArgument].data<const int64_t>()[0]
+          : 1;
 
   std::vector<HostTensor> results;
   int64_t peak = 0;

@@ -6,9 +6,11 @@
 
 #include "gc/Models/BertCommandLine.h"
 
-#include "llvm/ADT/STLExtras.h"
+#include "gc/Support/FlagChoices.h"
+
 #include "llvm/Support/ManagedStatic.h"
-#include "llvm/Support/raw_ostream.h"
+
+#include <vector>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -82,19 +84,14 @@ struct BertCLOptions {
 
 llvm::ManagedStatic<BertCLOptions> clOptions;
 
-/// `parse(value)`, or an error listing `accepted`.
-template <typename T, typename Parse>
-llvm::Expected<T> parseFlag(llvm::StringRef flag, llvm::StringRef value,
-                            Parse parse, llvm::ArrayRef<T> accepted,
-                            llvm::StringRef (*name)(T)) {
-  if (std::optional<T> parsed = parse(value))
-    return *parsed;
-  std::string list;
-  llvm::raw_string_ostream os(list);
-  llvm::interleaveComma(accepted, os, [&](T choice) { os << name(choice); });
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "unsupported --" + flag + " value '" + value +
-                                     "'; expected one of: " + list);
+/// The (spelling, value) pairs of `values`.
+template <typename T>
+std::vector<std::pair<llvm::StringRef, T>>
+spellings(std::initializer_list<T> values, llvm::StringRef (*name)(T)) {
+  std::vector<std::pair<llvm::StringRef, T>> pairs;
+  for (T value : values)
+    pairs.push_back({name(value), value});
+  return pairs;
 }
 } // namespace
 
@@ -102,19 +99,21 @@ void mlir::gc::registerBertCLOptions() { *clOptions; }
 
 llvm::Expected<BertConfig> mlir::gc::getBertConfigFromCL() {
   const BertCLOptions &flags = *clOptions;
-  auto activation = parseFlag<BertActivation>(
-      "hidden-act", flags.hiddenAct, parseBertActivation,
-      {BertActivation::Gelu, BertActivation::GeluNew}, stringifyBertActivation);
+  auto activation = lookupFlagChoice<BertActivation>(
+      "hidden-act", flags.hiddenAct,
+      spellings({BertActivation::Gelu, BertActivation::GeluNew},
+                stringifyBertActivation));
   if (!activation)
     return activation.takeError();
-  auto loss = parseFlag<BertLoss>("loss", flags.loss, parseBertLoss,
-                                  {BertLoss::MaskedLM, BertLoss::Mean},
-                                  stringifyBertLoss);
+  auto loss = lookupFlagChoice<BertLoss>(
+      "loss", flags.loss,
+      spellings({BertLoss::MaskedLM, BertLoss::Mean}, stringifyBertLoss));
   if (!loss)
     return loss.takeError();
-  auto elementType = parseFlag<BertElementType>(
-      "dtype", flags.dtype, parseBertElementType,
-      {BertElementType::F32, BertElementType::F64}, stringifyBertElementType);
+  auto elementType = lookupFlagChoice<BertElementType>(
+      "dtype", flags.dtype,
+      spellings({BertElementType::F32, BertElementType::F64},
+                stringifyBertElementType));
   if (!elementType)
     return elementType.takeError();
 

@@ -14,6 +14,7 @@
 #include "gc/Compiler/Compiler.h"
 #include "gc/Models/Bert.h"
 #include "gc/Models/BertCommandLine.h"
+#include "gc/Support/FlagChoices.h"
 #include "gc/Support/NestingDepth.h"
 #include "gc/Support/OutputFile.h"
 
@@ -74,17 +75,17 @@ llvm::Expected<EmitKind> readEmitKind() {
       {"remat", EmitKind::Remat},
       {"plan", EmitKind::Plan},
       {"library", EmitKind::Library}};
-  auto found = llvm::find_if(
-      kinds, [](const auto &kind) { return kind.first == emitName; });
-  if (found == std::end(kinds))
-    return makeError("unsupported --emit value '" + emitName +
-                     "'; expected one of: forward, train, remat, plan, "
-                     "library");
-  if (modelName != "bert")
-    return makeError("unsupported --model value '" + modelName +
-                     "'; expected one of: bert");
+  llvm::Expected<EmitKind> kind =
+      gc::lookupFlagChoice<EmitKind>("emit", emitName, kinds);
+  if (!kind)
+    return kind.takeError();
+  const std::pair<StringRef, bool> models[] = {{"bert", true}};
+  if (llvm::Expected<bool> model =
+          gc::lookupFlagChoice<bool>("model", modelName, models);
+      !model)
+    return model.takeError();
   if (gc::isTargetSetOnCL()) {
-    if (emitName.getNumOccurrences() && found->second != EmitKind::Library)
+    if (emitName.getNumOccurrences() && *kind != EmitKind::Library)
       return makeError("--target compiles a library; it cannot be combined "
                        "with --emit " +
                        emitName);
@@ -92,9 +93,9 @@ llvm::Expected<EmitKind> readEmitKind() {
       return makeError("--target writes a directory; name it with -o DIR");
     return EmitKind::Library;
   }
-  if (found->second == EmitKind::Library)
+  if (*kind == EmitKind::Library)
     return makeError("--emit library needs --target cpu or --target cuda");
-  return found->second;
+  return *kind;
 }
 
 /// The model: parsed from the positional .mlir file, or built from the

@@ -14,6 +14,7 @@
 
 #include "gc_rt/Runtime.h"
 #include "gc_rt/Safetensors.h"
+#include "gc_rt/StepLoop.h"
 
 #include <atomic>
 #include <memory>
@@ -140,10 +141,9 @@ struct gc_rt_step_s {
   /// NULL for results written in place: the call passes NULL for them.
   std::vector<void *> resultData;
 
-  /// The argument of role SEED and the one named optimizer.step (i64
-  /// scalars), or -1.
-  int32_t seedArgument = -1;
-  int32_t stepCounterArgument = -1;
+  /// The seed, the step counter and the feedback of the step loop
+  /// (gc_rt/StepLoop.h), from the descriptor once at load.
+  gc::rt::StepLoopPlan loopPlan;
 
   bool tracking = false;
   uint8_t nextSentinel = 0xA5;

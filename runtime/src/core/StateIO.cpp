@@ -108,7 +108,7 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
     arguments[i].dtype = toSafetensorsDType(argument.dtype);
     arguments[i].shape = getShape(argument);
     arguments[i].mask = argument.values == GC_STEP_VALUES_ZERO_ONE;
-    arguments[i].stepCounter = i == step.stepCounterArgument;
+    arguments[i].stepCounter = i == step.loopPlan.stepCounterArgument;
   }
   StateAssignment assignment;
   std::string problem = matchStateTensors(
@@ -121,7 +121,7 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
     const NamedTensor &tensor = tensors[tensorIndex];
     const void *data = tensor.data.data();
     int64_t nextStep = assignment.nextStep.value_or(0);
-    if (static_cast<int32_t>(index) == step.stepCounterArgument)
+    if (static_cast<int32_t>(index) == step.loopPlan.stepCounterArgument)
       data = &nextStep;
     GC_RT_RETURN_IF_ERROR(step.device->copyToDevice(step.argumentData[index],
                                                     data, tensor.data.size()));
@@ -140,7 +140,7 @@ gc_rt_status_t saveState(gc_rt_step_s &step, const std::string &path) {
     tensors.emplace_back();
     GC_RT_RETURN_IF_ERROR(
         readToHost(step, argument, step.argumentData[i], tensors.back()));
-    if (i == step.stepCounterArgument)
+    if (i == step.loopPlan.stepCounterArgument)
       toCompletedSteps(tensors.back());
   }
   return writeFile(path, tensors, getStepMetadata(step.functionName));
@@ -164,7 +164,7 @@ gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
   }
   // The step counter goes with the results (as completed steps), so that a
   // results file resumes training where it stopped.
-  int32_t counter = step.stepCounterArgument;
+  int32_t counter = step.loopPlan.stepCounterArgument;
   if (counter >= 0 &&
       step.findResult(step.descriptor->arguments[counter].name) < 0) {
     tensors.emplace_back();

@@ -19,7 +19,6 @@
 
 #include "gc_rt/HalfFloat.h"
 #include "gc_rt/InitValues.h"
-#include "gc_rt/StepLoop.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -343,7 +342,7 @@ gc_rt_status_t runStep(gc_rt_step_s &step, gc_rt_step_stats_t *stats) {
           static_cast<size_t>(step.descriptor->results[result].bytes));
     }
   } backend{step, sentinel};
-  GC_RT_RETURN_IF_ERROR(runOneStep(getStepLoopPlan(*step.descriptor), backend));
+  GC_RT_RETURN_IF_ERROR(runOneStep(step.loopPlan, backend));
   double seconds = backend.seconds;
 
   double loss = 0;
@@ -383,14 +382,7 @@ gc_rt_status_t gc_rt_step_load(gc_rt_session_t *session,
     step->libraryPath = library_path;
     GC_RT_RETURN_IF_ERROR(openLibrary(*step, step->device->getTarget()));
 
-    const gc_step_descriptor_t &descriptor = *step->descriptor;
-    for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
-      const gc_step_tensor_t &argument = descriptor.arguments[i];
-      if (argument.role == GC_STEP_ROLE_SEED)
-        step->seedArgument = i;
-      if (argument.role == GC_STEP_ROLE_STEP_COUNTER)
-        step->stepCounterArgument = i;
-    }
+    step->loopPlan = getStepLoopPlan(*step->descriptor);
     step->errorBuffer.assign(kErrorCapacity, '\0');
     GC_RT_RETURN_IF_ERROR(allocateMemory(*step));
     *out_step = step.release();

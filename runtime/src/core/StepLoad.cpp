@@ -154,8 +154,10 @@ gc_rt_status_t checkDescriptor(const std::string &path,
       return invalid("error site #" + std::to_string(i) + " has no name");
 
   std::set<std::string> names;
-  int32_t seedArgument = -1;
-  int32_t stepCounterArgument = -1;
+  // The step loop advances one seed and one step counter, each an i64.
+  int32_t counters[2] = {-1, -1};
+  const std::pair<gc_step_role_t, const char *> counterRoles[2] = {
+      {GC_STEP_ROLE_SEED, "seed"}, {GC_STEP_ROLE_STEP_COUNTER, "step counter"}};
   for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
     const gc_step_tensor_t &argument = descriptor.arguments[i];
     GC_RT_RETURN_IF_ERROR(
@@ -164,25 +166,18 @@ gc_rt_status_t checkDescriptor(const std::string &path,
     // Names are how files, feedback and the API find arguments.
     if (!names.insert(argument.name).second)
       return invalid("two arguments are named " + quote(argument.name));
-    if (argument.role == GC_STEP_ROLE_STEP_COUNTER) {
+    for (int c = 0; c < 2; ++c) {
+      auto [role, what] = counterRoles[c];
+      if (argument.role != role)
+        continue;
       if (!isI64Scalar(argument))
-        return invalid("step counter argument " + quote(argument.name) +
+        return invalid(std::string(what) + " argument " + quote(argument.name) +
                        " is " + describeTensor(argument) + ", not one i64");
-      if (stepCounterArgument >= 0)
-        return invalid("two step counter arguments, " +
-                       quote(descriptor.arguments[stepCounterArgument].name) +
-                       " and " + quote(argument.name));
-      stepCounterArgument = i;
-    }
-    if (argument.role == GC_STEP_ROLE_SEED) {
-      if (!isI64Scalar(argument))
-        return invalid("seed argument " + quote(argument.name) + " is " +
-                       describeTensor(argument) + ", not one i64");
-      if (seedArgument >= 0)
-        return invalid("two seed arguments, " +
-                       quote(descriptor.arguments[seedArgument].name) +
-                       " and " + quote(argument.name));
-      seedArgument = i;
+      if (counters[c] >= 0)
+        return invalid(std::string("two ") + what + " arguments, " +
+                       quote(descriptor.arguments[counters[c]].name) + " and " +
+                       quote(argument.name));
+      counters[c] = i;
     }
   }
 

@@ -1,4 +1,5 @@
-//===- Support.cu - Error reporting of the CUDA kernels --------------------===//
+//===- Support.cu - Error reporting of the CUDA kernels
+//--------------------===//
 //
 // The Status builders behind the GC_RT_*_RETURN_IF_ERROR macros.
 //
