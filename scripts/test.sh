@@ -26,6 +26,12 @@ else
 fi
 
 bash "$ROOT/scripts/install-deps.sh"
+# The Python environment of gc_torch's tests (test/Python); GC_NO_TORCH=1
+# skips it and those tests report as unsupported.
+if [ -z "${GC_NO_TORCH:-}" ]; then
+  GC_TORCH_PYTHON="$(bash "$ROOT/scripts/install-torch.sh" | tail -1)"
+  export GC_TORCH_PYTHON
+fi
 bash "$ROOT/scripts/build.sh" "$BUILD" all
 
 LOG="$BUILD/check-gc.log"

@@ -92,3 +92,18 @@ elif config.gc_cuda_emulation_dir:
          "env LD_LIBRARY_PATH=%s %s" % (
              config.gc_cuda_emulation_dir,
              os.path.join(config.gc_tools_dir, "gc-run"))))
+
+# gc_torch's tests (test/Python) run with the interpreter of the environment
+# scripts/install-torch.sh creates (GC_TORCH_PYTHON, else its default
+# location); without it they are reported as unsupported.
+_torch_python = os.environ.get("GC_TORCH_PYTHON") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or
+    os.path.join(os.path.expanduser("~"), ".cache"),
+    "gc", "torch-venv", "bin", "python")
+if os.path.exists(_torch_python):
+    config.available_features.add("torch")
+    config.substitutions.append(
+        ("%torch_python",
+         "env PYTHONPATH=%s GC_BUILD_DIR=%s %s" % (
+             os.path.join(config.gc_src_root, "python"), config.gc_obj_root,
+             _torch_python)))
