@@ -14,7 +14,12 @@
 #     the static arena and the compile time;
 #  3. runs that step on the GPU when one is present;
 #  4. compiles a tiny BERT for the CPU and trains it for 20 AdamW steps with
-#     gc-run on the compiled library.
+#     gc-run on the compiled library;
+#  5. the same scenario from PyTorch with gc_torch: Hugging Face BertModel
+#     at BERT-large with the mean of last_hidden_state (examples/
+#     bert_large_memory.py), and a tiny BertForMaskedLM trained on the CPU
+#     (examples/train_tiny_bert.py). Installs the torch environment first
+#     (scripts/install-torch.sh); GC_NO_TORCH=1 skips this part.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -25,7 +30,7 @@ LAYER="$ROOT/test/Dialect/Gc/bert-layer.mlir"
 OUT="$BUILD/bert-layer.mlir"
 
 bash "$ROOT/scripts/install-deps.sh"
-bash "$ROOT/scripts/build.sh" "$BUILD" gc-compile gc-run
+bash "$ROOT/scripts/build.sh" "$BUILD" gc-compile gc-run gc_rt
 
 echo
 echo "== gc-opt: BERT-large encoder layer (batch 64, seq 512, hidden 1024, 16 heads)"
@@ -123,3 +128,18 @@ rm -rf "$TINY"
   --optimizer adamw --lr 1e-3 --target cpu -o "$TINY" 2>&1 | grep -v "^gc-compile: wrote" | sed 's/^/   /'
 "$BUILD/bin/gc-run" "$TINY" --steps 20 --seed 7 --track-arena \
   --save "$TINY/trained.safetensors" | sed 's/^/   /'
+
+if [ -z "${GC_NO_TORCH:-}" ]; then
+  PY="$(bash "$ROOT/scripts/install-torch.sh" | tail -1)"
+  echo
+  echo "== gc_torch: Hugging Face BertModel (BERT-large) + last_hidden_state.mean(), from PyTorch"
+  PYTHONPATH="$ROOT/python" GC_BUILD_DIR="$BUILD" "$PY" \
+    "$ROOT/examples/bert_large_memory.py" --target "$TARGET" \
+    --workdir "$BUILD/bert-large-torch" 2>&1 | grep -v "^\[transformers\]" |
+    sed 's/^/   /'
+  echo
+  echo "== gc_torch: a tiny Hugging Face BertForMaskedLM trained on the CPU"
+  PYTHONPATH="$ROOT/python" GC_BUILD_DIR="$BUILD" "$PY" \
+    "$ROOT/examples/train_tiny_bert.py" 2>&1 | grep -v "^\[transformers\]" |
+    sed 's/^/   /'
+fi

@@ -75,6 +75,7 @@ if _has_cuda_device():
 # %gc-run-cuda and require the feature cuda-execution.
 if "cuda-device" in config.available_features:
     config.available_features.add("cuda-execution")
+    config.substitutions.append(("%gc_cuda_compile_flags", ""))
     config.substitutions.append(
         ("%gc-compile-cuda",
          os.path.join(config.gc_tools_dir, "gc-compile") + " --target cuda"))
@@ -82,6 +83,7 @@ if "cuda-device" in config.available_features:
         ("%gc-run-cuda", os.path.join(config.gc_tools_dir, "gc-run")))
 elif config.gc_cuda_emulation_dir:
     config.available_features.add("cuda-execution")
+    config.substitutions.append(("%gc_cuda_compile_flags", "--cuda-emulation"))
     config.available_features.add("cuda-emulation")
     config.substitutions.append(
         ("%gc-compile-cuda",

@@ -264,8 +264,9 @@ class FunctionWriter:
                                    else key
                                    for key, value in
                                    sorted(argument.attributes.items()))
+            name = argument.attributes.get("gc.name", '""')
             arguments.append(f"{argument.tensor.name}: {argument.tensor.type}"
-                             f" {{{attributes}}}")
+                             f" {{{attributes}}} loc({name})")
         header = (f"  func.func @{self.name}(" + ", ".join(arguments) +
                   f") -> ({result.type} {{gc.name = \"loss\"}}) {{")
         return "\n".join(["module {", header, *lines,
