@@ -17,7 +17,6 @@ import argparse
 import csv
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import torch

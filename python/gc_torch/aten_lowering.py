@@ -19,6 +19,7 @@ import operator
 import torch
 
 from .errors import UnsupportedModelError
+from .locations import module_name, module_path, op_name
 from .mlir_writer import Tensor
 
 aten = torch.ops.aten
@@ -45,26 +46,24 @@ class Lowering:
     # Driving ----------------------------------------------------------------
 
     def lower(self, node, handlers):
-        from .importer import module_name, module_path
-
         args = torch.fx.node.map_arg(node.args, lambda n: self.values[n])
         kwargs = torch.fx.node.map_arg(node.kwargs, lambda n: self.values[n])
         symbolic = _contains_tensor((args, kwargs))
         if not symbolic and node.target not in RANDOM_OPS:
             self.values[node] = _evaluate(node.target, args, kwargs)
             return
-        self.writer.location = f"{module_name(node)}: {_name(node.target)}"
+        self.writer.location = f"{module_name(node)}: {op_name(node.target)}"
         handler = handlers.get(node.target)
         if handler is None:
             raise UnsupportedModelError(
-                f"unsupported ATen op {_name(node.target)} at "
+                f"unsupported ATen op {op_name(node.target)} at "
                 f"{module_path(node)}: gc has no lowering for it")
         try:
             result = handler(self, *args, **kwargs)
             self.values[node] = result
         except UnsupportedModelError as error:
             raise UnsupportedModelError(
-                f"{_name(node.target)} at {module_path(node)}: {error}") \
+                f"{op_name(node.target)} at {module_path(node)}: {error}") \
                 from None
         # An integer value reshaped or sliced from a batch argument is that
         # argument for the uses that annotate it (labels.view(-1)).
@@ -784,8 +783,3 @@ def _shape(value):
     if isinstance(value, torch.Tensor):
         return tuple(value.shape)
     return ()
-
-
-def _name(target):
-    return str(target).replace("torch.ops.", "") if hasattr(target, "_schema") \
-        else getattr(target, "__name__", str(target))

@@ -30,6 +30,7 @@ import torch
 
 from .aten_lowering import HANDLERS, Lowering
 from .errors import UnsupportedModelError
+from .locations import module_path, op_name
 from .mlir_writer import FunctionWriter, Tensor
 
 FUNCTION_NAME = "forward_loss"
@@ -83,7 +84,7 @@ class _LossModule(torch.nn.Module):
         return loss
 
 
-def _normalize_batch(example_batch):
+def normalize_batch(example_batch):
     if isinstance(example_batch, torch.Tensor):
         return {"input": example_batch}
     if isinstance(example_batch, (tuple, list)):
@@ -142,7 +143,7 @@ def _tied_names(model):
 
 
 def import_model(model, example_batch, loss_fn=None):
-    batch = _normalize_batch(example_batch)
+    batch = normalize_batch(example_batch)
     exported, keys = export_model(model, batch, loss_fn)
     signature = exported.graph_signature
     for spec in signature.output_specs:
@@ -185,7 +186,6 @@ def import_model(model, example_batch, loss_fn=None):
             continue
         spec = input_kinds[node.name]
         kind = spec.kind.name
-        value = node.meta.get("val")
         if kind == "PARAMETER":
             key = spec.target[len(strip):] if spec.target.startswith(strip) \
                 else spec.target
@@ -236,7 +236,7 @@ def import_model(model, example_batch, loss_fn=None):
     result = None
     for node in exported.graph.nodes:
         if node.op == "call_function":
-            name = _op_name(node.target)
+            name = op_name(node.target)
             ops[name] = ops.get(name, 0) + 1
             lowering.lower(node, HANDLERS)
         elif node.op == "output":
@@ -269,12 +269,6 @@ def _describe(value):
     return repr(value)
 
 
-def _op_name(target):
-    return str(target).replace("torch.ops.", "") if not callable(target) or \
-        hasattr(target, "_schema") else getattr(target, "__name__",
-                                                str(target))
-
-
 def _check_static(node):
     value = node.meta.get("val")
     values = value if isinstance(value, (tuple, list)) else [value]
@@ -283,34 +277,9 @@ def _check_static(node):
             for size in item.shape:
                 if not isinstance(size, int):
                     raise UnsupportedModelError(
-                        f"{_op_name(node.target)} at "
+                        f"{op_name(node.target)} at "
                         f"{module_path(node)} has a dynamic shape "
                         f"{tuple(item.shape)}: gc compiles static shapes only")
-
-
-def module_name(node):
-    """The path of the module a node came from: 'encoder.layer.0.attention',
-    '<model>' for the model itself."""
-    stack = node.meta.get("nn_module_stack") or {}
-    if not stack:
-        return "<model>"
-    path = list(stack.values())[-1][0]
-    path = path.replace("L['self'].", "").replace("L__self___", "")
-    if path.startswith("model."):
-        return path[len("model."):]
-    return "<model>" if path in ("model", "") else path
-
-
-def module_path(node):
-    """The module a node came from: 'encoder.layer.0.attention (BertSelfAttention)'."""
-    stack = node.meta.get("nn_module_stack") or {}
-    if not stack:
-        return "the model's top level"
-    path = module_name(node)
-    kind = list(stack.values())[-1][1]
-    kind_name = kind.__name__ if isinstance(kind, type) else \
-        str(kind).rsplit(".", 1)[-1].strip("'>")
-    return f"'{path}' ({kind_name})"
 
 
 def _parameter_attributes(name, tensor):

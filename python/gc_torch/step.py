@@ -20,7 +20,7 @@ import torch
 
 from . import runtime, toolchain
 from .errors import CompileError, GcTorchError
-from .importer import _normalize_batch, import_model
+from .importer import import_model, normalize_batch
 from .optimizers import AdamW
 
 _DTYPES = {"f32": torch.float32, "f64": torch.float64, "i64": torch.int64,
@@ -145,7 +145,7 @@ class TrainingStep:
     def __call__(self, batch):
         """Runs one training step on `batch`; returns the loss."""
         step = self._runtime()
-        batch = _normalize_batch(batch)
+        batch = normalize_batch(batch)
         expected = self.imported.batch
         if set(batch) != set(expected):
             raise KeyError(f"the batch has keys {sorted(batch)}, the step was "

@@ -5,7 +5,6 @@
 # RUN: %torch_python %s | FileCheck %s
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 import gc_torch
