@@ -78,6 +78,10 @@ const char *gc::cost::opKindName(OpKind kind) {
     return "softmax";
   case OpKind::SoftmaxGrad:
     return "softmax_grad";
+  case OpKind::Attention:
+    return "attention";
+  case OpKind::AttentionGrad:
+    return "attention_grad";
   case OpKind::Embedding:
     return "embedding";
   case OpKind::EmbeddingGrad:
@@ -192,6 +196,49 @@ bool countsOverInput(OpKind kind) {
   }
 }
 
+/// gc.attention and gc.attention_grad, from their operands: query
+/// [B, H, S, D], key [B, H, T, D], value [B, H, T, Dv] (after the upstream
+/// gradient for the backward). Per score: the forward's two GEMMs (QK^T and
+/// PV), the score's scale, mask and softmax and, with dropout, a Philox
+/// draw; the backward recomputes QK^T and P and runs four more GEMMs (dV,
+/// dP, dQ, dK), regenerating the dropout mask. The scores never reach
+/// memory: the bytes are the operands and results.
+OpWork countAttentionWork(const OpDesc &op) {
+  OpWork work;
+  const bool backward = op.kind == OpKind::AttentionGrad;
+  const size_t first = backward ? 1 : 0;
+  if (op.operands.size() < first + 3)
+    return work;
+  const std::vector<int64_t> &q = op.operands[first].shape;
+  const std::vector<int64_t> &k = op.operands[first + 1].shape;
+  const std::vector<int64_t> &v = op.operands[first + 2].shape;
+  if (q.size() != 4 || k.size() != 4 || v.size() != 4)
+    return work;
+  const int64_t scores = q[0] * q[1] * q[2] * k[2];
+  const int64_t d = q[3], dv = v[3];
+  constexpr int64_t a = kArithmeticFlops, t = kTranscendentalFlops;
+  if (!backward) {
+    // 2D (QK^T) + 2Dv (PV) per score; scale, mask, max, exp, sum, divide.
+    work.flops = scores * (2 * d + 2 * dv + t + 5 * a);
+  } else {
+    // Recompute QK^T (2D), dV (2Dv), dP (2Dv), dQ (2D), dK (2D); scale,
+    // mask, exp, dP - D, times P.
+    work.flops = scores * (6 * d + 4 * dv + t + 5 * a);
+  }
+  if (op.attentionDropout) {
+    int64_t draws = backward ? 2 * scores : scores;
+    work.intOps = (draws + kPhiloxDrawsPerBlock - 1) / kPhiloxDrawsPerBlock *
+                      kPhiloxBlockIntOps +
+                  draws;
+  }
+  work.bytesRead = totalBytes(op.operands);
+  work.bytesWritten = totalBytes(op.results);
+  // The CPU and CUDA kernels: one for the forward; the backward's query
+  // gradient, then the key and value gradients.
+  work.kernels = backward ? 2 : 1;
+  return work;
+}
+
 } // namespace
 
 OpWork gc::cost::countWork(const OpDesc &op) {
@@ -253,6 +300,10 @@ OpWork gc::cost::countWork(const OpDesc &op) {
     // The per-row input gradient, then the per-column gamma and beta sums.
     work.kernels = 2;
     break;
+  case OpKind::Attention:
+  case OpKind::AttentionGrad:
+    work = countAttentionWork(op);
+    break;
   default:
     break;
   }
@@ -261,7 +312,9 @@ OpWork gc::cost::countWork(const OpDesc &op) {
 
 double gc::cost::achievedFlopRate(const OpDesc &op,
                                   const DeviceProfile &device) {
-  if (op.kind == OpKind::Matmul) {
+  // Attention's FLOPs are its GEMMs': it runs at the matmul rate.
+  if (op.kind == OpKind::Matmul || op.kind == OpKind::Attention ||
+      op.kind == OpKind::AttentionGrad) {
     switch (op.dataClass) {
     case DataClass::F16:
       return device.peakFp16TensorFlops * device.tensorCoreEfficiency;

@@ -45,6 +45,8 @@ std::optional<OpKind> kindOf(Operation *op) {
       .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(is(OpKind::Reduction))
       .Case<LayerNormOp>(is(OpKind::LayerNorm))
       .Case<LayerNormGradOp>(is(OpKind::LayerNormGrad))
+      .Case<AttentionOp>(is(OpKind::Attention))
+      .Case<AttentionGradOp>(is(OpKind::AttentionGrad))
       .Case<SoftmaxOp>(is(OpKind::Softmax))
       .Case<SoftmaxGradOp>(is(OpKind::SoftmaxGrad))
       .Case<EmbeddingOp>(is(OpKind::Embedding))
@@ -136,6 +138,10 @@ std::optional<::gc::cost::OpDesc> mlir::gc::describeOp(Operation *op) {
   }
   if (auto matmul = dyn_cast<MatmulOp>(op))
     desc.matmul = matmulDims(matmul);
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    desc.attentionDropout = attention.getProbability().convertToDouble() > 0;
+  if (auto grad = dyn_cast<AttentionGradOp>(op))
+    desc.attentionDropout = grad.getProbability().convertToDouble() > 0;
   return desc;
 }
 

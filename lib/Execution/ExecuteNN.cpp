@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gc/Dialect/GcAttention.h"
 #include "gc/Dialect/GcOps.h"
 #include "gc/Execution/Interpreter.h"
 
@@ -118,6 +119,71 @@ LogicalResult executeSoftmaxGrad(SoftmaxGradOp op, ExecutionContext &ctx) {
   });
 }
 
+/// The runtime's description of an attention op's problem.
+template <typename AttentionLikeOp>
+::gc::rt::AttentionProblem attentionProblem(AttentionLikeOp op) {
+  AttentionSizes sizes = getAttentionSizes(op);
+  return {sizes.batch,
+          sizes.heads,
+          sizes.queries,
+          sizes.keys,
+          sizes.headDim,
+          sizes.valueDim,
+          {sizes.maskDims[0], sizes.maskDims[1], sizes.maskDims[2],
+           sizes.maskDims[3]},
+          op.getScale().convertToDouble(),
+          op.getProbability().convertToDouble(),
+          static_cast<int64_t>(op.getStream())};
+}
+
+/// The data of an optional operand, or null.
+template <typename T>
+const T *optionalData(ExecutionContext &ctx, Value value) {
+  return value ? ctx.get(value).template data<T>() : nullptr;
+}
+
+LogicalResult executeAttention(AttentionOp op, ExecutionContext &ctx) {
+  const HostTensor &query = ctx.get(op.getQuery());
+  const HostTensor &key = ctx.get(op.getKey());
+  const HostTensor &value = ctx.get(op.getValue());
+  FailureOr<HostTensor *> out = ctx.allocate(op.getResult());
+  FailureOr<HostTensor *> lse = ctx.allocate(op.getLse());
+  if (failed(out) || failed(lse))
+    return failure();
+  return dispatchFloat(op, query.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::attention<T>(query.data<T>(), key.data<T>(), value.data<T>(),
+                      optionalData<T>(ctx, op.getMask()),
+                      optionalData<int64_t>(ctx, op.getSeed()),
+                      (*out)->data<T>(), (*lse)->data<T>(),
+                      attentionProblem(op));
+    return success();
+  });
+}
+
+LogicalResult executeAttentionGrad(AttentionGradOp op, ExecutionContext &ctx) {
+  const HostTensor &grad = ctx.get(op.getGrad());
+  const HostTensor &query = ctx.get(op.getQuery());
+  const HostTensor &key = ctx.get(op.getKey());
+  const HostTensor &value = ctx.get(op.getValue());
+  const HostTensor &output = ctx.get(op.getOutput());
+  const HostTensor &lse = ctx.get(op.getLse());
+  FailureOr<HostTensor *> dq = ctx.allocate(op.getQueryGrad());
+  FailureOr<HostTensor *> dk = ctx.allocate(op.getKeyGrad());
+  FailureOr<HostTensor *> dv = ctx.allocate(op.getValueGrad());
+  if (failed(dq) || failed(dk) || failed(dv))
+    return failure();
+  return dispatchFloat(op, query.kind, [&](auto tag) {
+    using T = decltype(tag);
+    cpu::attentionGrad<T>(
+        grad.data<T>(), query.data<T>(), key.data<T>(), value.data<T>(),
+        output.data<T>(), lse.data<T>(), optionalData<T>(ctx, op.getMask()),
+        optionalData<int64_t>(ctx, op.getSeed()), (*dq)->data<T>(),
+        (*dk)->data<T>(), (*dv)->data<T>(), attentionProblem(op));
+    return success();
+  });
+}
+
 LogicalResult executeDropout(DropoutOp op, ExecutionContext &ctx) {
   const HostTensor &input = ctx.get(op.getInput());
   const HostTensor &seed = ctx.get(op.getSeed());
@@ -214,6 +280,8 @@ void mlir::gc::exec::registerNNExecutors(OpExecutorRegistry &registry) {
   addExecutor<LayerNormGradOp>(registry, executeLayerNormGrad);
   addExecutor<SoftmaxOp>(registry, executeSoftmax);
   addExecutor<SoftmaxGradOp>(registry, executeSoftmaxGrad);
+  addExecutor<AttentionOp>(registry, executeAttention);
+  addExecutor<AttentionGradOp>(registry, executeAttentionGrad);
   addExecutor<DropoutOp>(registry, executeDropout);
   addExecutor<DropoutGradOp>(registry, executeDropoutGrad);
   addExecutor<EmbeddingOp>(registry, executeEmbedding);

@@ -81,6 +81,11 @@ private:
   /// `nn.Dropout(probability)` in training mode with the next stream; the
   /// identity (no op, no stream) when the probability is 0.
   Value dropout(Value input, double probability, const std::string &module);
+  /// Self-attention as separate ops: scores, mask, softmax, dropout and
+  /// the context matmul.
+  Value buildEagerAttention(Value query, Value key, Value value,
+                            Value extendedMask, double scale,
+                            const std::string &self);
 
   /// The configured `hidden_act`.
   Value activation(Value input, const std::string &module);

@@ -76,6 +76,13 @@ struct BertCLOptions {
                "last hidden state)"),
       cl::value_desc("kind"), cl::init(stringifyBertLoss(defaults.loss).str()),
       cl::cat(category)};
+  cl::opt<std::string> attention{
+      "attention",
+      cl::desc("Self-attention: fused (one gc.attention per layer, no "
+               "stored scores) or eager (matmul, softmax, dropout, matmul)"),
+      cl::value_desc("kind"),
+      cl::init(stringifyBertAttention(defaults.attention).str()),
+      cl::cat(category)};
   cl::opt<std::string> dtype{
       "dtype", cl::desc("Element type: f32 or f64"), cl::value_desc("type"),
       cl::init(stringifyBertElementType(defaults.elementType).str()),
@@ -116,6 +123,12 @@ llvm::Expected<BertConfig> mlir::gc::getBertConfigFromCL() {
                 stringifyBertElementType));
   if (!elementType)
     return elementType.takeError();
+  auto attention = lookupFlagChoice<BertAttention>(
+      "attention", flags.attention,
+      spellings({BertAttention::Fused, BertAttention::Eager},
+                stringifyBertAttention));
+  if (!attention)
+    return attention.takeError();
 
   BertConfig config;
   config.vocabSize = flags.vocab;
@@ -136,5 +149,6 @@ llvm::Expected<BertConfig> mlir::gc::getBertConfigFromCL() {
   config.seqLength = flags.seq;
   config.loss = *loss;
   config.elementType = *elementType;
+  config.attention = *attention;
   return config;
 }

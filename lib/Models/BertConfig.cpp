@@ -247,6 +247,16 @@ StringRef mlir::gc::stringifyBertActivation(BertActivation activation) {
   llvm_unreachable("unknown BERT activation");
 }
 
+StringRef mlir::gc::stringifyBertAttention(BertAttention attention) {
+  switch (attention) {
+  case BertAttention::Fused:
+    return "fused";
+  case BertAttention::Eager:
+    return "eager";
+  }
+  llvm_unreachable("unknown BERT attention");
+}
+
 StringRef mlir::gc::stringifyBertLoss(BertLoss loss) {
   switch (loss) {
   case BertLoss::MaskedLM:

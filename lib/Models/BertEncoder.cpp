@@ -1,7 +1,8 @@
 //===- BertEncoder.cpp - One BERT encoder layer ---------------------------===//
 //
-// Hugging Face's `BertLayer` with eager attention: self-attention over the
-// padding mask with dropout on the attention probabilities, the attention
+// Hugging Face's `BertLayer`: self-attention over the padding mask with
+// dropout on the attention probabilities (one fused gc.attention, or the
+// eager ops of Hugging Face's eager attention), the attention
 // output projection with dropout, residual and LayerNorm, then the
 // feed-forward block with its own dropout, residual and LayerNorm. Every op
 // is tagged with the layer index, which the rematerialization solvers use to
@@ -24,35 +25,28 @@ Value BertBuilder::buildEncoderLayer(int64_t index, Value hidden,
   tagger.block = index;
   std::string layer = base + "encoder.layer." + std::to_string(index);
   std::string self = layer + ".attention.self";
-  int64_t batch = config.batchSize, seq = config.seqLength;
-  int64_t heads = config.numAttentionHeads;
 
   // BertSelfAttention.
   Value query = splitHeads(linear(hidden, self + ".query"), self + ".query");
   Value key = splitHeads(linear(hidden, self + ".key"), self + ".key");
   Value value = splitHeads(linear(hidden, self + ".value"), self + ".value");
 
-  Location scoresLoc = loc(self + ".scores");
-  Value scores = MatmulOp::create(builder, scoresLoc, query, key,
-                                  /*transposeLhs=*/false,
-                                  /*transposeRhs=*/true);
   // Hugging Face multiplies by head_size ** -0.5, computed in double.
-  scores =
-      ScaleOp::create(builder, scoresLoc, scores,
-                      std::pow(static_cast<double>(config.headSize()), -0.5));
-  // The mask is broadcast inside the layer rather than once for all layers:
-  // a [B, heads, S, S] tensor live across the whole encoder would cost as
-  // much memory as one layer's attention probabilities.
-  Value mask =
-      BroadcastOp::create(builder, loc(self + ".attention_mask"),
-                          tensorType({batch, heads, seq, seq}), extendedMask,
-                          llvm::ArrayRef<int64_t>{0, 1, 2, 3});
-  scores = AddOp::create(builder, scoresLoc, scores, mask);
-  Value probs =
-      SoftmaxOp::create(builder, loc(self + ".probs"), scores, /*dim=*/3);
-  probs = dropout(probs, config.attentionProbsDropoutProb, self + ".dropout");
-  Value context =
-      MatmulOp::create(builder, loc(self + ".context"), probs, value);
+  const double scale = std::pow(static_cast<double>(config.headSize()), -0.5);
+  const double attentionDropout = config.attentionProbsDropoutProb;
+  Value context;
+  if (config.attention == BertAttention::Fused) {
+    // The [B, 1, 1, S] mask broadcasts inside the op; the attention dropout
+    // takes the stream the eager graph's dropout would.
+    bool dropsOut = attentionDropout > 0.0;
+    context = AttentionOp::create(builder, loc(self + ".attention"), query, key,
+                                  value, extendedMask,
+                                  dropsOut ? seed : Value(), scale,
+                                  attentionDropout, dropsOut ? nextStream++ : 0)
+                  .getResult();
+  } else {
+    context = buildEagerAttention(query, key, value, extendedMask, scale, self);
+  }
   context = mergeHeads(context, self + ".context");
 
   // BertSelfOutput.
@@ -76,4 +70,28 @@ Value BertBuilder::buildEncoderLayer(int64_t index, Value hidden,
 
   tagger.block.reset();
   return result;
+}
+
+Value BertBuilder::buildEagerAttention(Value query, Value key, Value value,
+                                       Value extendedMask, double scale,
+                                       const std::string &self) {
+  int64_t batch = config.batchSize, seq = config.seqLength;
+  int64_t heads = config.numAttentionHeads;
+  Location scoresLoc = loc(self + ".scores");
+  Value scores = MatmulOp::create(builder, scoresLoc, query, key,
+                                  /*transposeLhs=*/false,
+                                  /*transposeRhs=*/true);
+  scores = ScaleOp::create(builder, scoresLoc, scores, scale);
+  // The mask is broadcast inside the layer rather than once for all layers:
+  // a [B, heads, S, S] tensor live across the whole encoder would cost as
+  // much memory as one layer's attention probabilities.
+  Value mask =
+      BroadcastOp::create(builder, loc(self + ".attention_mask"),
+                          tensorType({batch, heads, seq, seq}), extendedMask,
+                          llvm::ArrayRef<int64_t>{0, 1, 2, 3});
+  scores = AddOp::create(builder, scoresLoc, scores, mask);
+  Value probs =
+      SoftmaxOp::create(builder, loc(self + ".probs"), scores, /*dim=*/3);
+  probs = dropout(probs, config.attentionProbsDropoutProb, self + ".dropout");
+  return MatmulOp::create(builder, loc(self + ".context"), probs, value);
 }

@@ -12,6 +12,7 @@
 
 #include "StepEmitter.h"
 
+#include "gc/Dialect/GcAttention.h"
 #include "gc/Dialect/GcOps.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -53,6 +54,10 @@ public:
     args.push_back(std::move(text));
     return *this;
   }
+  /// Appends the pointer of `value`, or nullptr for an absent operand.
+  CallBuilder &optional(Value value) {
+    return value ? this->value(value) : text("nullptr");
+  }
   CallBuilder &number(int64_t n) { return text(std::to_string(n)); }
   CallBuilder &real(double x) { return text(StepEmitter::formatDouble(x)); }
   CallBuilder &flag(bool b) { return text(b ? "true" : "false"); }
@@ -81,6 +86,28 @@ public:
     if (emitter.isCuda())
       args.push_back(emitter.getDeviceErrorWord(op));
     return *this;
+  }
+
+  /// The ::gc::rt::AttentionProblem of gc.attention(_grad), inline.
+  template <typename AttentionLikeOp>
+  CallBuilder &attentionProblem(AttentionLikeOp attention) {
+    AttentionSizes sizes = getAttentionSizes(attention);
+    std::vector<std::string> fields;
+    for (int64_t n : {sizes.batch, sizes.heads, sizes.queries, sizes.keys,
+                      sizes.headDim, sizes.valueDim})
+      fields.push_back(std::to_string(n));
+    fields.push_back(
+        "{" +
+        llvm::join(llvm::map_range(sizes.maskDims,
+                                   [](int64_t n) { return std::to_string(n); }),
+                   ", ") +
+        "}");
+    fields.push_back(
+        StepEmitter::formatDouble(attention.getScale().convertToDouble()));
+    fields.push_back(StepEmitter::formatDouble(
+        attention.getProbability().convertToDouble()));
+    fields.push_back(std::to_string(attention.getStream()));
+    return text("::gc::rt::AttentionProblem{" + llvm::join(fields, ", ") + "}");
   }
 
   bool hasFailed() const { return failed_; }
@@ -195,6 +222,31 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .value(grad.getResult())
         .shape(shapeOf(grad.getGrad()))
         .number(grad.getDim());
+  } else if (auto attention = dyn_cast<AttentionOp>(op)) {
+    ok = setName("attention", {attention.getQuery()});
+    args.value(attention.getQuery())
+        .value(attention.getKey())
+        .value(attention.getValue())
+        .optional(attention.getMask())
+        .optional(attention.getSeed())
+        .value(attention.getResult())
+        .value(attention.getLse())
+        .attentionProblem(attention);
+  } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
+    ok = setName("attentionGrad", {grad.getQuery()});
+    args.value(grad.getGrad())
+        .value(grad.getQuery())
+        .value(grad.getKey())
+        .value(grad.getValue())
+        .value(grad.getOutput())
+        .value(grad.getLse())
+        .optional(grad.getMask())
+        .optional(grad.getSeed())
+        .value(grad.getQueryGrad())
+        .value(grad.getKeyGrad())
+        .value(grad.getValueGrad())
+        .attentionProblem(grad)
+        .workspace(grad.getLse());
   } else if (auto embedding = dyn_cast<EmbeddingOp>(op)) {
     ArrayRef<int64_t> table = shapeOf(embedding.getTable());
     ok = setName("embedding", {embedding.getTable(), embedding.getIds()});

@@ -71,6 +71,10 @@ int64_t cudaWorkspaceBytes(Operation *op) {
     return ::gc::rt::cuda::embeddingGradWorkspaceBytes(
         table[0], table[1], ids.getNumElements(), bytesOf(grad.getGrad()));
   }
+  if (auto grad = dyn_cast<AttentionGradOp>(op))
+    return ::gc::rt::cuda::attentionGradWorkspaceBytes(
+        cast<RankedTensorType>(grad.getLse().getType()).getNumElements(),
+        bytesOf(grad.getLse()));
   if (isa<CrossEntropyOp>(op))
     return ::gc::rt::cuda::crossEntropyWorkspaceBytes();
   if (isa<CrossEntropyGradOp>(op))

@@ -41,6 +41,8 @@ class Lowering:
         self.batch_uses = {}       # argument index -> {"bound": n, "binary"}
         self.seed = None
         self.next_stream = 0
+        # "fused": SDPA becomes one gc.attention; "eager": its pieces.
+        self.attention = "fused"
         self.float_dtype = None
 
     # Driving ----------------------------------------------------------------
@@ -501,10 +503,24 @@ def _sdpa(L, query, key, value, attn_mask=None, dropout_p=0.0,
                                     "key/value heads")
     if scale is None:
         scale = 1.0 / math.sqrt(q.shape[-1])
-    scores = w.scale(w.matmul(q, k, transpose_rhs=True), scale)
     if is_causal:
         lq, lk = q.shape[-2], k.shape[-2]
         attn_mask = torch.ones(lq, lk, dtype=torch.bool).tril()
+    scores_shape = q.shape[:-1] + (k.shape[-2],)
+    if L.attention == "fused" and q.rank == 4 and \
+            max(q.shape[-1], v.shape[-1]) <= 256:
+        mask = None
+        if attn_mask is not None:
+            mask = _additive_mask(L, attn_mask, scores_shape, dtype,
+                                  broadcast=False)
+        seed = None
+        stream = 0
+        if dropout_p > 0:
+            seed = L.seed_argument()
+            stream = L.next_stream
+            L.next_stream += 1
+        return w.attention(q, k, v, mask, seed, scale, dropout_p, stream)
+    scores = w.scale(w.matmul(q, k, transpose_rhs=True), scale)
     if attn_mask is not None:
         scores = w.binary("add", scores, _additive_mask(L, attn_mask,
                                                         scores.shape, dtype))
@@ -514,20 +530,29 @@ def _sdpa(L, query, key, value, attn_mask=None, dropout_p=0.0,
     return w.matmul(probabilities, v)
 
 
-def _additive_mask(L, mask, shape, dtype):
+def _additive_mask(L, mask, shape, dtype, broadcast=True):
     """A boolean mask (True attends) as 0 / -max added to the scores; a
-    float mask as it is."""
+    float mask as it is. Broadcast to the scores' `shape`, or, with
+    `broadcast` False, kept at its own size in the scores' rank where every
+    dimension is 1 or the scores' (what gc.attention takes)."""
     w = L.writer
     big = torch.finfo(TORCH_DTYPES[dtype]).max
     if not isinstance(mask, Tensor):
         if mask.dtype == torch.bool:
             mask = torch.zeros(mask.shape).masked_fill(~mask, -big)
-        return w.broadcast(L.float_tensor(mask, dtype), shape)
-    if not mask.is_bool:
-        return w.broadcast(L.float_tensor(mask, dtype), shape)
-    m = L.float_tensor(mask, dtype)
-    one = w.broadcast(L.tensor(torch.tensor(1.0), dtype), m.shape)
-    return w.broadcast(w.scale(w.binary("sub", one, m), -big), shape)
+        additive = L.float_tensor(mask, dtype)
+    elif not mask.is_bool:
+        additive = L.float_tensor(mask, dtype)
+    else:
+        m = L.float_tensor(mask, dtype)
+        one = w.broadcast(L.tensor(torch.tensor(1.0), dtype), m.shape)
+        additive = w.scale(w.binary("sub", one, m), -big)
+    if broadcast:
+        return w.broadcast(additive, shape)
+    padded = (1,) * (len(shape) - additive.rank) + additive.shape
+    if all(a in (1, s) for a, s in zip(padded, shape)):
+        return w.reshape(additive, padded)
+    return w.broadcast(additive, shape)
 
 
 def _cross_entropy(L, logits, target, weight=None, reduction=1,

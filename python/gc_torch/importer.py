@@ -142,7 +142,13 @@ def _tied_names(model):
     return canonical
 
 
-def import_model(model, example_batch, loss_fn=None):
+def import_model(model, example_batch, loss_fn=None, attention="fused"):
+    """`attention`: "fused" lowers scaled dot-product attention to one
+    gc.attention (no stored scores), "eager" to matmul, softmax, dropout,
+    matmul."""
+    if attention not in ("fused", "eager"):
+        raise ValueError(f"attention must be 'fused' or 'eager', not "
+                         f"{attention!r}")
     batch = normalize_batch(example_batch)
     exported, keys = export_model(model, batch, loss_fn)
     signature = exported.graph_signature
@@ -174,6 +180,7 @@ def import_model(model, example_batch, loss_fn=None):
 
     writer = FunctionWriter(FUNCTION_NAME)
     lowering = Lowering(writer)
+    lowering.attention = attention
     param_args = {}     # canonical name -> Tensor
     param_models = {}   # canonical name -> torch parameter
     batch_info = {}

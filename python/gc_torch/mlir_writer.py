@@ -220,6 +220,26 @@ class FunctionWriter:
             f"{format_float(probability, 'f64')} stream = {stream} : {x.type}",
             x.shape, x.dtype)
 
+    def attention(self, q, k, v, mask, seed, scale, probability, stream):
+        """gc.attention; returns its output (the log-sum-exp result is for
+        the backward pass only)."""
+        shape = q.shape[:-1] + v.shape[-1:]
+        operands = [q, k, v] + [t for t in (mask, seed) if t is not None]
+        text = f"gc.attention {q.name}, {k.name}, {v.name}"
+        if mask is not None:
+            text += f" mask {mask.name}"
+        if seed is not None:
+            text += f" seed {seed.name}"
+        names = (self._fresh(), self._fresh())
+        types = ", ".join(t.type for t in operands)
+        self.lines.append(
+            f"    {names[0]}, {names[1]} = {text} scale = "
+            f"{format_float(scale, 'f64')} probability = "
+            f"{format_float(probability, 'f64')} stream = {stream} : "
+            f"({types}) -> ({tensor_type(shape, q.dtype)}, "
+            f"{tensor_type(q.shape[:-1], q.dtype)}){self._loc()}")
+        return Tensor(names[0], shape, q.dtype)
+
     def embedding(self, table, indices, padding_idx):
         shape = indices.shape + table.shape[1:]
         padding = f" padding_idx = {padding_idx}" if padding_idx is not None \

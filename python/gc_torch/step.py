@@ -32,7 +32,7 @@ _STATE_ROLES = (runtime.ROLE_PARAMETER, runtime.ROLE_OPTIMIZER_STATE,
 def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
                           budget=None, solver="auto", device=None,
                           target="cpu", workdir=None, keep_gradients=False,
-                          num_threads=0, extra_flags=()):
+                          num_threads=0, attention="fused", extra_flags=()):
     """Compiles one training step of `model` on batches shaped like
     `example_batch` (a dict of tensors, as a Hugging Face model takes them,
     a tuple, or one tensor).
@@ -49,7 +49,7 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
         raise ValueError(f"target must be 'cpu' or 'cuda', not {target!r}")
     optimizer = optimizer or AdamW()
     started = time.perf_counter()
-    imported = import_model(model, example_batch, loss_fn)
+    imported = import_model(model, example_batch, loss_fn, attention)
     import_seconds = time.perf_counter() - started
 
     workdir = Path(workdir) if workdir else \

@@ -6,7 +6,7 @@
 # the builder does and lowers attention, the masks and the tied decoder to
 # the builder's ops.
 # RUN: rm -rf %t && mkdir -p %t
-# RUN: gc-compile --target=cpu -o %t/builder --loss=mlm --layers=2 --hidden=16 --heads=2 --intermediate=32 --vocab=40 --seq=8 --batch=2 --max-position=16 --dropout=0.1 --attention-dropout=0.1 --keep-gradients --optimizer=adamw --lr=0.001 --solver=none
+# RUN: gc-compile --target=cpu -o %t/builder --loss=mlm --layers=2 --hidden=16 --heads=2 --intermediate=32 --vocab=40 --seq=8 --batch=2 --max-position=16 --dropout=0.1 --attention-dropout=0.1 --keep-gradients --optimizer=adamw --lr=0.001 --solver=none --attention=fused
 # RUN: %torch_python %s %t | FileCheck %s
 # CHECK: bitwise equal: 2 losses, 42 gradients, 42 parameters
 

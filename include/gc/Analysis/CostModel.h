@@ -60,6 +60,10 @@ enum class OpKind {
   LayerNormGrad,
   Softmax,
   SoftmaxGrad,
+  /// gc.attention and its gradient: GEMM-like work on scores that are never
+  /// stored (FlashAttention); the backward recomputes the forward's scores.
+  Attention,
+  AttentionGrad,
   Embedding,
   EmbeddingGrad,
   CrossEntropy,
@@ -107,6 +111,9 @@ struct OpDesc {
   std::vector<TensorDesc> results;
   /// Meaningful for OpKind::Matmul only.
   MatmulDims matmul;
+  /// Meaningful for OpKind::Attention(Grad) only: whether the probabilities
+  /// go through dropout (Philox draws per score).
+  bool attentionDropout = false;
 };
 
 /// Bytes of one element of a data class (f16 and bf16 are 2, integers are

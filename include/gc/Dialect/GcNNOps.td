@@ -222,6 +222,107 @@ def Gc_SoftmaxGradOp : Gc_SameTypeOp<"softmax_grad"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Fused attention
+//===----------------------------------------------------------------------===//
+
+def Gc_AttentionOp : Gc_Op<"attention",
+    [Pure, Gc_Differentiable, AttrSizedOperandSegments]> {
+  let summary = "scaled dot-product attention with mask and dropout, fused";
+  let description = [{
+    With `query` `[B, H, S, D]`, `key` `[B, H, T, D]` and `value`
+    `[B, H, T, Dv]`, computes for every batch, head and query row `i`
+
+        s[i, j] = scale * (query[i] . key[j]) + mask[i, j]
+        p[i, :] = softmax(s[i, :])
+        out[i]  = sum_j dropout(p)[i, j] * value[j]
+        lse[i]  = log(sum_j exp(s[i, j]))
+
+    `mask` (optional) is an additive float mask of rank 4 whose every
+    dimension is 1 or that of `[B, H, S, T]` (a padding mask is
+    `[B, 1, 1, T]`, a causal one `[1, 1, S, T]`). With `probability` > 0 the
+    probabilities go through the inverted dropout of `gc.dropout` with
+    `seed` and `stream`, element `((b * H + h) * S + i) * T + j` of the
+    `[B, H, S, T]` probabilities drawing the same Philox word as
+    `gc.dropout` on that tensor would: fused and unfused attention drop the
+    same elements. The `[B, H, S, T]` scores and probabilities are never
+    stored: the forward returns `out` and the per-row log-sum-exp `lse`
+    (`[B, H, S]`, the accumulation type), from which `gc.attention_grad`
+    recomputes the probabilities block by block (FlashAttention-2, Dao
+    2023). Head dimensions are at most 256.
+
+    Example (BERT-large's attention with its padding mask):
+
+    ```mlir
+    %out, %lse = gc.attention %q, %k, %v mask %m seed %seed scale = 0.125
+        probability = 1.000000e-01 stream = 1
+        : (tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>,
+           tensor<64x16x512x64xf32>, tensor<64x1x1x512xf32>, tensor<i64>)
+        -> (tensor<64x16x512x64xf32>, tensor<64x16x512xf32>)
+    ```
+  }];
+  let arguments = (ins Gc_FloatTensor:$query, Gc_FloatTensor:$key,
+                       Gc_FloatTensor:$value, Optional<Gc_FloatTensor>:$mask,
+                       Optional<Gc_ScalarI64Tensor>:$seed, F64Attr:$scale,
+                       F64Attr:$probability, I64Attr:$stream);
+  let results = (outs Gc_FloatTensor:$result, Gc_FloatTensor:$lse);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? (`seed` $seed^)?
+    `scale` `=` $scale `probability` `=` $probability `stream` `=` $stream
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$query, "::mlir::Value":$key,
+                   "::mlir::Value":$value, "::mlir::Value":$mask,
+                   "::mlir::Value":$seed, "double":$scale,
+                   "double":$probability, "int64_t":$stream)>
+  ];
+  let hasVerifier = 1;
+}
+
+def Gc_AttentionGradOp : Gc_Op<"attention_grad",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "gradient of gc.attention";
+  let description = [{
+    Given the upstream gradient `grad` of `gc.attention`'s `out`, its
+    operands and attributes, and the `out` and `lse` it returned, returns
+    the gradients of `query`, `key` and `value`. The probabilities are
+    recomputed from `lse` (and the dropout mask regenerated), never loaded;
+    with `D[i] = grad[i] . out[i]`, `dP = grad value^T` (dropped and scaled
+    like the forward), `dS = P * (dP - D)`, `dquery = scale dS key`,
+    `dkey = scale dS^T query` and `dvalue = dropout(P)^T grad`
+    (FlashAttention-2's backward pass).
+
+    Example:
+
+    ```mlir
+    %dq, %dk, %dv = gc.attention_grad %dout, %q, %k, %v, %out, %lse mask %m
+        seed %seed scale = 0.125 probability = 1.000000e-01 stream = 1
+        : (tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>,
+           tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>,
+           tensor<64x16x512x64xf32>, tensor<64x16x512xf32>,
+           tensor<64x1x1x512xf32>, tensor<i64>)
+        -> (tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>,
+            tensor<64x16x512x64xf32>)
+    ```
+  }];
+  let arguments = (ins Gc_FloatTensor:$grad, Gc_FloatTensor:$query,
+                       Gc_FloatTensor:$key, Gc_FloatTensor:$value,
+                       Gc_FloatTensor:$output, Gc_FloatTensor:$lse,
+                       Optional<Gc_FloatTensor>:$mask,
+                       Optional<Gc_ScalarI64Tensor>:$seed, F64Attr:$scale,
+                       F64Attr:$probability, I64Attr:$stream);
+  let results = (outs Gc_FloatTensor:$query_grad, Gc_FloatTensor:$key_grad,
+                      Gc_FloatTensor:$value_grad);
+  let assemblyFormat = [{
+    $grad `,` $query `,` $key `,` $value `,` $output `,` $lse
+    (`mask` $mask^)? (`seed` $seed^)?
+    `scale` `=` $scale `probability` `=` $probability `stream` `=` $stream
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Dropout
 //===----------------------------------------------------------------------===//
 

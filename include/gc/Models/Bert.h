@@ -41,6 +41,16 @@ enum class BertLoss {
   Mean,
 };
 
+/// How self-attention is built.
+enum class BertAttention {
+  /// `fused`: one gc.attention per layer (scores and probabilities never
+  /// stored; FlashAttention-2's recomputing backward).
+  Fused,
+  /// `eager`: matmul, scale, mask, softmax, dropout, matmul, as Hugging
+  /// Face's eager attention; stores the [batch, heads, seq, seq] tensors.
+  Eager,
+};
+
 /// Element type of parameters and activations; f64 serves gradient checks.
 enum class BertElementType { F32, F64 };
 
@@ -70,6 +80,7 @@ struct BertConfig {
   int64_t seqLength = 512;
   BertLoss loss = BertLoss::MaskedLM;
   BertElementType elementType = BertElementType::F32;
+  BertAttention attention = BertAttention::Eager;
 
   /// Size of one attention head (`hiddenSize / numAttentionHeads`).
   int64_t headSize() const { return hiddenSize / numAttentionHeads; }
@@ -115,6 +126,7 @@ std::optional<BertElementType> parseBertElementType(llvm::StringRef text);
 llvm::StringRef stringifyBertActivation(BertActivation activation);
 llvm::StringRef stringifyBertLoss(BertLoss loss);
 llvm::StringRef stringifyBertElementType(BertElementType type);
+llvm::StringRef stringifyBertAttention(BertAttention attention);
 
 } // namespace mlir::gc
 

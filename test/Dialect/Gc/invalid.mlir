@@ -1137,3 +1137,83 @@ func.func @rank_above_kernel_limit(%x: tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x2x3x
   %y = gc.exp %x : tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x2x3xf32>
   return
 }
+
+// -----
+
+func.func @attention_rank(%q: tensor<2x16x8xf32>, %k: tensor<2x4x16x8xf32>) {
+// expected-error @+1 {{'gc.attention' op expected query of rank 4 [batch, heads, queries, head_dim], but found 'tensor<2x16x8xf32>'}}
+  %o, %l = gc.attention %q, %k, %k scale = 0.5 probability = 0.0 stream = 0 : (tensor<2x16x8xf32>, tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>) -> (tensor<2x16x8xf32>, tensor<2x16xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_key_head_dim(%q: tensor<2x4x16x8xf32>, %k: tensor<2x4x16x4xf32>) {
+// expected-error @+1 {{'gc.attention' op expected key with the head dimension of query (8), but found 'tensor<2x4x16x4xf32>'}}
+  %o, %l = gc.attention %q, %k, %k scale = 0.5 probability = 0.0 stream = 0 : (tensor<2x4x16x8xf32>, tensor<2x4x16x4xf32>, tensor<2x4x16x4xf32>) -> (tensor<2x4x16x4xf32>, tensor<2x4x16xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_value_rows(%q: tensor<2x4x16x8xf32>, %v: tensor<2x4x9x8xf32>) {
+// expected-error @+1 {{'gc.attention' op expected value with as many rows as key (16), but found 'tensor<2x4x9x8xf32>'}}
+  %o, %l = gc.attention %q, %q, %v scale = 0.5 probability = 0.0 stream = 0 : (tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>, tensor<2x4x9x8xf32>) -> (tensor<2x4x16x8xf32>, tensor<2x4x16xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_head_dim_limit(%q: tensor<1x1x4x300xf32>) {
+// expected-error @+1 {{'gc.attention' op expected a head dimension of query and key in [1, 256], but found 300}}
+  %o, %l = gc.attention %q, %q, %q scale = 0.5 probability = 0.0 stream = 0 : (tensor<1x1x4x300xf32>, tensor<1x1x4x300xf32>, tensor<1x1x4x300xf32>) -> (tensor<1x1x4x300xf32>, tensor<1x1x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mask_shape(%q: tensor<2x4x16x8xf32>, %m: tensor<2x1x3x16xf32>) {
+// expected-error @+1 {{'gc.attention' op expected a mask of element type 'f32' whose dimensions are 1 or those of [2, 4, 16, 16], but found 'tensor<2x1x3x16xf32>'}}
+  %o, %l = gc.attention %q, %q, %q mask %m scale = 0.5 probability = 0.0 stream = 0 : (tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>, tensor<2x1x3x16xf32>) -> (tensor<2x4x16x8xf32>, tensor<2x4x16xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_dropout_without_seed(%q: tensor<1x1x4x8xf32>) {
+// expected-error @+1 {{'gc.attention' op expected a seed operand for dropout probability 0.1}}
+  %o, %l = gc.attention %q, %q, %q scale = 0.5 probability = 0.1 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_probability(%q: tensor<1x1x4x8xf32>, %s: tensor<i64>) {
+// expected-error @+1 {{'gc.attention' op expected probability to be in [0, 1), but found 1}}
+  %o, %l = gc.attention %q, %q, %q seed %s scale = 0.5 probability = 1.0 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<i64>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_scale(%q: tensor<1x1x4x8xf32>) {
+// expected-error @+1 {{'gc.attention' op expected a finite, non-zero scale, but found 0}}
+  %o, %l = gc.attention %q, %q, %q scale = 0.0 probability = 0.0 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_lse_type(%q: tensor<1x1x4x8xf32>) {
+// expected-error @+1 {{'gc.attention' op expected lse}}
+  %o, %l = gc.attention %q, %q, %q scale = 0.5 probability = 0.0 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4xf16>)
+  return
+}
+
+// -----
+
+func.func @attention_grad_output(%q: tensor<1x1x4x8xf32>, %o: tensor<1x1x4x6xf32>, %l: tensor<1x1x4xf32>) {
+// expected-error @+1 {{'gc.attention_grad' op expected output}}
+  %dq, %dk, %dv = gc.attention_grad %q, %q, %q, %q, %o, %l scale = 0.5 probability = 0.0 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x6xf32>, tensor<1x1x4xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>)
+  return
+}

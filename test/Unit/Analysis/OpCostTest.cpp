@@ -80,6 +80,39 @@ TEST_F(OpCostTest, LinearLayerMatmul) {
   EXPECT_EQ(ret.work.bytesMoved(), 0);
 }
 
+TEST_F(OpCostTest, FusedAttentionCountsItsGemmsAndNoScores) {
+  // BERT-large's attention: 64 x 16 heads, 512 x 512 scores, head dim 64.
+  std::vector<Operation *> ops = parseOps(R"mlir(
+    func.func @f(%q: tensor<64x16x512x64xf32>, %m: tensor<64x1x1x512xf32>,
+                 %seed: tensor<i64>) {
+      %o, %lse = gc.attention %q, %q, %q mask %m seed %seed scale = 0.125 probability = 0.1 stream = 1
+          : (tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x1x1x512xf32>, tensor<i64>)
+          -> (tensor<64x16x512x64xf32>, tensor<64x16x512xf32>)
+      %dq, %dk, %dv = gc.attention_grad %o, %q, %q, %q, %o, %lse mask %m seed %seed scale = 0.125 probability = 0.1 stream = 1
+          : (tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x16x512xf32>, tensor<64x1x1x512xf32>, tensor<i64>)
+          -> (tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>, tensor<64x16x512x64xf32>)
+      return
+    })mlir");
+  ASSERT_EQ(ops.size(), 3u);
+  const int64_t scores = 64LL * 16 * 512 * 512, rows = 64LL * 16 * 512;
+  cost::OpCost forward = estimateOpCost(ops[0], h100);
+  // QK^T and PV (2 * 64 + 2 * 64 per score) plus the softmax's work.
+  EXPECT_EQ(forward.work.flops,
+            scores * (4 * 64 + cost::kTranscendentalFlops + 5));
+  EXPECT_GT(forward.work.intOps, scores); // the dropout's Philox draws
+  // Memory: the operands and results, never the scores.
+  EXPECT_EQ(forward.work.bytesWritten, (rows * 64 + rows) * 4);
+  EXPECT_LT(forward.work.bytesMoved(), scores * 4);
+  cost::OpCost backward = estimateOpCost(ops[1], h100);
+  // The recomputed QK^T and four more GEMMs.
+  EXPECT_EQ(backward.work.flops,
+            scores * (10 * 64 + cost::kTranscendentalFlops + 5));
+  EXPECT_EQ(backward.work.bytesWritten, 3 * rows * 64 * 4);
+  // Both run at the matmul rate (exact f32 on the SIMT units).
+  EXPECT_DOUBLE_EQ(forward.achievedFlops, 67e12 * 0.70);
+  EXPECT_TRUE(forward.isComputeBound());
+}
+
 TEST_F(OpCostTest, MatmulTransposeFlags) {
   std::vector<Operation *> ops = parseOps(R"mlir(
     func.func @f(%q: tensor<2x4x8x16xbf16>, %k: tensor<2x4x8x16xbf16>,
@@ -142,7 +175,7 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
     func.func @f(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %v: tensor<3xf32>,
                  %seed: tensor<i64>, %table: tensor<10x3xf32>,
                  %ids: tensor<2xi32>, %labels: tensor<2xi64>,
-                 %g: tensor<3xf32>, %step: tensor<i64>) {
+                 %g: tensor<3xf32>, %step: tensor<i64>, %q: tensor<1x2x3x4xf32>) {
       %add = gc.add %a, %b : tensor<2x3xf32>
       %sub = gc.sub %a, %b : tensor<2x3xf32>
       %mul = gc.mul %a, %b : tensor<2x3xf32>
@@ -178,6 +211,12 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
       %dx, %dg, %db = gc.layer_norm_grad %b, %a, %mu, %rstd, %g
           : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<3xf32>)
           -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+      %o, %lse = gc.attention %q, %q, %q scale = 0.5 probability = 0.0 stream = 0
+          : (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>)
+          -> (tensor<1x2x3x4xf32>, tensor<1x2x3xf32>)
+      %dq, %dk, %dv = gc.attention_grad %o, %q, %q, %q, %o, %lse scale = 0.5 probability = 0.0 stream = 0
+          : (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3xf32>)
+          -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>)
       %softmax = gc.softmax %a dim = 1 : tensor<2x3xf32>
       %softmax_grad = gc.softmax_grad %b, %softmax dim = 1 : tensor<2x3xf32>
       %embedding = gc.embedding %table, %ids : (tensor<10x3xf32>, tensor<2xi32>) -> tensor<2x3xf32>
@@ -223,6 +262,8 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
       K::Reduction,
       K::LayerNorm,
       K::LayerNormGrad,
+      K::Attention,
+      K::AttentionGrad,
       K::Softmax,
       K::SoftmaxGrad,
       K::Embedding,
@@ -232,7 +273,7 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
       K::SgdUpdate,
       K::AdamWUpdate,
   };
-  // The 39 ops of the dialect, and the return.
+  // The 41 ops of the dialect, and the return.
   ASSERT_EQ(ops.size(), std::size(expected) + 1);
   EXPECT_EQ(context.getOrLoadDialect<GcDialect>()->getNamespace(), "gc");
   size_t registered = 0;

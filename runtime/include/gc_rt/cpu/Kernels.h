@@ -24,7 +24,8 @@
 //    a result that aliases an operand exactly (in place); no other kernel
 //    supports aliasing.
 //  - Kernels do not allocate, except cross_entropy (one float per row for
-//    the row losses) and the message of an error Status.
+//    the row losses), attention (a block of scores per task) and the
+//    message of an error Status.
 //  - Tensors have at most kMaxRank dimensions: the dialect refuses a gc
 //    value of higher rank (gc/Dialect/GcTypes.td), so the shape
 //    preconditions these kernels assert hold for every verified step.
@@ -34,6 +35,7 @@
 #ifndef GC_RT_CPU_KERNELS_H
 #define GC_RT_CPU_KERNELS_H
 
+#include "gc_rt/Attention.h"
 #include "gc_rt/Status.h"
 
 #include <cstddef>
@@ -208,6 +210,27 @@ void softmax(const T *input, T *result, Shape shape, int64_t dim);
 template <typename T>
 void softmaxGrad(const T *grad, const T *output, T *result, Shape shape,
                  int64_t dim);
+
+/// gc.attention (Attention.cpp): for every (batch, head) and query row,
+/// scores = scale * query key^T + mask, p = softmax(scores), out = dropout(p)
+/// value and lse = log(sum(exp(scores))). `mask` and `seed` may be null
+/// (no mask; probability 0). Tasks are blocks of query rows; each computes
+/// its block of scores with one GEMM, the softmax under the contract's row
+/// sums and the output with a second GEMM.
+template <typename T>
+void attention(const T *query, const T *key, const T *value, const T *mask,
+               const int64_t *seed, T *result, T *lse,
+               const ::gc::rt::AttentionProblem &problem);
+
+/// gc.attention_grad: the gradients of query, key and value, recomputing
+/// the probabilities from lse block by block (FlashAttention-2's backward
+/// pass). Tasks are (batch, head) pairs; within one, the blocks of query
+/// rows add into the key and value gradients in block order.
+template <typename T>
+void attentionGrad(const T *grad, const T *query, const T *key, const T *value,
+                   const T *output, const T *lse, const T *mask,
+                   const int64_t *seed, T *queryGrad, T *keyGrad, T *valueGrad,
+                   const ::gc::rt::AttentionProblem &problem);
 
 //===----------------------------------------------------------------------===//
 // Dropout (Dropout.cpp); the random contract is in Philox.h.

@@ -136,6 +136,32 @@ Status layerNormGrad(const T *grad, const T *input, const T *mean,
                      cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
+// Fused attention (Attention.cu)
+//===----------------------------------------------------------------------===//
+
+/// gc.attention (see cpu::attention): one warp per query row walks the keys
+/// three times (maximum, sum, output), never storing the scores; the output
+/// row stays in the warp's registers (head dimensions up to 256).
+template <typename T>
+Status attention(const T *query, const T *key, const T *value, const T *mask,
+                 const int64_t *seed, T *result, T *lse,
+                 const ::gc::rt::AttentionProblem &problem,
+                 cudaStream_t stream);
+
+/// gc.attention_grad (see cpu::attentionGrad): one warp per query row for
+/// the query gradient (and D = grad . output into `workspace`,
+/// attentionGradWorkspaceBytes() bytes), then one warp per key row for the
+/// key and value gradients, each recomputing its probabilities from lse;
+/// every sum runs in a fixed order, no atomics.
+template <typename T>
+Status attentionGrad(const T *grad, const T *query, const T *key,
+                     const T *value, const T *output, const T *lse,
+                     const T *mask, const int64_t *seed, T *queryGrad,
+                     T *keyGrad, T *valueGrad,
+                     const ::gc::rt::AttentionProblem &problem, T *workspace,
+                     cudaStream_t stream);
+
+//===----------------------------------------------------------------------===//
 // Softmax (Softmax.cu)
 //===----------------------------------------------------------------------===//
 

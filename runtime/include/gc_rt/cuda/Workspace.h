@@ -92,6 +92,14 @@ constexpr int64_t layerNormGradWorkspaceBytes(int64_t rows, int64_t cols,
   return columnSumWorkspaceBytes(rows, cols, elementBytes, 2);
 }
 
+/// attentionGrad's per-row D = grad . output, one element per query row of
+/// every (batch, head).
+constexpr int64_t attentionGradWorkspaceBytes(int64_t rows,
+                                              int64_t elementBytes) {
+  int64_t bytes = 0;
+  return __builtin_mul_overflow(rows, elementBytes, &bytes) ? -1 : bytes;
+}
+
 /// embeddingGrad of a vocabulary of at most this many rows (BERT's token
 /// types) over more than kColumnChunkRows ids is `vocab` column sums over
 /// the ids, in two stages, after a check of the ids that writes a flag into

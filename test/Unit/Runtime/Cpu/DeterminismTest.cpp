@@ -111,6 +111,31 @@ TEST_F(DeterminismTest, SoftmaxAndCrossEntropy) {
       {&y, &dx, &loss, &dLogits});
 }
 
+TEST_F(DeterminismTest, FusedAttentionAndItsGradient) {
+  // 2 x 3 heads of 150 queries (three blocks of rows) over 97 keys, a
+  // padding mask and dropout.
+  const ::gc::rt::AttentionProblem problem{
+      2, 3, 150, 97, 16, 12, {2, 1, 1, 97}, 0.25, 0.1, 4};
+  const int64_t pairs = 6;
+  auto q = randomValues<float>(pairs * 150 * 16, 11);
+  auto k = randomValues<float>(pairs * 97 * 16, 12);
+  auto v = randomValues<float>(pairs * 97 * 12, 13);
+  auto mask = randomValues<float>(2 * 97, 14, -2.0, 0.0);
+  auto dOut = randomValues<float>(pairs * 150 * 12, 15);
+  const int64_t seed = 5;
+  std::vector<float> out(pairs * 150 * 12), lse(pairs * 150);
+  std::vector<float> dq(q.size()), dk(k.size()), dv(v.size());
+  expectSameForEveryThreadCount(
+      [&] {
+        attention(q.data(), k.data(), v.data(), mask.data(), &seed, out.data(),
+                  lse.data(), problem);
+        attentionGrad(dOut.data(), q.data(), k.data(), v.data(), out.data(),
+                      lse.data(), mask.data(), &seed, dq.data(), dk.data(),
+                      dv.data(), problem);
+      },
+      {&out, &lse, &dq, &dk, &dv});
+}
+
 TEST_F(DeterminismTest, MatmulEmbeddingGradAndAdamW) {
   const int64_t lhsShape[] = {3, 200, 300}, rhsShape[] = {300, 1000};
   auto lhs = randomValues<float>(3 * 200 * 300, 9);
