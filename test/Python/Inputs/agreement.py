@@ -35,9 +35,12 @@ def torch_loss(model, batch, loss_fn):
 
 
 def check_model(label, model, batch, loss_fn=None, steps=5, lr=1e-3,
-                weight_decay=0.01, eps=1e-6, gradient_tolerance=1e-4):
+                weight_decay=0.01, eps=1e-6, gradient_tolerance=1e-4,
+                reference=None):
+    """`reference`: the PyTorch model to agree with (default: a copy of
+    `model`), e.g. the same weights with another attention implementation."""
     torch.manual_seed(0)
-    reference = copy.deepcopy(model)
+    reference = reference if reference is not None else copy.deepcopy(model)
     before = {k: v.detach().clone() for k, v in model.state_dict().items()}
     step = gc_torch.compile_training_step(
         model, batch, loss_fn,
