@@ -97,12 +97,14 @@ elif config.gc_cuda_emulation_dir:
 
 # gc_torch's tests (test/Python) run with the interpreter of the environment
 # scripts/install-torch.sh creates (GC_TORCH_PYTHON, else its default
-# location); without it they are reported as unsupported.
+# location); without it they are reported as unsupported, and so they are in
+# a sanitized build, whose libgc_rt.so needs the sanitizer runtimes that
+# only gc's own executables carry (not the Python interpreter).
 _torch_python = os.environ.get("GC_TORCH_PYTHON") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or
     os.path.join(os.path.expanduser("~"), ".cache"),
     "gc", "torch-venv", "bin", "python")
-if os.path.exists(_torch_python):
+if os.path.exists(_torch_python) and not config.gc_sanitize:
     config.available_features.add("torch")
     config.substitutions.append(
         ("%torch_python",
