@@ -64,16 +64,17 @@ if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L 2>/dev/null | grep -q 
 fi
 
 echo
-echo "== gc-compile: BERT-large training step (24 layers, hidden 1024, 16 heads, batch 64, seq 512, fp32, AdamW)"
+echo "== gc-compile: BERT-large training step (24 layers, hidden 1024, 16 heads, batch 64, seq 512, fp32, AdamW,"
+echo "   eager attention: the reference scenario, whose stored attention scores overflow 80 GB)"
 echo "   rematerialized for an 80 GB H100 under a budget of 75 GiB, compiled ahead of time for $TARGET"
 OUT="$BUILD/bert-large"
 rm -rf "$OUT"
-"$BUILD/bin/gc-compile" --model bert --target "$TARGET" --optimizer adamw \
-  --lr 1e-4 --budget 75GiB --solver auto --device h100 --summary -o "$OUT" \
-  2>&1 | sed 's/^/   /'
-"$BUILD/bin/gc-compile" --model bert --emit remat --budget 75GiB \
-  --solver per-layer --device h100 --report "$BUILD/bert-large-per-layer.json" \
-  -o /dev/null
+"$BUILD/bin/gc-compile" --model bert --attention eager --target "$TARGET" \
+  --optimizer adamw --lr 1e-4 --budget 75GiB --solver auto --device h100 \
+  --summary -o "$OUT" 2>&1 | sed 's/^/   /'
+"$BUILD/bin/gc-compile" --model bert --attention eager --emit remat \
+  --budget 75GiB --solver per-layer --device h100 \
+  --report "$BUILD/bert-large-per-layer.json" -o /dev/null
 echo "   written: $OUT/{libstep.so, $SOURCE, step.h, step.mlir, report.json, memory.svg}"
 python3 - "$OUT/report.json" "$BUILD/bert-large-per-layer.json" <<'PY'
 import json, sys
@@ -106,6 +107,22 @@ times = auto["compile_time_s"]
 slow = ", ".join(f"{k} {v:.1f} s" for k, v in times.items() if k != "total" and v >= 0.05)
 print(f"   compile time {times['total']:.1f} s ({slow})")
 PY
+
+echo
+echo "== the same step with fused attention (gc-compile's default: one gc.attention per layer, no stored"
+echo "   scores), and the largest batches that fit 75 GiB (bench/remat/max_batch.py measures them all)"
+for spec in "64 none" "128 auto"; do
+  set -- $spec
+  "$BUILD/bin/gc-compile" --model bert --batch "$1" --emit remat --budget 75GiB \
+    --solver "$2" --device h100 --report "$BUILD/bert-large-fused-$1.json" \
+    -o /dev/null
+  python3 - "$BUILD/bert-large-fused-$1.json" "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"   batch {sys.argv[2]:>3}, solver {sys.argv[3]:4}: without remat {r['no_remat_peak_bytes'] / 2**30:6.2f} GiB,"
+      f" plan {r['peak_bytes'] / 2**30:6.2f} GiB, estimated recompute {100 * r['recompute_overhead']:.2f}%")
+PY
+done
 
 if [ "$HAVE_GPU" = 1 ] && [ "$TARGET" = cuda ]; then
   echo

@@ -1,8 +1,9 @@
 //===- AssignDropoutStreams.cpp - Number dropout random streams -----------===//
 //
-// Gives every gc.dropout of a forward function a distinct stream id, in
-// program order. See Passes.td for why streams must differ and why the pass
-// refuses differentiated functions.
+// Gives every gc.dropout of a forward function, and every gc.attention
+// with attention dropout, a distinct stream id, in program order. See Passes.td
+// for why streams must differ and why the pass refuses differentiated
+// functions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,21 +33,33 @@ struct AssignDropoutStreamsPass
                            << firstStream.getValue();
       return signalPassFailure();
     }
-    WalkResult pairing = function.walk([](DropoutGradOp grad) {
-      grad.emitError() << "cannot renumber dropout streams after "
-                          "differentiation: this gc.dropout_grad names stream "
-                       << grad.getStream()
-                       << " of its forward dropout; run "
-                          "gc-assign-dropout-streams before gc-autodiff";
+    WalkResult pairing = function.walk([](Operation *op) {
+      if (!isa<DropoutGradOp, AttentionGradOp>(op))
+        return WalkResult::advance();
+      op->emitError() << "cannot renumber dropout streams after "
+                         "differentiation: this "
+                      << op->getName() << " names stream "
+                      << op->getAttrOfType<IntegerAttr>("stream").getInt()
+                      << " of its forward op; run "
+                         "gc-assign-dropout-streams before gc-autodiff";
       return WalkResult::interrupt();
     });
     if (pairing.wasInterrupted())
       return signalPassFailure();
 
     int64_t next = firstStream;
-    function.walk([&](DropoutOp dropout) {
-      dropout.setStream(next++);
-      ++numDropouts;
+    function.walk([&](Operation *op) {
+      if (auto dropout = dyn_cast<DropoutOp>(op)) {
+        dropout.setStream(next++);
+        ++numDropouts;
+      } else if (auto attention = dyn_cast<AttentionOp>(op)) {
+        // Fused attention draws its probabilities' dropout from a stream
+        // of its own; without dropout it has none.
+        if (attention.getProbability().convertToDouble() > 0.0) {
+          attention.setStream(next++);
+          ++numDropouts;
+        }
+      }
     });
   }
 };

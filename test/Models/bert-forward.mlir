@@ -3,15 +3,32 @@
 // ops carry their layer's block tag, embedding and head ops none; dropout
 // sites have streams 0..6 in program order, exactly what
 // gc-assign-dropout-streams assigns; the output verifies and round-trips.
-// RUN: gc-compile --model bert --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --hidden-act gelu_new --emit forward | FileCheck %s
-// RUN: gc-compile --model bert --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --hidden-act gelu_new --emit forward -o %t.mlir
+// The CHECK lines spell out eager attention; FUSED checks that the default,
+// fused attention replaces scores, mask, softmax, dropout and context by
+// one gc.attention per layer that takes the attention dropout's stream.
+// RUN: gc-compile --model bert --attention eager --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --hidden-act gelu_new --emit forward | FileCheck %s
+// RUN: gc-compile --model bert --attention eager --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --hidden-act gelu_new --emit forward -o %t.mlir
+// RUN: gc-compile --model bert --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --hidden-act gelu_new --emit forward -o %t.fused.mlir
+// RUN: FileCheck %s --check-prefix=FUSED < %t.fused.mlir
+// RUN: gc-opt %t.fused.mlir --gc-assign-dropout-streams | FileCheck %s --check-prefix=FUSED
 // RUN: gc-opt %t.mlir | FileCheck %s
 // RUN: gc-opt %t.mlir --mlir-print-op-generic | gc-opt | FileCheck %s
 // RUN: gc-opt %t.mlir --gc-assign-dropout-streams | FileCheck %s
 // RUN: gc-opt %t.mlir --print-op-stats -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 // RUN: grep -c "gc.block = 0 : i64" %t.mlir | FileCheck %s --check-prefix=PERLAYER
 // RUN: grep -c "gc.block = 1 : i64" %t.mlir | FileCheck %s --check-prefix=PERLAYER
-// RUN: gc-compile --model bert --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
+// RUN: gc-compile --model bert --attention eager --layers 2 --hidden 64 --heads 4 --intermediate 128 --vocab 100 --seq 8 --batch 2 --max-position 16 --mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
+
+// FUSED: %[[EXT:.*]] = gc.scale %{{.*}} by -3.4028234663852886E+38 : tensor<2x1x1x8xf32>{{$}}
+// FUSED: gc.dropout %{{.*}} stream = 0 : tensor<2x8x64xf32>
+// FUSED-NOT: gc.softmax
+// FUSED: %{{.*}}, %{{.*}} = gc.attention %{{.*}}, %{{.*}}, %{{.*}} mask %[[EXT]] seed %arg46 scale = 2.500000e-01 probability = 1.000000e-01 stream = 1 {gc.block = 0 : i64} : (tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x1x1x8xf32>, tensor<i64>) -> (tensor<2x4x8x16xf32>, tensor<2x4x8xf32>)
+// FUSED: gc.dropout {{.*}} stream = 2 {gc.block = 0 : i64}
+// FUSED: gc.dropout {{.*}} stream = 3 {gc.block = 0 : i64}
+// FUSED: gc.attention {{.*}} stream = 4 {gc.block = 1 : i64}
+// FUSED: gc.dropout {{.*}} stream = 5 {gc.block = 1 : i64}
+// FUSED: gc.dropout {{.*}} stream = 6 {gc.block = 1 : i64}
+// FUSED-NOT: gc.softmax
 
 // CHECK-LABEL: func.func @bert_forward(
 // CHECK-SAME: %arg0: tensor<100x64xf32> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "bert.embeddings.word_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}

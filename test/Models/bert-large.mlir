@@ -1,8 +1,12 @@
 // The default configuration is BERT-large (24 layers, hidden 1024, 16 heads,
 // intermediate 4096, vocabulary 30522) with batch 64 and sequence 512 and the
-// masked-LM loss. It builds, verifies, and parses back quickly.
-// RUN: gc-compile -o %t.mlir
-// RUN: gc-compile --model bert --emit forward | cmp - %t.mlir
+// masked-LM loss and fused attention. It builds, verifies, and parses back
+// quickly. The checks below spell out eager attention (the reference
+// scenario's graph); FUSED counts the default's ops.
+// RUN: gc-compile -o %t.fused.mlir
+// RUN: gc-compile --model bert --emit forward | cmp - %t.fused.mlir
+// RUN: gc-opt %t.fused.mlir --print-op-stats -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSED
+// RUN: gc-compile --attention eager -o %t.mlir
 // RUN: gc-opt %t.mlir --print-op-stats -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 // RUN: FileCheck %s < %t.mlir
 // The encoder's linear layers: 6 per layer, each with a shared [out, in] weight.
@@ -37,3 +41,8 @@
 
 // LINEAR: {{^}}144{{$}}
 // LAST: {{^}}40{{$}}
+
+// FUSED: gc.attention{{ *}}, 24
+// FUSED: gc.dropout{{ *}}, 49
+// FUSED: gc.matmul{{ *}}, 146
+// FUSED-NOT: gc.softmax

@@ -2,12 +2,12 @@
 // prefix, no pooler, no `cls.*`), no labels, and the mean of every element
 // of the last hidden state. With --dtype f64 parameters, activations, the
 // mask's lowest value and the loss are f64 (for gradient checks).
-// RUN: gc-compile --model bert --emit forward --loss mean --dtype f64 --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --max-position 8 --type-vocab 3 --layer-norm-eps 1e-5 | FileCheck %s
-// RUN: gc-compile --model bert --emit forward --loss mean --dtype f64 --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --max-position 8 --type-vocab 3 --layer-norm-eps 1e-5 | gc-opt | FileCheck %s
+// RUN: gc-compile --model bert --attention eager --emit forward --loss mean --dtype f64 --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --max-position 8 --type-vocab 3 --layer-norm-eps 1e-5 | FileCheck %s
+// RUN: gc-compile --model bert --attention eager --emit forward --loss mean --dtype f64 --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --max-position 8 --type-vocab 3 --layer-norm-eps 1e-5 | gc-opt | FileCheck %s
 // Without dropout probabilities there is no dropout op at all.
 // RUN: gc-compile --loss mean --layers 2 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --dropout 0 --attention-dropout 0 | FileCheck %s --check-prefix=NODROP
 // Only attention dropout: one site per layer, streams 0 and 1.
-// RUN: gc-compile --loss mean --layers 2 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --dropout 0 --attention-dropout 0.2 | FileCheck %s --check-prefix=ATTN
+// RUN: gc-compile --loss mean --attention eager --layers 2 --hidden 32 --heads 2 --intermediate 64 --vocab 50 --seq 4 --batch 3 --dropout 0 --attention-dropout 0.2 | FileCheck %s --check-prefix=ATTN
 
 // CHECK-LABEL: func.func @bert_forward(
 // CHECK-SAME: %arg0: tensor<50x32xf64> {gc.init = #gc.init<normal, std = 2.000000e-02>, gc.name = "embeddings.word_embeddings.weight", gc.param, gc.role = #gc.role<parameter>}

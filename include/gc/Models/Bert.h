@@ -80,7 +80,7 @@ struct BertConfig {
   int64_t seqLength = 512;
   BertLoss loss = BertLoss::MaskedLM;
   BertElementType elementType = BertElementType::F32;
-  BertAttention attention = BertAttention::Eager;
+  BertAttention attention = BertAttention::Fused;
 
   /// Size of one attention head (`hiddenSize / numAttentionHeads`).
   int64_t headSize() const { return hiddenSize / numAttentionHeads; }

@@ -11,9 +11,10 @@ def AssignDropoutStreams
   let description = [{
     A dropout's mask is a pure function of (step seed, stream id, element
     index), so two dropout sites that share a stream draw correlated masks.
-    This pass renumbers the `stream` of every `gc.dropout` of a function in
-    program order, starting at `first-stream`, so model authors and importers
-    need not number them by hand.
+    This pass renumbers the `stream` of every `gc.dropout` of a function, and
+    of every `gc.attention` whose attention dropout is on, in program order,
+    starting at `first-stream`, so model authors and importers need not
+    number them by hand.
 
     It runs on forward functions: a `gc.dropout_grad` names the stream of the
     forward dropout it belongs to, so renumbering after differentiation would

@@ -264,54 +264,87 @@ TEST_F(BertBuildTest, MeanLossUsesBertModelKeys) {
                   .isF64());
 }
 
-TEST_F(BertBuildTest, TagsLayersAndNumbersStreams) {
-  func::FuncOp function = build(tinyConfig());
-  ASSERT_TRUE(function);
-
-  std::map<int64_t, int> opsPerBlock;
-  std::map<int64_t, int> matmulsPerBlock;
-  std::map<int64_t, int> linearsPerBlock;
+/// The dropout streams of a built BERT in program order: gc.dropout sites
+/// and the attention dropout inside gc.attention.
+std::vector<int64_t> dropoutStreams(func::FuncOp function) {
   std::vector<int64_t> streams;
-  int untaggedMatmuls = 0;
   function.walk([&](Operation *op) {
-    std::optional<int64_t> block = getBlockTag(op);
-    if (block) {
-      ++opsPerBlock[*block];
-      if (auto matmul = dyn_cast<MatmulOp>(op)) {
-        ++matmulsPerBlock[*block];
-        // A linear layer multiplies by a shared rank-2 weight.
-        if (cast<RankedTensorType>(matmul.getRhs().getType()).getRank() == 2)
-          ++linearsPerBlock[*block];
-      }
-    } else if (isa<MatmulOp>(op)) {
-      ++untaggedMatmuls;
-    }
     if (auto dropout = dyn_cast<DropoutOp>(op))
       streams.push_back(dropout.getStream());
+    if (auto attention = dyn_cast<AttentionOp>(op))
+      if (attention.getProbability().convertToDouble() > 0.0)
+        streams.push_back(attention.getStream());
   });
-  ASSERT_EQ(opsPerBlock.size(), 2u);
-  EXPECT_EQ(opsPerBlock[0], opsPerBlock[1]);
-  // Six linear layers plus the scores and the context.
-  for (int64_t block : {0, 1}) {
-    EXPECT_EQ(matmulsPerBlock[block], 8);
-    EXPECT_EQ(linearsPerBlock[block], 6);
+  return streams;
+}
+
+TEST_F(BertBuildTest, TagsLayersAndNumbersStreams) {
+  for (BertAttention kind : {BertAttention::Fused, BertAttention::Eager}) {
+    SCOPED_TRACE(stringifyBertAttention(kind).str());
+    BertConfig config = tinyConfig();
+    config.attention = kind;
+    func::FuncOp function = build(config);
+    ASSERT_TRUE(function);
+
+    std::map<int64_t, int> opsPerBlock, matmulsPerBlock, linearsPerBlock,
+        attentionsPerBlock;
+    int untaggedMatmuls = 0;
+    function.walk([&](Operation *op) {
+      std::optional<int64_t> block = getBlockTag(op);
+      if (block) {
+        ++opsPerBlock[*block];
+        if (isa<AttentionOp>(op))
+          ++attentionsPerBlock[*block];
+        if (auto matmul = dyn_cast<MatmulOp>(op)) {
+          ++matmulsPerBlock[*block];
+          // A linear layer multiplies by a shared rank-2 weight.
+          if (cast<RankedTensorType>(matmul.getRhs().getType()).getRank() == 2)
+            ++linearsPerBlock[*block];
+        }
+      } else if (isa<MatmulOp>(op)) {
+        ++untaggedMatmuls;
+      }
+    });
+    ASSERT_EQ(opsPerBlock.size(), 2u);
+    EXPECT_EQ(opsPerBlock[0], opsPerBlock[1]);
+    bool fused = kind == BertAttention::Fused;
+    for (int64_t block : {0, 1}) {
+      // Six linear layers, plus the scores and the context when eager; one
+      // gc.attention when fused.
+      EXPECT_EQ(matmulsPerBlock[block], fused ? 6 : 8);
+      EXPECT_EQ(linearsPerBlock[block], 6);
+      EXPECT_EQ(attentionsPerBlock[block], fused ? 1 : 0);
+    }
+    // The head's transform and its decoder.
+    EXPECT_EQ(untaggedMatmuls, 2);
+    // Embeddings, then three sites per layer, in program order either way.
+    EXPECT_EQ(dropoutStreams(function),
+              (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6}));
+    function.erase();
   }
-  // The head's transform and its decoder.
-  EXPECT_EQ(untaggedMatmuls, 2);
-  // Embeddings, then three sites per layer.
-  EXPECT_EQ(streams, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6}));
 }
 
 TEST_F(BertBuildTest, ZeroDropoutEmitsNoDropout) {
+  for (BertAttention kind : {BertAttention::Fused, BertAttention::Eager}) {
+    SCOPED_TRACE(stringifyBertAttention(kind).str());
+    BertConfig config = tinyConfig();
+    config.attention = kind;
+    config.hiddenDropoutProb = 0.0;
+    func::FuncOp function = build(config);
+    ASSERT_TRUE(function);
+    // Only the attention-probability dropouts remain, numbered densely.
+    EXPECT_EQ(dropoutStreams(function), (std::vector<int64_t>{0, 1}));
+    function.erase();
+  }
+  // Without any dropout, the fused attention takes no seed.
   BertConfig config = tinyConfig();
   config.hiddenDropoutProb = 0.0;
+  config.attentionProbsDropoutProb = 0.0;
   func::FuncOp function = build(config);
   ASSERT_TRUE(function);
-  std::vector<int64_t> streams;
   function.walk(
-      [&](DropoutOp dropout) { streams.push_back(dropout.getStream()); });
-  // Only the attention-probability dropouts remain, numbered densely.
-  EXPECT_EQ(streams, (std::vector<int64_t>{0, 1}));
+      [](AttentionOp attention) { EXPECT_FALSE(attention.getSeed()); });
+  EXPECT_TRUE(dropoutStreams(function).empty());
 }
 
 TEST_F(BertBuildTest, ReportsInvalidConfigAndSymbolClash) {
