@@ -5,6 +5,7 @@ last_hidden_state, compiled for CUDA under a 75 GiB budget for an 80 GB
 H100, and the memory story of the plan gc chose.
 
     python examples/bert_large_memory.py             # BERT-large, CUDA
+    python examples/bert_large_memory.py --attention eager   # stored scores
     python examples/bert_large_memory.py --target cpu --layers 2 --batch 8
 
 Where a CUDA GPU is present the compiled step also runs a few steps on it.
@@ -35,6 +36,11 @@ def main():
     parser.add_argument("--target", default="cuda", choices=["cuda", "cpu"])
     parser.add_argument("--device", default="h100")
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--attention", default="fused",
+                        choices=["fused", "eager"],
+                        help="fused: SDPA as one gc.attention (scores never "
+                        "stored); eager: its separate ops, whose stored "
+                        "scores make batch 64 overflow 80 GB")
     args = parser.parse_args()
     if args.target == "cuda" and not (shutil.which("nvcc") or
                                       shutil.which("/usr/local/cuda/bin/nvcc")):
@@ -65,12 +71,13 @@ def main():
     step = gc_torch.compile_training_step(
         model, batch, loss_fn, optimizer=gc_torch.AdamW(lr=1e-4),
         budget=args.budget, solver="auto", device=args.device,
-        target=args.target, workdir=args.workdir)
+        target=args.target, workdir=args.workdir, attention=args.attention)
     report = step.report
     print(f"import (torch.export + gc dialect) {step.import_seconds:.1f} s, "
           f"gc-compile {step.compile_seconds:.1f} s -> {step.library}")
     print()
-    print(f"Memory on {report['device']} (budget {args.budget}):")
+    print(f"Memory on {report['device']} (budget {args.budget}, "
+          f"{args.attention} attention):")
     print(f"  without rematerialization the step peaks at "
           f"{report['no_remat_peak_bytes'] / GIB:7.2f} GiB")
     print(f"  gc's plan ({report['solver']}) peaks at           "
