@@ -43,6 +43,8 @@ class Lowering:
         self.next_stream = 0
         # "fused": SDPA becomes one gc.attention; "eager": its pieces.
         self.attention = "fused"
+        # log_softmax results: SSA name -> (input, dim), for nll_loss.
+        self.log_softmax_of = {}
         self.float_dtype = None
 
     # Driving ----------------------------------------------------------------
@@ -278,6 +280,21 @@ def _unary(kind):
     def handler(L, x):
         return L.writer.unary(kind, L.float_tensor(x, L.compute_dtype(x)))
     return handler
+
+
+def _sigmoid(L, x):
+    """sigmoid(x) as 0.5 * (1 + tanh(x / 2)): exact, and unlike
+    1 / (1 + exp(-x)) its gradient stays finite where exp(-x) overflows."""
+    w = L.writer
+    x = L.float_tensor(x, L.compute_dtype(x))
+    t = w.unary("tanh", w.scale(x, 0.5))
+    one = w.broadcast(L.tensor(torch.tensor(1.0), x.dtype), x.shape)
+    return w.scale(w.binary("add", t, one), 0.5)
+
+
+def _silu(L, x):
+    x = L.float_tensor(x, L.compute_dtype(x))
+    return L.writer.binary("mul", x, _sigmoid(L, x))
 
 
 def _gelu(L, x, approximate="none"):
@@ -555,6 +572,28 @@ def _additive_mask(L, mask, shape, dtype, broadcast=True):
     return w.broadcast(additive, shape)
 
 
+def _log_softmax(L, x, dim, half_to_float=False):
+    """log(softmax(x)); remembered so that nll_loss of it becomes one
+    gc.cross_entropy (the log-softmax's own ops then go unused)."""
+    x = L.float_tensor(x, L.compute_dtype(x))
+    result = L.writer.unary("log", L.writer.softmax(x, dim))
+    L.log_softmax_of[result.name] = (x, dim % x.rank)
+    return result
+
+
+def _nll_loss(L, log_probabilities, target, weight=None, reduction=1,
+              ignore_index=-100):
+    source = L.log_softmax_of.get(getattr(log_probabilities, "name", None))
+    if source is None or source[1] != 1:
+        raise UnsupportedModelError(
+            "nll_loss of something other than log_softmax over the classes: "
+            "gc lowers F.nll_loss(F.log_softmax(logits, 1), target) and "
+            "F.cross_entropy")
+    loss = _cross_entropy(L, source[0], target, weight, reduction,
+                          ignore_index)
+    return (loss, _Unavailable("nll_loss total weight"))
+
+
 def _cross_entropy(L, logits, target, weight=None, reduction=1,
                    ignore_index=-100, label_smoothing=0.0):
     if weight is not None or reduction != 1 or label_smoothing != 0.0:
@@ -714,6 +753,8 @@ HANDLERS = {
     aten.rsqrt.default: _unary("rsqrt"),
     aten.relu.default: _unary("relu"),
     aten.gelu.default: _gelu,
+    aten.sigmoid.default: _sigmoid,
+    aten.silu.default: _silu,
     aten.pow.Tensor_Scalar: _pow,
     aten.view.default: _view,
     aten._unsafe_view.default: _view,
@@ -745,6 +786,9 @@ HANDLERS = {
     aten.embedding.default: _embedding,
     aten.scaled_dot_product_attention.default: _sdpa,
     aten.cross_entropy_loss.default: _cross_entropy,
+    aten._log_softmax.default: _log_softmax,
+    aten.log_softmax.int: _log_softmax,
+    aten.nll_loss_forward.default: _nll_loss,
     aten.mean.dim: _reduce("mean"),
     aten.mean.default: _reduce("mean"),
     aten.sum.dim_IntList: _reduce("sum"),

@@ -40,6 +40,7 @@ KEPT_OPS = (
     torch.ops.aten.linear.default,
     torch.ops.aten.scaled_dot_product_attention.default,
     torch.ops.aten.cross_entropy_loss.default,
+    torch.ops.aten.nll_loss_forward.default,
 )
 
 TORCH_TO_MLIR = {torch.float32: "f32", torch.float64: "f64",

@@ -5,6 +5,11 @@
 # RUN: %torch_python %s | FileCheck %s
 # CHECK: user-module: loss {{[0-9.]+}}, 15 gradients
 # CHECK: user-module: 5 AdamW steps agree with torch.optim.AdamW
+# A second module: SiLU, sigmoid gating and F.nll_loss(F.log_softmax(...)),
+# which the importer turns into one gc.cross_entropy.
+# CHECK: gated: 1 gc.cross_entropy, 0 gc.log
+# CHECK: gated: loss {{[0-9.]+}}, 6 gradients
+# CHECK: gated: 5 AdamW steps agree with torch.optim.AdamW
 
 import os
 import sys
@@ -13,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+import gc_torch
 from agreement import check_model, perturb
 
 
@@ -51,3 +57,26 @@ generator = torch.Generator().manual_seed(3)
 batch = {"tokens": torch.randint(0, 30, (3, 5), generator=generator),
          "tags": torch.randint(0, 7, (3, 5), generator=generator)}
 check_model("user-module", model, batch, loss_fn=lambda loss, batch: loss)
+
+
+class Gated(nn.Module):
+    def __init__(self, vocab=30, width=12, classes=7):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, width)
+        self.gate = nn.Linear(width, width)
+        self.up = nn.Linear(width, width, bias=False)
+        self.head = nn.Linear(width, classes)
+        self.classes = classes
+
+    def forward(self, tokens, tags):
+        x = self.embed(tokens)
+        x = F.silu(self.up(x)) * torch.sigmoid(self.gate(x))
+        logits = self.head(x).reshape(-1, self.classes)
+        return F.nll_loss(F.log_softmax(logits, dim=1), tags.reshape(-1))
+
+
+gated = Gated().train()
+imported = gc_torch.import_model(gated, batch, loss_fn=lambda loss, b: loss)
+print(f"gated: {imported.mlir.count('gc.cross_entropy ')} gc.cross_entropy, "
+      f"{imported.mlir.count('gc.log ')} gc.log")
+check_model("gated", gated, batch, loss_fn=lambda loss, batch: loss)
