@@ -310,11 +310,41 @@ OpWork gc::cost::countWork(const OpDesc &op) {
   return work;
 }
 
+namespace {
+/// The FLOPs per score gc's CUDA attention kernels execute over the
+/// algorithmic ones countAttentionWork counts: they recompute each score in
+/// every pass instead of keeping a tile (forward: three dot products of
+/// length D per score; backward: the score and dO . v in both kernels).
+double cudaAttentionRecompute(const OpDesc &op) {
+  const bool backward = op.kind == OpKind::AttentionGrad;
+  const size_t first = backward ? 1 : 0;
+  if (op.operands.size() < first + 3 || op.operands[first].shape.size() != 4 ||
+      op.operands[first + 2].shape.size() != 4)
+    return 1;
+  const double d = static_cast<double>(op.operands[first].shape[3]);
+  const double dv = static_cast<double>(op.operands[first + 2].shape[3]);
+  const double t = kTranscendentalFlops, a = kArithmeticFlops;
+  if (!backward)
+    return (6 * d + 2 * dv + 2 * t + 5 * a) / (2 * d + 2 * dv + t + 5 * a);
+  return (8 * d + 6 * dv + 2 * t + 5 * a) / (6 * d + 4 * dv + t + 5 * a);
+}
+} // namespace
+
 double gc::cost::achievedFlopRate(const OpDesc &op,
                                   const DeviceProfile &device) {
-  // Attention's FLOPs are its GEMMs': it runs at the matmul rate.
-  if (op.kind == OpKind::Matmul || op.kind == OpKind::Attention ||
-      op.kind == OpKind::AttentionGrad) {
+  if (op.kind == OpKind::Attention || op.kind == OpKind::AttentionGrad) {
+    // The CPU kernels run their FLOPs as BLAS GEMMs (the matmul rate); the
+    // CUDA kernels are SIMT loops that recompute scores (tensor cores and
+    // tiles are not used yet), so a GPU profile gets the SIMT rate divided
+    // by that recomputation.
+    const bool f64 = op.dataClass == DataClass::F64;
+    if (device.name == "cpu")
+      return (f64 ? device.peakFp64SimtFlops : device.peakFp32SimtFlops) *
+             device.simtMatmulEfficiency;
+    return (f64 ? device.peakFp64SimtFlops : device.peakFp32SimtFlops) *
+           device.simtEfficiency / cudaAttentionRecompute(op);
+  }
+  if (op.kind == OpKind::Matmul) {
     switch (op.dataClass) {
     case DataClass::F16:
       return device.peakFp16TensorFlops * device.tensorCoreEfficiency;

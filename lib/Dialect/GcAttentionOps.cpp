@@ -20,8 +20,8 @@ using namespace mlir::gc::detail;
 
 namespace {
 
-/// The largest head dimension the CPU and CUDA kernels support (the CUDA
-/// kernels keep one output row per warp in registers).
+/// The largest head dimension: the CUDA kernels keep one output row per
+/// warp in registers (the CPU kernels have no limit of their own).
 constexpr int64_t kMaxHeadDim = 256;
 
 RankedTensorType tensorType(Value value) {
@@ -57,8 +57,9 @@ LogicalResult verifyAttentionProblem(Operation *op, Value query, Value key,
     if (type.getRank() != 4)
       return op->emitOpError()
              << "expected " << name << " of rank 4 [batch, heads, "
-             << (name == "query" ? "queries" : "keys")
-             << ", head_dim], but found " << type;
+             << (name == "query" ? "queries" : "keys") << ", "
+             << (name == "value" ? "value_dim" : "head_dim") << "], but found "
+             << type;
     if (type.getElementType() != q.getElementType())
       return op->emitOpError() << "expected " << name << " of element type "
                                << q.getElementType() << ", but found " << type;
@@ -77,6 +78,10 @@ LogicalResult verifyAttentionProblem(Operation *op, Value query, Value key,
   if (v.getDimSize(2) != k.getDimSize(2))
     return op->emitOpError() << "expected value with as many rows as key ("
                              << k.getDimSize(2) << "), but found " << v;
+  if (q.getDimSize(2) < 1 || k.getDimSize(2) < 1)
+    return op->emitOpError()
+           << "expected at least one query and one key, but found "
+           << q.getDimSize(2) << " queries and " << k.getDimSize(2) << " keys";
   for (auto [name, size] :
        {std::pair<StringRef, int64_t>{"query and key", q.getDimSize(3)},
         {"value", v.getDimSize(3)}})
@@ -106,11 +111,13 @@ LogicalResult verifyAttentionProblem(Operation *op, Value query, Value key,
   if (stream < 0)
     return op->emitOpError()
            << "expected a non-negative stream id, but found " << stream;
-  if ((probability > 0.0) != static_cast<bool>(seed))
+  if ((probability > 0.0) != static_cast<bool>(seed)) {
+    if (seed)
+      return op->emitOpError()
+             << "expected no seed when the dropout probability is 0";
     return op->emitOpError()
-           << (seed ? "expected no seed when the dropout probability is 0"
-                    : "expected a seed operand for dropout probability ")
-           << (seed ? "" : std::to_string(probability));
+           << "expected a seed operand for dropout probability " << probability;
+  }
   return success();
 }
 
@@ -165,7 +172,12 @@ LogicalResult AttentionGradOp::verify() {
 LogicalResult AttentionOp::buildAdjoint(OpBuilder &builder,
                                         ArrayRef<Value> resultGrads,
                                         SmallVectorImpl<Value> &operandGrads) {
-  // lse feeds only the backward pass; out's gradient drives all three.
+  // lse is for the backward pass: a loss that depends on it directly has
+  // no adjoint here, and the mask gets no gradient (gc-autodiff refuses a
+  // mask that depends on a parameter).
+  if (resultGrads[1])
+    return emitOpError() << "cannot differentiate a loss that depends on "
+                            "the log-sum-exp result";
   if (!resultGrads[0])
     return success();
   auto grad = AttentionGradOp::create(

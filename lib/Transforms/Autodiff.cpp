@@ -121,10 +121,19 @@ LogicalResult Differentiator::differentiate(Operation *op, OpBuilder &builder) {
   SmallVector<Value> operandGrads(op->getNumOperands());
   if (failed(adjoint.buildAdjoint(builder, resultGrads, operandGrads)))
     return failure();
-  for (auto [operand, gradient] :
-       llvm::zip_equal(op->getOperands(), operandGrads))
-    if (gradient && active.contains(operand))
-      accumulate(builder, op->getLoc(), operand, gradient);
+  for (auto [index, operand, gradient] :
+       llvm::enumerate(op->getOperands(), operandGrads)) {
+    if (!active.contains(operand))
+      continue;
+    // An operand that depends on a parameter but gets no gradient would
+    // silently train as if its gradient were zero.
+    if (!gradient)
+      return op->emitOpError()
+             << "operand #" << index
+             << " depends on a gc.param argument, but the op has no gradient "
+                "for it: gc-autodiff cannot differentiate through it";
+    accumulate(builder, op->getLoc(), operand, gradient);
+  }
 
   // The backward ops of an op belong to the same block as the op.
   if (std::optional<int64_t> tag = getBlockTag(op)) {

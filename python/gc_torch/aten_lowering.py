@@ -27,6 +27,13 @@ aten = torch.ops.aten
 # Ops that must reach a handler even when every input is known.
 RANDOM_OPS = {aten.native_dropout.default, aten.dropout.default}
 
+# Random ops other than dropout: evaluating them at import time would
+# freeze one draw into a constant for every step, so they are refused.
+FROZEN_RANDOM = ("rand", "randn", "randint", "randperm", "bernoulli",
+                 "normal", "uniform", "exponential", "multinomial",
+                 "rand_like", "randn_like", "randint_like", "empty",
+                 "empty_like", "empty_strided", "new_empty")
+
 FLOAT_DTYPES = {torch.float32: "f32", torch.float64: "f64"}
 INT_DTYPES = {torch.int64: "i64", torch.int32: "i32"}
 TORCH_DTYPES = {"f32": torch.float32, "f64": torch.float64,
@@ -45,6 +52,8 @@ class Lowering:
         self.attention = "fused"
         # log_softmax results: SSA name -> (input, dim), for nll_loss.
         self.log_softmax_of = {}
+        # SSA names of values computed from the parameters.
+        self.param_derived = set()
         self.float_dtype = None
 
     # Driving ----------------------------------------------------------------
@@ -54,7 +63,19 @@ class Lowering:
         kwargs = torch.fx.node.map_arg(node.kwargs, lambda n: self.values[n])
         symbolic = _contains_tensor((args, kwargs))
         if not symbolic and node.target not in RANDOM_OPS:
-            self.values[node] = _evaluate(node.target, args, kwargs)
+            packet = getattr(node.target, "__name__", "").split(".")[0]
+            if packet in FROZEN_RANDOM:
+                raise UnsupportedModelError(
+                    f"{op_name(node.target)} at {module_path(node)}: random "
+                    "numbers other than dropout's would be drawn once at "
+                    "import and frozen into the step; gc draws only dropout "
+                    "masks per step")
+            try:
+                self.values[node] = _evaluate(node.target, args, kwargs)
+            except Exception as error:  # torch's own errors, as in eager
+                raise UnsupportedModelError(
+                    f"{op_name(node.target)} at {module_path(node)}: torch "
+                    f"could not evaluate it at import: {error}") from error
             return
         self.writer.location = f"{module_name(node)}: {op_name(node.target)}"
         handler = handlers.get(node.target)
@@ -69,6 +90,8 @@ class Lowering:
             raise UnsupportedModelError(
                 f"{op_name(node.target)} at {module_path(node)}: {error}") \
                 from None
+        if any(t.name in self.param_derived for t in _tensors((args, kwargs))):
+            self.param_derived.update(t.name for t in _tensors(result))
         # An integer value reshaped or sliced from a batch argument is that
         # argument for the uses that annotate it (labels.view(-1)).
         if isinstance(result, Tensor) and result.dtype.startswith("i") and \
@@ -83,6 +106,11 @@ class Lowering:
         """Writes the batch arguments' gc.init from how they were used."""
         for index, uses in self.batch_uses.items():
             attributes = self.writer.arguments[index].attributes
+            if "bound" in uses and uses.get("binary"):
+                raise UnsupportedModelError(
+                    f"batch input {attributes['gc.name']} is used both as "
+                    "ids (embedding or labels) and converted to bool: gc "
+                    "converts only 0/1 inputs to bool")
             if "bound" in uses:
                 attributes["gc.init"] = f"#gc.init<index, bound = {uses['bound']}>"
             elif uses.get("binary"):
@@ -164,6 +192,8 @@ class Lowering:
         # x * c and x / c with a constant scalar: gc.scale.
         if kind in ("mul", "div") and _is_scalar(rhs) and \
                 isinstance(lhs, Tensor):
+            if kind == "div" and _scalar(rhs) == 0:
+                raise UnsupportedModelError("division by the constant 0")
             factor = _scalar(rhs) if kind == "mul" else 1.0 / _scalar(rhs)
             return w.scale(self.float_tensor(lhs, dtype), factor)
         if kind == "mul" and _is_scalar(lhs) and isinstance(rhs, Tensor):
@@ -175,7 +205,7 @@ class Lowering:
 
     def select(self, condition, a, b):
         """where(condition, a, b) as a*c + b*(1 - c) on 0/1 floats."""
-        dtype = self.compute_dtype(a, b)
+        dtype = self.compute_dtype(a, b, condition)
         if not isinstance(condition, Tensor):
             if bool(condition.all()):
                 return self.writer.broadcast(
@@ -334,6 +364,8 @@ def _unsqueeze(L, x, dim):
 
 
 def _squeeze(L, x, dims=None):
+    if x.rank == 0:
+        return x
     if dims is None:
         dims = range(x.rank)
     if isinstance(dims, int):
@@ -499,7 +531,8 @@ def _embedding(L, weight, indices, padding_idx=-1, scale_grad_by_freq=False,
         flat = indices.reshape(-1, indices.shape[-1]) if indices.dim() else \
             indices.reshape(1, 1)
         n = flat.shape[-1]
-        if indices.dim() >= 1 and bool(
+        padding_row = padding_idx is not None and 0 <= padding_idx < n
+        if indices.dim() >= 1 and not padding_row and bool(
                 (flat == torch.arange(n, dtype=flat.dtype)).all()):
             rows = L.writer.slice(weight, [0, 0], (n, weight.shape[1]))
             return L.writer.broadcast(
@@ -524,7 +557,11 @@ def _sdpa(L, query, key, value, attn_mask=None, dropout_p=0.0,
         lq, lk = q.shape[-2], k.shape[-2]
         attn_mask = torch.ones(lq, lk, dtype=torch.bool).tril()
     scores_shape = q.shape[:-1] + (k.shape[-2],)
-    if L.attention == "fused" and q.rank == 4 and \
+    # gc.attention's mask takes no gradient: a mask computed from the
+    # parameters (a learned position bias) goes through the eager ops.
+    learned_mask = isinstance(attn_mask, Tensor) and \
+        attn_mask.name in L.param_derived
+    if L.attention == "fused" and q.rank == 4 and not learned_mask and \
             max(q.shape[-1], v.shape[-1]) <= 256:
         mask = None
         if attn_mask is not None:
@@ -652,7 +689,20 @@ def _to_copy(L, x, dtype=None, **kwargs):
     raise UnsupportedModelError(f"conversion of {x.type} to {dtype}")
 
 
+def _require_bool(*values):
+    for value in values:
+        if isinstance(value, Tensor) and not value.is_bool:
+            raise UnsupportedModelError(
+                f"a logical op on the non-bool {value.type}: gc lowers "
+                "logical and/or/not of masks (bool tensors) only")
+        if isinstance(value, torch.Tensor) and value.dtype != torch.bool:
+            raise UnsupportedModelError(
+                f"a logical op on a constant of dtype {value.dtype}: gc "
+                "lowers logical and/or/not of masks (bool tensors) only")
+
+
 def _logical_and(L, a, b):
+    _require_bool(a, b)
     shape = tuple(torch.broadcast_shapes(_shape(a), _shape(b)))
     for constant, other in ((a, b), (b, a)):
         if not isinstance(constant, Tensor):
@@ -665,6 +715,7 @@ def _logical_and(L, a, b):
 
 
 def _logical_or(L, a, b):
+    _require_bool(a, b)
     product = _logical_and(L, a, b)
     return _bool_result(L.elementwise("sub", L.elementwise("add", a, b),
                                       product))
@@ -709,6 +760,13 @@ def _index(L, x, indices):
                                   tuple(positions.shape),
                                   list(range(positions.dim())))
     raise UnsupportedModelError("indexing that gathers or reorders elements")
+
+
+def _full_like(L, x, fill_value, dtype=None, **kwargs):
+    """A constant of x's shape: only the shape of x is read."""
+    torch_dtype = dtype if dtype is not None else TORCH_DTYPES[x.dtype]
+    return L.tensor(torch.full(x.shape, fill_value, dtype=torch_dtype),
+                    L.compute_dtype(x))
 
 
 def _getitem(L, value, index):
@@ -804,6 +862,9 @@ HANDLERS = {
     aten.masked_fill.Scalar: _masked_fill,
     aten.index.Tensor: _index,
     operator.getitem: _getitem,
+    aten.full_like.default: _full_like,
+    aten.zeros_like.default: lambda L, x, **k: _full_like(L, x, 0, **k),
+    aten.ones_like.default: lambda L, x, **k: _full_like(L, x, 1, **k),
 }
 for _comparison in ("eq", "ne", "lt", "le", "gt", "ge"):
     for _overload in ("Scalar", "Tensor"):
@@ -828,6 +889,9 @@ def _tensors(value):
         yield value
     elif isinstance(value, (list, tuple)):
         for item in value:
+            yield from _tensors(item)
+    elif isinstance(value, dict):
+        for item in value.values():
             yield from _tensors(item)
 
 

@@ -59,20 +59,27 @@ class ImportedModel:
     ops: dict = field(default_factory=dict)  # ATen op -> count
     # Parameters the loss does not depend on: not compiled, never updated.
     unused_parameters: dict = field(default_factory=dict)
+    # The model's persistent buffers by state_dict key, as compiled into the
+    # step (constants: the step never changes them).
+    buffers: dict = field(default_factory=dict)
 
 
 class _LossModule(torch.nn.Module):
     """`model` with a forward that returns the training loss."""
 
-    def __init__(self, model, loss_fn, batch_keys):
+    def __init__(self, model, loss_fn, batch_keys, by_keyword):
         super().__init__()
         self.model = model
         self.loss_fn = loss_fn
         self.batch_keys = batch_keys
+        # A dict batch is passed by keyword (Hugging Face style); a tuple or
+        # a single tensor positionally.
+        self.by_keyword = by_keyword
 
     def forward(self, *values):
         batch = dict(zip(self.batch_keys, values))
-        output = self.model(**batch)
+        output = self.model(**batch) if self.by_keyword else \
+            self.model(*values)
         if self.loss_fn is not None:
             return self.loss_fn(output, batch)
         loss = getattr(output, "loss", None)
@@ -96,14 +103,16 @@ def normalize_batch(example_batch):
                     "a dict of tensors, got " + type(example_batch).__name__)
 
 
-def export_model(model, batch, loss_fn):
-    """torch.export of the loss, decomposed; refusals as UnsupportedModelError."""
+def export_model(model, batch, loss_fn, by_keyword=True):
+    """torch.export of the loss in train mode, decomposed; refusals as
+    UnsupportedModelError. The model's own train/eval flags are restored."""
     keys = list(batch)
     for key, value in batch.items():
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"batch['{key}'] is a {type(value).__name__}, "
                             "not a tensor")
-    wrapper = _LossModule(model, loss_fn, keys).train()
+    modes = [(module, module.training) for module in model.modules()]
+    wrapper = _LossModule(model, loss_fn, keys, by_keyword).train()
     try:
         exported = torch.export.export(wrapper, tuple(batch[k] for k in keys),
                                        strict=False)
@@ -111,6 +120,9 @@ def export_model(model, batch, loss_fn):
         raise
     except Exception as error:  # torch's errors have no common base class
         raise UnsupportedModelError(_explain_export_error(error)) from error
+    finally:
+        for module, training in modes:
+            module.training = training
     table = torch.export.default_decompositions()
     for op in KEPT_OPS:
         table.pop(op, None)
@@ -151,7 +163,8 @@ def import_model(model, example_batch, loss_fn=None, attention="fused"):
         raise ValueError(f"attention must be 'fused' or 'eager', not "
                          f"{attention!r}")
     batch = normalize_batch(example_batch)
-    exported, keys = export_model(model, batch, loss_fn)
+    exported, keys = export_model(model, batch, loss_fn,
+                                  by_keyword=isinstance(example_batch, dict))
     signature = exported.graph_signature
     for spec in signature.output_specs:
         if spec.kind.name != "USER_OUTPUT":
@@ -208,6 +221,9 @@ def import_model(model, example_batch, loss_fn=None, attention="fused"):
                 param_args[name] = writer.add_argument(
                     tensor.shape, dtype, _parameter_attributes(name, tensor))
                 param_models[name] = tensor
+                lowering.param_derived.add(param_args[name].name)
+                # Masks and constants follow the model's float type.
+                lowering.float_dtype = lowering.float_dtype or dtype
             lowering.values[node] = param_args[name]
         elif kind in ("BUFFER", "CONSTANT_TENSOR"):
             source = state.get(spec.target)
@@ -264,9 +280,13 @@ def import_model(model, example_batch, loss_fn=None, attention="fused"):
     for name in unused:
         del param_models[name]
     aliases = {key: name for key, name in canonical.items() if key != name}
+    parameter_keys = set(canonical)
+    buffers = {key: value.detach().clone()
+               for key, value in model.state_dict().items()
+               if key not in parameter_keys}
     return ImportedModel(mlir=writer.render(result), parameters=param_models,
                          aliases=aliases, batch=batch_info, ops=ops,
-                         unused_parameters=unused)
+                         unused_parameters=unused, buffers=buffers)
 
 
 def _describe(value):

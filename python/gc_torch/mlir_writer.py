@@ -237,7 +237,8 @@ class FunctionWriter:
             f"{format_float(scale, 'f64')} probability = "
             f"{format_float(probability, 'f64')} stream = {stream} : "
             f"({types}) -> ({tensor_type(shape, q.dtype)}, "
-            f"{tensor_type(q.shape[:-1], q.dtype)}){self._loc()}")
+            f"{tensor_type(q.shape[:-1], _accumulation(q.dtype))})"
+            f"{self._loc()}")
         return Tensor(names[0], shape, q.dtype)
 
     def embedding(self, table, indices, padding_idx):
@@ -292,6 +293,11 @@ class FunctionWriter:
         return "\n".join(["module {", header, *lines,
                           f"    return {result.name} : {result.type}", "  }",
                           "}", ""])
+
+
+def _accumulation(dtype):
+    """The dialect's accumulation type: f32 for 16-bit floats."""
+    return "f32" if dtype in ("f16", "bf16") else dtype
 
 
 def _nest(items, shape):

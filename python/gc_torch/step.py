@@ -127,11 +127,15 @@ class TrainingStep:
             raise ValueError(f"'{name}' has shape {tuple(tensor.shape)}, the "
                              f"compiled step takes {info.shape}")
         if tensor.dtype != expected:
-            lossless = tensor.dtype in (torch.int32, torch.int64) and \
+            integers = tensor.dtype in (torch.int32, torch.int64) and \
                 expected in (torch.int32, torch.int64)
-            if not lossless:
+            if not integers:
                 raise TypeError(f"'{name}' is {tensor.dtype}, the compiled "
                                 f"step takes {expected}")
+            if expected == torch.int32 and tensor.numel() and (
+                    int(tensor.min()) < -2**31 or int(tensor.max()) >= 2**31):
+                raise ValueError(f"'{name}' holds values outside int32, the "
+                                 "type the compiled step takes")
         data = tensor.to(device="cpu", dtype=expected).contiguous()
         self._step.set_argument(name, data.data_ptr(), info.nbytes)
 
@@ -198,21 +202,48 @@ class TrainingStep:
             state[name] = tensor.detach().clone()
         for alias, name in self.imported.aliases.items():
             state[alias] = state[name]
+        for key, tensor in self.imported.buffers.items():
+            state[key] = tensor.clone()
         return state
+
+    def model_state_dict(self):
+        """The model's own keys only (parameters and buffers, without the
+        optimizer state): what `model.load_state_dict` takes."""
+        return {key: value for key, value in self.state_dict().items()
+                if key in self.imported.buffers or
+                key in self.imported.parameters or
+                key in self.imported.unused_parameters or
+                key in self.imported.aliases}
 
     def load_state_dict(self, state, strict=True):
         """Replaces parameters and optimizer state; with `strict`, every
-        parameter must be given and no unknown key."""
+        parameter must be given and no unknown key (without it, keys the
+        step does not hold, such as buffers, are skipped)."""
         self._runtime()
         targets = {}
         for key, value in state.items():
             name = self.imported.aliases.get(key, key)
             if name in self.imported.unused_parameters:
+                current = self.imported.unused_parameters[name]
+                if tuple(torch.as_tensor(value).shape) != tuple(current.shape):
+                    raise ValueError(f"'{key}' has shape "
+                                     f"{tuple(torch.as_tensor(value).shape)},"
+                                     f" the parameter {tuple(current.shape)}")
                 self.imported.unused_parameters[name] = \
                     torch.as_tensor(value).detach().clone()
                 continue
+            if key in self.imported.buffers:
+                # Buffers are constants of the compiled step.
+                if not torch.equal(torch.as_tensor(value),
+                                   self.imported.buffers[key]):
+                    raise ValueError(
+                        f"buffer '{key}' differs from the value compiled "
+                        "into the step; recompile to change it")
+                continue
             info = self._arguments.get(name)
             if info is None or info.role not in _STATE_ROLES:
+                if not strict:
+                    continue  # a buffer or a key of another model
                 raise KeyError(f"'{key}' is not a parameter or optimizer "
                                "state of the compiled step")
             targets[name] = (info, value)

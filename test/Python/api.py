@@ -81,3 +81,34 @@ try:
 except KeyError as error:
     # CHECK: unknown key: 'no.such.weight' is not a parameter or optimizer state of the compiled step
     print(f"unknown key: {error.args[0]}")
+resumed.load_state_dict({"no.such.weight": torch.zeros(1)}, strict=False)
+
+# A model with a buffer, in eval mode, taking a tuple batch positionally:
+# the import leaves its mode alone, the buffer is a compiled constant, and
+# the model takes the trained weights back with load_state_dict.
+class Scaled(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = torch.nn.Linear(4, 3)
+        self.register_buffer("scale", torch.full((3,), 0.5))
+
+    def forward(self, x, target):
+        return ((self.proj(x) * self.scale - target) ** 2).mean()
+
+
+scaled = Scaled().eval()
+pair = (torch.randn(5, 4), torch.randn(5, 3))
+tuple_step = gc_torch.compile_training_step(
+    scaled, pair, loss_fn=lambda loss, batch: loss,
+    optimizer=gc_torch.SGD(lr=0.1), workdir=work / "tuple")
+assert not scaled.training
+first = tuple_step(pair)
+assert abs(first - scaled(*pair).item()) <= 1e-6 * abs(first), first
+for _ in range(3):
+    tuple_step(pair)
+tuple_step.load_state_dict(scaled.state_dict())  # the buffer is accepted
+scaled.load_state_dict(tuple_step.model_state_dict())
+# CHECK: tuple batch: buffer kept, eval mode kept, weights handed back
+print("tuple batch: buffer kept, eval mode kept, weights handed back"
+      if torch.equal(scaled.scale, torch.full((3,), 0.5)) and
+      not scaled.training else "tuple batch: FAILED")

@@ -93,6 +93,42 @@ attempt("mutates-parameter", MutatesParameter())
 # CHECK: mutates-buffer: {{.*}}mutates 'calls' in place (BUFFER_MUTATION)
 attempt("mutates-buffer", MutatesBuffer())
 
+class LogicalOnFloats(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 4)
+
+    def forward(self, x):
+        y = self.proj(x)
+        return (y * torch.logical_or(y, torch.ones_like(y, dtype=torch.bool)
+                                     ).float()).mean()
+
+
+class IdsAsMask(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(10, 4)
+
+    def forward(self, ids):
+        return (self.embed(ids) * ids.bool()[..., None].float()).mean()
+
+
+class FrozenNoise(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return (self.proj(x) + 0.1 * torch.randn(2, 4)).mean()
+
+
+# CHECK: logical-on-floats: aten.logical_or.default at '<model>' (LogicalOnFloats): a logical op on the non-bool tensor<2x4xf32>
+attempt("logical-on-floats", LogicalOnFloats())
+# CHECK: ids-as-mask: batch input "ids" is used both as ids (embedding or labels) and converted to bool
+attempt("ids-as-mask", IdsAsMask(), {"ids": torch.randint(0, 10, (2, 3))})
+# CHECK: random: aten.randn.default at '<model>' (FrozenNoise): random numbers other than dropout's would be drawn once at import
+attempt("random", FrozenNoise())
+
 # A compiled step checks every batch against the shapes it was compiled for.
 model = nn.Sequential(nn.Linear(4, 3))
 step = gc_torch.compile_training_step(

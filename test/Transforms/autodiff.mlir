@@ -117,6 +117,32 @@ func.func @no_adjoint(%w: tensor<4xf32> {gc.name = "w", gc.param}) -> tensor<f32
 
 // -----
 
+// An operand that depends on a parameter but gets no gradient from its op
+// (gc.attention's mask) is an error, not a silent zero gradient.
+func.func @mask_from_param(%q: tensor<1x1x3x4xf32> {gc.name = "q", gc.param},
+                           %b: tensor<1x1x3x3xf32> {gc.name = "b", gc.param}) -> tensor<f32> {
+  // expected-error @+1 {{'gc.attention' op operand #3 depends on a gc.param argument, but the op has no gradient for it: gc-autodiff cannot differentiate through it}}
+  %o, %lse = gc.attention %q, %q, %q mask %b scale = 0.5 probability = 0.0 stream = 0
+      : (tensor<1x1x3x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x3x3xf32>)
+      -> (tensor<1x1x3x4xf32>, tensor<1x1x3xf32>)
+  %l = gc.reduce_sum %o dims = [0, 1, 2, 3] : tensor<1x1x3x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// gc.attention's log-sum-exp result is for its backward pass only.
+func.func @loss_of_lse(%q: tensor<1x1x3x4xf32> {gc.name = "q", gc.param}) -> tensor<f32> {
+  // expected-error @+1 {{'gc.attention' op cannot differentiate a loss that depends on the log-sum-exp result}}
+  %o, %lse = gc.attention %q, %q, %q scale = 0.5 probability = 0.0 stream = 0
+      : (tensor<1x1x3x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x3x4xf32>)
+      -> (tensor<1x1x3x4xf32>, tensor<1x1x3xf32>)
+  %l = gc.reduce_sum %lse dims = [0, 1, 2] : tensor<1x1x3xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
 // expected-error @+1 {{gc-autodiff: expected the function to return one scalar loss (a rank-0 floating-point tensor), but it returns 'tensor<4xf32>'}}
 func.func @not_a_loss(%w: tensor<4xf32> {gc.name = "w", gc.param}) -> tensor<4xf32> {
   %e = gc.exp %w : tensor<4xf32>

@@ -1181,7 +1181,7 @@ func.func @attention_mask_shape(%q: tensor<2x4x16x8xf32>, %m: tensor<2x1x3x16xf3
 // -----
 
 func.func @attention_dropout_without_seed(%q: tensor<1x1x4x8xf32>) {
-// expected-error @+1 {{'gc.attention' op expected a seed operand for dropout probability 0.1}}
+// expected-error @+1 {{'gc.attention' op expected a seed operand for dropout probability 1.000000e-01}}
   %o, %l = gc.attention %q, %q, %q scale = 0.5 probability = 0.1 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4xf32>)
   return
 }
@@ -1215,5 +1215,13 @@ func.func @attention_lse_type(%q: tensor<1x1x4x8xf32>) {
 func.func @attention_grad_output(%q: tensor<1x1x4x8xf32>, %o: tensor<1x1x4x6xf32>, %l: tensor<1x1x4xf32>) {
 // expected-error @+1 {{'gc.attention_grad' op expected output}}
   %dq, %dk, %dv = gc.attention_grad %q, %q, %q, %q, %o, %l scale = 0.5 probability = 0.0 stream = 0 : (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x6xf32>, tensor<1x1x4xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_no_keys(%q: tensor<1x1x5x4xf32>, %k: tensor<1x1x0x4xf32>) {
+// expected-error @+1 {{'gc.attention' op expected at least one query and one key, but found 5 queries and 0 keys}}
+  %o, %l = gc.attention %q, %k, %k scale = 0.5 probability = 0.0 stream = 0 : (tensor<1x1x5x4xf32>, tensor<1x1x0x4xf32>, tensor<1x1x0x4xf32>) -> (tensor<1x1x5x4xf32>, tensor<1x1x5xf32>)
   return
 }
