@@ -589,6 +589,78 @@ template <typename T> void checkSoftmaxes() {
 }
 
 //===----------------------------------------------------------------------===//
+// Fused attention
+//===----------------------------------------------------------------------===//
+
+/// gc.attention and its gradient against the CPU kernels, for one problem:
+/// `maskDims` all 0 means no mask.
+template <typename T>
+void checkAttention(const ::gc::rt::AttentionProblem &p) {
+  const std::string suffix =
+      std::string("<") + typeName<T>() + ">[" +
+      shapeName({p.batch, p.heads, p.queries, p.keys, p.headDim, p.valueDim}) +
+      " mask " + shapeName({p.maskDims[0], p.maskDims[1], p.maskDims[2],
+                            p.maskDims[3]}) +
+      " p " + std::to_string(p.probability) + "]";
+  const int64_t pairs = p.batch * p.heads;
+  const bool masked = p.maskDims[0] > 0;
+  std::vector<T> q = randomValues<T>(pairs * p.queries * p.headDim, -2, 2);
+  std::vector<T> k = randomValues<T>(pairs * p.keys * p.headDim, -2, 2);
+  std::vector<T> v = randomValues<T>(pairs * p.keys * p.valueDim);
+  std::vector<T> mask = randomValues<T>(
+      masked ? product({p.maskDims[0], p.maskDims[1], p.maskDims[2],
+                        p.maskDims[3]})
+             : 1,
+      -3, 0);
+  std::vector<T> dOut = randomValues<T>(pairs * p.queries * p.valueDim);
+  const int64_t seed = 9;
+  const int64_t *seedPointer = p.probability > 0 ? &seed : nullptr;
+  std::vector<T> out(dOut.size()), lse(pairs * p.queries);
+  std::vector<T> dq(q.size()), dk(k.size()), dv(v.size());
+  cpu::attention(q.data(), k.data(), v.data(), masked ? mask.data() : nullptr,
+                 seedPointer, out.data(), lse.data(), p);
+  cpu::attentionGrad(dOut.data(), q.data(), k.data(), v.data(), out.data(),
+                     lse.data(), masked ? mask.data() : nullptr, seedPointer,
+                     dq.data(), dk.data(), dv.data(), p);
+
+  DeviceArray<T> dQ(q), dK(k), dV(v), dMask(mask), dGrad(dOut);
+  DeviceArray<int64_t> dSeed(std::vector<int64_t>{seed});
+  DeviceArray<T> dO(out.size()), dLse(lse.size()), dDq(q.size()),
+      dDk(k.size()), dDv(v.size()), workspace(lse.size());
+  const T *maskPointer = masked ? dMask.get() : nullptr;
+  const int64_t *deviceSeed = p.probability > 0 ? dSeed.get() : nullptr;
+  if (!statusOk(gpu::attention(dQ.get(), dK.get(), dV.get(), maskPointer,
+                               deviceSeed, dO.get(), dLse.get(), p, gStream),
+                "attention" + suffix))
+    return;
+  compare("attention" + suffix, dO.download(), out);
+  compare("attention lse" + suffix, dLse.download(), lse);
+  // The backward runs on the CPU's forward results, so that it is checked
+  // on its own.
+  dO.upload(out);
+  dLse.upload(lse);
+  if (!statusOk(gpu::attentionGrad(dGrad.get(), dQ.get(), dK.get(), dV.get(),
+                                   dO.get(), dLse.get(), maskPointer,
+                                   deviceSeed, dDq.get(), dDk.get(),
+                                   dDv.get(), p, workspace.get(), gStream),
+                "attention_grad" + suffix))
+    return;
+  compare("attention_grad dq" + suffix, dDq.download(), dq);
+  compare("attention_grad dk" + suffix, dDk.download(), dk);
+  compare("attention_grad dv" + suffix, dDv.download(), dv);
+}
+
+template <typename T> void checkAttentions() {
+  // Rows that are no multiple of 32 (the warps' chunks) or of 64 (the CPU
+  // blocks); head and value dimensions that differ, above 32 and up to 256;
+  // padding, causal-like and full masks; with and without dropout.
+  checkAttention<T>({2, 3, 70, 45, 16, 12, {2, 1, 1, 45}, 0.3, 0.1, 2});
+  checkAttention<T>({1, 2, 33, 33, 40, 72, {1, 1, 33, 33}, 0.2, 0.0, 0});
+  checkAttention<T>({2, 2, 5, 97, 8, 8, {2, 2, 5, 97}, 0.5, 0.25, 7});
+  checkAttention<T>({1, 1, 3, 2, 256, 256, {0, 0, 0, 0}, 0.05, 0.0, 0});
+}
+
+//===----------------------------------------------------------------------===//
 // Embedding
 //===----------------------------------------------------------------------===//
 
@@ -923,6 +995,11 @@ TEST(CudaKernelsTest, LayerNorm) {
 TEST(CudaKernelsTest, Softmax) {
   checkSoftmaxes<float>();
   checkSoftmaxes<double>();
+}
+
+TEST(CudaKernelsTest, Attention) {
+  checkAttentions<float>();
+  checkAttentions<double>();
 }
 
 TEST(CudaKernelsTest, Embedding) {
