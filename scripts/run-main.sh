@@ -111,12 +111,12 @@ PY
 echo
 echo "== the same step with fused attention (gc-compile's default: one gc.attention per layer, no stored"
 echo "   scores), and the largest batches that fit 75 GiB (bench/remat/max_batch.py measures them all)"
-for spec in "64 none" "128 auto"; do
-  set -- $spec
-  "$BUILD/bin/gc-compile" --model bert --batch "$1" --emit remat --budget 75GiB \
-    --solver "$2" --device h100 --report "$BUILD/bert-large-fused-$1.json" \
-    -o /dev/null
-  python3 - "$BUILD/bert-large-fused-$1.json" "$1" "$2" <<'PY'
+for spec in 64:none 128:auto; do
+  batch="${spec%%:*}" solver="${spec##*:}"
+  "$BUILD/bin/gc-compile" --model bert --batch "$batch" --emit remat \
+    --budget 75GiB --solver "$solver" --device h100 \
+    --report "$BUILD/bert-large-fused-$batch.json" -o /dev/null
+  python3 - "$BUILD/bert-large-fused-$batch.json" "$batch" "$solver" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"   batch {sys.argv[2]:>3}, solver {sys.argv[3]:4}: without remat {r['no_remat_peak_bytes'] / 2**30:6.2f} GiB,"

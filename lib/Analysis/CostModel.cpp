@@ -196,35 +196,59 @@ bool countsOverInput(OpKind kind) {
   }
 }
 
-/// gc.attention and gc.attention_grad, from their operands: query
-/// [B, H, S, D], key [B, H, T, D], value [B, H, T, Dv] (after the upstream
-/// gradient for the backward). Per score: the forward's two GEMMs (QK^T and
-/// PV), the score's scale, mask and softmax and, with dropout, a Philox
-/// draw; the backward recomputes QK^T and P and runs four more GEMMs (dV,
-/// dP, dQ, dK), regenerating the dropout mask. The scores never reach
-/// memory: the bytes are the operands and results.
-OpWork countAttentionWork(const OpDesc &op) {
-  OpWork work;
+/// The sizes of gc.attention or gc.attention_grad, from their operands:
+/// query [B, H, S, D], key [B, H, T, D], value [B, H, T, Dv] (after the
+/// upstream gradient for the backward).
+struct AttentionShape {
+  bool backward;
+  int64_t scores; ///< B * H * S * T
+  int64_t d, dv;
+};
+
+std::optional<AttentionShape> attentionShapeOf(const OpDesc &op) {
   const bool backward = op.kind == OpKind::AttentionGrad;
   const size_t first = backward ? 1 : 0;
   if (op.operands.size() < first + 3)
-    return work;
+    return std::nullopt;
   const std::vector<int64_t> &q = op.operands[first].shape;
   const std::vector<int64_t> &k = op.operands[first + 1].shape;
   const std::vector<int64_t> &v = op.operands[first + 2].shape;
   if (q.size() != 4 || k.size() != 4 || v.size() != 4)
-    return work;
-  const int64_t scores = q[0] * q[1] * q[2] * k[2];
-  const int64_t d = q[3], dv = v[3];
+    return std::nullopt;
+  return AttentionShape{backward, q[0] * q[1] * q[2] * k[2], q[3], v[3]};
+}
+
+/// FLOPs per score of the algorithm (FlashAttention-2): the forward's two
+/// GEMMs, 2D (QK^T) + 2Dv (PV), and the score's scale, mask, max, exp, sum
+/// and divide; the backward recomputes QK^T (2D) and runs dV (2Dv), dP
+/// (2Dv), dQ (2D) and dK (2D), plus scale, mask, exp, dP - D and times P.
+int64_t attentionFlopsPerScore(const AttentionShape &s) {
   constexpr int64_t a = kArithmeticFlops, t = kTranscendentalFlops;
-  if (!backward) {
-    // 2D (QK^T) + 2Dv (PV) per score; scale, mask, max, exp, sum, divide.
-    work.flops = scores * (2 * d + 2 * dv + t + 5 * a);
-  } else {
-    // Recompute QK^T (2D), dV (2Dv), dP (2Dv), dQ (2D), dK (2D); scale,
-    // mask, exp, dP - D, times P.
-    work.flops = scores * (6 * d + 4 * dv + t + 5 * a);
-  }
+  return s.backward ? 6 * s.d + 4 * s.dv + t + 5 * a
+                    : 2 * s.d + 2 * s.dv + t + 5 * a;
+}
+
+/// FLOPs per score gc's CUDA kernels execute: they recompute each score in
+/// every pass instead of keeping a tile (forward: three dot products of
+/// length D and two exps per score; backward: the score and dO . v in both
+/// kernels).
+int64_t cudaAttentionFlopsPerScore(const AttentionShape &s) {
+  constexpr int64_t a = kArithmeticFlops, t = kTranscendentalFlops;
+  return s.backward ? 8 * s.d + 6 * s.dv + 2 * t + 5 * a
+                    : 6 * s.d + 2 * s.dv + 2 * t + 5 * a;
+}
+
+/// gc.attention and gc.attention_grad: the algorithm's FLOPs per score, a
+/// Philox draw per score (two in the backward) with dropout, and the bytes
+/// of the operands and results only: the scores never reach memory.
+OpWork countAttentionWork(const OpDesc &op) {
+  OpWork work;
+  std::optional<AttentionShape> shape = attentionShapeOf(op);
+  if (!shape)
+    return work;
+  const bool backward = shape->backward;
+  const int64_t scores = shape->scores;
+  work.flops = scores * attentionFlopsPerScore(*shape);
   if (op.attentionDropout) {
     int64_t draws = backward ? 2 * scores : scores;
     work.intOps = (draws + kPhiloxDrawsPerBlock - 1) / kPhiloxDrawsPerBlock *
@@ -310,26 +334,6 @@ OpWork gc::cost::countWork(const OpDesc &op) {
   return work;
 }
 
-namespace {
-/// The FLOPs per score gc's CUDA attention kernels execute over the
-/// algorithmic ones countAttentionWork counts: they recompute each score in
-/// every pass instead of keeping a tile (forward: three dot products of
-/// length D per score; backward: the score and dO . v in both kernels).
-double cudaAttentionRecompute(const OpDesc &op) {
-  const bool backward = op.kind == OpKind::AttentionGrad;
-  const size_t first = backward ? 1 : 0;
-  if (op.operands.size() < first + 3 || op.operands[first].shape.size() != 4 ||
-      op.operands[first + 2].shape.size() != 4)
-    return 1;
-  const double d = static_cast<double>(op.operands[first].shape[3]);
-  const double dv = static_cast<double>(op.operands[first + 2].shape[3]);
-  const double t = kTranscendentalFlops, a = kArithmeticFlops;
-  if (!backward)
-    return (6 * d + 2 * dv + 2 * t + 5 * a) / (2 * d + 2 * dv + t + 5 * a);
-  return (8 * d + 6 * dv + 2 * t + 5 * a) / (6 * d + 4 * dv + t + 5 * a);
-}
-} // namespace
-
 double gc::cost::achievedFlopRate(const OpDesc &op,
                                   const DeviceProfile &device) {
   if (op.kind == OpKind::Attention || op.kind == OpKind::AttentionGrad) {
@@ -341,8 +345,13 @@ double gc::cost::achievedFlopRate(const OpDesc &op,
     if (device.name == "cpu")
       return (f64 ? device.peakFp64SimtFlops : device.peakFp32SimtFlops) *
              device.simtMatmulEfficiency;
+    std::optional<AttentionShape> shape = attentionShapeOf(op);
+    const double recompute =
+        shape ? static_cast<double>(cudaAttentionFlopsPerScore(*shape)) /
+                    static_cast<double>(attentionFlopsPerScore(*shape))
+              : 1.0;
     return (f64 ? device.peakFp64SimtFlops : device.peakFp32SimtFlops) *
-           device.simtEfficiency / cudaAttentionRecompute(op);
+           device.simtEfficiency / recompute;
   }
   if (op.kind == OpKind::Matmul) {
     switch (op.dataClass) {

@@ -112,7 +112,8 @@ class Lowering:
                     "ids (embedding or labels) and converted to bool: gc "
                     "converts only 0/1 inputs to bool")
             if "bound" in uses:
-                attributes["gc.init"] = f"#gc.init<index, bound = {uses['bound']}>"
+                attributes["gc.init"] = \
+                    f"#gc.init<index, bound = {uses['bound']}>"
             elif uses.get("binary"):
                 attributes["gc.init"] = "#gc.init<ones, binary>"
         for argument in self.writer.arguments:

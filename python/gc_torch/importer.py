@@ -87,8 +87,8 @@ class _LossModule(torch.nn.Module):
             loss = output.get("loss")
         if loss is None:
             raise UnsupportedModelError(
-                "the model's output has no .loss: pass a batch with the labels "
-                "its forward needs, or a loss_fn(output, batch)")
+                "the model's output has no .loss: pass a batch with the "
+                "labels its forward needs, or a loss_fn(output, batch)")
         return loss
 
 
@@ -175,11 +175,10 @@ def import_model(model, example_batch, loss_fn=None, attention="fused"):
                 f"gc_torch cannot import this model: its forward mutates "
                 f"'{target}' in place ({spec.kind.name}); parameters "
                 f"and buffers must be read-only inside the training step")
-    user_outputs = [s for s in signature.output_specs]
-    if len(user_outputs) != 1:
+    if len(signature.output_specs) != 1:
         raise UnsupportedModelError(
-            f"the loss function returns {len(user_outputs)} values; it must "
-            "return one scalar loss")
+            f"the loss function returns {len(signature.output_specs)} "
+            "values; it must return one scalar loss")
 
     canonical = _tied_names(model)
     parameters = dict(model.named_parameters(remove_duplicate=False))

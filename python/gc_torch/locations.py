@@ -23,7 +23,8 @@ def module_name(node):
 
 
 def module_path(node):
-    """The module a node came from: 'encoder.layer.0.attention (BertSelfAttention)'."""
+    """The module a node came from, with its class:
+    'encoder.layer.0.attention (BertSelfAttention)'."""
     stack = node.meta.get("nn_module_stack") or {}
     if not stack:
         return "the model's top level"

@@ -204,7 +204,8 @@ class FunctionWriter:
         stats = tensor_type(x.shape[:-1], x.dtype)
         names = (self._fresh(), self._fresh(), self._fresh())
         self.lines.append(
-            f"    {names[0]}, {names[1]}, {names[2]} = gc.layer_norm {x.name}, "
+            f"    {names[0]}, {names[1]}, {names[2]} = "
+            f"gc.layer_norm {x.name}, "
             f"{weight.name}, {bias.name} epsilon = "
             f"{format_float(epsilon, 'f64')} : ({x.type}, {weight.type}, "
             f"{bias.type}) -> ({x.type}, {stats}, {stats}){self._loc()}")
@@ -247,7 +248,8 @@ class FunctionWriter:
             else ""
         return self.op(f"gc.embedding {table.name}, {indices.name}{padding} : "
                        f"({table.type}, {indices.type}) -> "
-                       f"{tensor_type(shape, table.dtype)}", shape, table.dtype)
+                       f"{tensor_type(shape, table.dtype)}", shape,
+                       table.dtype)
 
     def cross_entropy(self, logits, labels, ignore_index):
         return self.op(
@@ -257,9 +259,9 @@ class FunctionWriter:
 
     # Printing ---------------------------------------------------------------
 
-    def live_lines(self, result):
+    def _liveness(self, result):
         """The lines `result` depends on, in order (dead code dropped: a
-        pooler the loss does not use)."""
+        pooler the loss does not use), and every name they read."""
         needed = {result.name}
         live = []
         for line in reversed(self.lines):
@@ -268,18 +270,17 @@ class FunctionWriter:
             if names & needed:
                 live.append(line)
                 needed |= set(re.findall(r"%\w+", body))
-        self._needed = needed
-        return list(reversed(live))
+        return list(reversed(live)), needed
 
     def used_arguments(self, result):
-        self.live_lines(result)
-        return [a for a in self.arguments if a.tensor.name in self._needed]
+        _, needed = self._liveness(result)
+        return [a for a in self.arguments if a.tensor.name in needed]
 
     def render(self, result):
-        lines = self.live_lines(result)
+        lines, needed = self._liveness(result)
         arguments = []
         for argument in self.arguments:
-            if argument.tensor.name not in self._needed:
+            if argument.tensor.name not in needed:
                 continue
             attributes = ", ".join(f"{key} = {value}" if value is not None
                                    else key

@@ -203,8 +203,8 @@ class Step:
 
     def load_tensors(self, path, allow_unknown=False):
         _check(self._lib,
-               self._lib.gc_rt_step_load_tensors(self._step, str(path).encode(),
-                                                 int(allow_unknown)),
+               self._lib.gc_rt_step_load_tensors(
+                   self._step, str(path).encode(), int(allow_unknown)),
                f"load {path}")
 
     def save_state(self, path):

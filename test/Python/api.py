@@ -10,19 +10,16 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
-from transformers import BertConfig, BertForMaskedLM
+from transformers import BertForMaskedLM
 
 import gc_torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
-from agreement import perturb, tiny_text_batch
+from agreement import perturb, tiny_bert_config, tiny_text_batch
 
 work = Path(sys.argv[1])
 torch.manual_seed(0)
-config = BertConfig(vocab_size=40, hidden_size=16, num_hidden_layers=2,
-                    num_attention_heads=2, intermediate_size=32,
-                    max_position_embeddings=16, hidden_dropout_prob=0.1,
-                    attention_probs_dropout_prob=0.1)
+config = tiny_bert_config(dropout=0.1)
 model = perturb(BertForMaskedLM(config).train())
 batch = tiny_text_batch(config.vocab_size)
 
@@ -74,8 +71,8 @@ print("resumed: losses bitwise equal to the uninterrupted run")
 # load_state_dict puts the model's own weights back; unknown keys fail.
 resumed.load_state_dict(model.state_dict())
 restored = resumed.state_dict()
-assert torch.equal(restored["bert.encoder.layer.1.output.dense.weight"],
-                   model.state_dict()["bert.encoder.layer.1.output.dense.weight"])
+key = "bert.encoder.layer.1.output.dense.weight"
+assert torch.equal(restored[key], model.state_dict()[key])
 try:
     resumed.load_state_dict({"no.such.weight": torch.zeros(1)})
 except KeyError as error:

@@ -13,16 +13,13 @@ import os
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
 import torch
-from transformers import BertConfig, BertForMaskedLM
+from transformers import BertForMaskedLM
 
 import gc_torch
-from agreement import check_model, perturb, tiny_text_batch
+from agreement import check_model, perturb, tiny_bert_config, tiny_text_batch
 
 torch.manual_seed(0)
-config = BertConfig(vocab_size=40, hidden_size=16, num_hidden_layers=2,
-                    num_attention_heads=2, intermediate_size=32,
-                    max_position_embeddings=80, hidden_dropout_prob=0.0,
-                    attention_probs_dropout_prob=0.0)
+config = tiny_bert_config(max_position=80)
 model = perturb(BertForMaskedLM(config).train())
 eager = copy.deepcopy(model)
 eager.set_attn_implementation("eager")

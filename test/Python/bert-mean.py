@@ -10,15 +10,12 @@ import os
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
 import torch
-from transformers import BertConfig, BertModel
+from transformers import BertModel
 
-from agreement import check_model, perturb, tiny_text_batch
+from agreement import check_model, perturb, tiny_bert_config, tiny_text_batch
 
 torch.manual_seed(0)
-config = BertConfig(vocab_size=40, hidden_size=16, num_hidden_layers=2,
-                    num_attention_heads=2, intermediate_size=32,
-                    max_position_embeddings=16, hidden_dropout_prob=0.0,
-                    attention_probs_dropout_prob=0.0)
+config = tiny_bert_config()
 model = BertModel(config).train()
 perturb(model)
 batch = tiny_text_batch(config.vocab_size, labels=False)

@@ -15,20 +15,17 @@ import sys
 from pathlib import Path
 
 import torch
-from transformers import BertConfig, BertForMaskedLM
+from transformers import BertForMaskedLM
 
 import gc_torch
 from gc_torch import runtime, toolchain
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
-from agreement import perturb, tiny_text_batch
+from agreement import perturb, tiny_bert_config, tiny_text_batch
 
 work = Path(sys.argv[1])
 torch.manual_seed(0)
-config = BertConfig(vocab_size=40, hidden_size=16, num_hidden_layers=2,
-                    num_attention_heads=2, intermediate_size=32,
-                    max_position_embeddings=16, hidden_dropout_prob=0.1,
-                    attention_probs_dropout_prob=0.1)
+config = tiny_bert_config(dropout=0.1)
 model = perturb(BertForMaskedLM(config).train())
 batch = tiny_text_batch(config.vocab_size)
 

@@ -25,12 +25,13 @@
 #include "gc_rt/cpu/Kernels.h"
 
 #include "Accumulate.h"
+#include "Gemm.h"
+#include "gc_rt/AttentionDropout.h"
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Parallel.h"
 
-#include <cblas.h>
-
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 using namespace gc::rt;
@@ -41,28 +42,6 @@ namespace {
 
 /// Query rows per task (forward) and per block (backward).
 constexpr int64_t kBlockRows = 64;
-
-/// C[m, n] = op(A) op(B) + beta C, row-major, single-threaded (the thread
-/// pool switches OpenBLAS's own threads off).
-void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
-          const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
-          float *c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-              transB ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), 1.0f, a,
-              static_cast<int>(lda), b, static_cast<int>(ldb), beta, c,
-              static_cast<int>(ldc));
-}
-
-void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
-          const double *a, int64_t lda, const double *b, int64_t ldb,
-          double beta, double *c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-              transB ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), 1.0, a,
-              static_cast<int>(lda), b, static_cast<int>(ldb), beta, c,
-              static_cast<int>(ldc));
-}
 
 /// One (batch, head) pair's operands.
 template <typename T> struct HeadView {
@@ -91,20 +70,14 @@ void scoreRow(const AttentionProblem &p, const T *mask, int64_t b, int64_t h,
       row[j] = row[j] + mask[p.maskOffset(b, h, i, j)];
 }
 
-/// Applies the dropout of probability row `i` in place (keeps scaled,
-/// drops zeroed), as gc.dropout on the [B, H, S, T] probabilities.
+/// Applies the dropout of probability row `i` in place.
 template <typename T>
-void dropoutRow(const AttentionProblem &p, const int64_t *seed, int64_t b,
-                int64_t h, int64_t i, T *row) {
+void dropoutRow(const AttentionProblem &p, const AttentionDropout<T> &dropout,
+                int64_t b, int64_t h, int64_t i, T *row) {
   if (p.probability <= 0.0)
     return;
-  const uint32_t threshold = dropoutThreshold(p.probability);
-  const T keepScale = scalar::dropoutScale<T>(p.probability);
   for (int64_t j = 0; j < p.keys; ++j)
-    row[j] = scalar::dropoutKeeps(*seed, p.stream, p.dropoutIndex(b, h, i, j),
-                                  threshold)
-                 ? row[j] * keepScale
-                 : static_cast<T>(0);
+    row[j] = dropout.apply(row[j], b, h, i, j);
 }
 
 } // namespace
@@ -117,14 +90,16 @@ void gc::rt::cpu::attention(const T *query, const T *key, const T *value,
   const int64_t blocks = (p.queries + kBlockRows - 1) / kBlockRows;
   if (pairs == 0 || blocks == 0)
     return;
+  const AttentionDropout<T> dropout(p, seed);
   parallelFor(pairs * blocks, [&](int64_t task) {
     const int64_t pair = task / blocks, block = task % blocks;
     const HeadView<T> head = headOf(p, query, key, value, pair);
     const int64_t first = block * kBlockRows;
     const int64_t rows = std::min(kBlockRows, p.queries - first);
     std::vector<T> scores(static_cast<size_t>(rows * p.keys));
-    gemm(false, true, rows, p.keys, p.headDim, head.q + first * p.headDim,
-         p.headDim, head.k, p.headDim, T(0), scores.data(), p.keys);
+    detail::gemm(
+        {rows, p.keys, p.headDim, p.headDim, p.headDim, p.keys, false, true},
+        head.q + first * p.headDim, head.k, scores.data());
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = first + r;
       T *row = scores.data() + r * p.keys;
@@ -136,11 +111,12 @@ void gc::rt::cpu::attention(const T *query, const T *key, const T *value,
       for (int64_t j = 0; j < p.keys; ++j)
         row[j] = row[j] / sum;
       lse[pair * p.queries + i] = max + scalar::log(sum);
-      dropoutRow(p, seed, head.b, head.h, i, row);
+      dropoutRow(p, dropout, head.b, head.h, i, row);
     }
-    gemm(false, false, rows, p.valueDim, p.keys, scores.data(), p.keys, head.v,
-         p.valueDim, T(0), result + (pair * p.queries + first) * p.valueDim,
-         p.valueDim);
+    detail::gemm({rows, p.valueDim, p.keys, p.keys, p.valueDim, p.valueDim,
+                  false, false},
+                 scores.data(), head.v,
+                 result + (pair * p.queries + first) * p.valueDim);
   });
 }
 
@@ -151,27 +127,18 @@ void gc::rt::cpu::attentionGrad(const T *grad, const T *query, const T *key,
                                 T *queryGrad, T *keyGrad, T *valueGrad,
                                 const AttentionProblem &p) {
   const int64_t pairs = p.batch * p.heads;
+  assert(p.queries > 0 && p.keys > 0 && "the verifier wants rows and keys");
   if (pairs == 0)
     return;
+  const AttentionDropout<T> dropout(p, seed);
   parallelFor(pairs, [&](int64_t pair) {
     const HeadView<T> head = headOf(p, query, key, value, pair);
     T *dk = keyGrad + pair * p.keys * p.headDim;
     T *dv = valueGrad + pair * p.keys * p.valueDim;
-    const int64_t blockRows =
-        std::min(kBlockRows, std::max<int64_t>(p.queries, 1));
+    const int64_t blockRows = std::min(kBlockRows, p.queries);
     std::vector<T> probabilities(static_cast<size_t>(blockRows * p.keys));
     std::vector<T> dropped(probabilities.size());
     std::vector<T> scoreGrads(probabilities.size());
-    const uint32_t threshold =
-        p.probability > 0.0 ? dropoutThreshold(p.probability) : 0;
-    const T keepScale = p.probability > 0.0
-                            ? scalar::dropoutScale<T>(p.probability)
-                            : static_cast<T>(1);
-    if (p.queries == 0) {
-      std::fill(dk, dk + p.keys * p.headDim, T(0));
-      std::fill(dv, dv + p.keys * p.valueDim, T(0));
-      return;
-    }
     for (int64_t first = 0; first < p.queries; first += kBlockRows) {
       const int64_t rows = std::min(kBlockRows, p.queries - first);
       const T beta = first == 0 ? T(0) : T(1);
@@ -180,8 +147,9 @@ void gc::rt::cpu::attentionGrad(const T *grad, const T *query, const T *key,
       const T *o = output + (pair * p.queries + first) * p.valueDim;
       T *P = probabilities.data(), *Z = dropped.data(), *dS = scoreGrads.data();
       // P = exp(scale Q K^T + mask - lse), Z = dropout(P).
-      gemm(false, true, rows, p.keys, p.headDim, q, p.headDim, head.k,
-           p.headDim, T(0), P, p.keys);
+      detail::gemm(
+          {rows, p.keys, p.headDim, p.headDim, p.headDim, p.keys, false, true},
+          q, head.k, P);
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t i = first + r;
         T *row = P + r * p.keys;
@@ -190,14 +158,16 @@ void gc::rt::cpu::attentionGrad(const T *grad, const T *query, const T *key,
         for (int64_t j = 0; j < p.keys; ++j)
           row[j] = scalar::exp(row[j] - rowLse);
         std::copy(row, row + p.keys, Z + r * p.keys);
-        dropoutRow(p, seed, head.b, head.h, i, Z + r * p.keys);
+        dropoutRow(p, dropout, head.b, head.h, i, Z + r * p.keys);
       }
       // dV (+)= Z^T dO.
-      gemm(true, false, p.keys, p.valueDim, rows, Z, p.keys, dO, p.valueDim,
-           beta, dv, p.valueDim);
+      detail::gemm({p.keys, p.valueDim, rows, p.keys, p.valueDim, p.valueDim,
+                    true, false},
+                   Z, dO, dv, beta);
       // dZ = dO V^T, into dS.
-      gemm(false, true, rows, p.keys, p.valueDim, dO, p.valueDim, head.v,
-           p.valueDim, T(0), dS, p.keys);
+      detail::gemm({rows, p.keys, p.valueDim, p.valueDim, p.valueDim, p.keys,
+                    false, true},
+                   dO, head.v, dS);
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t i = first + r;
         const T *oRow = o + r * p.valueDim, *dORow = dO + r * p.valueDim;
@@ -205,26 +175,21 @@ void gc::rt::cpu::attentionGrad(const T *grad, const T *query, const T *key,
             p.valueDim, [&](int64_t d) { return dORow[d] * oRow[d]; });
         T *dRow = dS + r * p.keys;
         const T *pRow = P + r * p.keys;
-        for (int64_t j = 0; j < p.keys; ++j) {
-          T dp = dRow[j];
-          if (p.probability > 0.0)
-            dp = scalar::dropoutKeeps(*seed, p.stream,
-                                      p.dropoutIndex(head.b, head.h, i, j),
-                                      threshold)
-                     ? dp * keepScale
-                     : static_cast<T>(0);
-          dRow[j] = pRow[j] * (dp - D);
-        }
+        for (int64_t j = 0; j < p.keys; ++j)
+          dRow[j] =
+              pRow[j] * (dropout.apply(dRow[j], head.b, head.h, i, j) - D);
       }
       // dQ = scale dS K; dK (+)= dS^T Q.
       T *dq = queryGrad + (pair * p.queries + first) * p.headDim;
-      gemm(false, false, rows, p.headDim, p.keys, dS, p.keys, head.k, p.headDim,
-           T(0), dq, p.headDim);
+      detail::gemm(
+          {rows, p.headDim, p.keys, p.keys, p.headDim, p.headDim, false, false},
+          dS, head.k, dq);
       const T scale = static_cast<T>(p.scale);
       for (int64_t x = 0; x < rows * p.headDim; ++x)
         dq[x] = dq[x] * scale;
-      gemm(true, false, p.keys, p.headDim, rows, dS, p.keys, q, p.headDim, beta,
-           dk, p.headDim);
+      detail::gemm(
+          {p.keys, p.headDim, rows, p.keys, p.headDim, p.headDim, true, false},
+          dS, q, dk, beta);
     }
     const T scale = static_cast<T>(p.scale);
     for (int64_t x = 0; x < p.keys * p.headDim; ++x)

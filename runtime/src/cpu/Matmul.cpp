@@ -22,7 +22,7 @@
 #include "gc_rt/cpu/Kernels.h"
 #include "gc_rt/cpu/Parallel.h"
 
-#include <cblas.h>
+#include "Gemm.h"
 
 #include <algorithm>
 #include <cassert>
@@ -32,31 +32,8 @@ using namespace gc::rt::cpu;
 
 namespace {
 
-/// The plain row-major GEMM C[M, N] = op(A) op(B), where op(A) is [M, K]
-/// and op(B) is [K, N].
-struct GemmShape {
-  int64_t m, n, k;
-  int64_t lda, ldb, ldc;
-  bool transposeA, transposeB;
-};
-
-CBLAS_TRANSPOSE toBlas(bool transpose) {
-  return transpose ? CblasTrans : CblasNoTrans;
-}
-
-void gemm(const GemmShape &s, const float *a, const float *b, float *c) {
-  cblas_sgemm(CblasRowMajor, toBlas(s.transposeA), toBlas(s.transposeB),
-              static_cast<int>(s.m), static_cast<int>(s.n),
-              static_cast<int>(s.k), 1.0f, a, static_cast<int>(s.lda), b,
-              static_cast<int>(s.ldb), 0.0f, c, static_cast<int>(s.ldc));
-}
-
-void gemm(const GemmShape &s, const double *a, const double *b, double *c) {
-  cblas_dgemm(CblasRowMajor, toBlas(s.transposeA), toBlas(s.transposeB),
-              static_cast<int>(s.m), static_cast<int>(s.n),
-              static_cast<int>(s.k), 1.0, a, static_cast<int>(s.lda), b,
-              static_cast<int>(s.ldb), 0.0, c, static_cast<int>(s.ldc));
-}
+using detail::gemm;
+using detail::GemmShape;
 
 /// How one GEMM is cut into tasks: `pieces` blocks of `pieceSize` rows of
 /// C (alongRows) or columns of C.

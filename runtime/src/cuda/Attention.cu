@@ -29,8 +29,8 @@
 
 #include "Support.h"
 
+#include "gc_rt/AttentionDropout.h"
 #include "gc_rt/Scalar.h"
-#include "gc_rt/cpu/Philox.h"
 
 #include <cmath>
 
@@ -60,16 +60,6 @@ __device__ T attentionScore(const AttentionProblem &p, const T *qi, const T *kj,
   return score;
 }
 
-/// Whether probability (b, h, i, j) survives the dropout (always without).
-__device__ inline bool attentionKeeps(const AttentionProblem &p,
-                                      const int64_t *seed, uint32_t threshold,
-                                      int64_t b, int64_t h, int64_t i,
-                                      int64_t j) {
-  return p.probability <= 0.0 ||
-         scalar::dropoutKeeps(*seed, p.stream, p.dropoutIndex(b, h, i, j),
-                              threshold);
-}
-
 template <typename T>
 __global__ void
 attentionKernel(const T *__restrict__ query, const T *__restrict__ key,
@@ -78,11 +68,7 @@ attentionKernel(const T *__restrict__ query, const T *__restrict__ key,
                 T *__restrict__ lse, AttentionProblem p) {
   const int lane = laneIndex();
   const int64_t rows = p.batch * p.heads * p.queries;
-  const uint32_t threshold =
-      p.probability > 0.0 ? gc::rt::cpu::dropoutThreshold(p.probability) : 0;
-  const T keepScale = p.probability > 0.0
-                          ? scalar::dropoutScale<T>(p.probability)
-                          : static_cast<T>(1);
+  const AttentionDropout<T> dropout(p, seed);
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const int64_t pair = r / p.queries, i = r - pair * p.queries;
     const int64_t b = pair / p.heads, h = pair - b * p.heads;
@@ -106,11 +92,7 @@ attentionKernel(const T *__restrict__ query, const T *__restrict__ key,
       T z = 0;
       if (j < p.keys) {
         const T probability = scalar::exp(score(j) - max) / sum;
-        z = p.probability > 0.0
-                ? (attentionKeeps(p, seed, threshold, b, h, i, j)
-                       ? probability * keepScale
-                       : static_cast<T>(0))
-                : probability;
+        z = dropout.apply(probability, b, h, i, j);
       }
       const int count =
           static_cast<int>(p.keys - first < 32 ? p.keys - first : 32);
@@ -144,19 +126,16 @@ template <typename T>
 __device__ ScoreGrad<T>
 attentionScoreGrad(const AttentionProblem &p, const T *qi, const T *kj,
                    const T *vj, const T *gradRow, T rowLse, T rowD,
-                   const T *mask, const int64_t *seed, uint32_t threshold,
-                   T keepScale, int64_t b, int64_t h, int64_t i, int64_t j) {
+                   const T *mask, const AttentionDropout<T> &dropout, int64_t b,
+                   int64_t h, int64_t i, int64_t j) {
   const T probability =
       scalar::exp(attentionScore(p, qi, kj, mask, b, h, i, j) - rowLse);
   T dZ = 0;
   for (int64_t e = 0; e < p.valueDim; ++e)
     dZ += gradRow[e] * vj[e];
-  const bool keeps = attentionKeeps(p, seed, threshold, b, h, i, j);
-  const bool dropout = p.probability > 0.0;
-  const T dropped =
-      dropout ? (keeps ? probability * keepScale : T(0)) : probability;
-  const T dP = dropout ? (keeps ? dZ * keepScale : T(0)) : dZ;
-  return {dropped, probability * (dP - rowD)};
+  const bool kept = dropout.keeps(b, h, i, j);
+  return {dropout.apply(probability, kept),
+          probability * (dropout.apply(dZ, kept) - rowD)};
 }
 
 template <typename T>
@@ -168,11 +147,7 @@ __global__ void attentionQueryGradKernel(
     T *__restrict__ queryGrad, T *__restrict__ rowDots, AttentionProblem p) {
   const int lane = laneIndex();
   const int64_t rows = p.batch * p.heads * p.queries;
-  const uint32_t threshold =
-      p.probability > 0.0 ? gc::rt::cpu::dropoutThreshold(p.probability) : 0;
-  const T keepScale = p.probability > 0.0
-                          ? scalar::dropoutScale<T>(p.probability)
-                          : static_cast<T>(1);
+  const AttentionDropout<T> dropout(p, seed);
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const int64_t pair = r / p.queries, i = r - pair * p.queries;
     const int64_t b = pair / p.heads, h = pair - b * p.heads;
@@ -194,7 +169,7 @@ __global__ void attentionQueryGradKernel(
       if (j < p.keys)
         dS = attentionScoreGrad(p, qi, keys + j * p.headDim,
                                 values + j * p.valueDim, gradRow, lse[r], rowD,
-                                mask, seed, threshold, keepScale, b, h, i, j)
+                                mask, dropout, b, h, i, j)
                  .scoreGrad;
       const int count =
           static_cast<int>(p.keys - first < 32 ? p.keys - first : 32);
@@ -226,11 +201,7 @@ __global__ void attentionKeyValueGradKernel(
     T *__restrict__ keyGrad, T *__restrict__ valueGrad, AttentionProblem p) {
   const int lane = laneIndex();
   const int64_t rows = p.batch * p.heads * p.keys;
-  const uint32_t threshold =
-      p.probability > 0.0 ? gc::rt::cpu::dropoutThreshold(p.probability) : 0;
-  const T keepScale = p.probability > 0.0
-                          ? scalar::dropoutScale<T>(p.probability)
-                          : static_cast<T>(1);
+  const AttentionDropout<T> dropout(p, seed);
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const int64_t pair = r / p.keys, j = r - pair * p.keys;
     const int64_t b = pair / p.heads, h = pair - b * p.heads;
@@ -245,7 +216,7 @@ __global__ void attentionKeyValueGradKernel(
         g = attentionScoreGrad(p, query + (firstRow + i) * p.headDim, kj, vj,
                                grad + (firstRow + i) * p.valueDim,
                                lse[firstRow + i], rowDots[firstRow + i], mask,
-                               seed, threshold, keepScale, b, h, i, j);
+                               dropout, b, h, i, j);
       const int count =
           static_cast<int>(p.queries - first < 32 ? p.queries - first : 32);
       for (int source = 0; source < count; ++source) {

@@ -107,6 +107,17 @@ def perturb(model, scale=0.05, seed=2):
     return model
 
 
+def tiny_bert_config(dropout=0.0, max_position=16):
+    """The tiny Hugging Face BertConfig of the BERT tests (bert-vs-builder's
+    gc-compile flags spell the same sizes)."""
+    from transformers import BertConfig
+    return BertConfig(vocab_size=40, hidden_size=16, num_hidden_layers=2,
+                      num_attention_heads=2, intermediate_size=32,
+                      max_position_embeddings=max_position,
+                      hidden_dropout_prob=dropout,
+                      attention_probs_dropout_prob=dropout)
+
+
 def tiny_text_batch(vocab, batch=2, seq=8, pad_last=2, labels=True,
                     token_types=True):
     generator = torch.Generator().manual_seed(1)

@@ -594,24 +594,23 @@ template <typename T> void checkSoftmaxes() {
 
 /// gc.attention and its gradient against the CPU kernels, for one problem:
 /// `maskDims` all 0 means no mask.
-template <typename T>
-void checkAttention(const ::gc::rt::AttentionProblem &p) {
+template <typename T> void checkAttention(const ::gc::rt::AttentionProblem &p) {
   const std::string suffix =
       std::string("<") + typeName<T>() + ">[" +
       shapeName({p.batch, p.heads, p.queries, p.keys, p.headDim, p.valueDim}) +
-      " mask " + shapeName({p.maskDims[0], p.maskDims[1], p.maskDims[2],
-                            p.maskDims[3]}) +
+      " mask " +
+      shapeName({p.maskDims[0], p.maskDims[1], p.maskDims[2], p.maskDims[3]}) +
       " p " + std::to_string(p.probability) + "]";
   const int64_t pairs = p.batch * p.heads;
   const bool masked = p.maskDims[0] > 0;
   std::vector<T> q = randomValues<T>(pairs * p.queries * p.headDim, -2, 2);
   std::vector<T> k = randomValues<T>(pairs * p.keys * p.headDim, -2, 2);
   std::vector<T> v = randomValues<T>(pairs * p.keys * p.valueDim);
-  std::vector<T> mask = randomValues<T>(
-      masked ? product({p.maskDims[0], p.maskDims[1], p.maskDims[2],
-                        p.maskDims[3]})
-             : 1,
-      -3, 0);
+  std::vector<T> mask =
+      randomValues<T>(masked ? product({p.maskDims[0], p.maskDims[1],
+                                        p.maskDims[2], p.maskDims[3]})
+                             : 1,
+                      -3, 0);
   std::vector<T> dOut = randomValues<T>(pairs * p.queries * p.valueDim);
   const int64_t seed = 9;
   const int64_t *seedPointer = p.probability > 0 ? &seed : nullptr;
@@ -625,8 +624,8 @@ void checkAttention(const ::gc::rt::AttentionProblem &p) {
 
   DeviceArray<T> dQ(q), dK(k), dV(v), dMask(mask), dGrad(dOut);
   DeviceArray<int64_t> dSeed(std::vector<int64_t>{seed});
-  DeviceArray<T> dO(out.size()), dLse(lse.size()), dDq(q.size()),
-      dDk(k.size()), dDv(v.size()), workspace(lse.size());
+  DeviceArray<T> dO(out.size()), dLse(lse.size()), dDq(q.size()), dDk(k.size()),
+      dDv(v.size()), workspace(lse.size());
   const T *maskPointer = masked ? dMask.get() : nullptr;
   const int64_t *deviceSeed = p.probability > 0 ? dSeed.get() : nullptr;
   if (!statusOk(gpu::attention(dQ.get(), dK.get(), dV.get(), maskPointer,
@@ -641,8 +640,8 @@ void checkAttention(const ::gc::rt::AttentionProblem &p) {
   dLse.upload(lse);
   if (!statusOk(gpu::attentionGrad(dGrad.get(), dQ.get(), dK.get(), dV.get(),
                                    dO.get(), dLse.get(), maskPointer,
-                                   deviceSeed, dDq.get(), dDk.get(),
-                                   dDv.get(), p, workspace.get(), gStream),
+                                   deviceSeed, dDq.get(), dDk.get(), dDv.get(),
+                                   p, workspace.get(), gStream),
                 "attention_grad" + suffix))
     return;
   compare("attention_grad dq" + suffix, dDq.download(), dq);
