@@ -68,6 +68,12 @@ struct CompileCLOptions {
                            cl::value_desc("path"), cl::init(""),
                            cl::cat(codegen)};
 
+  cl::opt<PrecisionKind> precision{
+      "precision",
+      cl::desc("fp32, or bf16-mixed / fp16-mixed: matmuls and attention in "
+               "16 bits, fp32 master weights (gc-autocast)"),
+      cl::init(PrecisionKind::Fp32), choicesOf(kPrecisions),
+      cl::cat(optimizer)};
   cl::opt<OptimizerKind> optimizerKind{
       "optimizer", cl::desc("sgd or adamw"), cl::init(OptimizerKind::AdamW),
       choicesOf(kOptimizers), cl::cat(optimizer)};
@@ -179,6 +185,7 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
       return target.takeError();
     pipeline.target = *target;
   }
+  pipeline.precision = flags.precision.getValue();
   pipeline.optimizer = flags.optimizerKind.getValue();
   pipeline.lr = flags.lr.getValue();
   pipeline.beta1 = flags.beta1.getValue();

@@ -302,17 +302,21 @@ mlir::gc::compileStep(ModuleOp module, const CompileOptions &options) {
     return makeError("the pass manager options are invalid");
   switch (options.stage) {
   case CompileStage::Train:
-    addTrainStepPasses(pm, pipeline.optimizerOptions());
+    addTrainStepPasses(pm, pipeline.autocastOptions(),
+                       pipeline.optimizerOptions());
     break;
   case CompileStage::Remat:
-    addRematStepPasses(pm, pipeline.optimizerOptions(), remat);
+    addRematStepPasses(pm, pipeline.autocastOptions(),
+                       pipeline.optimizerOptions(), remat);
     break;
   case CompileStage::Plan:
-    addRematStepPasses(pm, pipeline.optimizerOptions(), remat);
+    addRematStepPasses(pm, pipeline.autocastOptions(),
+                       pipeline.optimizerOptions(), remat);
     pm.nest<func::FuncOp>().addPass(createPlanMemory(plan));
     break;
   case CompileStage::Library:
-    addCompileStepPasses(pm, pipeline.optimizerOptions(), remat, plan);
+    addCompileStepPasses(pm, pipeline.autocastOptions(),
+                         pipeline.optimizerOptions(), remat, plan);
     break;
   }
 

@@ -96,6 +96,10 @@ LogicalResult dispatchAny(ElementKind kind, Body &&body) {
     return body(float());
   case ElementKind::F64:
     return body(double());
+  case ElementKind::BF16:
+    return body(::gc::rt::BFloat16());
+  case ElementKind::F16:
+    return body(::gc::rt::Half());
   case ElementKind::I32:
     return body(int32_t());
   case ElementKind::I64:

@@ -72,7 +72,8 @@ LogicalResult executeLayerNorm(LayerNormOp op, ExecutionContext &ctx) {
   return dispatchFloat(op, input.kind, [&](auto tag) {
     using T = decltype(tag);
     cpu::layerNorm<T>(input.data<T>(), gamma.data<T>(), beta.data<T>(),
-                      (*y)->data<T>(), (*mean)->data<T>(), (*rstd)->data<T>(),
+                      (*y)->data<T>(), (*mean)->data<cpu::AccumulationOf<T>>(),
+                      (*rstd)->data<cpu::AccumulationOf<T>>(),
                       input.getNumElements() / cols, cols,
                       op.getEpsilon().convertToDouble());
     return success();
@@ -93,10 +94,11 @@ LogicalResult executeLayerNormGrad(LayerNormGradOp op, ExecutionContext &ctx) {
   int64_t cols = input.shape.back();
   return dispatchFloat(op, input.kind, [&](auto tag) {
     using T = decltype(tag);
-    cpu::layerNormGrad<T>(grad.data<T>(), input.data<T>(), mean.data<T>(),
-                          rstd.data<T>(), gamma.data<T>(), (*dx)->data<T>(),
-                          (*dgamma)->data<T>(), (*dbeta)->data<T>(),
-                          input.getNumElements() / cols, cols);
+    cpu::layerNormGrad<T>(
+        grad.data<T>(), input.data<T>(), mean.data<cpu::AccumulationOf<T>>(),
+        rstd.data<cpu::AccumulationOf<T>>(), gamma.data<T>(), (*dx)->data<T>(),
+        (*dgamma)->data<T>(), (*dbeta)->data<T>(),
+        input.getNumElements() / cols, cols);
     return success();
   });
 }
@@ -155,7 +157,7 @@ LogicalResult executeAttention(AttentionOp op, ExecutionContext &ctx) {
     cpu::attention<T>(query.data<T>(), key.data<T>(), value.data<T>(),
                       optionalData<T>(ctx, op.getMask()),
                       optionalData<int64_t>(ctx, op.getSeed()),
-                      (*out)->data<T>(), (*lse)->data<T>(),
+                      (*out)->data<T>(), (*lse)->data<cpu::AccumulationOf<T>>(),
                       attentionProblem(op));
     return success();
   });
@@ -177,7 +179,8 @@ LogicalResult executeAttentionGrad(AttentionGradOp op, ExecutionContext &ctx) {
     using T = decltype(tag);
     cpu::attentionGrad<T>(
         grad.data<T>(), query.data<T>(), key.data<T>(), value.data<T>(),
-        output.data<T>(), lse.data<T>(), optionalData<T>(ctx, op.getMask()),
+        output.data<T>(), lse.data<cpu::AccumulationOf<T>>(),
+        optionalData<T>(ctx, op.getMask()),
         optionalData<int64_t>(ctx, op.getSeed()), (*dq)->data<T>(),
         (*dk)->data<T>(), (*dv)->data<T>(), attentionProblem(op));
     return success();

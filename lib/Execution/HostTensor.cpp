@@ -2,6 +2,8 @@
 
 #include "gc/Execution/HostTensor.h"
 
+#include "gc_rt/HalfFloat.h"
+
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
@@ -15,6 +17,10 @@ std::optional<ElementKind> mlir::gc::exec::getElementKind(Type type) {
     return ElementKind::F32;
   if (type.isF64())
     return ElementKind::F64;
+  if (type.isBF16())
+    return ElementKind::BF16;
+  if (type.isF16())
+    return ElementKind::F16;
   if (type.isSignlessInteger(32))
     return ElementKind::I32;
   if (type.isSignlessInteger(64))
@@ -23,7 +29,18 @@ std::optional<ElementKind> mlir::gc::exec::getElementKind(Type type) {
 }
 
 size_t mlir::gc::exec::getElementSize(ElementKind kind) {
-  return kind == ElementKind::F32 || kind == ElementKind::I32 ? 4 : 8;
+  switch (kind) {
+  case ElementKind::BF16:
+  case ElementKind::F16:
+    return 2;
+  case ElementKind::F32:
+  case ElementKind::I32:
+    return 4;
+  case ElementKind::F64:
+  case ElementKind::I64:
+    return 8;
+  }
+  return 8;
 }
 
 const char *mlir::gc::exec::getElementKindName(ElementKind kind) {
@@ -32,6 +49,10 @@ const char *mlir::gc::exec::getElementKindName(ElementKind kind) {
     return "f32";
   case ElementKind::F64:
     return "f64";
+  case ElementKind::BF16:
+    return "bf16";
+  case ElementKind::F16:
+    return "f16";
   case ElementKind::I32:
     return "i32";
   case ElementKind::I64:
@@ -41,7 +62,8 @@ const char *mlir::gc::exec::getElementKindName(ElementKind kind) {
 }
 
 bool mlir::gc::exec::isFloat(ElementKind kind) {
-  return kind == ElementKind::F32 || kind == ElementKind::F64;
+  return kind == ElementKind::F32 || kind == ElementKind::F64 ||
+         kind == ElementKind::BF16 || kind == ElementKind::F16;
 }
 
 Buffer::Buffer(size_t bytes, MemoryTracker *tracker)
@@ -77,6 +99,10 @@ double HostTensor::getAsDouble(int64_t i) const {
     return data<float>()[i];
   case ElementKind::F64:
     return data<double>()[i];
+  case ElementKind::BF16:
+    return rt::widen(data<rt::BFloat16>()[i]);
+  case ElementKind::F16:
+    return rt::widen(data<rt::Half>()[i]);
   case ElementKind::I32:
     return data<int32_t>()[i];
   case ElementKind::I64:
@@ -92,6 +118,13 @@ void HostTensor::setFromDouble(int64_t i, double value) {
     return;
   case ElementKind::F64:
     data<double>()[i] = value;
+    return;
+  case ElementKind::BF16:
+    data<rt::BFloat16>()[i] =
+        rt::narrow<rt::BFloat16>(static_cast<float>(value));
+    return;
+  case ElementKind::F16:
+    data<rt::Half>()[i] = rt::narrow<rt::Half>(static_cast<float>(value));
     return;
   case ElementKind::I32:
     data<int32_t>()[i] = static_cast<int32_t>(value);
@@ -129,6 +162,10 @@ static rt::DType toDType(ElementKind kind) {
     return rt::DType::F32;
   case ElementKind::F64:
     return rt::DType::F64;
+  case ElementKind::BF16:
+    return rt::DType::BF16;
+  case ElementKind::F16:
+    return rt::DType::F16;
   case ElementKind::I32:
     return rt::DType::I32;
   case ElementKind::I64:
@@ -158,6 +195,12 @@ mlir::gc::exec::fromNamedTensor(const rt::NamedTensor &named,
   case rt::DType::F64:
     kind = ElementKind::F64;
     break;
+  case rt::DType::BF16:
+    kind = ElementKind::BF16;
+    break;
+  case rt::DType::F16:
+    kind = ElementKind::F16;
+    break;
   case rt::DType::I32:
     kind = ElementKind::I32;
     break;
@@ -167,7 +210,7 @@ mlir::gc::exec::fromNamedTensor(const rt::NamedTensor &named,
   default:
     error = "tensor '" + named.name + "' has dtype " +
             rt::getDTypeName(named.dtype) +
-            "; the CPU executor reads F32, F64, I32 and I64";
+            "; the CPU executor reads F32, F64, BF16, F16, I32 and I64";
     return failure();
   }
   HostTensor tensor = HostTensor::allocate(*kind, named.shape, tracker);

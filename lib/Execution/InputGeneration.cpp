@@ -43,6 +43,10 @@ gc_step_dtype_t toStepDType(ElementKind kind) {
     return GC_STEP_DTYPE_F32;
   case ElementKind::F64:
     return GC_STEP_DTYPE_F64;
+  case ElementKind::BF16:
+    return GC_STEP_DTYPE_BF16;
+  case ElementKind::F16:
+    return GC_STEP_DTYPE_F16;
   case ElementKind::I32:
     return GC_STEP_DTYPE_I32;
   case ElementKind::I64:

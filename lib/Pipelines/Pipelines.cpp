@@ -13,8 +13,11 @@ using namespace mlir;
 using namespace mlir::gc;
 
 void mlir::gc::addTrainStepPasses(OpPassManager &pm,
+                                  const AutocastOptions &autocast,
                                   const ApplyOptimizerOptions &optimizer) {
   OpPassManager &functions = pm.nest<func::FuncOp>();
+  if (autocast.precision != PrecisionKind::Fp32)
+    functions.addPass(createAutocast(autocast));
   functions.addPass(createAutodiff());
   functions.addPass(createApplyOptimizer(optimizer));
   functions.addPass(createCanonicalizerPass());
@@ -22,19 +25,21 @@ void mlir::gc::addTrainStepPasses(OpPassManager &pm,
 }
 
 void mlir::gc::addRematStepPasses(OpPassManager &pm,
+                                  const AutocastOptions &autocast,
                                   const ApplyOptimizerOptions &optimizer,
                                   const RematOptions &remat) {
-  addTrainStepPasses(pm, optimizer);
+  addTrainStepPasses(pm, autocast, optimizer);
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createSchedule());
   functions.addPass(createRemat(remat));
 }
 
 void mlir::gc::addCompileStepPasses(OpPassManager &pm,
+                                    const AutocastOptions &autocast,
                                     const ApplyOptimizerOptions &optimizer,
                                     const RematOptions &remat,
                                     const PlanMemoryOptions &plan) {
-  addRematStepPasses(pm, optimizer, remat);
+  addRematStepPasses(pm, autocast, optimizer, remat);
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createPlanMemory(plan));
   functions.addPass(createLowerToKernels());
@@ -42,17 +47,19 @@ void mlir::gc::addCompileStepPasses(OpPassManager &pm,
 
 void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
                                       const TrainStepPipelineOptions &options) {
-  addTrainStepPasses(pm, options.optimizerOptions());
+  addTrainStepPasses(pm, options.autocastOptions(), options.optimizerOptions());
 }
 
 void mlir::gc::buildRematStepPipeline(OpPassManager &pm,
                                       const RematStepPipelineOptions &options) {
-  addRematStepPasses(pm, options.optimizerOptions(), options.rematOptions());
+  addRematStepPasses(pm, options.autocastOptions(), options.optimizerOptions(),
+                     options.rematOptions());
 }
 
 void mlir::gc::buildCompileStepPipeline(
     OpPassManager &pm, const CompileStepPipelineOptions &options) {
-  addCompileStepPasses(pm, options.optimizerOptions(), options.rematOptions(),
+  addCompileStepPasses(pm, options.autocastOptions(),
+                       options.optimizerOptions(), options.rematOptions(),
                        options.planOptions());
 }
 
@@ -60,7 +67,8 @@ void mlir::gc::registerPipelines() {
   PassPipelineRegistration<TrainStepPipelineOptions>(
       "gc-train-step",
       "Differentiate the loss functions of a module and append the "
-      "optimizer update (gc-autodiff, gc-optimizer, canonicalize, cse)",
+      "optimizer update (gc-autocast unless precision=fp32, gc-autodiff, "
+      "gc-optimizer, canonicalize, cse)",
       buildTrainStepPipeline);
   PassPipelineRegistration<RematStepPipelineOptions>(
       "gc-remat-step",

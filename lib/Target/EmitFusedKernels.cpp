@@ -22,7 +22,10 @@
 // Each op's expression is exactly the arithmetic its op-by-op kernel does
 // (same functions, same rounding to the element type after every op, no
 // contraction into FMAs), so a fused kernel produces bitwise the results of
-// the unfused ops, vectorized or not.
+// the unfused ops, vectorized or not. A 16-bit value (CPU) lives in a float
+// register holding a value of the 16-bit grid: loads widen, each op
+// computes in float and rounds its result to the grid, stores narrow (exact)
+// -- what the widened 16-bit runtime kernels compute.
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,6 +87,40 @@ std::string offsetExpression(StringRef index, ArrayRef<int64_t> shape,
   return llvm::join(terms, " + ");
 }
 
+/// The 16-bit storage type of `value`'s elements, or null.
+const char *halfStorageOf(Value value) {
+  Type element = cast<RankedTensorType>(value.getType()).getElementType();
+  return element.isBF16()  ? "::gc::rt::BFloat16"
+         : element.isF16() ? "::gc::rt::Half"
+                           : nullptr;
+}
+
+/// The register type of `value`: float for 16-bit values, else `type`.
+std::string registerTypeOf(Value value, StringRef type) {
+  return halfStorageOf(value) ? "float" : type.str();
+}
+
+/// The rounding to `value`'s 16-bit grid, or "" for other types.
+StringRef roundingOf(Value value) {
+  Type element = cast<RankedTensorType>(value.getType()).getElementType();
+  return element.isBF16()  ? "::gc::rt::roundToBFloat16"
+         : element.isF16() ? "::gc::rt::roundToHalf"
+                           : "";
+}
+
+/// `element` (an element of `value`'s buffer) as a register value.
+std::string widened(Value value, const std::string &element) {
+  return halfStorageOf(value) ? "::gc::rt::widen(" + element + ")" : element;
+}
+
+/// A register value of `value` as an element of its buffer.
+std::string narrowed(Value value, const std::string &registerValue) {
+  if (const char *storage = halfStorageOf(value))
+    return "::gc::rt::narrow<" + std::string(storage) + ">(" + registerValue +
+           ")";
+  return registerValue;
+}
+
 } // namespace
 
 LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
@@ -125,6 +162,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
   };
   auto define = [&](Value value, StringRef type, std::string expression) {
     std::string name = "v" + std::to_string(valueNames.size());
+    if (StringRef rounding = roundingOf(value); !rounding.empty())
+      expression = rounding.str() + "(" + expression + ")";
     statements.push_back("const " + type.str() + " " + name + " = " +
                          expression + ";");
     valueNames[value] = name;
@@ -141,7 +180,11 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       contiguousLoads.push_back({*input, *type, ""});
       define(value, *type, "@LOAD" + *input + "@");
     } else {
-      define(value, *type, *input + "[i]");
+      // A load is exact: no rounding.
+      std::string name = "v" + std::to_string(valueNames.size());
+      statements.push_back("const " + registerTypeOf(value, *type) + " " +
+                           name + " = " + widened(value, *input + "[i]") + ";");
+      valueNames[value] = name;
     }
     return valueNames[value];
   };
@@ -153,7 +196,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
     FailureOr<std::string> typeOr = getElementTypeName(result);
     if (failed(typeOr))
       return failure();
-    const std::string &type = *typeOr;
+    // The type the op computes in: float for a 16-bit result.
+    const std::string type = registerTypeOf(result, *typeOr);
     auto operand = [&](unsigned i) { return read(op->getOperand(i)); };
 
     FailureOr<std::string> expression = failure();
@@ -208,7 +252,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       FailureOr<std::string> from = getElementTypeName(castOp.getInput());
       if (failed(x) || failed(from))
         return failure();
-      expression = "scalar::cast<" + *from + ", " + type + ">(" + *x + ")";
+      expression = "scalar::cast<" + registerTypeOf(castOp.getInput(), *from) +
+                   ", " + type + ">(" + *x + ")";
     } else if (isa<DropoutOp, DropoutGradOp>(op)) {
       // Operand 0 is the input (or upstream gradient), operand 1 the seed.
       FailureOr<std::string> x = operand(0);
@@ -286,6 +331,7 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
           else
             expression =
                 rowPointer + "[j * " + std::to_string(innerStride) + "]";
+          expression = widened(input, *expression);
         }
       }
     } else if (auto constant = dyn_cast<ConstantOp>(op)) {
@@ -312,7 +358,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       std::string name = "out" + std::to_string(stores.size());
       parameters.push_back(*type + " *" + name);
       launchArguments.push_back(*pointer);
-      stores.push_back(name + "[i] = " + valueNames[result] + ";");
+      stores.push_back(name + "[i] = " + narrowed(result, valueNames[result]) +
+                       ";");
       contiguousStores.push_back({name, *type, valueNames[result]});
     }
   }

@@ -119,14 +119,20 @@ FailureOr<std::string> StepEmitter::getElementTypeName(Type type,
     return std::string("float");
   if (type.isF64())
     return std::string("double");
+  // 16-bit storage types (gc_rt/HalfFloat.h); the CPU kernels widen them.
+  if (type.isBF16() && !isCuda())
+    return std::string("::gc::rt::BFloat16");
+  if (type.isF16() && !isCuda())
+    return std::string("::gc::rt::Half");
   if (type.isSignlessInteger(32))
     return std::string("int32_t");
   if (type.isSignlessInteger(64))
     return std::string("int64_t");
   return emitError(loc) << "the " << getStepTargetName(options.target)
-                        << " emitter supports f32, f64, i32 and i64 tensors, "
-                           "but found "
-                        << type;
+                        << " emitter supports "
+                        << (isCuda() ? "f32, f64, i32 and i64"
+                                     : "f32, f64, bf16, f16, i32 and i64")
+                        << " tensors, but found " << type;
 }
 
 FailureOr<std::string> StepEmitter::getElementTypeName(Value value) {

@@ -22,6 +22,9 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <algorithm>
+#include <map>
+
 #define DEBUG_TYPE "gc-plan-memory"
 
 namespace mlir::gc {
@@ -42,7 +45,16 @@ struct ArenaBuffer {
   int64_t bytes = 0;
   int64_t first = 0; ///< Position of the op defining it.
   int64_t last = 0;  ///< Position of its last use (inclusive).
+  std::string dtype; ///< Element type (f32, bf16, ...) of its value.
 };
+
+/// The element type of `value`'s tensor type as MLIR prints it.
+std::string dtypeOf(Value value) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << cast<ShapedType>(value.getType()).getElementType();
+  return text;
+}
 
 /// The bytes of scratch memory `op`'s CUDA kernel needs (0: none; -1: more
 /// than 2^63), from the runtime's own formula.
@@ -153,6 +165,7 @@ void PlanMemoryPass::runOnOperation() {
   /// The workspace buffer of each op that has one.
   llvm::DenseMap<Operation *, int64_t> workspaceOf;
   int64_t persistentBytes = 0;
+  std::map<std::string, int64_t> persistentBytesByDtype;
   auto lastUse = [&](Value value) {
     int64_t last = position[value.getDefiningOp()];
     for (Operation *user : value.getUsers())
@@ -178,6 +191,7 @@ void PlanMemoryPass::runOnOperation() {
                               "2^63 - 1 bytes";
       return signalPassFailure();
     }
+    persistentBytesByDtype[dtypeOf(arg)] += *bytes;
   }
   for (Operation &op : body.without_terminator()) {
     for (OpResult result : op.getResults()) {
@@ -216,7 +230,8 @@ void PlanMemoryPass::runOnOperation() {
       if (op.getNumResults() > 1)
         name += "#" + std::to_string(result.getResultNumber());
       bufferOf[result] = static_cast<int64_t>(buffers.size());
-      buffers.push_back({name, phaseOf(&op), *bytes, position[&op], last});
+      buffers.push_back(
+          {name, phaseOf(&op), *bytes, position[&op], last, dtypeOf(result)});
     }
     if (!workspaces)
       continue;
@@ -233,7 +248,8 @@ void PlanMemoryPass::runOnOperation() {
       name = op.getName().getStringRef().str();
     workspaceOf[&op] = static_cast<int64_t>(buffers.size());
     buffers.push_back({name + " (workspace)", phaseOf(&op), scratch,
-                       position[&op], position[&op]});
+                       position[&op], position[&op],
+                       dtypeOf(op.getOperand(0))});
   }
 
   // Every offset a strategy can produce is at most the sum of all buffer
@@ -299,6 +315,28 @@ void PlanMemoryPass::runOnOperation() {
 
   if (!isReportWanted(report, function->getParentOp()))
     return;
+  // The arena's bytes by element type at the position where the most bytes
+  // are live (what mixed precision changes).
+  std::vector<int64_t> liveBytes(static_cast<size_t>(end) + 2, 0);
+  for (const ArenaBuffer &buffer : buffers) {
+    liveBytes[buffer.first] += buffer.bytes;
+    liveBytes[buffer.last + 1] -= buffer.bytes;
+  }
+  for (size_t p = 1; p < liveBytes.size(); ++p)
+    liveBytes[p] += liveBytes[p - 1];
+  int64_t peakPosition =
+      std::max_element(liveBytes.begin(), liveBytes.end()) - liveBytes.begin();
+  std::map<std::string, int64_t> peakBytesByDtype;
+  for (const ArenaBuffer &buffer : buffers)
+    if (buffer.first <= peakPosition && peakPosition <= buffer.last)
+      peakBytesByDtype[buffer.dtype] += buffer.bytes;
+  auto writeBytesByDtype = [](llvm::json::OStream &json, llvm::StringRef key,
+                              const std::map<std::string, int64_t> &bytes) {
+    json.attributeObject(key, [&] {
+      for (const auto &[dtype, count] : bytes)
+        json.attribute(dtype, count);
+    });
+  };
   auto writeReport = [&](llvm::raw_ostream &os) {
     llvm::json::OStream json(os, /*IndentSize=*/2);
     json.object([&] {
@@ -306,6 +344,10 @@ void PlanMemoryPass::runOnOperation() {
       json.attribute("arena_bytes", plan.arenaBytes);
       json.attribute("lower_bound_bytes", lowerBound);
       json.attribute("persistent_bytes", persistentBytes);
+      writeBytesByDtype(json, "persistent_bytes_by_dtype",
+                        persistentBytesByDtype);
+      json.attribute("peak_position", peakPosition);
+      writeBytesByDtype(json, "peak_live_bytes_by_dtype", peakBytesByDtype);
       json.attribute("strategy", plan.strategy);
       json.attribute("plan_time_s", plan.seconds);
       json.attribute("wall_clock_cap_hit", plan.hitWallClockCap);
@@ -318,6 +360,7 @@ void PlanMemoryPass::runOnOperation() {
             json.attribute("phase", buffer.phase);
             json.attribute("offset", plan.offsets[id]);
             json.attribute("bytes", buffer.bytes);
+            json.attribute("dtype", buffer.dtype);
             json.attribute("first", buffer.first);
             json.attribute("last", buffer.last);
           });

@@ -24,10 +24,10 @@
 namespace mlir::gc::exec {
 
 /// The element types the CPU executor computes with.
-enum class ElementKind { F32, F64, I32, I64 };
+enum class ElementKind { F32, F64, BF16, F16, I32, I64 };
 
 /// The kind of `type`, or nullopt for element types the executor does not
-/// support (f16, bf16, ...).
+/// support (i1, ...).
 std::optional<ElementKind> getElementKind(Type type);
 size_t getElementSize(ElementKind kind);
 const char *getElementKindName(ElementKind kind);

@@ -12,6 +12,7 @@
 #define GC_EXECUTION_INTERPRETER_H
 
 #include "gc/Execution/HostTensor.h"
+#include "gc_rt/HalfFloat.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -126,10 +127,15 @@ LogicalResult dispatchFloat(Operation *op, ElementKind kind, Body &&body) {
     return body(float());
   case ElementKind::F64:
     return body(double());
+  case ElementKind::BF16:
+    return body(::gc::rt::BFloat16());
+  case ElementKind::F16:
+    return body(::gc::rt::Half());
   default:
-    return op->emitOpError() << "the CPU executor computes this op in f32 or "
-                                "f64 only, but found "
-                             << getElementKindName(kind);
+    return op->emitOpError()
+           << "the CPU executor computes this op in f32, f64, bf16 or f16 "
+              "only, but found "
+           << getElementKindName(kind);
   }
 }
 

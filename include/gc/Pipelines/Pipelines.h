@@ -10,9 +10,10 @@
 //
 // Each pipeline's options extend the previous one's, so every option is
 // declared once, here, as a group per pass: the training group
-// (gc-optimizer), the rematerialization group (gc-remat) and the compile
-// group (gc-plan-memory, the target). A group turns itself into its passes'
-// option structs (optimizerOptions(), rematOptions(), planOptions()).
+// (gc-autocast, gc-optimizer), the rematerialization group (gc-remat) and the
+// compile group (gc-plan-memory, the target). A group turns itself into its
+// passes' option structs (autocastOptions(), optimizerOptions(),
+// rematOptions(), planOptions()).
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +38,11 @@ template <typename T> using PipelineOption = detail::PassOptions::Option<T>;
 /// differentiation (gc-optimizer's).
 template <typename Derived>
 struct TrainStepOptionGroup : public PassPipelineOptions<Derived> {
+  PipelineOption<PrecisionKind> precision{
+      *this, "precision",
+      llvm::cl::desc("fp32, or bf16-mixed / fp16-mixed (gc-autocast before "
+                     "differentiation)"),
+      llvm::cl::init(PrecisionKind::Fp32), choicesOf(kPrecisions)};
   PipelineOption<OptimizerKind> optimizer{
       *this, "optimizer", llvm::cl::desc("sgd or adamw"),
       llvm::cl::init(OptimizerKind::AdamW), choicesOf(kOptimizers)};
@@ -57,6 +63,11 @@ struct TrainStepOptionGroup : public PassPipelineOptions<Derived> {
       llvm::cl::desc("also return every parameter's gradient"),
       llvm::cl::init(false)};
 
+  AutocastOptions autocastOptions() const {
+    AutocastOptions options;
+    options.precision = precision;
+    return options;
+  }
   ApplyOptimizerOptions optimizerOptions() const {
     ApplyOptimizerOptions options;
     options.optimizer = optimizer;
@@ -175,19 +186,20 @@ struct RematStepPipelineOptions
 struct CompileStepPipelineOptions
     : public CompileStepOptionGroup<CompileStepPipelineOptions> {};
 
-/// forward function -> training step: gc-autodiff, gc-optimizer, then
-/// canonicalize and cse to clean up what differentiation emitted.
-void addTrainStepPasses(OpPassManager &pm,
+/// forward function -> training step: gc-autocast (unless fp32),
+/// gc-autodiff, gc-optimizer, then canonicalize and cse to clean up what
+/// differentiation emitted.
+void addTrainStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
                         const ApplyOptimizerOptions &optimizer);
 
 /// The training step, then gc-schedule and gc-remat.
-void addRematStepPasses(OpPassManager &pm,
+void addRematStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
                         const ApplyOptimizerOptions &optimizer,
                         const RematOptions &remat);
 
 /// The rematerialized step, then gc-plan-memory and gc-lower-to-kernels:
 /// what gc-translate (or lib/Compiler) turns into step source.
-void addCompileStepPasses(OpPassManager &pm,
+void addCompileStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
                           const ApplyOptimizerOptions &optimizer,
                           const RematOptions &remat,
                           const PlanMemoryOptions &plan);

@@ -1,12 +1,13 @@
 //===- PassEnums.h - The enumerated options of gc's passes -----*- C++ -*-===//
 //
-// The choices of gc-optimizer's `optimizer`, gc-remat's `solver`,
-// gc-plan-memory's `strategy` and gc-compile-step's `target`, each a table of
-// (value, name, help) declared once: the passes' options (Passes.td), the
-// pipelines' options (Pipelines.h) and gc-compile's flags take their values
-// from the tables (choicesOf), so a misspelled choice is rejected when the
-// pipeline or the command line is parsed, before any function is compiled, and
-// nameOf gives the name the libraries know a choice by.
+// The choices of gc-optimizer's `optimizer`, gc-autocast's `precision`,
+// gc-remat's `solver`, gc-plan-memory's `strategy` and gc-compile-step's
+// `target`, each a table of (value, name, help) declared once: the passes'
+// options (Passes.td), the pipelines' options (Pipelines.h) and gc-compile's
+// flags take their values from the tables (choicesOf), so a misspelled choice
+// is rejected when the pipeline or the command line is parsed, before any
+// function is compiled, and nameOf gives the name the libraries know a choice
+// by.
 //
 //===----------------------------------------------------------------------===//
 
@@ -98,6 +99,16 @@ inline constexpr Choice<PlanStrategyKind> kPlanStrategies[] = {
 };
 
 /// What a step is compiled for (gc-compile-step's `target`, the emitters).
+/// The training step's precision (gc-autocast; fp32 runs no cast).
+enum class PrecisionKind { Fp32, Bf16Mixed, Fp16Mixed };
+inline constexpr Choice<PrecisionKind> kPrecisions[] = {
+    {PrecisionKind::Fp32, "fp32", "every float in f32"},
+    {PrecisionKind::Bf16Mixed, "bf16-mixed",
+     "matmuls and attention in bf16, fp32 master weights (torch.autocast)"},
+    {PrecisionKind::Fp16Mixed, "fp16-mixed",
+     "matmuls and attention in f16, fp32 master weights (torch.autocast)"},
+};
+
 enum class StepTarget { Cpu, Cuda };
 inline constexpr Choice<StepTarget> kStepTargets[] = {
     {StepTarget::Cpu, "cpu", "C++ for the host, CPU kernels"},

@@ -104,6 +104,58 @@ def Autodiff : Pass<"gc-autodiff", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }
 
+def Autocast : Pass<"gc-autocast", "::mlir::func::FuncOp"> {
+  let summary = "mixed precision: matmuls and attention in bf16 or f16";
+  let description = [{
+    Casts an f32 forward function the way `torch.autocast` casts a model's
+    forward pass, so that differentiating it gives a mixed-precision
+    training step whose parameters, gradients and optimizer state stay f32
+    (the master copies) while the large activations are 16-bit:
+
+    - **low precision**: `gc.matmul` and `gc.attention` take 16-bit
+      operands (f32 operands are cast; one `gc.cast` per value, the
+      working copy of a parameter included) and give 16-bit results; their
+      kernels accumulate in f32. The attention's log-sum-exp stays f32.
+    - **f32**: `gc.layer_norm`, `gc.softmax`, `gc.cross_entropy`,
+      `gc.reduce_sum`, `gc.reduce_mean`, `gc.exp`, `gc.log` and
+      `gc.rsqrt` (torch.autocast's CUDA fp32 list: normalization, softmax
+      statistics, the loss, reductions) cast 16-bit operands to f32.
+    - **everything else** computes in the widest type of its float
+      operands (PyTorch's type promotion): a residual add of a 16-bit and
+      an f32 value is f32, a GeLU or dropout of a 16-bit value is 16-bit.
+      One exception keeps torch's `linear`, which gc writes as a matmul and
+      the add of a broadcast bias: the add of a broadcast parameter-only
+      value to a 16-bit matmul result casts the bias to 16 bits.
+
+    Function results keep their types (a 16-bit result is cast back). The
+    input must be an undifferentiated f32 function.
+
+    Before:
+
+    ```mlir
+    %y = gc.matmul %x, %w : tensor<8x16xf32>, tensor<16x4xf32> -> tensor<8x4xf32>
+    %s = gc.reduce_sum %y dims = [0, 1] : tensor<8x4xf32> -> tensor<f32>
+    ```
+
+    After `--gc-autocast=precision=bf16-mixed`:
+
+    ```mlir
+    %0 = gc.cast %x : tensor<8x16xf32> -> tensor<8x16xbf16>
+    %1 = gc.cast %w : tensor<16x4xf32> -> tensor<16x4xbf16>
+    %y = gc.matmul %0, %1 : tensor<8x16xbf16>, tensor<16x4xbf16> -> tensor<8x4xbf16>
+    %2 = gc.cast %y : tensor<8x4xbf16> -> tensor<8x4xf32>
+    %s = gc.reduce_sum %2 dims = [0, 1] : tensor<8x4xf32> -> tensor<f32>
+    ```
+  }];
+  let options = [
+    Option<"precision", "precision", "::mlir::gc::PrecisionKind",
+           /*default=*/"::mlir::gc::PrecisionKind::Bf16Mixed",
+           "bf16-mixed or fp16-mixed (fp32 leaves the function alone)",
+           "::mlir::gc::choicesOf(::mlir::gc::kPrecisions)">,
+  ];
+  let dependentDialects = ["::mlir::gc::GcDialect"];
+}
+
 def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
   let summary = "append SGD or AdamW parameter updates to a training step";
   let description = [{

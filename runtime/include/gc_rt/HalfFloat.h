@@ -86,6 +86,40 @@ inline float halfToFloat(uint16_t half) {
   return sign ? -value : value;
 }
 
+/// Storage types of a bf16 and an f16 element (the bits, no arithmetic):
+/// what the CPU kernels and compiled steps hold in 16-bit buffers. A 16-bit
+/// op computes in float and rounds its results once (docs/numerics.md);
+/// widen() and narrow() are the two conversions.
+struct BFloat16 {
+  uint16_t bits;
+};
+struct Half {
+  uint16_t bits;
+};
+static_assert(sizeof(BFloat16) == 2 && sizeof(Half) == 2,
+              "16-bit storage types must be two bytes");
+
+inline float widen(BFloat16 value) { return bfloat16ToFloat(value.bits); }
+inline float widen(Half value) { return halfToFloat(value.bits); }
+
+/// `value` rounded to the nearest bf16 / f16, as a float: what a fused kernel
+/// keeps in a register for a 16-bit value.
+inline float roundToBFloat16(float value) {
+  return bfloat16ToFloat(floatToBFloat16(value));
+}
+inline float roundToHalf(float value) {
+  return halfToFloat(floatToHalf(value));
+}
+
+/// The 16-bit element nearest to `value` (ties to even).
+template <typename T> T narrow(float value);
+template <> inline BFloat16 narrow<BFloat16>(float value) {
+  return BFloat16{floatToBFloat16(value)};
+}
+template <> inline Half narrow<Half>(float value) {
+  return Half{floatToHalf(value)};
+}
+
 } // namespace gc::rt
 
 #endif // GC_RT_HALFFLOAT_H

@@ -85,7 +85,7 @@ void dropoutRow(const AttentionProblem &p, const AttentionDropout<T> &dropout,
 template <typename T>
 void gc::rt::cpu::attention(const T *query, const T *key, const T *value,
                             const T *mask, const int64_t *seed, T *result,
-                            T *lse, const AttentionProblem &p) {
+                            AccumulationOf<T> *lse, const AttentionProblem &p) {
   const int64_t pairs = p.batch * p.heads;
   const int64_t blocks = (p.queries + kBlockRows - 1) / kBlockRows;
   if (pairs == 0 || blocks == 0)
@@ -122,10 +122,10 @@ void gc::rt::cpu::attention(const T *query, const T *key, const T *value,
 
 template <typename T>
 void gc::rt::cpu::attentionGrad(const T *grad, const T *query, const T *key,
-                                const T *value, const T *output, const T *lse,
-                                const T *mask, const int64_t *seed,
-                                T *queryGrad, T *keyGrad, T *valueGrad,
-                                const AttentionProblem &p) {
+                                const T *value, const T *output,
+                                const AccumulationOf<T> *lse, const T *mask,
+                                const int64_t *seed, T *queryGrad, T *keyGrad,
+                                T *valueGrad, const AttentionProblem &p) {
   const int64_t pairs = p.batch * p.heads;
   assert(p.queries > 0 && p.keys > 0 && "the verifier wants rows and keys");
   if (pairs == 0)

@@ -1,6 +1,7 @@
 //===- Cast.cpp - Element type conversion (gc.cast) -----------------------===//
 //
-// Conversions between float, double, int32_t and int64_t. Float-to-float and
+// Conversions between float, double, bf16, f16, int32_t and int64_t (16-bit
+// values go through float, gc_rt/HalfFloat.h). Float-to-float and
 // integer-to-float conversions are the C++ ones (round to nearest even under
 // the default floating-point environment). Float-to-integer conversions
 // truncate toward zero; where C++ leaves the result undefined (NaN, values
@@ -32,9 +33,15 @@ void gc::rt::cpu::cast(const From *input, To *result, int64_t n) {
   template void gc::rt::cpu::cast<From, int32_t>(const From *, int32_t *,      \
                                                  int64_t);                     \
   template void gc::rt::cpu::cast<From, int64_t>(const From *, int64_t *,      \
-                                                 int64_t);
+                                                 int64_t);                     \
+  template void gc::rt::cpu::cast<From, gc::rt::BFloat16>(                     \
+      const From *, gc::rt::BFloat16 *, int64_t);                              \
+  template void gc::rt::cpu::cast<From, gc::rt::Half>(                         \
+      const From *, gc::rt::Half *, int64_t);
 GC_RT_INSTANTIATE_TO(float)
 GC_RT_INSTANTIATE_TO(double)
 GC_RT_INSTANTIATE_TO(int32_t)
 GC_RT_INSTANTIATE_TO(int64_t)
+GC_RT_INSTANTIATE_TO(gc::rt::BFloat16)
+GC_RT_INSTANTIATE_TO(gc::rt::Half)
 #undef GC_RT_INSTANTIATE_TO

@@ -26,8 +26,9 @@ namespace scalar = gc::rt::scalar;
 
 template <typename T>
 void gc::rt::cpu::layerNorm(const T *input, const T *gamma, const T *beta,
-                            T *result, T *mean, T *rstd, int64_t rows,
-                            int64_t cols, double epsilon) {
+                            T *result, AccumulationOf<T> *mean,
+                            AccumulationOf<T> *rstd, int64_t rows, int64_t cols,
+                            double epsilon) {
   const T count = static_cast<T>(cols);
   const T eps = static_cast<T>(epsilon);
   parallelForRange(rows, rowsPerTask(cols), [&](int64_t begin, int64_t end) {
@@ -49,10 +50,11 @@ void gc::rt::cpu::layerNorm(const T *input, const T *gamma, const T *beta,
 }
 
 template <typename T>
-void gc::rt::cpu::layerNormGrad(const T *grad, const T *input, const T *mean,
-                                const T *rstd, const T *gamma, T *gradInput,
-                                T *gradGamma, T *gradBeta, int64_t rows,
-                                int64_t cols) {
+void gc::rt::cpu::layerNormGrad(const T *grad, const T *input,
+                                const AccumulationOf<T> *mean,
+                                const AccumulationOf<T> *rstd, const T *gamma,
+                                T *gradInput, T *gradGamma, T *gradBeta,
+                                int64_t rows, int64_t cols) {
   const T count = static_cast<T>(cols);
   parallelForRange(rows, rowsPerTask(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {

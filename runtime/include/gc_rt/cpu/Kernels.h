@@ -14,8 +14,11 @@
 //    its buffer, rank-0 tensors (a seed, a step, an upstream scalar gradient)
 //    included.
 //  - Float kernels are templates explicitly instantiated for float and
-//    double; data-movement kernels are type-generic and take the element size
-//    in bytes; integer ids and labels may be int32_t or int64_t.
+//    double, and specialized for the 16-bit storage types BFloat16 and
+//    Half (Widened.cpp: widen to float, run the float kernel, round each
+//    result once; declared at the end of this header); data-movement kernels
+//    are type-generic and take the element size in bytes; integer ids and
+//    labels may be int32_t or int64_t.
 //  - Shapes are the static shapes of the op: kernels assume what the
 //    verifier guarantees (matching shapes, valid permutations, in-range
 //    dims) and check it only with assert. What depends on data (an id or a
@@ -36,6 +39,7 @@
 #define GC_RT_CPU_KERNELS_H
 
 #include "gc_rt/Attention.h"
+#include "gc_rt/HalfFloat.h"
 #include "gc_rt/Status.h"
 
 #include <cstddef>
@@ -76,6 +80,20 @@ struct Shape {
 
 /// A list of dimension indices or offsets (same representation as Shape).
 using DimList = Shape;
+
+/// The type a T tensor's statistics (layer norm's mean and rstd, the
+/// attention's log-sum-exp) are kept in: float for the 16-bit types, T
+/// otherwise (gc's getAccumulationType).
+template <typename T> struct Accumulation {
+  using type = T;
+};
+template <> struct Accumulation<::gc::rt::BFloat16> {
+  using type = float;
+};
+template <> struct Accumulation<::gc::rt::Half> {
+  using type = float;
+};
+template <typename T> using AccumulationOf = typename Accumulation<T>::type;
 
 //===----------------------------------------------------------------------===//
 // Elementwise (Elementwise.cpp, Cast.cpp)
@@ -118,10 +136,12 @@ void reluGrad(const T *grad, const T *input, T *result, int64_t n);
 template <typename T>
 void scale(const T *input, T *result, int64_t n, double factor);
 
-/// gc.cast between float, double, int32_t and int64_t (all 16 pairs are
-/// instantiated). Float-to-float and integer-to-float round to nearest;
-/// float-to-integer truncates toward zero and saturates at the integer
-/// range, NaN giving 0 (as CUDA's conversions do).
+/// gc.cast between float, double, bf16, f16, int32_t and int64_t (all 36
+/// pairs are instantiated; a 16-bit operand is widened to float first, a
+/// 16-bit result rounded from float, as c10::BFloat16 and c10::Half do).
+/// Float-to-float and integer-to-float round to nearest; float-to-integer
+/// truncates toward zero and saturates at the integer range, NaN giving 0 (as
+/// CUDA's conversions do).
 template <typename From, typename To>
 void cast(const From *input, To *result, int64_t n);
 
@@ -188,15 +208,16 @@ void reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
 /// epsilon), var the biased variance. Writes mean[rows] and rstd[rows].
 template <typename T>
 void layerNorm(const T *input, const T *gamma, const T *beta, T *result,
-               T *mean, T *rstd, int64_t rows, int64_t cols, double epsilon);
+               AccumulationOf<T> *mean, AccumulationOf<T> *rstd, int64_t rows,
+               int64_t cols, double epsilon);
 
 /// gc.layer_norm_grad: from the upstream grad, the forward input, mean and
 /// rstd, and gamma, computes gradInput [rows, cols], gradGamma [cols] =
 /// sum over rows of grad * xhat and gradBeta [cols] = sum over rows of grad.
 template <typename T>
-void layerNormGrad(const T *grad, const T *input, const T *mean, const T *rstd,
-                   const T *gamma, T *gradInput, T *gradGamma, T *gradBeta,
-                   int64_t rows, int64_t cols);
+void layerNormGrad(const T *grad, const T *input, const AccumulationOf<T> *mean,
+                   const AccumulationOf<T> *rstd, const T *gamma, T *gradInput,
+                   T *gradGamma, T *gradBeta, int64_t rows, int64_t cols);
 
 //===----------------------------------------------------------------------===//
 // Softmax (Softmax.cpp)
@@ -219,7 +240,7 @@ void softmaxGrad(const T *grad, const T *output, T *result, Shape shape,
 /// sums and the output with a second GEMM.
 template <typename T>
 void attention(const T *query, const T *key, const T *value, const T *mask,
-               const int64_t *seed, T *result, T *lse,
+               const int64_t *seed, T *result, AccumulationOf<T> *lse,
                const ::gc::rt::AttentionProblem &problem);
 
 /// gc.attention_grad: the gradients of query, key and value, recomputing
@@ -228,7 +249,7 @@ void attention(const T *query, const T *key, const T *value, const T *mask,
 /// rows add into the key and value gradients in block order.
 template <typename T>
 void attentionGrad(const T *grad, const T *query, const T *key, const T *value,
-                   const T *output, const T *lse, const T *mask,
+                   const T *output, const AccumulationOf<T> *lse, const T *mask,
                    const int64_t *seed, T *queryGrad, T *keyGrad, T *valueGrad,
                    const ::gc::rt::AttentionProblem &problem);
 
@@ -312,6 +333,71 @@ Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
                    const int64_t *step, T *newParam, T *newM, T *newV,
                    int64_t n, double lr, double beta1, double beta2,
                    double epsilon, double weightDecay);
+
+//===----------------------------------------------------------------------===//
+// The 16-bit specializations (Widened.cpp)
+//===----------------------------------------------------------------------===//
+
+#define GC_RT_DECLARE_WIDENED(H)                                               \
+  template <> void unary<H>(UnaryOp, const H *, H *, int64_t);                 \
+  template <> void binary<H>(BinaryOp, const H *, const H *, H *, int64_t);    \
+  template <> void gelu<H>(const H *, H *, int64_t, GeluApproximation);        \
+  template <>                                                                  \
+  void geluGrad<H>(const H *, const H *, H *, int64_t, GeluApproximation);     \
+  template <> void reluGrad<H>(const H *, const H *, H *, int64_t);            \
+  template <> void scale<H>(const H *, H *, int64_t, double);                  \
+  template <>                                                                  \
+  void matmul<H>(const H *, const H *, H *, Shape, Shape, bool, bool);         \
+  template <> void reduce<H>(ReduceOp, const H *, H *, Shape, DimList);        \
+  template <>                                                                  \
+  void layerNorm<H>(const H *, const H *, const H *, H *, float *, float *,    \
+                    int64_t, int64_t, double);                                 \
+  template <>                                                                  \
+  void layerNormGrad<H>(const H *, const H *, const float *, const float *,    \
+                        const H *, H *, H *, H *, int64_t, int64_t);           \
+  template <> void softmax<H>(const H *, H *, Shape, int64_t);                 \
+  template <> void softmaxGrad<H>(const H *, const H *, H *, Shape, int64_t);  \
+  template <>                                                                  \
+  void attention<H>(const H *, const H *, const H *, const H *,                \
+                    const int64_t *, H *, float *,                             \
+                    const ::gc::rt::AttentionProblem &);                       \
+  template <>                                                                  \
+  void attentionGrad<H>(const H *, const H *, const H *, const H *, const H *, \
+                        const float *, const H *, const int64_t *, H *, H *,   \
+                        H *, const ::gc::rt::AttentionProblem &);              \
+  template <>                                                                  \
+  void dropout<H>(const H *, const int64_t *, H *, int64_t, double, int64_t);  \
+  template <>                                                                  \
+  void dropoutGrad<H>(const H *, const int64_t *, H *, int64_t, double,        \
+                      int64_t);                                                \
+  template <>                                                                  \
+  void sgdUpdate<H>(const H *, const H *, H *, int64_t, double, double);       \
+  template <>                                                                  \
+  Status adamwUpdate<H>(const H *, const H *, const H *, const H *,            \
+                        const int64_t *, H *, H *, H *, int64_t, double,       \
+                        double, double, double, double);
+GC_RT_DECLARE_WIDENED(::gc::rt::BFloat16)
+GC_RT_DECLARE_WIDENED(::gc::rt::Half)
+#undef GC_RT_DECLARE_WIDENED
+
+#define GC_RT_DECLARE_WIDENED_INDEXED(H, Id)                                   \
+  template <>                                                                  \
+  Status embedding<H, Id>(const H *, const Id *, H *, int64_t, int64_t,        \
+                          int64_t);                                            \
+  template <>                                                                  \
+  Status embeddingGrad<H, Id>(const H *, const Id *, H *, int64_t, int64_t,    \
+                              int64_t, int64_t);                               \
+  template <>                                                                  \
+  Status crossEntropy<H, Id>(const H *, const Id *, H *, int64_t, int64_t,     \
+                             int64_t);                                         \
+  template <>                                                                  \
+  Status crossEntropyGrad<H, Id>(const H *, const H *, const Id *, H *,        \
+                                 int64_t, int64_t, int64_t);
+GC_RT_DECLARE_WIDENED_INDEXED(::gc::rt::BFloat16, int32_t)
+GC_RT_DECLARE_WIDENED_INDEXED(::gc::rt::BFloat16, int64_t)
+GC_RT_DECLARE_WIDENED_INDEXED(::gc::rt::Half, int32_t)
+GC_RT_DECLARE_WIDENED_INDEXED(::gc::rt::Half, int64_t)
+#undef GC_RT_DECLARE_WIDENED_INDEXED
 
 } // namespace gc::rt::cpu
 
