@@ -25,6 +25,7 @@ from .optimizers import AdamW
 
 _DTYPES = {"f32": torch.float32, "f64": torch.float64, "i64": torch.int64,
            "i32": torch.int32}
+_PRECISIONS = ("fp32", "bf16-mixed", "fp16-mixed")
 _STATE_ROLES = (runtime.ROLE_PARAMETER, runtime.ROLE_OPTIMIZER_STATE,
                 runtime.ROLE_STEP_COUNTER)
 
@@ -32,7 +33,8 @@ _STATE_ROLES = (runtime.ROLE_PARAMETER, runtime.ROLE_OPTIMIZER_STATE,
 def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
                           budget=None, solver="auto", device=None,
                           target="cpu", workdir=None, keep_gradients=False,
-                          num_threads=0, attention="fused", extra_flags=()):
+                          num_threads=0, attention="fused", precision="fp32",
+                          extra_flags=()):
     """Compiles one training step of `model` on batches shaped like
     `example_batch` (a dict of tensors, as a Hugging Face model takes them,
     a tuple, or one tensor).
@@ -44,9 +46,15 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
     auto). device: the device profile (h100, h200, a100, cpu); None: the
     target's. target: "cpu" or "cuda". workdir: where the module and the
     compiled step are written (default: a new temporary directory).
+    precision: "fp32", or "bf16-mixed" / "fp16-mixed": matmuls and attention
+    in 16 bits as torch.autocast casts them, parameters, gradients and
+    optimizer state in fp32 (gc-compile --precision).
     """
     if target not in ("cpu", "cuda"):
         raise ValueError(f"target must be 'cpu' or 'cuda', not {target!r}")
+    if precision not in _PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(_PRECISIONS)}"
+                         f", not {precision!r}")
     optimizer = optimizer or AdamW()
     started = time.perf_counter()
     imported = import_model(model, example_batch, loss_fn, attention)
@@ -60,7 +68,7 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
     output = workdir / "step"
     command = [str(toolchain.gc_compile()), str(forward),
                f"--target={target}", "-o", str(output), f"--solver={solver}",
-               *optimizer.flags()]
+               f"--precision={precision}", *optimizer.flags()]
     if budget is not None:
         command.append(f"--budget={budget}")
     if device is not None:

@@ -1,0 +1,30 @@
+"""The checks of mixed-precision.mlir on what its compiled steps wrote:
+whether remat recomputed, the plan's bytes by element type, the loss
+against the fp32 step's. Usage: precision_report.py WORK_DIR."""
+
+import json
+import struct
+import sys
+from pathlib import Path
+
+work = Path(sys.argv[1])
+
+
+def loss(path):
+    """The scalar 'loss' of a safetensors file written by gc-run (f32)."""
+    data = path.read_bytes()
+    size = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + size])
+    begin, _ = header["loss"]["data_offsets"]
+    return struct.unpack("<f", data[8 + size + begin:8 + size + begin + 4])[0]
+
+
+reference = loss(work / "fp32.safetensors")
+for name, dtype in (("bf16", "bf16"), ("f16", "f16")):
+    plan = json.loads((work / name / "report.json").read_text())["memory_plan"]
+    remat = json.loads((work / f"{name}-remat" / "report.json").read_text())
+    value = loss(work / f"{name}.safetensors")
+    print(f"{name}: recomputed {remat['num_clones'] > 0}, 16-bit at the peak "
+          f"{plan['peak_live_bytes_by_dtype'].get(dtype, 0) > 0}, persistent "
+          f"{','.join(sorted(plan['persistent_bytes_by_dtype']))}, loss "
+          f"within 1% of fp32 {abs(value - reference) <= 0.01 * reference}")

@@ -1,0 +1,96 @@
+# Mixed precision: a tiny Hugging Face BertForMaskedLM (SDPA attention,
+# padding mask, ignored labels) compiled with precision="bf16-mixed"
+# against the same model run under torch.autocast("cpu", torch.bfloat16),
+# then 20 AdamW steps of bf16-mixed against the fp32 step's loss curve.
+#
+# Tolerances. bf16 keeps 8 significant bits: each rounding of an operand or
+# a result moves it by up to 2^-9 (2.0e-3) relative, and torch.autocast's
+# own gradients differ from fp32's by 3e-3 to 2e-2 norm-wise here. gc and
+# torch round at the same places except where gc's rules differ (the MLM
+# head's layer norm is f32 in gc, bf16 in CPU autocast; a linear's bias is
+# added after the product's rounding in gc, before it in oneDNN), so:
+#  - the loss within 1e-3 relative of autocast's (a mean over tokens: the
+#    per-token roundings average out);
+#  - every gradient within 2e-2 norm-wise relative of autocast's (about ten
+#    bf16 roundings' worth; a gradient that is zero in exact arithmetic, the
+#    attention key biases, is rounding noise on both sides and is measured
+#    against 2^-8 of the largest gradient norm, bf16's relative precision,
+#    as the fp32 tests measure it against 1e-6 of it), and the median over all gradients no further from
+#    autocast's than 1.5x the median distance of autocast from fp32: gc's
+#    bf16 step is as close to torch's as torch's is to fp32.
+#  - 20 AdamW steps (lr 1e-3): the bf16-mixed loss within 0.5% of the fp32
+#    loss at every step (the curves' gap is a few bf16 roundings of a loss
+#    of order 1), and both curves fall by more than that band.
+# RUN: %torch_python %s | FileCheck %s
+# CHECK: bert-bf16-mixed: loss {{[0-9.]+}} vs autocast {{[0-9.]+}}, 42 gradients
+# CHECK: bert-bf16-mixed: 20 AdamW steps within 0.5% of fp32
+
+import copy
+import statistics
+import sys
+sys.path.insert(0, __import__("os").path.join(
+    __import__("os").path.dirname(__file__), "Inputs"))
+import torch
+from transformers import BertForMaskedLM
+
+import gc_torch
+from agreement import perturb, relative, tiny_bert_config, tiny_text_batch
+
+torch.manual_seed(0)
+config = tiny_bert_config()
+config._attn_implementation = "sdpa"
+model = BertForMaskedLM(config).train()
+perturb(model)
+batch = tiny_text_batch(config.vocab_size)
+
+# One step against torch.autocast.
+step = gc_torch.compile_training_step(model, batch, precision="bf16-mixed",
+                                      keep_gradients=True)
+loss = step(batch)
+gradients = step.gradients()
+fp32_model, bf16_model = copy.deepcopy(model), copy.deepcopy(model)
+fp32_model(**batch).loss.backward()
+with torch.autocast("cpu", dtype=torch.bfloat16):
+    expected = bf16_model(**batch).loss
+expected.backward()
+error = abs(loss - expected.item()) / abs(expected.item())
+assert error <= 1e-3, f"loss {loss} vs autocast {expected.item()}"
+
+fp32_grads = {n: p.grad for n, p in fp32_model.named_parameters()}
+bf16_grads = {n: p.grad for n, p in bf16_model.named_parameters()}
+assert set(gradients) == set(bf16_grads), set(gradients) ^ set(bf16_grads)
+largest = max(float(g.norm()) for g in bf16_grads.values())
+
+
+def distance(a, b):
+    return float((a - b).norm()) / max(float(b.norm()), 2**-8 * largest)
+
+
+to_autocast, autocast_to_fp32 = [], []
+for name, gradient in gradients.items():
+    error = distance(gradient, bf16_grads[name])
+    assert error <= 2e-2, f"gradient of {name} off by {error:.2e}"
+    to_autocast.append(error)
+    autocast_to_fp32.append(distance(bf16_grads[name], fp32_grads[name]))
+gc_median = statistics.median(to_autocast)
+torch_median = statistics.median(autocast_to_fp32)
+assert gc_median <= 1.5 * torch_median, (gc_median, torch_median)
+print(f"bert-bf16-mixed: loss {loss:.6f} vs autocast {expected.item():.6f}, "
+      f"{len(gradients)} gradients, median relative difference "
+      f"{gc_median:.1e} (autocast vs fp32: {torch_median:.1e}), largest "
+      f"{max(to_autocast):.1e}")
+
+# 20 steps of bf16-mixed against fp32.
+curves = {}
+for precision in ("fp32", "bf16-mixed"):
+    trainer = gc_torch.compile_training_step(
+        model, batch, precision=precision,
+        optimizer=gc_torch.AdamW(lr=1e-3, eps=1e-6))
+    curves[precision] = [trainer(batch) for _ in range(20)]
+fp32, bf16 = curves["fp32"], curves["bf16-mixed"]
+worst = max(abs(a - b) / b for a, b in zip(bf16, fp32))
+assert worst <= 0.005, f"bf16-mixed strays {worst:.2%} from fp32"
+assert fp32[-1] < 0.98 * fp32[0] and bf16[-1] < 0.98 * bf16[0], curves
+print(f"bert-bf16-mixed: 20 AdamW steps within 0.5% of fp32 (largest gap "
+      f"{worst:.2%}; loss {fp32[0]:.4f} -> {fp32[-1]:.4f} in fp32, "
+      f"{bf16[0]:.4f} -> {bf16[-1]:.4f} in bf16-mixed)")
