@@ -69,7 +69,7 @@ FailureOr<HostTensor> mlir::gc::exec::generateInput(func::FuncOp function,
            << "argument '" << name << "' has type "
            << function.getArgumentTypes()[index]
            << ", which the CPU executor cannot generate (it computes with "
-              "f32, f64, i32 and i64 tensors)";
+              "f32, f64, bf16, f16, i32 and i64 tensors)";
 
   HostTensor tensor = HostTensor::allocate(*kind, type.getShape(), tracker);
   InitRule rule = getInitRule(function, index);
