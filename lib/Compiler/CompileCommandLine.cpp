@@ -187,7 +187,7 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
   }
   pipeline.precision = flags.precision.getValue();
   if (pipeline.precision != PrecisionKind::Fp32 &&
-      pipeline.target == StepTarget::Cuda && !flags.target.empty())
+      pipeline.target == StepTarget::Cuda)
     return makeError(
         "--precision " + nameOf(kPrecisions, pipeline.precision.getValue()) +
         " needs 16-bit kernels, which only the cpu target has so far; "

@@ -160,9 +160,12 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
     inputParameter[value] = name;
     return name;
   };
-  auto define = [&](Value value, StringRef type, std::string expression) {
+  // `rounded`: an op's result, rounded to a 16-bit value's grid (a load is
+  // on it already).
+  auto define = [&](Value value, StringRef type, std::string expression,
+                    bool rounded = true) {
     std::string name = "v" + std::to_string(valueNames.size());
-    if (StringRef rounding = roundingOf(value); !rounding.empty())
+    if (StringRef rounding = roundingOf(value); rounded && !rounding.empty())
       expression = rounding.str() + "(" + expression + ")";
     statements.push_back("const " + type.str() + " " + name + " = " +
                          expression + ";");
@@ -180,11 +183,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       contiguousLoads.push_back({*input, *type, ""});
       define(value, *type, "@LOAD" + *input + "@");
     } else {
-      // A load is exact: no rounding.
-      std::string name = "v" + std::to_string(valueNames.size());
-      statements.push_back("const " + registerTypeOf(value, *type) + " " +
-                           name + " = " + widened(value, *input + "[i]") + ";");
-      valueNames[value] = name;
+      define(value, registerTypeOf(value, *type),
+             widened(value, *input + "[i]"), /*rounded=*/false);
     }
     return valueNames[value];
   };

@@ -133,12 +133,13 @@ private:
     return cached;
   }
 
-  /// torch's linear in 16 bits: `matmul + broadcast(bias)` where the bias is
-  /// computed from parameters only. Returns the 16-bit broadcast bias, or
-  /// null when `op` is not such an add.
-  Value lowBiasOf(Operation *op) {
+  /// torch's linear in 16 bits: when `op` is `matmul + broadcast(bias)`
+  /// with the bias computed from parameters only, broadcasts the bias's
+  /// 16-bit copy instead (the f32 broadcast goes if nothing else uses it)
+  /// and returns true.
+  bool castLinearBias(Operation *op) {
     if (!isa<AddOp>(op))
-      return nullptr;
+      return false;
     for (unsigned i : {0u, 1u}) {
       Value product = op->getOperand(i), bias = op->getOperand(1 - i);
       auto broadcast = bias.getDefiningOp<BroadcastOp>();
@@ -146,11 +147,17 @@ private:
           !broadcast || !parameterOnly.contains(broadcast.getInput()))
         continue;
       OpBuilder builder(op);
-      return BroadcastOp::create(
-          builder, broadcast.getLoc(), withElementType(bias, low),
-          castTo(broadcast.getInput(), low), broadcast.getDims());
+      op->setOperand(
+          1 - i, BroadcastOp::create(
+                     builder, broadcast.getLoc(), withElementType(bias, low),
+                     castTo(broadcast.getInput(), low), broadcast.getDims()));
+      if (broadcast->use_empty()) {
+        parameterOnly.erase(broadcast.getResult());
+        broadcast->erase();
+      }
+      return true;
     }
-    return nullptr;
+    return false;
   }
 
   void castOp(Operation *op) {
@@ -170,18 +177,9 @@ private:
       compute = f32;
       break;
     case Policy::Promote:
-      if (Value bias = lowBiasOf(op)) {
-        Operation *oldBroadcast =
-            (op->getOperand(0).getDefiningOp<BroadcastOp>() ? op->getOperand(0)
-                                                            : op->getOperand(1))
-                .getDefiningOp();
-        op->replaceUsesOfWith(oldBroadcast->getResult(0), bias);
-        if (oldBroadcast->use_empty())
-          oldBroadcast->erase();
-        compute = low;
-        break;
-      }
       compute = low;
+      if (castLinearBias(op))
+        break;
       for (unsigned i : floatOperands)
         if (elementTypeOf(op->getOperand(i)) != low)
           compute = f32;

@@ -34,7 +34,7 @@ import torch
 from transformers import BertForMaskedLM
 
 import gc_torch
-from agreement import perturb, relative, tiny_bert_config, tiny_text_batch
+from agreement import perturb, tiny_bert_config, tiny_text_batch
 
 torch.manual_seed(0)
 config = tiny_bert_config()

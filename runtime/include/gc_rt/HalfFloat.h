@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace gc::rt {
 
@@ -98,6 +99,11 @@ struct Half {
 };
 static_assert(sizeof(BFloat16) == 2 && sizeof(Half) == 2,
               "16-bit storage types must be two bytes");
+
+/// Whether T is one of the two 16-bit storage types.
+template <typename T>
+inline constexpr bool kIsHalfType =
+    std::is_same_v<T, BFloat16> || std::is_same_v<T, Half>;
 
 inline float widen(BFloat16 value) { return bfloat16ToFloat(value.bits); }
 inline float widen(Half value) { return halfToFloat(value.bits); }

@@ -21,7 +21,6 @@
 #ifndef GC_RT_SCALAR_H
 #define GC_RT_SCALAR_H
 
-#include "gc_rt/HalfFloat.h"
 #include "gc_rt/Math.h"
 #include "gc_rt/cpu/Philox.h"
 
@@ -148,28 +147,9 @@ template <> struct IsFloat<double> {
   static constexpr bool value = true;
 };
 
-/// Whether T is one of the 16-bit storage types of gc_rt/HalfFloat.h.
-template <typename T> struct IsHalf {
-  static constexpr bool value = false;
-};
-template <> struct IsHalf<::gc::rt::BFloat16> {
-  static constexpr bool value = true;
-};
-template <> struct IsHalf<::gc::rt::Half> {
-  static constexpr bool value = true;
-};
-
-/// gc.cast of one element between float, double, int32_t and int64_t, and
-/// (on the host) the 16-bit storage types through float.
+/// gc.cast of one element between float, double, int32_t and int64_t.
 template <typename From, typename To> GC_RT_HOST_DEVICE inline To cast(From x) {
-#if !defined(__CUDACC__)
-  if constexpr (IsHalf<From>::value)
-    return cast<float, To>(::gc::rt::widen(x));
-  else if constexpr (IsHalf<To>::value)
-    return ::gc::rt::narrow<To>(cast<From, float>(x));
-  else
-#endif
-      if constexpr (IsFloat<From>::value && !IsFloat<To>::value)
+  if constexpr (IsFloat<From>::value && !IsFloat<To>::value)
     return floatToInt<To>(static_cast<double>(x),
                           static_cast<double>(IntLimits<To>::min),
                           IntLimits<To>::min, IntLimits<To>::max);

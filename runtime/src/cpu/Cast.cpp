@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gc_rt/HalfFloat.h"
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Kernels.h"
 
@@ -19,10 +20,23 @@
 
 using namespace gc::rt::cpu;
 
+namespace {
+/// One element: gc_rt/Scalar.h's conversion, with a 16-bit operand widened
+/// to float first and a 16-bit result rounded from float.
+template <typename From, typename To> To convert(From x) {
+  if constexpr (gc::rt::kIsHalfType<From>)
+    return convert<float, To>(gc::rt::widen(x));
+  else if constexpr (gc::rt::kIsHalfType<To>)
+    return gc::rt::narrow<To>(gc::rt::scalar::cast<From, float>(x));
+  else
+    return gc::rt::scalar::cast<From, To>(x);
+}
+} // namespace
+
 template <typename From, typename To>
 void gc::rt::cpu::cast(const From *input, To *result, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
-    result[i] = gc::rt::scalar::cast<From, To>(input[i]);
+    result[i] = convert<From, To>(input[i]);
 }
 
 #define GC_RT_INSTANTIATE_TO(From)                                             \

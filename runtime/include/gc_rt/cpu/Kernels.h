@@ -44,6 +44,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace gc::rt::cpu {
@@ -84,16 +85,8 @@ using DimList = Shape;
 /// The type a T tensor's statistics (layer norm's mean and rstd, the
 /// attention's log-sum-exp) are kept in: float for the 16-bit types, T
 /// otherwise (gc's getAccumulationType).
-template <typename T> struct Accumulation {
-  using type = T;
-};
-template <> struct Accumulation<::gc::rt::BFloat16> {
-  using type = float;
-};
-template <> struct Accumulation<::gc::rt::Half> {
-  using type = float;
-};
-template <typename T> using AccumulationOf = typename Accumulation<T>::type;
+template <typename T>
+using AccumulationOf = std::conditional_t<::gc::rt::kIsHalfType<T>, float, T>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise (Elementwise.cpp, Cast.cpp)

@@ -3,20 +3,19 @@ whether remat recomputed, the plan's bytes by element type, the loss
 against the fp32 step's. Usage: precision_report.py WORK_DIR."""
 
 import json
-import struct
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "bench" / "gpu"))
+from compare_results import read_safetensors  # noqa: E402
 
 work = Path(sys.argv[1])
 
 
 def loss(path):
-    """The scalar 'loss' of a safetensors file written by gc-run (f32)."""
-    data = path.read_bytes()
-    size = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + size])
-    begin, _ = header["loss"]["data_offsets"]
-    return struct.unpack("<f", data[8 + size + begin:8 + size + begin + 4])[0]
+    """The scalar 'loss' of a safetensors file written by gc-run."""
+    tensors, _ = read_safetensors(path)
+    return tensors["loss"][2][0]
 
 
 reference = loss(work / "fp32.safetensors")
