@@ -2,7 +2,7 @@
 """Compare two safetensors files tensor by tensor (pure Python 3, stdlib only).
 
 Usage: compare_results.py CANDIDATE REFERENCE [--tol 1e-4] [--atol 1e-7]
-                          [--tol-half 1e-2]
+                          [--tol-half 1e-2] [--include REGEX]
                           [--csv per-tensor.csv] [--quiet]
 
 Written for bench/gpu/run.sh: CANDIDATE is gc-run's CUDA result, REFERENCE
@@ -24,7 +24,9 @@ gradient of attention's key bias, holds only rounding noise, whose relative
 error means nothing), and neither side holds a NaN or an Inf
 that the other does not hold at the same position (NaN never passes); an
 integer or boolean tensor must be equal element for element. The files
-fail when their tensor names, dtypes or shapes differ.
+fail when their tensor names, dtypes or shapes differ. --include REGEX
+compares only the tensors whose names it matches (re.search), so that one
+kind of tensor (the gradients, say) can be held to its own tolerances.
 
 The last line is machine-readable:
   RESULT verdict=PASS|FAIL tensors=N failed=K max_norm_rel=E worst=NAME
@@ -36,6 +38,7 @@ names/dtypes/shapes), 2 a file could not be read.
 import argparse
 import json
 import math
+import re
 import signal
 import struct
 import sys
@@ -205,6 +208,8 @@ def main(argv=None):
                         "whose ||a - b||_2 <= atol * sqrt(n) passes")
     p.add_argument("--tol-half", type=float, default=1e-2,
                    help="norm-wise relative tolerance for F16/BF16 (1e-2)")
+    p.add_argument("--include", metavar="REGEX",
+                   help="compare only the tensors whose names match REGEX")
     p.add_argument("--csv", help="write one row per tensor to this CSV file")
     p.add_argument("--quiet", action="store_true",
                    help="print only failing tensors and the verdict")
@@ -219,6 +224,23 @@ def main(argv=None):
               "worst=- max_abs=nan max_rel=nan tol=%g reason=unreadable" %
               args.tol)
         return 2
+
+    if args.include:
+        try:
+            pattern = re.compile(args.include)
+        except re.error as e:
+            print("error: --include %r is not a regular expression: %s" %
+                  (args.include, e))
+            return 2
+        cand = {k: v for k, v in cand.items() if pattern.search(k)}
+        ref = {k: v for k, v in ref.items() if pattern.search(k)}
+        if not ref:
+            print("error: no tensor of %s matches --include %r" %
+                  (args.reference, args.include))
+            print("RESULT verdict=FAIL tensors=0 failed=0 max_norm_rel=nan "
+                  "worst=- max_abs=nan max_rel=nan tol=%g reason=no-match" %
+                  args.tol)
+            return 1
 
     problems = []
     only_cand = sorted(set(cand) - set(ref))

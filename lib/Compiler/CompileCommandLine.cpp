@@ -186,13 +186,6 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
     pipeline.target = *target;
   }
   pipeline.precision = flags.precision.getValue();
-  if (pipeline.precision != PrecisionKind::Fp32 &&
-      pipeline.target == StepTarget::Cuda)
-    return makeError(
-        "--precision " + nameOf(kPrecisions, pipeline.precision.getValue()) +
-        " needs 16-bit kernels, which only the cpu target has so far; "
-        "compile with --target cpu, or plan the CUDA step's memory with "
-        "--emit remat or --emit plan");
   if (pipeline.precision == PrecisionKind::Fp16Mixed)
     llvm::errs() << "gc-compile: warning: fp16-mixed scales no loss yet: "
                     "gradients below f16's smallest subnormal (6e-8) become "

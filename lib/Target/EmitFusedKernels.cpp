@@ -22,10 +22,11 @@
 // Each op's expression is exactly the arithmetic its op-by-op kernel does
 // (same functions, same rounding to the element type after every op, no
 // contraction into FMAs), so a fused kernel produces bitwise the results of
-// the unfused ops, vectorized or not. A 16-bit value (CPU) lives in a float
+// the unfused ops, vectorized or not. A 16-bit value lives in a float
 // register holding a value of the 16-bit grid: loads widen, each op
 // computes in float and rounds its result to the grid, stores narrow (exact)
-// -- what the widened 16-bit runtime kernels compute.
+// -- what the 16-bit runtime kernels compute, on both backends. (CUDA moves
+// 16-bit elements one at a time; only 4-byte ones go as 128-bit words.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -179,13 +180,11 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
     FailureOr<std::string> type = getElementTypeName(value);
     if (failed(input) || failed(type))
       return failure();
-    if (isCuda()) {
+    std::string element = isCuda() ? "@LOAD" + *input + "@" : *input + "[i]";
+    if (isCuda())
       contiguousLoads.push_back({*input, *type, ""});
-      define(value, *type, "@LOAD" + *input + "@");
-    } else {
-      define(value, registerTypeOf(value, *type),
-             widened(value, *input + "[i]"), /*rounded=*/false);
-    }
+    define(value, registerTypeOf(value, *type), widened(value, element),
+           /*rounded=*/false);
     return valueNames[value];
   };
 
@@ -308,8 +307,10 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
             inputShape, iterationType.getRank(), broadcast.getDims());
         if (isCuda()) {
           expression =
-              *pointer + "[" +
-              offsetExpression("i", iterationType.getShape(), strides) + "]";
+              widened(input, *pointer + "[" +
+                                 offsetExpression("i", iterationType.getShape(),
+                                                  strides) +
+                                 "]");
         } else {
           // The row's operand pointer is set once per row (the divisions
           // stay out of the inner loop), then read along the row.
@@ -360,7 +361,8 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
       launchArguments.push_back(*pointer);
       stores.push_back(name + "[i] = " + narrowed(result, valueNames[result]) +
                        ";");
-      contiguousStores.push_back({name, *type, valueNames[result]});
+      contiguousStores.push_back(
+          {name, *type, narrowed(result, valueNames[result])});
     }
   }
   // The definition, with the name left open: identical kernels (the same

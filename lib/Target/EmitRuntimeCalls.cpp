@@ -65,11 +65,16 @@ public:
     return text(emitter.getShape(dims));
   }
   /// CUDA: the op's planned workspace (gc.workspace_offset), or a null
-  /// pointer of the element type of `value` when it has none.
+  /// pointer, typed as the kernel accumulates `value`'s elements (float for
+  /// 16-bit ones).
   CallBuilder &workspace(Value value) {
     if (!emitter.isCuda())
       return *this;
-    FailureOr<std::string> type = emitter.getElementTypeName(value);
+    Type element = cast<RankedTensorType>(value.getType()).getElementType();
+    FailureOr<std::string> type =
+        element.isBF16() || element.isF16()
+            ? FailureOr<std::string>(std::string("float"))
+            : emitter.getElementTypeName(value);
     if (failed(type)) {
       failed_ = true;
       return *this;
@@ -140,7 +145,31 @@ FailureOr<std::string> instantiate(StepEmitter &emitter, StringRef name,
 }
 } // namespace
 
+/// Whether `op` has a 16-bit operand or result.
+static bool has16BitTensor(Operation *op) {
+  auto is16Bit = [](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor && (tensor.getElementType().isBF16() ||
+                      tensor.getElementType().isF16());
+  };
+  return llvm::any_of(op->getOperandTypes(), is16Bit) ||
+         llvm::any_of(op->getResultTypes(), is16Bit);
+}
+
 LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
+  // The CUDA kernels that take 16-bit tensors (gc_rt/cuda/Kernels.h); data
+  // movement and constants are type-generic.
+  if (isCuda() && has16BitTensor(op) &&
+      !isa<MatmulOp, ReduceSumOp, ReduceMeanOp, ReduceMaxOp, AttentionOp,
+           AttentionGradOp, SoftmaxOp, SoftmaxGradOp, LayerNormOp,
+           LayerNormGradOp, BroadcastOp, TransposeOp, SliceOp, ConcatOp,
+           ReshapeOp, ConstantOp>(op))
+    return op->emitOpError()
+           << "has no bf16/f16 CUDA kernel: on the cuda target, 16-bit "
+              "tensors are supported by gc.matmul, gc.attention, gc.softmax, "
+              "gc.layer_norm and their gradients, the reductions, data "
+              "movement and pointwise ops; compute this op in f32 or use the "
+              "cpu target";
   CallBuilder args(*this, op);
   // Fills `args` for `op` and returns the templated kernel name and whether
   // the CPU kernel returns a Status.

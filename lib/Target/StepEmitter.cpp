@@ -119,20 +119,19 @@ FailureOr<std::string> StepEmitter::getElementTypeName(Type type,
     return std::string("float");
   if (type.isF64())
     return std::string("double");
-  // 16-bit storage types (gc_rt/HalfFloat.h); the CPU kernels widen them.
-  if (type.isBF16() && !isCuda())
+  // 16-bit storage types (gc_rt/HalfFloat.h); the kernels compute in float.
+  if (type.isBF16())
     return std::string("::gc::rt::BFloat16");
-  if (type.isF16() && !isCuda())
+  if (type.isF16())
     return std::string("::gc::rt::Half");
   if (type.isSignlessInteger(32))
     return std::string("int32_t");
   if (type.isSignlessInteger(64))
     return std::string("int64_t");
   return emitError(loc) << "the " << getStepTargetName(options.target)
-                        << " emitter supports "
-                        << (isCuda() ? "f32, f64, i32 and i64"
-                                     : "f32, f64, bf16, f16, i32 and i64")
-                        << " tensors, but found " << type;
+                        << " emitter supports f32, f64, bf16, f16, i32 and "
+                           "i64 tensors, but found "
+                        << type;
 }
 
 FailureOr<std::string> StepEmitter::getElementTypeName(Value value) {

@@ -13,8 +13,7 @@
 #include "gc/Transforms/RematIR.h"
 #include "gc/Transforms/ReportSink.h"
 #include "gc/Transforms/TrainingStep.h"
-
-#include "gc_rt/cuda/Workspace.h"
+#include "gc/Transforms/Workspace.h"
 
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -54,56 +53,6 @@ std::string dtypeOf(Value value) {
   llvm::raw_string_ostream os(text);
   os << cast<ShapedType>(value.getType()).getElementType();
   return text;
-}
-
-/// The bytes of scratch memory `op`'s CUDA kernel needs (0: none; -1: more
-/// than 2^63), from the runtime's own formula.
-int64_t cudaWorkspaceBytes(Operation *op) {
-  auto bytesOf = [](Value value) {
-    return static_cast<int64_t>(
-        (cast<RankedTensorType>(value.getType()).getElementTypeBitWidth() + 7) /
-        8);
-  };
-  if (isa<ReduceSumOp, ReduceMeanOp>(op)) {
-    auto dims = op->getAttrOfType<DenseI64ArrayAttr>("dims");
-    ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
-    if (!dims)
-      return 0;
-    return ::gc::rt::cuda::reduceWorkspaceBytes(
-        shape.data(), static_cast<int>(shape.size()), dims.asArrayRef().data(),
-        static_cast<int>(dims.size()), bytesOf(op->getOperand(0)));
-  }
-  if (auto grad = dyn_cast<EmbeddingGradOp>(op)) {
-    ArrayRef<int64_t> table =
-        cast<RankedTensorType>(grad.getResult().getType()).getShape();
-    auto ids = cast<RankedTensorType>(grad.getIds().getType());
-    if (table.size() != 2)
-      return 0;
-    return ::gc::rt::cuda::embeddingGradWorkspaceBytes(
-        table[0], table[1], ids.getNumElements(), bytesOf(grad.getGrad()));
-  }
-  if (auto grad = dyn_cast<AttentionGradOp>(op))
-    return ::gc::rt::cuda::attentionGradWorkspaceBytes(
-        cast<RankedTensorType>(grad.getLse().getType()).getNumElements(),
-        bytesOf(grad.getLse()));
-  if (isa<CrossEntropyOp>(op))
-    return ::gc::rt::cuda::crossEntropyWorkspaceBytes();
-  if (isa<CrossEntropyGradOp>(op))
-    return ::gc::rt::cuda::crossEntropyGradWorkspaceBytes();
-  if (auto grad = dyn_cast<LayerNormGradOp>(op)) {
-    ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(grad.getInput().getType()).getShape();
-    if (shape.empty())
-      return 0;
-    int64_t rows = 1;
-    for (int64_t size : shape.drop_back())
-      if (llvm::MulOverflow(rows, size, rows))
-        return -1;
-    return ::gc::rt::cuda::layerNormGradWorkspaceBytes(
-        rows, shape.back(), bytesOf(grad.getInput()));
-  }
-  return 0;
 }
 
 struct PlanMemoryPass : mlir::gc::impl::PlanMemoryBase<PlanMemoryPass> {
@@ -235,7 +184,7 @@ void PlanMemoryPass::runOnOperation() {
     }
     if (!workspaces)
       continue;
-    const int64_t scratch = cudaWorkspaceBytes(&op);
+    const int64_t scratch = getCudaWorkspaceBytes(&op);
     if (scratch < 0) {
       op.emitError() << "gc-plan-memory: the CUDA kernel's workspace is "
                         "larger than 2^63 - 1 bytes";

@@ -25,6 +25,7 @@
 
 #include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/StepArguments.h"
+#include "gc/Transforms/Workspace.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
@@ -296,6 +297,11 @@ void LowerToKernelsPass::runOnOperation() {
       entries.push_back(storage.toAttr(builder.getContext()));
     }
     op.setAttr(GcDialect::getStorageAttrName(), builder.getArrayAttr(entries));
+    // A CUDA kernel's workspace is in the arena too.
+    if (auto workspace = op.getAttrOfType<IntegerAttr>(
+            GcDialect::getWorkspaceOffsetAttrName()))
+      arenaHighest = std::max(arenaHighest,
+                              workspace.getInt() + getCudaWorkspaceBytes(&op));
   }
 
   // Step 3: the arena the emitted code allocates.

@@ -1,16 +1,23 @@
 //===- Blas.cpp - cuBLAS's GEMMs on the host's CBLAS ----------------------===//
 //
 // The subset of cuBLAS that gc calls (handles, stream and mode setters, the
-// GEMMs in f32 and f64), built with libcublas's soname and symbol version.
+// GEMMs in f32, f64, and bf16 / f16 with f32 compute), built with
+// libcublas's soname and symbol version.
 // Each GEMM checks its arguments as cuBLAS documents (non-negative sizes,
 // leading dimensions at least the rows of the stored matrix, operands in
 // device memory) and runs one column-major CBLAS call per batch entry on
 // the calling thread, in stream order (the emulated streams are
-// synchronous). TF32 compute types compute in full f32.
+// synchronous). TF32 compute types compute in full f32. A 16-bit GEMM
+// (CUDA_R_16BF or CUDA_R_16F data, CUBLAS_COMPUTE_32F) widens its operands
+// to f32, runs cblas_sgemm and rounds each result once to nearest even:
+// f32 accumulation, as cuBLAS's tensor-core GEMMs (whose summation order
+// differs).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+
+#include "gc_rt/HalfFloat.h"
 
 #include <cublas_v2.h>
 
@@ -19,6 +26,7 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <vector>
 
 struct cublasContext {
   cudaStream_t stream = nullptr;
@@ -54,7 +62,36 @@ int storedRows(cublasOperation_t op, int rows, int cols) {
   return op == CUBLAS_OP_N ? rows : cols;
 }
 
+/// One column-major GEMM C = alpha op(A) op(B) + beta C of 16-bit storage
+/// type T, computed in f32 (see the file comment).
 template <typename T>
+void gemmWidened(CBLAS_TRANSPOSE transa, CBLAS_TRANSPOSE transb, int m, int n,
+                 int k, float alpha, const T *a, size_t aExtent, int lda,
+                 const T *b, size_t bExtent, int ldb, float beta, T *c,
+                 size_t cExtent, int ldc) {
+  auto widened = [](const T *data, size_t count) {
+    std::vector<float> values(count);
+    for (size_t i = 0; i < count; ++i)
+      values[i] = gc::rt::widen(data[i]);
+    return values;
+  };
+  std::vector<float> aWide = widened(a, k > 0 ? aExtent : 0);
+  std::vector<float> bWide = widened(b, k > 0 ? bExtent : 0);
+  std::vector<float> cWide = widened(c, cExtent);
+  cblas_sgemm(CblasColMajor, transa, transb, m, n, k, alpha, aWide.data(), lda,
+              bWide.data(), ldb, beta, cWide.data(), ldc);
+  // Only the m x n entries of C are results; the rest of each column of
+  // the leading dimension keeps its bits.
+  for (int column = 0; column < n; ++column)
+    for (int row = 0; row < m; ++row) {
+      size_t at = static_cast<size_t>(column) * ldc + row;
+      c[at] = gc::rt::narrow<T>(cWide[at]);
+    }
+}
+
+/// A strided batched GEMM on storage type T with scalars of type Scalar
+/// (float for the 16-bit types).
+template <typename T, typename Scalar = T>
 cublasStatus_t gemmBatched(cublasHandle_t handle, cublasOperation_t transa,
                            cublasOperation_t transb, int m, int n, int k,
                            const void *alphaPointer, const void *a, int lda,
@@ -78,8 +115,8 @@ cublasStatus_t gemmBatched(cublasHandle_t handle, cublasOperation_t transa,
     return CUBLAS_STATUS_EXECUTION_FAILED;
   // Both pointer modes read the scalars where they are: device memory is
   // host memory here.
-  const T alpha = *static_cast<const T *>(alphaPointer);
-  const T beta = *static_cast<const T *>(betaPointer);
+  const Scalar alpha = *static_cast<const Scalar *>(alphaPointer);
+  const Scalar beta = *static_cast<const Scalar *>(betaPointer);
   const T *aData = static_cast<const T *>(a);
   const T *bData = static_cast<const T *>(b);
   T *cData = static_cast<T *>(c);
@@ -100,7 +137,11 @@ cublasStatus_t gemmBatched(cublasHandle_t handle, cublasOperation_t transa,
           !isDeviceRange(bi, extent(ldb, bCols, bRows) * sizeof(T)))) ||
         !isDeviceRange(ci, extent(ldc, n, m) * sizeof(T)))
       return CUBLAS_STATUS_INVALID_VALUE;
-    if constexpr (std::is_same_v<T, float>)
+    if constexpr (gc::rt::kIsHalfType<T>)
+      gemmWidened(toCblas(transa), toCblas(transb), m, n, k, alpha, ai,
+                  extent(lda, aCols, aRows), lda, bi, extent(ldb, bCols, bRows),
+                  ldb, beta, ci, extent(ldc, n, m), ldc);
+    else if constexpr (std::is_same_v<T, float>)
       cblas_sgemm(CblasColMajor, toCblas(transa), toCblas(transb), m, n, k,
                   alpha, ai, lda, bi, ldb, beta, ci, ldc);
     else
@@ -126,6 +167,14 @@ cublasStatus_t gemmEx(cublasHandle_t handle, cublasOperation_t transa,
     return gemmBatched<float>(handle, transa, transb, m, n, k, alpha, a, lda,
                               strideA, b, ldb, strideB, beta, c, ldc, strideC,
                               batchCount);
+  if (aType == CUDA_R_16BF && computeType == CUBLAS_COMPUTE_32F)
+    return gemmBatched<gc::rt::BFloat16, float>(
+        handle, transa, transb, m, n, k, alpha, a, lda, strideA, b, ldb,
+        strideB, beta, c, ldc, strideC, batchCount);
+  if (aType == CUDA_R_16F && computeType == CUBLAS_COMPUTE_32F)
+    return gemmBatched<gc::rt::Half, float>(
+        handle, transa, transb, m, n, k, alpha, a, lda, strideA, b, ldb,
+        strideB, beta, c, ldc, strideC, batchCount);
   if (aType == CUDA_R_64F && (computeType == CUBLAS_COMPUTE_64F ||
                               computeType == CUBLAS_COMPUTE_64F_PEDANTIC))
     return gemmBatched<double>(handle, transa, transb, m, n, k, alpha, a, lda,

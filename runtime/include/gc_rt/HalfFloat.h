@@ -4,7 +4,9 @@
 // (GC_STEP_DTYPE_F16, GC_STEP_DTYPE_BF16), rounding to nearest even as
 // torch.Tensor.half() and .bfloat16() do, so that a 16-bit tensor the
 // runtime initialises holds what PyTorch would store for the same floats.
-// Header-only and branch-light; no hardware half type needed.
+// Header-only and branch-light; no hardware half type needed. Every function
+// is __host__ __device__ under nvcc, so the CUDA kernels and fused kernels
+// round exactly as the CPU does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,23 +17,39 @@
 #include <cstring>
 #include <type_traits>
 
+#ifndef GC_RT_HOST_DEVICE
+#if defined(__CUDACC__)
+#define GC_RT_HOST_DEVICE __host__ __device__
+#else
+#define GC_RT_HOST_DEVICE
+#endif
+#endif
+
 namespace gc::rt {
 
-inline uint32_t floatBits(float value) {
+GC_RT_HOST_DEVICE inline uint32_t floatBits(float value) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(value);
+#else
   uint32_t bits;
   std::memcpy(&bits, &value, sizeof(bits));
   return bits;
+#endif
 }
 
-inline float floatFromBits(uint32_t bits) {
+GC_RT_HOST_DEVICE inline float floatFromBits(uint32_t bits) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(bits);
+#else
   float value;
   std::memcpy(&value, &bits, sizeof(value));
   return value;
+#endif
 }
 
 /// bfloat16 is float's upper half: round the lower 16 bits to nearest even
 /// (NaNs stay quiet NaNs).
-inline uint16_t floatToBFloat16(float value) {
+GC_RT_HOST_DEVICE inline uint16_t floatToBFloat16(float value) {
   uint32_t bits = floatBits(value);
   if ((bits & 0x7fffffffu) > 0x7f800000u)
     return static_cast<uint16_t>((bits >> 16) | 0x40u);
@@ -39,14 +57,14 @@ inline uint16_t floatToBFloat16(float value) {
   return static_cast<uint16_t>((bits + roundingBias) >> 16);
 }
 
-inline float bfloat16ToFloat(uint16_t bits) {
+GC_RT_HOST_DEVICE inline float bfloat16ToFloat(uint16_t bits) {
   return floatFromBits(static_cast<uint32_t>(bits) << 16);
 }
 
 /// IEEE binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits. Values
 /// beyond 65504 round to infinity; below 2^-14 they become subnormals,
 /// rounded to nearest even.
-inline uint16_t floatToHalf(float value) {
+GC_RT_HOST_DEVICE inline uint16_t floatToHalf(float value) {
   uint32_t bits = floatBits(value);
   uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
   uint32_t magnitude = bits & 0x7fffffffu;
@@ -74,7 +92,7 @@ inline uint16_t floatToHalf(float value) {
   return static_cast<uint16_t>(sign | ((rebiased + roundingBias) >> 13));
 }
 
-inline float halfToFloat(uint16_t half) {
+GC_RT_HOST_DEVICE inline float halfToFloat(uint16_t half) {
   uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
   uint32_t exponent = (half >> 10) & 0x1fu;
   uint32_t mantissa = half & 0x3ffu;
@@ -105,25 +123,49 @@ template <typename T>
 inline constexpr bool kIsHalfType =
     std::is_same_v<T, BFloat16> || std::is_same_v<T, Half>;
 
-inline float widen(BFloat16 value) { return bfloat16ToFloat(value.bits); }
-inline float widen(Half value) { return halfToFloat(value.bits); }
+GC_RT_HOST_DEVICE inline float widen(BFloat16 value) {
+  return bfloat16ToFloat(value.bits);
+}
+GC_RT_HOST_DEVICE inline float widen(Half value) {
+  return halfToFloat(value.bits);
+}
 
 /// `value` rounded to the nearest bf16 / f16, as a float: what a fused kernel
 /// keeps in a register for a 16-bit value.
-inline float roundToBFloat16(float value) {
+GC_RT_HOST_DEVICE inline float roundToBFloat16(float value) {
   return bfloat16ToFloat(floatToBFloat16(value));
 }
-inline float roundToHalf(float value) {
+GC_RT_HOST_DEVICE inline float roundToHalf(float value) {
   return halfToFloat(floatToHalf(value));
 }
 
 /// The 16-bit element nearest to `value` (ties to even).
-template <typename T> T narrow(float value);
-template <> inline BFloat16 narrow<BFloat16>(float value) {
+template <typename T> GC_RT_HOST_DEVICE T narrow(float value);
+template <> GC_RT_HOST_DEVICE inline BFloat16 narrow<BFloat16>(float value) {
   return BFloat16{floatToBFloat16(value)};
 }
-template <> inline Half narrow<Half>(float value) {
+template <> GC_RT_HOST_DEVICE inline Half narrow<Half>(float value) {
   return Half{floatToHalf(value)};
+}
+
+/// The type a kernel templated on its storage type T computes in, and the
+/// type of a T tensor's statistics (layer norm's mean and rstd, the
+/// attention's log-sum-exp): float for the 16-bit types, T otherwise (gc's
+/// getAccumulationType). widen() of a float or double is the value itself,
+/// and toStorage<T>() converts a computed value back (rounding once for a
+/// 16-bit T).
+template <typename T>
+using AccumulationOf = std::conditional_t<kIsHalfType<T>, float, T>;
+
+GC_RT_HOST_DEVICE inline float widen(float value) { return value; }
+GC_RT_HOST_DEVICE inline double widen(double value) { return value; }
+
+template <typename T, typename Value>
+GC_RT_HOST_DEVICE inline T toStorage(Value value) {
+  if constexpr (kIsHalfType<T>)
+    return narrow<T>(static_cast<float>(value));
+  else
+    return static_cast<T>(value);
 }
 
 } // namespace gc::rt

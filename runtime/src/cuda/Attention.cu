@@ -25,6 +25,11 @@
 // GEMM-rate work for O(keys) memory per row; tensor cores (a tiled
 // kernel) are the next step.
 //
+// bf16 and f16 tensors (storage type T) are widened as they are loaded and
+// everything computes in A = AccumulationOf<T> (float); the lse and the
+// workspace are A, and the output rows and gradients are rounded once as
+// they are stored, as the CPU's widened kernel does.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Support.h"
@@ -48,15 +53,16 @@ constexpr int64_t kMaxHeadDim = 32 * kColumnsPerLane;
 
 /// The score of (query row qi, key row kj): scale * (qi . kj) + mask.
 template <typename T>
-__device__ T attentionScore(const AttentionProblem &p, const T *qi, const T *kj,
-                            const T *mask, int64_t b, int64_t h, int64_t i,
-                            int64_t j) {
-  T dot = 0;
+__device__ AccumulationOf<T>
+attentionScore(const AttentionProblem &p, const T *qi, const T *kj,
+               const T *mask, int64_t b, int64_t h, int64_t i, int64_t j) {
+  using A = AccumulationOf<T>;
+  A dot = 0;
   for (int64_t d = 0; d < p.headDim; ++d)
-    dot += qi[d] * kj[d];
-  T score = dot * static_cast<T>(p.scale);
+    dot += widen(qi[d]) * widen(kj[d]);
+  A score = dot * static_cast<A>(p.scale);
   if (mask)
-    score = score + mask[p.maskOffset(b, h, i, j)];
+    score = score + widen(mask[p.maskOffset(b, h, i, j)]);
   return score;
 }
 
@@ -65,10 +71,11 @@ __global__ void
 attentionKernel(const T *__restrict__ query, const T *__restrict__ key,
                 const T *__restrict__ value, const T *__restrict__ mask,
                 const int64_t *__restrict__ seed, T *__restrict__ result,
-                T *__restrict__ lse, AttentionProblem p) {
+                AccumulationOf<T> *__restrict__ lse, AttentionProblem p) {
+  using A = AccumulationOf<T>;
   const int lane = laneIndex();
   const int64_t rows = p.batch * p.heads * p.queries;
-  const AttentionDropout<T> dropout(p, seed);
+  const AttentionDropout<A> dropout(p, seed);
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const int64_t pair = r / p.queries, i = r - pair * p.queries;
     const int64_t b = pair / p.heads, h = pair - b * p.heads;
@@ -78,38 +85,38 @@ attentionKernel(const T *__restrict__ query, const T *__restrict__ key,
     auto score = [&](int64_t j) {
       return attentionScore(p, qi, keys + j * p.headDim, mask, b, h, i, j);
     };
-    T max = -INFINITY;
+    A max = -INFINITY;
     for (int64_t j = lane; j < p.keys; j += 32)
       max = MaxWithNanOp()(max, score(j));
     max = warpAllReduce(max, MaxWithNanOp());
-    T sum = 0;
+    A sum = 0;
     for (int64_t j = lane; j < p.keys; j += 32)
       sum += scalar::exp(score(j) - max);
     sum = warpSum(sum);
-    T acc[kColumnsPerLane] = {};
+    A acc[kColumnsPerLane] = {};
     for (int64_t first = 0; first < p.keys; first += 32) {
       const int64_t j = first + lane;
-      T z = 0;
+      A z = 0;
       if (j < p.keys) {
-        const T probability = scalar::exp(score(j) - max) / sum;
+        const A probability = scalar::exp(score(j) - max) / sum;
         z = dropout.apply(probability, b, h, i, j);
       }
       const int count =
           static_cast<int>(p.keys - first < 32 ? p.keys - first : 32);
       for (int source = 0; source < count; ++source) {
-        const T zj = __shfl_sync(0xffffffffu, z, source);
+        const A zj = __shfl_sync(0xffffffffu, z, source);
         const T *vj = values + (first + source) * p.valueDim;
         for (int c = 0; c < kColumnsPerLane; ++c) {
           const int64_t d = lane + 32 * c;
           if (d < p.valueDim)
-            acc[c] += zj * vj[d];
+            acc[c] += zj * widen(vj[d]);
         }
       }
     }
     for (int c = 0; c < kColumnsPerLane; ++c) {
       const int64_t d = lane + 32 * c;
       if (d < p.valueDim)
-        result[r * p.valueDim + d] = acc[c];
+        result[r * p.valueDim + d] = toStorage<T>(acc[c]);
     }
     if (lane == 0)
       lse[r] = max + scalar::log(sum);
@@ -122,17 +129,17 @@ template <typename T> struct ScoreGrad {
   T dropped, scoreGrad;
 };
 
-template <typename T>
-__device__ ScoreGrad<T>
+template <typename T, typename A = AccumulationOf<T>>
+__device__ ScoreGrad<A>
 attentionScoreGrad(const AttentionProblem &p, const T *qi, const T *kj,
-                   const T *vj, const T *gradRow, T rowLse, T rowD,
-                   const T *mask, const AttentionDropout<T> &dropout, int64_t b,
+                   const T *vj, const T *gradRow, A rowLse, A rowD,
+                   const T *mask, const AttentionDropout<A> &dropout, int64_t b,
                    int64_t h, int64_t i, int64_t j) {
-  const T probability =
+  const A probability =
       scalar::exp(attentionScore(p, qi, kj, mask, b, h, i, j) - rowLse);
-  T dZ = 0;
+  A dZ = 0;
   for (int64_t e = 0; e < p.valueDim; ++e)
-    dZ += gradRow[e] * vj[e];
+    dZ += widen(gradRow[e]) * widen(vj[e]);
   const bool kept = dropout.keeps(b, h, i, j);
   return {dropout.apply(probability, kept),
           probability * (dropout.apply(dZ, kept) - rowD)};
@@ -142,30 +149,32 @@ template <typename T>
 __global__ void attentionQueryGradKernel(
     const T *__restrict__ grad, const T *__restrict__ query,
     const T *__restrict__ key, const T *__restrict__ value,
-    const T *__restrict__ output, const T *__restrict__ lse,
+    const T *__restrict__ output, const AccumulationOf<T> *__restrict__ lse,
     const T *__restrict__ mask, const int64_t *__restrict__ seed,
-    T *__restrict__ queryGrad, T *__restrict__ rowDots, AttentionProblem p) {
+    T *__restrict__ queryGrad, AccumulationOf<T> *__restrict__ rowDots,
+    AttentionProblem p) {
+  using A = AccumulationOf<T>;
   const int lane = laneIndex();
   const int64_t rows = p.batch * p.heads * p.queries;
-  const AttentionDropout<T> dropout(p, seed);
+  const AttentionDropout<A> dropout(p, seed);
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const int64_t pair = r / p.queries, i = r - pair * p.queries;
     const int64_t b = pair / p.heads, h = pair - b * p.heads;
     const T *gradRow = grad + r * p.valueDim;
     const T *outRow = output + r * p.valueDim;
-    T rowD = 0;
+    A rowD = 0;
     for (int64_t d = lane; d < p.valueDim; d += 32)
-      rowD += gradRow[d] * outRow[d];
+      rowD += widen(gradRow[d]) * widen(outRow[d]);
     rowD = warpSum(rowD);
     if (lane == 0)
       rowDots[r] = rowD;
     const T *qi = query + r * p.headDim;
     const T *keys = key + pair * p.keys * p.headDim;
     const T *values = value + pair * p.keys * p.valueDim;
-    T acc[kColumnsPerLane] = {};
+    A acc[kColumnsPerLane] = {};
     for (int64_t first = 0; first < p.keys; first += 32) {
       const int64_t j = first + lane;
-      T dS = 0;
+      A dS = 0;
       if (j < p.keys)
         dS = attentionScoreGrad(p, qi, keys + j * p.headDim,
                                 values + j * p.valueDim, gradRow, lse[r], rowD,
@@ -174,20 +183,20 @@ __global__ void attentionQueryGradKernel(
       const int count =
           static_cast<int>(p.keys - first < 32 ? p.keys - first : 32);
       for (int source = 0; source < count; ++source) {
-        const T dSj = __shfl_sync(0xffffffffu, dS, source);
+        const A dSj = __shfl_sync(0xffffffffu, dS, source);
         const T *kj = keys + (first + source) * p.headDim;
         for (int c = 0; c < kColumnsPerLane; ++c) {
           const int64_t d = lane + 32 * c;
           if (d < p.headDim)
-            acc[c] += dSj * kj[d];
+            acc[c] += dSj * widen(kj[d]);
         }
       }
     }
-    const T scale = static_cast<T>(p.scale);
+    const A scale = static_cast<A>(p.scale);
     for (int c = 0; c < kColumnsPerLane; ++c) {
       const int64_t d = lane + 32 * c;
       if (d < p.headDim)
-        queryGrad[r * p.headDim + d] = acc[c] * scale;
+        queryGrad[r * p.headDim + d] = toStorage<T>(acc[c] * scale);
     }
   }
 }
@@ -196,22 +205,24 @@ template <typename T>
 __global__ void attentionKeyValueGradKernel(
     const T *__restrict__ grad, const T *__restrict__ query,
     const T *__restrict__ key, const T *__restrict__ value,
-    const T *__restrict__ lse, const T *__restrict__ mask,
-    const int64_t *__restrict__ seed, const T *__restrict__ rowDots,
-    T *__restrict__ keyGrad, T *__restrict__ valueGrad, AttentionProblem p) {
+    const AccumulationOf<T> *__restrict__ lse, const T *__restrict__ mask,
+    const int64_t *__restrict__ seed,
+    const AccumulationOf<T> *__restrict__ rowDots, T *__restrict__ keyGrad,
+    T *__restrict__ valueGrad, AttentionProblem p) {
+  using A = AccumulationOf<T>;
   const int lane = laneIndex();
   const int64_t rows = p.batch * p.heads * p.keys;
-  const AttentionDropout<T> dropout(p, seed);
+  const AttentionDropout<A> dropout(p, seed);
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const int64_t pair = r / p.keys, j = r - pair * p.keys;
     const int64_t b = pair / p.heads, h = pair - b * p.heads;
     const T *kj = key + r * p.headDim;
     const T *vj = value + r * p.valueDim;
     const int64_t firstRow = pair * p.queries;
-    T keyAcc[kColumnsPerLane] = {}, valueAcc[kColumnsPerLane] = {};
+    A keyAcc[kColumnsPerLane] = {}, valueAcc[kColumnsPerLane] = {};
     for (int64_t first = 0; first < p.queries; first += 32) {
       const int64_t i = first + lane;
-      ScoreGrad<T> g = {0, 0};
+      ScoreGrad<A> g = {0, 0};
       if (i < p.queries)
         g = attentionScoreGrad(p, query + (firstRow + i) * p.headDim, kj, vj,
                                grad + (firstRow + i) * p.valueDim,
@@ -220,25 +231,25 @@ __global__ void attentionKeyValueGradKernel(
       const int count =
           static_cast<int>(p.queries - first < 32 ? p.queries - first : 32);
       for (int source = 0; source < count; ++source) {
-        const T zi = __shfl_sync(0xffffffffu, g.dropped, source);
-        const T dSi = __shfl_sync(0xffffffffu, g.scoreGrad, source);
+        const A zi = __shfl_sync(0xffffffffu, g.dropped, source);
+        const A dSi = __shfl_sync(0xffffffffu, g.scoreGrad, source);
         const int64_t row = firstRow + first + source;
         for (int c = 0; c < kColumnsPerLane; ++c) {
           const int64_t d = lane + 32 * c;
           if (d < p.valueDim)
-            valueAcc[c] += zi * grad[row * p.valueDim + d];
+            valueAcc[c] += zi * widen(grad[row * p.valueDim + d]);
           if (d < p.headDim)
-            keyAcc[c] += dSi * query[row * p.headDim + d];
+            keyAcc[c] += dSi * widen(query[row * p.headDim + d]);
         }
       }
     }
-    const T scale = static_cast<T>(p.scale);
+    const A scale = static_cast<A>(p.scale);
     for (int c = 0; c < kColumnsPerLane; ++c) {
       const int64_t d = lane + 32 * c;
       if (d < p.valueDim)
-        valueGrad[r * p.valueDim + d] = valueAcc[c];
+        valueGrad[r * p.valueDim + d] = toStorage<T>(valueAcc[c]);
       if (d < p.headDim)
-        keyGrad[r * p.headDim + d] = keyAcc[c] * scale;
+        keyGrad[r * p.headDim + d] = toStorage<T>(keyAcc[c] * scale);
     }
   }
 }
@@ -254,7 +265,8 @@ Status checkProblem(const char *kernel, const AttentionProblem &p) {
 template <typename T>
 Status gc::rt::cuda::attention(const T *query, const T *key, const T *value,
                                const T *mask, const int64_t *seed, T *result,
-                               T *lse, const AttentionProblem &problem,
+                               AccumulationOf<T> *lse,
+                               const AttentionProblem &problem,
                                cudaStream_t stream) {
   const char *kernel = "attention";
   GC_RT_RETURN_IF_ERROR(checkProblem(kernel, problem));
@@ -268,13 +280,13 @@ Status gc::rt::cuda::attention(const T *query, const T *key, const T *value,
 }
 
 template <typename T>
-Status gc::rt::cuda::attentionGrad(const T *grad, const T *query, const T *key,
-                                   const T *value, const T *output,
-                                   const T *lse, const T *mask,
-                                   const int64_t *seed, T *queryGrad,
-                                   T *keyGrad, T *valueGrad,
-                                   const AttentionProblem &problem,
-                                   T *workspace, cudaStream_t stream) {
+Status
+gc::rt::cuda::attentionGrad(const T *grad, const T *query, const T *key,
+                            const T *value, const T *output,
+                            const AccumulationOf<T> *lse, const T *mask,
+                            const int64_t *seed, T *queryGrad, T *keyGrad,
+                            T *valueGrad, const AttentionProblem &problem,
+                            AccumulationOf<T> *workspace, cudaStream_t stream) {
   const char *kernel = "attention_grad";
   GC_RT_RETURN_IF_ERROR(checkProblem(kernel, problem));
   const int64_t queryRows = problem.batch * problem.heads * problem.queries;
@@ -298,12 +310,14 @@ Status gc::rt::cuda::attentionGrad(const T *grad, const T *query, const T *key,
 
 #define GC_RT_INSTANTIATE(T)                                                   \
   template Status gc::rt::cuda::attention<T>(                                  \
-      const T *, const T *, const T *, const T *, const int64_t *, T *, T *,   \
-      const AttentionProblem &, cudaStream_t);                                 \
+      const T *, const T *, const T *, const T *, const int64_t *, T *,        \
+      AccumulationOf<T> *, const AttentionProblem &, cudaStream_t);            \
   template Status gc::rt::cuda::attentionGrad<T>(                              \
-      const T *, const T *, const T *, const T *, const T *, const T *,        \
-      const T *, const int64_t *, T *, T *, T *, const AttentionProblem &,     \
-      T *, cudaStream_t);
+      const T *, const T *, const T *, const T *, const T *,                   \
+      const AccumulationOf<T> *, const T *, const int64_t *, T *, T *, T *,    \
+      const AttentionProblem &, AccumulationOf<T> *, cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
+GC_RT_INSTANTIATE(BFloat16)
+GC_RT_INSTANTIATE(Half)
 #undef GC_RT_INSTANTIATE

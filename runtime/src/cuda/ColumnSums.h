@@ -14,7 +14,9 @@
 //     mean, as the CPU divides); it writes nothing when `skip` points to a
 //     nonzero word (a kernel before found the data invalid).
 // A functor Load(row, column, acc) adds one row's terms into acc[0..Sums).
-// The order of every addition depends on rows and cols only.
+// The order of every addition depends on rows and cols only. The sums and
+// the workspace are in T; the outputs' element type Out may be narrower (a
+// 16-bit sum computed in float and rounded once, toStorage).
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,9 +69,9 @@ __global__ void columnPartialsKernel(Load load, T *__restrict__ workspace,
   }
 }
 
-template <typename T>
+template <typename T, typename Out>
 __global__ void columnFinishKernel(const T *__restrict__ workspace,
-                                   ColumnOutputs<T> outputs, int sums,
+                                   ColumnOutputs<Out> outputs, int sums,
                                    int64_t cols, int64_t chunks, T divisor,
                                    const int32_t *skip) {
   if (skip && *skip)
@@ -82,7 +84,7 @@ __global__ void columnFinishKernel(const T *__restrict__ workspace,
       sum += partials[k];
     sum = warpSum(sum);
     if (lane == 0)
-      outputs.sum[w / cols][w % cols] = sum / divisor;
+      outputs.sum[w / cols][w % cols] = toStorage<Out>(sum / divisor);
   }
 }
 
@@ -90,9 +92,9 @@ __global__ void columnFinishKernel(const T *__restrict__ workspace,
 /// `outputs`, each divided by `divisor`, unless `skip` (may be null) points
 /// to a nonzero word when stage 2 runs. rows must be above kColumnChunkRows
 /// and the workspace columnSumWorkspaceBytes().
-template <typename T, int Sums, typename Load>
+template <typename T, int Sums, typename Load, typename Out>
 Status launchColumnSums(const char *kernel, Load load, int64_t rows,
-                        int64_t cols, T *workspace, ColumnOutputs<T> outputs,
+                        int64_t cols, T *workspace, ColumnOutputs<Out> outputs,
                         T divisor, const int32_t *skip, cudaStream_t stream) {
   static_assert(Sums >= 1 && Sums <= kRowLanes);
   if (!workspace)
@@ -105,7 +107,7 @@ Status launchColumnSums(const char *kernel, Load load, int64_t rows,
                  gridFor(tiles * chunks * kBlockSize), kBlockSize, 0,
                  stream)(load, workspace, rows, cols, chunks);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
-  GC_CUDA_LAUNCH(columnFinishKernel<T>, gridForWarpRows(Sums * cols),
+  GC_CUDA_LAUNCH((columnFinishKernel<T, Out>), gridForWarpRows(Sums * cols),
                  kBlockSize, 0,
                  stream)(workspace, outputs, Sums, cols, chunks, divisor, skip);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);

@@ -38,26 +38,29 @@ template <typename T>
 __global__ void
 layerNormKernel(const T *__restrict__ input, const T *__restrict__ gamma,
                 const T *__restrict__ beta, T *__restrict__ result,
-                T *__restrict__ mean, T *__restrict__ rstd, int64_t rows,
+                AccumulationOf<T> *__restrict__ mean,
+                AccumulationOf<T> *__restrict__ rstd, int64_t rows,
                 int64_t cols, double epsilon) {
-  const T count = static_cast<T>(cols);
-  const T eps = static_cast<T>(epsilon);
+  using A = AccumulationOf<T>;
+  const A count = static_cast<A>(cols);
+  const A eps = static_cast<A>(epsilon);
   const int lane = laneIndex();
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *x = input + r * cols;
     T *y = result + r * cols;
-    T sum = 0;
+    A sum = 0;
     for (int64_t j = lane; j < cols; j += 32)
-      sum += x[j];
-    const T mu = warpSum(sum) / count;
-    T squares = 0;
+      sum += widen(x[j]);
+    const A mu = warpSum(sum) / count;
+    A squares = 0;
     for (int64_t j = lane; j < cols; j += 32) {
-      const T d = x[j] - mu;
+      const A d = widen(x[j]) - mu;
       squares += d * d;
     }
-    const T rs = gc::rt::scalar::rsqrt(warpSum(squares) / count + eps);
+    const A rs = gc::rt::scalar::rsqrt(warpSum(squares) / count + eps);
     for (int64_t j = lane; j < cols; j += 32)
-      y[j] = (x[j] - mu) * rs * gamma[j] + beta[j];
+      y[j] = toStorage<T>((widen(x[j]) - mu) * rs * widen(gamma[j]) +
+                          widen(beta[j]));
     if (lane == 0) {
       mean[r] = mu;
       rstd[r] = rs;
@@ -67,41 +70,45 @@ layerNormKernel(const T *__restrict__ input, const T *__restrict__ gamma,
 
 /// gradInput, one warp per row.
 template <typename T>
-__global__ void
-layerNormGradInputKernel(const T *__restrict__ grad,
-                         const T *__restrict__ input,
-                         const T *__restrict__ mean, const T *__restrict__ rstd,
-                         const T *__restrict__ gamma, T *__restrict__ gradInput,
-                         int64_t rows, int64_t cols) {
-  const T count = static_cast<T>(cols);
+__global__ void layerNormGradInputKernel(
+    const T *__restrict__ grad, const T *__restrict__ input,
+    const AccumulationOf<T> *__restrict__ mean,
+    const AccumulationOf<T> *__restrict__ rstd, const T *__restrict__ gamma,
+    T *__restrict__ gradInput, int64_t rows, int64_t cols) {
+  using A = AccumulationOf<T>;
+  const A count = static_cast<A>(cols);
   const int lane = laneIndex();
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *x = input + r * cols;
     const T *dy = grad + r * cols;
     T *dx = gradInput + r * cols;
-    const T mu = mean[r], rs = rstd[r];
-    T sumG = 0, sumGXhat = 0;
+    const A mu = mean[r], rs = rstd[r];
+    A sumG = 0, sumGXhat = 0;
     for (int64_t j = lane; j < cols; j += 32) {
-      const T g = dy[j] * gamma[j];
+      const A g = widen(dy[j]) * widen(gamma[j]);
       sumG += g;
-      sumGXhat += g * ((x[j] - mu) * rs);
+      sumGXhat += g * ((widen(x[j]) - mu) * rs);
     }
-    const T meanG = warpSum(sumG) / count;
-    const T meanGXhat = warpSum(sumGXhat) / count;
+    const A meanG = warpSum(sumG) / count;
+    const A meanGXhat = warpSum(sumGXhat) / count;
     for (int64_t j = lane; j < cols; j += 32) {
-      const T xhat = (x[j] - mu) * rs;
-      dx[j] = rs * (dy[j] * gamma[j] - meanG - xhat * meanGXhat);
+      const A xhat = (widen(x[j]) - mu) * rs;
+      dx[j] = toStorage<T>(
+          rs * (widen(dy[j]) * widen(gamma[j]) - meanG - xhat * meanGXhat));
     }
   }
 }
 
 /// One row's terms of dgamma and dbeta at `column`.
 template <typename T> struct GammaBetaTerms {
-  const T *grad, *input, *mean, *rstd;
+  using A = AccumulationOf<T>;
+  const T *grad, *input;
+  const A *mean, *rstd;
   int64_t cols;
-  __device__ void operator()(int64_t row, int64_t column, T *acc) const {
-    const T dy = grad[row * cols + column];
-    acc[0] += dy * ((input[row * cols + column] - mean[row]) * rstd[row]);
+  __device__ void operator()(int64_t row, int64_t column, A *acc) const {
+    const A dy = widen(grad[row * cols + column]);
+    acc[0] +=
+        dy * ((widen(input[row * cols + column]) - mean[row]) * rstd[row]);
     acc[1] += dy;
   }
 };
@@ -114,11 +121,11 @@ layerNormGradColumnsKernel(GammaBetaTerms<T> terms, T *__restrict__ gradGamma,
                            T *__restrict__ gradBeta, int64_t rows) {
   for (int64_t j = globalThreadIndex(); j < terms.cols;
        j += globalThreadCount()) {
-    T acc[2] = {0, 0};
+    AccumulationOf<T> acc[2] = {0, 0};
     for (int64_t r = 0; r < rows; ++r)
       terms(r, j, acc);
-    gradGamma[j] = acc[0];
-    gradBeta[j] = acc[1];
+    gradGamma[j] = toStorage<T>(acc[0]);
+    gradBeta[j] = toStorage<T>(acc[1]);
   }
 }
 
@@ -130,7 +137,8 @@ constexpr int kColumnBlockSize = 64;
 
 template <typename T>
 Status gc::rt::cuda::layerNorm(const T *input, const T *gamma, const T *beta,
-                               T *result, T *mean, T *rstd, int64_t rows,
+                               T *result, AccumulationOf<T> *mean,
+                               AccumulationOf<T> *rstd, int64_t rows,
                                int64_t cols, double epsilon,
                                cudaStream_t stream) {
   if (rows == 0)
@@ -145,11 +153,14 @@ Status gc::rt::cuda::layerNorm(const T *input, const T *gamma, const T *beta,
 }
 
 template <typename T>
-Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
-                                   const T *rstd, const T *gamma, T *gradInput,
-                                   T *gradGamma, T *gradBeta, int64_t rows,
-                                   int64_t cols, T *workspace,
+Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input,
+                                   const AccumulationOf<T> *mean,
+                                   const AccumulationOf<T> *rstd,
+                                   const T *gamma, T *gradInput, T *gradGamma,
+                                   T *gradBeta, int64_t rows, int64_t cols,
+                                   AccumulationOf<T> *workspace,
                                    cudaStream_t stream) {
+  using A = AccumulationOf<T>;
   const char *kernel = "layer_norm_grad";
   if (cols == 0)
     return Status::ok();
@@ -160,9 +171,9 @@ Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
     GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
   }
   const GammaBetaTerms<T> terms{grad, input, mean, rstd, cols};
-  if (layerNormGradWorkspaceBytes(rows, cols, sizeof(T)) > 0)
-    return launchColumnSums<T, 2>(kernel, terms, rows, cols, workspace,
-                                  ColumnOutputs<T>{{gradGamma, gradBeta}}, T(1),
+  if (layerNormGradWorkspaceBytes(rows, cols, sizeof(A)) > 0)
+    return launchColumnSums<A, 2>(kernel, terms, rows, cols, workspace,
+                                  ColumnOutputs<T>{{gradGamma, gradBeta}}, A(1),
                                   nullptr, stream);
   // With no rows the column sums are zeros, written by the same kernel.
   GC_CUDA_LAUNCH(layerNormGradColumnsKernel<T>, gridFor(cols, kColumnBlockSize),
@@ -172,12 +183,15 @@ Status gc::rt::cuda::layerNormGrad(const T *grad, const T *input, const T *mean,
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \
-  template Status gc::rt::cuda::layerNorm<T>(const T *, const T *, const T *,  \
-                                             T *, T *, T *, int64_t, int64_t,  \
-                                             double, cudaStream_t);            \
+  template Status gc::rt::cuda::layerNorm<T>(                                  \
+      const T *, const T *, const T *, T *, AccumulationOf<T> *,               \
+      AccumulationOf<T> *, int64_t, int64_t, double, cudaStream_t);            \
   template Status gc::rt::cuda::layerNormGrad<T>(                              \
-      const T *, const T *, const T *, const T *, const T *, T *, T *, T *,    \
-      int64_t, int64_t, T *, cudaStream_t);
+      const T *, const T *, const AccumulationOf<T> *,                         \
+      const AccumulationOf<T> *, const T *, T *, T *, T *, int64_t, int64_t,   \
+      AccumulationOf<T> *, cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
+GC_RT_INSTANTIATE(BFloat16)
+GC_RT_INSTANTIATE(Half)
 #undef GC_RT_INSTANTIATE

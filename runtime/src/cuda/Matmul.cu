@@ -15,7 +15,10 @@
 //
 // Precision: float computes with CUBLAS_COMPUTE_32F (exact FP32, no TF32)
 // under the default math mode, unless the caller allows TF32
-// (CUBLAS_COMPUTE_32F_FAST_TF32); double uses CUBLAS_COMPUTE_64F.
+// (CUBLAS_COMPUTE_32F_FAST_TF32); double uses CUBLAS_COMPUTE_64F. bf16 and
+// f16 operands (CUDA_R_16BF, CUDA_R_16F) compute with CUBLAS_COMPUTE_32F
+// (tensor cores, f32 accumulation) and round each result once, as
+// torch.autocast's GEMMs do.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,7 +46,8 @@ Status gc::rt::cuda::matmul(cublasHandle_t handle, cudaStream_t stream,
                             const T *lhs, const T *rhs, T *result,
                             Shape lhsShape, Shape rhsShape, bool transposeLhs,
                             bool transposeRhs, bool allowTf32) {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                kIsHalfType<T>);
   const char *kernel = "matmul";
   const int lr = lhsShape.rank, rr = rhsShape.rank;
   if (lr < 2 || (rr != lr && rr != 2))
@@ -87,15 +91,26 @@ Status gc::rt::cuda::matmul(cublasHandle_t handle, cudaStream_t stream,
   GC_RT_CUBLAS_RETURN_IF_ERROR(kernel, cublasSetStream(handle, stream));
   GC_RT_CUBLAS_RETURN_IF_ERROR(
       kernel, cublasSetPointerMode(handle, CUBLAS_POINTER_MODE_HOST));
-  GC_RT_CUBLAS_RETURN_IF_ERROR(kernel,
-                               cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH));
+  // 16-bit GEMMs: no reduced-precision (16-bit) reduction of split-K
+  // partial sums, which cuBLAS would otherwise allow; the whole sum is f32.
+  const cublasMath_t mathMode =
+      kIsHalfType<T> ? static_cast<cublasMath_t>(
+                           CUBLAS_DEFAULT_MATH |
+                           CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION)
+                     : CUBLAS_DEFAULT_MATH;
+  GC_RT_CUBLAS_RETURN_IF_ERROR(kernel, cublasSetMathMode(handle, mathMode));
 
-  const T alpha = 1, beta = 0;
+  // The scalars have the compute type's precision: float for 16-bit data.
+  using Scalar = AccumulationOf<T>;
+  const Scalar alpha = 1, beta = 0;
   cudaDataType_t dataType;
   cublasComputeType_t computeType;
   if constexpr (std::is_same_v<T, float>) {
     dataType = CUDA_R_32F;
     computeType = allowTf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+  } else if constexpr (kIsHalfType<T>) {
+    dataType = std::is_same_v<T, BFloat16> ? CUDA_R_16BF : CUDA_R_16F;
+    computeType = CUBLAS_COMPUTE_32F;
   } else {
     dataType = CUDA_R_64F;
     computeType = CUBLAS_COMPUTE_64F;
@@ -120,3 +135,10 @@ template Status gc::rt::cuda::matmul<double>(cublasHandle_t, cudaStream_t,
                                              const double *, const double *,
                                              double *, Shape, Shape, bool, bool,
                                              bool);
+template Status gc::rt::cuda::matmul<BFloat16>(cublasHandle_t, cudaStream_t,
+                                               const BFloat16 *,
+                                               const BFloat16 *, BFloat16 *,
+                                               Shape, Shape, bool, bool, bool);
+template Status gc::rt::cuda::matmul<Half>(cublasHandle_t, cudaStream_t,
+                                           const Half *, const Half *, Half *,
+                                           Shape, Shape, bool, bool, bool);

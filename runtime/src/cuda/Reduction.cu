@@ -25,7 +25,8 @@
 //    long reductions of contiguous runs (a row sum) or when there are too
 //    few results to keep the GPU busy.
 // Everything computes in the element type (f32 for f32, the numerics
-// contract), in orders fixed by the shape; max propagates NaN.
+// contract) or, for bf16 and f16, in float with one rounding of each result
+// (AccumulationOf), in orders fixed by the shape; max propagates NaN.
 //
 //===----------------------------------------------------------------------===//
 
@@ -127,28 +128,29 @@ template <typename T>
 __global__ void
 reduceThreadPerResultKernel(ReduceOp op, const T *__restrict__ input,
                             T *__restrict__ result, ReduceLayout layout) {
+  using A = AccumulationOf<T>;
   const int64_t runs = layout.reducedCount / layout.runLength;
   for (int64_t out = globalThreadIndex(); out < layout.resultCount;
        out += globalThreadCount()) {
     const T *base = input + keptOffset(layout, out);
     if (op == ReduceOp::Max) {
-      T acc = static_cast<T>(-INFINITY);
+      A acc = static_cast<A>(-INFINITY);
       for (int64_t r = 0; r < layout.reducedCount; ++r)
-        acc = MaxWithNanOp()(acc, base[reducedOffset(layout, r)]);
-      result[out] = acc;
+        acc = MaxWithNanOp()(acc, widen(base[reducedOffset(layout, r)]));
+      result[out] = toStorage<T>(acc);
       continue;
     }
     // Each innermost run summed on its own, then added.
-    T acc = 0;
+    A acc = 0;
     for (int64_t run = 0; run < runs; ++run) {
       const int64_t first = run * layout.runLength;
-      T sum = 0;
+      A sum = 0;
       for (int64_t j = 0; j < layout.runLength; ++j)
-        sum += base[reducedOffset(layout, first + j)];
+        sum += widen(base[reducedOffset(layout, first + j)]);
       acc += sum;
     }
-    result[out] =
-        op == ReduceOp::Mean ? acc / static_cast<T>(layout.reducedCount) : acc;
+    result[out] = toStorage<T>(
+        op == ReduceOp::Mean ? acc / static_cast<A>(layout.reducedCount) : acc);
   }
 }
 
@@ -156,27 +158,28 @@ template <typename T>
 __global__ void
 reduceBlockPerResultKernel(ReduceOp op, const T *__restrict__ input,
                            T *__restrict__ result, ReduceLayout layout) {
+  using A = AccumulationOf<T>;
   // Every thread of a block runs the same iterations (the loop bound depends
   // on the block only), as the block reductions require.
   for (int64_t out = blockIdx.x; out < layout.resultCount; out += gridDim.x) {
     const T *base = input + keptOffset(layout, out);
     if (op == ReduceOp::Max) {
-      T acc = static_cast<T>(-INFINITY);
+      A acc = static_cast<A>(-INFINITY);
       for (int64_t r = threadIdx.x; r < layout.reducedCount; r += blockDim.x)
-        acc = MaxWithNanOp()(acc, base[reducedOffset(layout, r)]);
-      acc = blockAllReduce(acc, MaxWithNanOp(), static_cast<T>(-INFINITY));
+        acc = MaxWithNanOp()(acc, widen(base[reducedOffset(layout, r)]));
+      acc = blockAllReduce(acc, MaxWithNanOp(), static_cast<A>(-INFINITY));
       if (threadIdx.x == 0)
-        result[out] = acc;
+        result[out] = toStorage<T>(acc);
       continue;
     }
-    T sum = 0;
+    A sum = 0;
     for (int64_t r = threadIdx.x; r < layout.reducedCount; r += blockDim.x)
-      sum += base[reducedOffset(layout, r)];
-    sum = blockAllReduce(sum, SumOp(), T(0));
+      sum += widen(base[reducedOffset(layout, r)]);
+    sum = blockAllReduce(sum, SumOp(), A(0));
     if (threadIdx.x == 0)
-      result[out] = op == ReduceOp::Mean
-                        ? sum / static_cast<T>(layout.reducedCount)
-                        : sum;
+      result[out] = toStorage<T>(op == ReduceOp::Mean
+                                     ? sum / static_cast<A>(layout.reducedCount)
+                                     : sum);
   }
 }
 
@@ -195,20 +198,22 @@ constexpr int64_t kManyResults = 2048;
 } // namespace
 
 namespace {
-/// Stage 1's load of a column reduction: one element.
+/// Stage 1's load of a column reduction: one element, widened.
 template <typename T> struct ColumnElement {
   const T *input;
   int64_t cols;
-  __device__ void operator()(int64_t row, int64_t column, T *acc) const {
-    acc[0] += input[row * cols + column];
+  __device__ void operator()(int64_t row, int64_t column,
+                             AccumulationOf<T> *acc) const {
+    acc[0] += widen(input[row * cols + column]);
   }
 };
 } // namespace
 
 template <typename T>
 Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
-                            Shape inputShape, DimList dims, T *workspace,
-                            cudaStream_t stream) {
+                            Shape inputShape, DimList dims,
+                            AccumulationOf<T> *workspace, cudaStream_t stream) {
+  using A = AccumulationOf<T>;
   const char *kernel = op == ReduceOp::Sum    ? "reduce_sum"
                        : op == ReduceOp::Mean ? "reduce_mean"
                                               : "reduce_max";
@@ -229,10 +234,10 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
     // nothing is NaN).
     if (keptCount == 0)
       return Status::ok();
-    const T identity = op == ReduceOp::Sum ? T(0)
-                       : op == ReduceOp::Mean
-                           ? std::numeric_limits<T>::quiet_NaN()
-                           : -std::numeric_limits<T>::infinity();
+    const T identity = toStorage<T>(op == ReduceOp::Sum ? A(0)
+                                    : op == ReduceOp::Mean
+                                        ? std::numeric_limits<A>::quiet_NaN()
+                                        : -std::numeric_limits<A>::infinity());
     GC_CUDA_LAUNCH(fillKernel<T>, gridFor(keptCount), kBlockSize, 0,
                    stream)(result, keptCount, identity);
     GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
@@ -244,11 +249,11 @@ Status gc::rt::cuda::reduce(ReduceOp op, const T *input, T *result,
   if (op != ReduceOp::Max) {
     const ColumnView view =
         columnViewOf(inputShape.dims, inputShape.rank, dims.dims, dims.rank);
-    if (columnSumWorkspaceBytes(view.rows, view.cols, sizeof(T), 1) > 0)
-      return launchColumnSums<T, 1>(
+    if (columnSumWorkspaceBytes(view.rows, view.cols, sizeof(A), 1) > 0)
+      return launchColumnSums<A, 1>(
           kernel, ColumnElement<T>{input, view.cols}, view.rows, view.cols,
           workspace, ColumnOutputs<T>{{result}},
-          op == ReduceOp::Mean ? static_cast<T>(view.rows) : T(1), nullptr,
+          op == ReduceOp::Mean ? static_cast<A>(view.rows) : A(1), nullptr,
           stream);
   }
 
@@ -275,3 +280,9 @@ template Status gc::rt::cuda::reduce<float>(ReduceOp, const float *, float *,
 template Status gc::rt::cuda::reduce<double>(ReduceOp, const double *, double *,
                                              Shape, DimList, double *,
                                              cudaStream_t);
+template Status gc::rt::cuda::reduce<BFloat16>(ReduceOp, const BFloat16 *,
+                                               BFloat16 *, Shape, DimList,
+                                               float *, cudaStream_t);
+template Status gc::rt::cuda::reduce<Half>(ReduceOp, const Half *, Half *,
+                                           Shape, DimList, float *,
+                                           cudaStream_t);

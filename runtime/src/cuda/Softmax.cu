@@ -5,7 +5,8 @@
 // elements, `inner` apart. Under the numerics contract an f32 vector
 // computes in f32 with gc's exp (gc_rt/Math.h, the CPU's): the stable form
 // exp(x - max) / sum(exp(x - max)), the maximum propagating NaN as the
-// CPU's does; the gradient is y * (dy - sum(dy * y)).
+// CPU's does; the gradient is y * (dy - sum(dy * y)). bf16 and f16
+// vectors compute in float and round each result once.
 //
 // Two layouts:
 //  - inner == 1 (softmax over the last dimension, attention's case): the
@@ -52,40 +53,43 @@ template <typename T>
 __global__ void softmaxRowsKernel(const T *__restrict__ input,
                                   T *__restrict__ result, int64_t rows,
                                   int64_t n) {
+  using A = AccumulationOf<T>;
   const int lane = laneIndex();
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *x = input + r * n;
     T *y = result + r * n;
-    T max = x[0];
+    A max = widen(x[0]);
     for (int64_t k = lane; k < n; k += 32)
-      max = MaxWithNanOp()(max, x[k]);
+      max = MaxWithNanOp()(max, widen(x[k]));
     max = warpAllReduce(max, MaxWithNanOp());
-    T sum = 0;
+    A sum = 0;
     for (int64_t k = lane; k < n; k += 32)
-      sum += gc::rt::scalar::exp(x[k] - max);
+      sum += gc::rt::scalar::exp(widen(x[k]) - max);
     sum = warpSum(sum);
     for (int64_t k = lane; k < n; k += 32)
-      y[k] = gc::rt::scalar::exp(x[k] - max) / sum;
+      y[k] = toStorage<T>(gc::rt::scalar::exp(widen(x[k]) - max) / sum);
   }
 }
 
 template <typename T>
 __global__ void softmaxStridedKernel(const T *__restrict__ input,
                                      T *__restrict__ result, SoftmaxView view) {
+  using A = AccumulationOf<T>;
   const int64_t vectors = view.outer * view.inner, stride = view.inner;
   for (int64_t v = globalThreadIndex(); v < vectors; v += globalThreadCount()) {
     const int64_t o = v / view.inner, i = v - o * view.inner;
     const int64_t base = o * view.n * view.inner + i;
     const T *x = input + base;
     T *y = result + base;
-    T max = x[0];
+    A max = widen(x[0]);
     for (int64_t k = 1; k < view.n; ++k)
-      max = MaxWithNanOp()(max, x[k * stride]);
-    T sum = 0;
+      max = MaxWithNanOp()(max, widen(x[k * stride]));
+    A sum = 0;
     for (int64_t k = 0; k < view.n; ++k)
-      sum += gc::rt::scalar::exp(x[k * stride] - max);
+      sum += gc::rt::scalar::exp(widen(x[k * stride]) - max);
     for (int64_t k = 0; k < view.n; ++k)
-      y[k * stride] = gc::rt::scalar::exp(x[k * stride] - max) / sum;
+      y[k * stride] =
+          toStorage<T>(gc::rt::scalar::exp(widen(x[k * stride]) - max) / sum);
   }
 }
 
@@ -93,17 +97,18 @@ template <typename T>
 __global__ void
 softmaxGradRowsKernel(const T *__restrict__ grad, const T *__restrict__ output,
                       T *__restrict__ result, int64_t rows, int64_t n) {
+  using A = AccumulationOf<T>;
   const int lane = laneIndex();
   for (int64_t r = warpRowIndex(); r < rows; r += warpRowCount()) {
     const T *dy = grad + r * n;
     const T *y = output + r * n;
     T *dx = result + r * n;
-    T dot = 0;
+    A dot = 0;
     for (int64_t k = lane; k < n; k += 32)
-      dot += dy[k] * y[k];
+      dot += widen(dy[k]) * widen(y[k]);
     dot = warpSum(dot);
     for (int64_t k = lane; k < n; k += 32)
-      dx[k] = y[k] * (dy[k] - dot);
+      dx[k] = toStorage<T>(widen(y[k]) * (widen(dy[k]) - dot));
   }
 }
 
@@ -112,6 +117,7 @@ __global__ void softmaxGradStridedKernel(const T *__restrict__ grad,
                                          const T *__restrict__ output,
                                          T *__restrict__ result,
                                          SoftmaxView view) {
+  using A = AccumulationOf<T>;
   const int64_t vectors = view.outer * view.inner, stride = view.inner;
   for (int64_t v = globalThreadIndex(); v < vectors; v += globalThreadCount()) {
     const int64_t o = v / view.inner, i = v - o * view.inner;
@@ -119,11 +125,12 @@ __global__ void softmaxGradStridedKernel(const T *__restrict__ grad,
     const T *dy = grad + base;
     const T *y = output + base;
     T *dx = result + base;
-    T dot = 0;
+    A dot = 0;
     for (int64_t k = 0; k < view.n; ++k)
-      dot += dy[k * stride] * y[k * stride];
+      dot += widen(dy[k * stride]) * widen(y[k * stride]);
     for (int64_t k = 0; k < view.n; ++k)
-      dx[k * stride] = y[k * stride] * (dy[k * stride] - dot);
+      dx[k * stride] =
+          toStorage<T>(widen(y[k * stride]) * (widen(dy[k * stride]) - dot));
   }
 }
 
@@ -177,4 +184,6 @@ Status gc::rt::cuda::softmaxGrad(const T *grad, const T *output, T *result,
                                                Shape, int64_t, cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
+GC_RT_INSTANTIATE(BFloat16)
+GC_RT_INSTANTIATE(Half)
 #undef GC_RT_INSTANTIATE

@@ -82,11 +82,8 @@ struct Shape {
 /// A list of dimension indices or offsets (same representation as Shape).
 using DimList = Shape;
 
-/// The type a T tensor's statistics (layer norm's mean and rstd, the
-/// attention's log-sum-exp) are kept in: float for the 16-bit types, T
-/// otherwise (gc's getAccumulationType).
-template <typename T>
-using AccumulationOf = std::conditional_t<::gc::rt::kIsHalfType<T>, float, T>;
+/// float for the 16-bit types, T otherwise (gc_rt/HalfFloat.h).
+using ::gc::rt::AccumulationOf;
 
 //===----------------------------------------------------------------------===//
 // Elementwise (Elementwise.cpp, Cast.cpp)

@@ -29,6 +29,14 @@
 //    contraction (--fmad=false), so an element rounds as on the CPU. Sums
 //    use fixed orders that depend on the shape only (docs/numerics.md,
 //    "CUDA"); results differ from the CPU only by those orders.
+//  - 16-bit elements (gc::rt::BFloat16 and Half, gc_rt/HalfFloat.h):
+//    matmul, reduce, attention, softmax, layerNorm and their gradients
+//    also take them (gc-autocast's 16-bit ops, and a model that computes
+//    these ops in 16 bits), as do data movement and the fused pointwise
+//    kernels of a step. They compute in float (AccumulationOf) and round
+//    each result once, as the CPU's widened kernels do; their statistics
+//    (layer norm's mean and rstd, the attention's lse) and workspaces are
+//    float. The other kernels are f32 and f64 only.
 //  - Nothing is allocated: every kernel parameter is passed by value (shapes
 //    are copied into fixed arrays of kMaxRank entries), and the kernels that
 //    sum in two stages take a workspace that gc-plan-memory plans, sized by
@@ -55,6 +63,7 @@
 
 namespace gc::rt::cuda {
 
+using cpu::AccumulationOf;
 using cpu::DimList;
 using cpu::kMaxRank;
 using cpu::ReduceOp;
@@ -95,7 +104,10 @@ Status concat(const void *const *inputs, void *result, int numInputs,
 /// CUBLAS_DEFAULT_MATH on every call. float computes in exact FP32
 /// (CUBLAS_COMPUTE_32F) unless allowTf32, which selects
 /// CUBLAS_COMPUTE_32F_FAST_TF32 (TF32 tensor cores, ~1e-3 relative error);
-/// double computes in CUBLAS_COMPUTE_64F whatever allowTf32 says.
+/// double computes in CUBLAS_COMPUTE_64F whatever allowTf32 says. BFloat16
+/// and Half compute in CUBLAS_COMPUTE_32F (tensor cores) with
+/// CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION added to the math mode,
+/// so every sum is f32, and round each result once.
 template <typename T>
 Status matmul(cublasHandle_t handle, cudaStream_t stream, const T *lhs,
               const T *rhs, T *result, Shape lhsShape, Shape rhsShape,
@@ -113,7 +125,7 @@ Status matmul(cublasHandle_t handle, cudaStream_t stream, const T *lhs,
 /// identities (-inf, 0, NaN).
 template <typename T>
 Status reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
-              DimList dims, T *workspace, cudaStream_t stream);
+              DimList dims, AccumulationOf<T> *workspace, cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
 // Normalization (LayerNorm.cu)
@@ -122,18 +134,19 @@ Status reduce(ReduceOp op, const T *input, T *result, Shape inputShape,
 /// gc.layer_norm (see cpu::layerNorm): writes result, mean[rows], rstd[rows].
 template <typename T>
 Status layerNorm(const T *input, const T *gamma, const T *beta, T *result,
-                 T *mean, T *rstd, int64_t rows, int64_t cols, double epsilon,
-                 cudaStream_t stream);
+                 AccumulationOf<T> *mean, AccumulationOf<T> *rstd, int64_t rows,
+                 int64_t cols, double epsilon, cudaStream_t stream);
 
 /// gc.layer_norm_grad (see cpu::layerNormGrad), in the element type.
 /// gradGamma and gradBeta are column sums: over more than kColumnChunkRows
 /// rows in two stages through `workspace`, layerNormGradWorkspaceBytes()
 /// bytes of device memory (NULL where that is 0).
 template <typename T>
-Status layerNormGrad(const T *grad, const T *input, const T *mean,
-                     const T *rstd, const T *gamma, T *gradInput, T *gradGamma,
-                     T *gradBeta, int64_t rows, int64_t cols, T *workspace,
-                     cudaStream_t stream);
+Status
+layerNormGrad(const T *grad, const T *input, const AccumulationOf<T> *mean,
+              const AccumulationOf<T> *rstd, const T *gamma, T *gradInput,
+              T *gradGamma, T *gradBeta, int64_t rows, int64_t cols,
+              AccumulationOf<T> *workspace, cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
 // Fused attention (Attention.cu)
@@ -144,7 +157,7 @@ Status layerNormGrad(const T *grad, const T *input, const T *mean,
 /// row stays in the warp's registers (head dimensions up to 256).
 template <typename T>
 Status attention(const T *query, const T *key, const T *value, const T *mask,
-                 const int64_t *seed, T *result, T *lse,
+                 const int64_t *seed, T *result, AccumulationOf<T> *lse,
                  const ::gc::rt::AttentionProblem &problem,
                  cudaStream_t stream);
 
@@ -155,11 +168,11 @@ Status attention(const T *query, const T *key, const T *value, const T *mask,
 /// every sum runs in a fixed order, no atomics.
 template <typename T>
 Status attentionGrad(const T *grad, const T *query, const T *key,
-                     const T *value, const T *output, const T *lse,
-                     const T *mask, const int64_t *seed, T *queryGrad,
-                     T *keyGrad, T *valueGrad,
-                     const ::gc::rt::AttentionProblem &problem, T *workspace,
-                     cudaStream_t stream);
+                     const T *value, const T *output,
+                     const AccumulationOf<T> *lse, const T *mask,
+                     const int64_t *seed, T *queryGrad, T *keyGrad,
+                     T *valueGrad, const ::gc::rt::AttentionProblem &problem,
+                     AccumulationOf<T> *workspace, cudaStream_t stream);
 
 //===----------------------------------------------------------------------===//
 // Softmax (Softmax.cu)

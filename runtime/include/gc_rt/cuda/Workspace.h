@@ -14,7 +14,9 @@
 //
 // The workspace is part of the step's arena: gc-plan-memory asks these
 // functions (header-only, no CUDA types, shared with the compiler) for each
-// op's bytes and plans a buffer that lives during the op alone.
+// op's bytes and plans a buffer that lives during the op alone. Their
+// `elementBytes` is the size of the type the kernel sums in: the element's
+// own, or 4 (float) for bf16 and f16 elements.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,8 @@
 //===- KernelsTest.cu - CUDA runtime kernels vs. the CPU kernels ----------===//
 //
 // Runs every kernel of gc_rt/cuda/Kernels.h on random inputs with odd sizes
-// (both float and double, int32 and int64 ids and labels) and compares with
+// (both float and double, int32 and int64 ids and labels; bf16 and f16 for
+// the kernels that take them) and compares with
 // the CPU kernel of the same name, the project's numerics oracle. One gtest
 // per kernel family; each comparison prints "PASS|FAIL <name> <error>".
 //
@@ -20,6 +21,12 @@
 //  - everything else: max over elements of |got - want| / max(|want|,
 //    1e-2 * max |want|) <= 1e-4 (float) or 1e-12 (double). The floor keeps
 //    results that cancel to almost zero from dominating.
+//  - bf16 and f16 (matmul, reductions, attention, softmax, layer norm and
+//    their gradients): both backends compute in
+//    f32 and round each result once, so they differ by f32 summation order
+//    and at most one rounding step of the 16-bit grid: 1e-2 (bf16, whose
+//    spacing is 2^-8 to 2^-7 relative) and 2e-3 (f16, 2^-11 to 2^-10), with
+//    the same floor; the f32 statistics (lse, mean, rstd) to f32's 1e-4.
 // Error paths are checked too: the device error word gets the StepAbi code
 // and the outputs that must stay unwritten keep a sentinel byte pattern.
 //
@@ -103,6 +110,10 @@ void report(std::string name, bool pass, double error) {
 template <typename T> const char *typeName() {
   if constexpr (std::is_same_v<T, float>)
     return "f32";
+  else if constexpr (std::is_same_v<T, gc::rt::BFloat16>)
+    return "bf16";
+  else if constexpr (std::is_same_v<T, gc::rt::Half>)
+    return "f16";
   else if constexpr (std::is_same_v<T, double>)
     return "f64";
   else if constexpr (std::is_same_v<T, int32_t>)
@@ -114,7 +125,24 @@ template <typename T> const char *typeName() {
 /// The backends' agreement (docs/numerics.md): f32 kernels sum in f32 in
 /// a fixed blocked order on the CPU and in another fixed order on CUDA.
 template <typename T> double tolerance() {
-  return std::is_same_v<T, float> ? 1e-4 : 1e-12;
+  if constexpr (std::is_same_v<T, gc::rt::BFloat16>)
+    return 1e-2;
+  else if constexpr (std::is_same_v<T, gc::rt::Half>)
+    return 2e-3;
+  else
+    return std::is_same_v<T, float> ? 1e-4 : 1e-12;
+}
+
+/// An element as a double, and a double as the nearest element (16-bit
+/// types through float).
+template <typename T> double toDouble(T value) {
+  if constexpr (gc::rt::kIsHalfType<T>)
+    return gc::rt::widen(value);
+  else
+    return static_cast<double>(value);
+}
+template <typename T> T fromDouble(double value) {
+  return gc::rt::toStorage<T>(value);
 }
 
 std::string shapeName(const std::vector<int64_t> &shape) {
@@ -173,7 +201,7 @@ std::vector<T> randomValues(size_t count, double low = -1.0,
   std::uniform_real_distribution<double> dist(low, high);
   std::vector<T> values(count);
   for (T &v : values)
-    v = static_cast<T>(dist(gRng));
+    v = fromDouble<T>(dist(gRng));
   return values;
 }
 
@@ -202,14 +230,14 @@ double relativeError(const std::vector<T> &got, const std::vector<T> &want,
     return INFINITY;
   double maxAbs = 0.0;
   for (T w : want)
-    if (std::isfinite(static_cast<double>(w)))
-      maxAbs = std::max(maxAbs, std::fabs(static_cast<double>(w)));
+    if (std::isfinite(toDouble(w)))
+      maxAbs = std::max(maxAbs, std::fabs(toDouble(w)));
   const double floor =
       std::max(floorFraction * maxAbs, std::numeric_limits<double>::min());
   double worst = 0.0;
   for (size_t i = 0; i < got.size(); ++i) {
-    const double g = static_cast<double>(got[i]);
-    const double w = static_cast<double>(want[i]);
+    const double g = toDouble(got[i]);
+    const double w = toDouble(want[i]);
     if (std::isnan(g) || std::isnan(w)) {
       if (!(std::isnan(g) && std::isnan(w)))
         return INFINITY;
@@ -444,9 +472,10 @@ void checkReduce(cpu::ReduceOp op, std::vector<int64_t> shape,
   const std::string name = std::string(opName) + "<" + typeName<T>() + ">[" +
                            shapeName(shape) + " dims " + shapeName(dims) +
                            (withNan ? " nan" : "") + "]";
+  using A = cpu::AccumulationOf<T>;
   std::vector<T> input = randomValues<T>(product(shape));
   if (withNan && input.size() > 3)
-    input[input.size() / 3] = std::numeric_limits<T>::quiet_NaN();
+    input[input.size() / 3] = fromDouble<T>(NAN);
   int64_t resultCount = 1;
   for (size_t i = 0; i < shape.size(); ++i)
     if (std::find(dims.begin(), dims.end(), static_cast<int64_t>(i)) ==
@@ -461,11 +490,11 @@ void checkReduce(cpu::ReduceOp op, std::vector<int64_t> shape,
       op == cpu::ReduceOp::Max
           ? 0
           : gpu::reduceWorkspaceBytes(shape.data(), int(shape.size()),
-                                      dims.data(), int(dims.size()), sizeof(T));
-  DeviceArray<T> dWorkspace(workspaceBytes / sizeof(T));
+                                      dims.data(), int(dims.size()), sizeof(A));
+  DeviceArray<A> dWorkspace(workspaceBytes / sizeof(A));
   if (workspaceBytes > 0) {
     Status missing = gpu::reduce(op, dIn.get(), dOut.get(), shape, dims,
-                                 static_cast<T *>(nullptr), gStream);
+                                 static_cast<A *>(nullptr), gStream);
     report(name + ".needs_workspace", !missing.isOk(), 0.0);
   }
   if (!statusOk(gpu::reduce(op, dIn.get(), dOut.get(), shape, dims,
@@ -507,16 +536,18 @@ template <typename T> void checkLayerNorm(int64_t rows, int64_t cols) {
   const std::string suffix = std::string("<") + typeName<T>() + ">[" +
                              std::to_string(rows) + "x" + std::to_string(cols) +
                              "]";
+  using A = cpu::AccumulationOf<T>;
   const double epsilon = 1e-5;
   // An offset mean exercises the two-pass variance.
   std::vector<T> input = randomValues<T>(rows * cols, 2.0, 4.0);
   std::vector<T> gamma = randomValues<T>(cols, 0.5, 1.5);
   std::vector<T> beta = randomValues<T>(cols);
-  std::vector<T> result(rows * cols), mean(rows), rstd(rows);
+  std::vector<T> result(rows * cols);
+  std::vector<A> mean(rows), rstd(rows);
   cpu::layerNorm(input.data(), gamma.data(), beta.data(), result.data(),
                  mean.data(), rstd.data(), rows, cols, epsilon);
-  DeviceArray<T> dIn(input), dGamma(gamma), dBeta(beta), dOut(result.size()),
-      dMean(rows), dRstd(rows);
+  DeviceArray<T> dIn(input), dGamma(gamma), dBeta(beta), dOut(result.size());
+  DeviceArray<A> dMean(rows), dRstd(rows);
   if (statusOk(gpu::layerNorm(dIn.get(), dGamma.get(), dBeta.get(), dOut.get(),
                               dMean.get(), dRstd.get(), rows, cols, epsilon,
                               gStream),
@@ -534,8 +565,8 @@ template <typename T> void checkLayerNorm(int64_t rows, int64_t cols) {
   DeviceArray<T> dGrad(grad), dGradIn(rows * cols), dGradGamma(cols),
       dGradBeta(cols);
   const int64_t workspaceBytes =
-      gpu::layerNormGradWorkspaceBytes(rows, cols, sizeof(T));
-  DeviceArray<T> dWorkspace(workspaceBytes / sizeof(T));
+      gpu::layerNormGradWorkspaceBytes(rows, cols, sizeof(A));
+  DeviceArray<A> dWorkspace(workspaceBytes / sizeof(A));
   dMean.upload(mean);
   dRstd.upload(rstd);
   if (statusOk(gpu::layerNormGrad(
@@ -601,6 +632,7 @@ template <typename T> void checkAttention(const ::gc::rt::AttentionProblem &p) {
       " mask " +
       shapeName({p.maskDims[0], p.maskDims[1], p.maskDims[2], p.maskDims[3]}) +
       " p " + std::to_string(p.probability) + "]";
+  using A = cpu::AccumulationOf<T>;
   const int64_t pairs = p.batch * p.heads;
   const bool masked = p.maskDims[0] > 0;
   std::vector<T> q = randomValues<T>(pairs * p.queries * p.headDim, -2, 2);
@@ -614,7 +646,8 @@ template <typename T> void checkAttention(const ::gc::rt::AttentionProblem &p) {
   std::vector<T> dOut = randomValues<T>(pairs * p.queries * p.valueDim);
   const int64_t seed = 9;
   const int64_t *seedPointer = p.probability > 0 ? &seed : nullptr;
-  std::vector<T> out(dOut.size()), lse(pairs * p.queries);
+  std::vector<T> out(dOut.size());
+  std::vector<A> lse(pairs * p.queries);
   std::vector<T> dq(q.size()), dk(k.size()), dv(v.size());
   cpu::attention(q.data(), k.data(), v.data(), masked ? mask.data() : nullptr,
                  seedPointer, out.data(), lse.data(), p);
@@ -624,8 +657,8 @@ template <typename T> void checkAttention(const ::gc::rt::AttentionProblem &p) {
 
   DeviceArray<T> dQ(q), dK(k), dV(v), dMask(mask), dGrad(dOut);
   DeviceArray<int64_t> dSeed(std::vector<int64_t>{seed});
-  DeviceArray<T> dO(out.size()), dLse(lse.size()), dDq(q.size()), dDk(k.size()),
-      dDv(v.size()), workspace(lse.size());
+  DeviceArray<T> dO(out.size()), dDq(q.size()), dDk(k.size()), dDv(v.size());
+  DeviceArray<A> dLse(lse.size()), workspace(lse.size());
   const T *maskPointer = masked ? dMask.get() : nullptr;
   const int64_t *deviceSeed = p.probability > 0 ? dSeed.get() : nullptr;
   if (!statusOk(gpu::attention(dQ.get(), dK.get(), dV.get(), maskPointer,
@@ -976,11 +1009,15 @@ TEST(CudaKernelsTest, DataMovement) { checkDataMovement(); }
 TEST(CudaKernelsTest, Matmul) {
   checkMatmuls<float>();
   checkMatmuls<double>();
+  checkMatmuls<gc::rt::BFloat16>();
+  checkMatmuls<gc::rt::Half>();
 }
 
 TEST(CudaKernelsTest, Reductions) {
   checkReductions<float>();
   checkReductions<double>();
+  checkReductions<gc::rt::BFloat16>();
+  checkReductions<gc::rt::Half>();
 }
 
 TEST(CudaKernelsTest, LayerNorm) {
@@ -988,17 +1025,23 @@ TEST(CudaKernelsTest, LayerNorm) {
        {std::pair<int64_t, int64_t>{37, 771}, {5, 1}, {1031, 64}, {3, 4099}}) {
     checkLayerNorm<float>(rows, cols);
     checkLayerNorm<double>(rows, cols);
+    checkLayerNorm<gc::rt::BFloat16>(rows, cols);
+    checkLayerNorm<gc::rt::Half>(rows, cols);
   }
 }
 
 TEST(CudaKernelsTest, Softmax) {
   checkSoftmaxes<float>();
   checkSoftmaxes<double>();
+  checkSoftmaxes<gc::rt::BFloat16>();
+  checkSoftmaxes<gc::rt::Half>();
 }
 
 TEST(CudaKernelsTest, Attention) {
   checkAttentions<float>();
   checkAttentions<double>();
+  checkAttentions<gc::rt::BFloat16>();
+  checkAttentions<gc::rt::Half>();
 }
 
 TEST(CudaKernelsTest, Embedding) {
