@@ -162,14 +162,14 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
   if (isCuda() && has16BitTensor(op) &&
       !isa<MatmulOp, ReduceSumOp, ReduceMeanOp, ReduceMaxOp, AttentionOp,
            AttentionGradOp, SoftmaxOp, SoftmaxGradOp, LayerNormOp,
-           LayerNormGradOp, BroadcastOp, TransposeOp, SliceOp, ConcatOp,
-           ReshapeOp, ConstantOp>(op))
+           LayerNormGradOp, SgdUpdateOp, AdamWUpdateOp, BroadcastOp,
+           TransposeOp, SliceOp, ConcatOp, ReshapeOp, ConstantOp>(op))
     return op->emitOpError()
            << "has no bf16/f16 CUDA kernel: on the cuda target, 16-bit "
               "tensors are supported by gc.matmul, gc.attention, gc.softmax, "
-              "gc.layer_norm and their gradients, the reductions, data "
-              "movement and pointwise ops; compute this op in f32 or use the "
-              "cpu target";
+              "gc.layer_norm and their gradients, the reductions, the "
+              "optimizer updates, data movement and pointwise ops; compute "
+              "this op in f32 or use the cpu target";
   CallBuilder args(*this, op);
   // Fills `args` for `op` and returns the templated kernel name and whether
   // the CPU kernel returns a Status.

@@ -7,6 +7,9 @@
 // CPU's. Each thread reads all operands of an element before writing its
 // results, so results may alias operands exactly (an in-place update).
 //
+// bf16 and f16 tensors compute in float and round each result once, as the
+// CPU's widened kernels do (so they are bitwise the CPU's too).
+//
 // AdamW's step is a device scalar. Every block's first thread reads it and
 // computes the per-call scalars once for the block (pow is the expensive
 // part); a step below 1 makes every block return without writing, and
@@ -30,9 +33,12 @@ namespace {
 template <typename T>
 __global__ void sgdUpdateKernel(const T *param, const T *grad, T *result,
                                 int64_t n, double lr, double weightDecay) {
-  const T rate = static_cast<T>(lr), decay = static_cast<T>(weightDecay);
-  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount())
-    result[i] = param[i] - rate * (grad[i] + decay * param[i]);
+  using A = AccumulationOf<T>;
+  const A rate = static_cast<A>(lr), decay = static_cast<A>(weightDecay);
+  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
+    const A p = widen(param[i]);
+    result[i] = toStorage<T>(p - rate * (widen(grad[i]) + decay * p));
+  }
 }
 
 template <typename T>
@@ -41,15 +47,16 @@ __global__ void adamwUpdateKernel(const T *param, const T *grad, const T *m,
                                   T *newM, T *newV, int64_t n, double lr,
                                   double beta1, double beta2, double epsilon,
                                   double weightDecay, int32_t *deviceError) {
-  __shared__ T stepSize, correction2Sqrt;
+  using A = AccumulationOf<T>;
+  __shared__ A stepSize, correction2Sqrt;
   __shared__ bool badStep;
   if (threadIdx.x == 0) {
     const int64_t t = *step;
     badStep = t < 1;
     const double correction1 = 1.0 - pow(beta1, static_cast<double>(t));
     const double correction2 = 1.0 - pow(beta2, static_cast<double>(t));
-    stepSize = static_cast<T>(lr / correction1);
-    correction2Sqrt = static_cast<T>(sqrt(correction2));
+    stepSize = static_cast<A>(lr / correction1);
+    correction2Sqrt = static_cast<A>(sqrt(correction2));
     if (badStep && blockIdx.x == 0)
       reportError(deviceError, GC_STEP_ERROR_BAD_OPTIMIZER_STEP);
   }
@@ -59,18 +66,19 @@ __global__ void adamwUpdateKernel(const T *param, const T *grad, const T *m,
   // p' = p (1 - lr wd); m' = m + (1 - beta1)(g - m) (PyTorch's lerp);
   // v' = v beta2 + (1 - beta2) g g; p'' = p' - step m' / (sqrt(v') /
   // sqrt(correction2) + eps), step = lr / correction1.
-  const T decay = static_cast<T>(1.0 - lr * weightDecay);
-  const T mWeight = static_cast<T>(1.0 - beta1);
-  const T vDecay = static_cast<T>(beta2), vWeight = static_cast<T>(1.0 - beta2);
-  const T eps = static_cast<T>(epsilon);
+  const A decay = static_cast<A>(1.0 - lr * weightDecay);
+  const A mWeight = static_cast<A>(1.0 - beta1);
+  const A vDecay = static_cast<A>(beta2), vWeight = static_cast<A>(1.0 - beta2);
+  const A eps = static_cast<A>(epsilon);
   for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
-    const T g = grad[i];
-    const T mi = m[i] + mWeight * (g - m[i]);
-    const T vi = v[i] * vDecay + vWeight * g * g;
-    const T denominator = gc::rt::scalar::sqrt(vi) / correction2Sqrt + eps;
-    newParam[i] = param[i] * decay - stepSize * (mi / denominator);
-    newM[i] = mi;
-    newV[i] = vi;
+    const A g = widen(grad[i]), m0 = widen(m[i]);
+    const A mi = m0 + mWeight * (g - m0);
+    const A vi = widen(v[i]) * vDecay + vWeight * g * g;
+    const A denominator = gc::rt::scalar::sqrt(vi) / correction2Sqrt + eps;
+    newParam[i] =
+        toStorage<T>(widen(param[i]) * decay - stepSize * (mi / denominator));
+    newM[i] = toStorage<T>(mi);
+    newV[i] = toStorage<T>(vi);
   }
 }
 
@@ -113,4 +121,6 @@ Status gc::rt::cuda::adamwUpdate(const T *param, const T *grad, const T *m,
       cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
+GC_RT_INSTANTIATE(BFloat16)
+GC_RT_INSTANTIATE(Half)
 #undef GC_RT_INSTANTIATE

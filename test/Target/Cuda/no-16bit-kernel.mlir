@@ -6,7 +6,7 @@
 // RUN: not %gc-compile-cuda %s -o %t/cuda 2>&1 | FileCheck %s
 // RUN: gc-compile %s --target cpu -o %t/cpu
 // RUN: gc-run %t/cpu --steps 1 | FileCheck %s --check-prefix=CPU
-// CHECK: no-16bit-kernel.mlir":[[@LINE+7]]:8): error: 'gc.cross_entropy' op has no bf16/f16 CUDA kernel: on the cuda target, 16-bit tensors are supported by gc.matmul, gc.attention, gc.softmax, gc.layer_norm and their gradients, the reductions, data movement and pointwise ops; compute this op in f32 or use the cpu target
+// CHECK: no-16bit-kernel.mlir":[[@LINE+7]]:8): error: 'gc.cross_entropy' op has no bf16/f16 CUDA kernel: on the cuda target, 16-bit tensors are supported by gc.matmul, gc.attention, gc.softmax, gc.layer_norm and their gradients, the reductions, the optimizer updates, data movement and pointwise ops; compute this op in f32 or use the cpu target
 // CHECK: gc-compile: error: the cuda emitter failed
 // CPU: step 1: loss =
 

@@ -22,7 +22,7 @@
 //    1e-2 * max |want|) <= 1e-4 (float) or 1e-12 (double). The floor keeps
 //    results that cancel to almost zero from dominating.
 //  - bf16 and f16 (matmul, reductions, attention, softmax, layer norm and
-//    their gradients): both backends compute in
+//    their gradients, the optimizers): both backends compute in
 //    f32 and round each result once, so they differ by f32 summation order
 //    and at most one rounding step of the 16-bit grid: 1e-2 (bf16, whose
 //    spacing is 2^-8 to 2^-7 relative) and 2e-3 (f16, 2^-11 to 2^-10), with
@@ -1062,4 +1062,6 @@ TEST(CudaKernelsTest, Optimizers) {
   checkOptimizers<float>(1001);
   checkOptimizers<double>(1001);
   checkOptimizers<float>(70001);
+  checkOptimizers<gc::rt::BFloat16>(1001);
+  checkOptimizers<gc::rt::Half>(1001);
 }
