@@ -42,7 +42,9 @@ std::optional<OpKind> kindOf(Operation *op) {
       .Case<ConcatOp>(is(OpKind::Concat))
       .Case<ConstantOp>(is(OpKind::Constant))
       .Case<MatmulOp>(is(OpKind::Matmul))
-      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(is(OpKind::Reduction))
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, AnyNonFiniteOp>(
+          is(OpKind::Reduction))
+      .Case<UpdateLossScaleOp>(is(OpKind::ElementwiseArithmetic))
       .Case<LayerNormOp>(is(OpKind::LayerNorm))
       .Case<LayerNormGradOp>(is(OpKind::LayerNormGrad))
       .Case<AttentionOp>(is(OpKind::Attention))

@@ -115,7 +115,8 @@ Attribute InitAttr::parse(AsmParser &parser, Type) {
     return {};
   FailureOr<InitKind> kind =
       parseKind<InitKind>(parser, symbolizeInitKind,
-                          "an initializer (zeros, ones, normal, index, seed)");
+                          "an initializer (zeros, ones, normal, index, seed, "
+                          "full)");
   if (failed(kind))
     return {};
   double std = 1.0;
@@ -128,15 +129,23 @@ Attribute InitAttr::parse(AsmParser &parser, Type) {
       return {};
     if (field == "binary") {
       binary = true;
-    } else if (field == "std") {
+    } else if (field == "std" || field == "value") {
+      // Both fields are kept in `std`; each belongs to one kind.
+      if ((field == "std") == (*kind == InitKind::Full)) {
+        parser.emitError(loc)
+            << "'" << field << "' is only for a "
+            << (field == "std" ? "normal" : "full") << " initializer, not "
+            << stringifyInitKind(*kind);
+        return {};
+      }
       if (failed(parser.parseEqual()) || failed(parser.parseFloat(std)))
         return {};
     } else if (field == "bound") {
       if (failed(parser.parseEqual()) || failed(parser.parseInteger(bound)))
         return {};
     } else {
-      parser.emitError(loc) << "expected 'binary', 'std' or 'bound', but "
-                            << "found '" << field << "'";
+      parser.emitError(loc) << "expected 'binary', 'std', 'value' or 'bound', "
+                            << "but found '" << field << "'";
       return {};
     }
   }
@@ -152,9 +161,12 @@ Attribute InitAttr::parse(AsmParser &parser, Type) {
 LogicalResult
 InitAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                  InitKind kind, llvm::APFloat std, int64_t bound, bool binary) {
-  if (kind != InitKind::Normal && !std.isExactlyValue(1.0))
+  if (kind != InitKind::Normal && kind != InitKind::Full &&
+      !std.isExactlyValue(1.0))
     return emitError() << "'std' is only for a normal initializer, not "
                        << stringifyInitKind(kind);
+  if (kind == InitKind::Full && !std.isFinite())
+    return emitError() << "a full initializer's value must be finite";
   if (kind != InitKind::Index && bound != 0)
     return emitError() << "'bound' is only for an index initializer, not "
                        << stringifyInitKind(kind);
@@ -167,6 +179,8 @@ void InitAttr::print(AsmPrinter &printer) const {
     printer << ", binary";
   if (getKind() == InitKind::Normal)
     printer << ", std = ", printer.printFloat(getStd());
+  if (getKind() == InitKind::Full)
+    printer << ", value = ", printer.printFloat(getStd());
   if (getKind() == InitKind::Index)
     printer << ", bound = " << getBound();
   printer << ">";

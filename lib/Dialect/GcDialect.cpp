@@ -146,8 +146,10 @@ static LogicalResult verifyRole(Operation *op, StringRef what, unsigned index,
   Type type = getValueType(op, isArgument, index);
   auto function = dyn_cast<FunctionOpInterface>(op);
   ArgumentRole kind = role.getKind();
+  // An optimizer state may belong to no parameter (the loss scaler's).
   bool ofParameter =
-      kind == ArgumentRole::OptimizerState || kind == ArgumentRole::Gradient;
+      kind == ArgumentRole::Gradient ||
+      (kind == ArgumentRole::OptimizerState && role.getOf() >= 0);
   if (ofParameter != (role.getOf() >= 0))
     return error() << (ofParameter ? "expected 'of', the parameter's "
                                      "argument index, for role "
@@ -223,6 +225,11 @@ static LogicalResult verifyInit(Operation *op, unsigned index,
   case InitKind::Seed:
     if (type && !isI64Scalar(type))
       return error() << "a seed is one i64 element, but the type is " << type;
+    break;
+  case InitKind::Full:
+    if (type && !hasFloatElements(type))
+      return error() << "full initializes float elements, but the type is "
+                     << type;
     break;
   case InitKind::Zeros:
   case InitKind::Ones:

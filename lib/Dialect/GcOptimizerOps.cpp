@@ -35,3 +35,30 @@ LogicalResult AdamWUpdateOp::verify() {
                                  {"m", getM()},
                                  {"v", getV()}});
 }
+
+LogicalResult AnyNonFiniteOp::verify() {
+  Type input = cast<RankedTensorType>(getInput().getType()).getElementType();
+  Type result = cast<RankedTensorType>(getResult().getType()).getElementType();
+  if (input != result)
+    return emitOpError() << "expected the result's element type to be the "
+                            "input's, "
+                         << input << ", but found " << result;
+  return success();
+}
+
+LogicalResult UpdateLossScaleOp::verify() {
+  const double growth = getGrowthFactor().convertToDouble();
+  const double backoff = getBackoffFactor().convertToDouble();
+  if (!std::isfinite(growth) || growth <= 1)
+    return emitOpError() << "expected growth_factor to be finite and above "
+                            "1, but found "
+                         << growth;
+  if (!(backoff > 0 && backoff < 1))
+    return emitOpError() << "expected backoff_factor in (0, 1), but found "
+                         << backoff;
+  if (getGrowthInterval() < 1)
+    return emitOpError() << "expected growth_interval to be at least 1, but "
+                            "found "
+                         << getGrowthInterval();
+  return success();
+}

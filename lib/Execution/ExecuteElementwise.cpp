@@ -151,15 +151,45 @@ LogicalResult executeAdamW(AdamWUpdateOp op, ExecutionContext &ctx) {
     using T = decltype(tag);
     ::gc::rt::Status status = cpu::adamwUpdate<T>(
         param.data<T>(), grad.data<T>(), m.data<T>(), v.data<T>(),
-        step.data<int64_t>(), (*newParam)->data<T>(), (*newM)->data<T>(),
-        (*newV)->data<T>(), param.getNumElements(),
-        op.getLr().convertToDouble(), op.getBeta1().convertToDouble(),
-        op.getBeta2().convertToDouble(), op.getEpsilon().convertToDouble(),
+        step.data<int64_t>(),
+        op.getSkip() ? ctx.get(op.getSkip()).data<float>() : nullptr,
+        (*newParam)->data<T>(), (*newM)->data<T>(), (*newV)->data<T>(),
+        param.getNumElements(), op.getLr().convertToDouble(),
+        op.getBeta1().convertToDouble(), op.getBeta2().convertToDouble(),
+        op.getEpsilon().convertToDouble(),
         op.getWeightDecay().convertToDouble());
     if (!status.isOk())
       return op.emitOpError() << status.message();
     return success();
   });
+}
+
+LogicalResult executeAnyNonFinite(AnyNonFiniteOp op, ExecutionContext &ctx) {
+  const HostTensor &input = ctx.get(op.getInput());
+  return computeFloatResult(op, ctx, input.kind, [&](auto *result) {
+    using T = std::remove_pointer_t<decltype(result)>;
+    cpu::anyNonFinite<T>(input.data<T>(), result, input.getNumElements());
+  });
+}
+
+LogicalResult executeUpdateLossScale(UpdateLossScaleOp op,
+                                     ExecutionContext &ctx) {
+  const HostTensor &scale = ctx.get(op.getScale());
+  const HostTensor &tracker = ctx.get(op.getGrowthTracker());
+  const HostTensor &step = ctx.get(op.getStep());
+  const HostTensor &found = ctx.get(op.getFound());
+  FailureOr<HostTensor *> newScale = ctx.allocate(op.getNewScale());
+  FailureOr<HostTensor *> newTracker = ctx.allocate(op.getNewGrowthTracker());
+  FailureOr<HostTensor *> newStep = ctx.allocate(op.getNewStep());
+  if (failed(newScale) || failed(newTracker) || failed(newStep))
+    return failure();
+  cpu::updateLossScale(
+      scale.data<float>(), tracker.data<int64_t>(), step.data<int64_t>(),
+      found.data<float>(), (*newScale)->data<float>(),
+      (*newTracker)->data<int64_t>(), (*newStep)->data<int64_t>(),
+      op.getGrowthFactor().convertToDouble(),
+      op.getBackoffFactor().convertToDouble(), op.getGrowthInterval());
+  return success();
 }
 
 } // namespace
@@ -185,4 +215,6 @@ void mlir::gc::exec::registerElementwiseExecutors(
   addExecutor<CastOp>(registry, executeCast);
   addExecutor<SgdUpdateOp>(registry, executeSgd);
   addExecutor<AdamWUpdateOp>(registry, executeAdamW);
+  addExecutor<AnyNonFiniteOp>(registry, executeAnyNonFinite);
+  addExecutor<UpdateLossScaleOp>(registry, executeUpdateLossScale);
 }

@@ -33,6 +33,8 @@ gc_step_init_t toStepInit(InitKind kind) {
     return GC_STEP_INIT_INDEX;
   case InitKind::Seed:
     return GC_STEP_INIT_SEED;
+  case InitKind::Full:
+    return GC_STEP_INIT_FULL;
   }
   return GC_STEP_INIT_ZEROS;
 }

@@ -234,6 +234,15 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
           ? inputs[plan.stepCounterArgument].data<const int64_t>()[0]
           : 1;
 
+  auto findResult = [&](StringRef name) -> std::optional<unsigned> {
+    for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
+      if (getResultName(function, r) == name)
+        return r;
+    return std::nullopt;
+  };
+  std::optional<unsigned> foundResult = findResult("amp.found_inf");
+  std::optional<unsigned> scaleResult = findResult("amp.loss_scale");
+
   std::vector<HostTensor> results;
   int64_t peak = 0;
   ExecutionStats stats;
@@ -247,6 +256,13 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     if (lossIndex)
       out << ": loss = "
           << llvm::format("%.9g", results[*lossIndex].getAsDouble(0));
+    // A loss-scaled step (fp16-mixed) returns its skip flag and new scale.
+    if (foundResult && scaleResult) {
+      if (results[*foundResult].getAsDouble(0) != 0)
+        out << ", skipped (an inf or NaN gradient)";
+      out << ", loss scale "
+          << llvm::format("%g", results[*scaleResult].getAsDouble(0));
+    }
     out << "\n";
   }
   out << "peak live tensors: " << peak << " bytes ("
@@ -255,14 +271,22 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
     out << "arena: planned " << stats.arenaBytes << " bytes, high-water "
         << stats.arenaHighWater << " bytes\n";
 
-  // Step k ran as number firstStep + k; the counter now names the next.
-  int64_t completed = firstStep - 1 + options.steps;
+  // The counter now names the next step (the loop advanced it, or the step
+  // returned it: a loss-scaled step does not count a skipped update).
+  int64_t completed =
+      plan.stepCounterArgument >= 0
+          ? inputs[plan.stepCounterArgument].data<const int64_t>()[0] - 1
+          : firstStep - 1 + options.steps;
   std::optional<rt::NamedTensor> counter =
       getCompletedSteps(function, inputs, completed);
   if (!options.outputPath.empty()) {
     std::vector<rt::NamedTensor> named;
     llvm::StringSet<llvm::MallocAllocator> written;
     for (unsigned r = 0, e = results.size(); r < e; ++r) {
+      // A step counter the step returns is written as completed steps.
+      if (std::optional<unsigned> fed = getFedArgument(function, r);
+          fed && static_cast<int32_t>(*fed) == plan.stepCounterArgument)
+        continue;
       std::string name = getResultName(function, r);
       if (written.insert(name).second)
         named.push_back(toNamedTensor(name, results[r]));

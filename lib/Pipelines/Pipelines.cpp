@@ -12,14 +12,30 @@
 using namespace mlir;
 using namespace mlir::gc;
 
+/// torch.cuda.amp.GradScaler's initial loss scale, 2^16.
+constexpr double kInitialLossScale = 65536.0;
+
+bool mlir::gc::usesLossScaling(const AutocastOptions &autocast,
+                               const ApplyOptimizerOptions &optimizer) {
+  return autocast.precision == PrecisionKind::Fp16Mixed &&
+         optimizer.optimizer == OptimizerKind::AdamW;
+}
+
 void mlir::gc::addTrainStepPasses(OpPassManager &pm,
                                   const AutocastOptions &autocast,
                                   const ApplyOptimizerOptions &optimizer) {
   OpPassManager &functions = pm.nest<func::FuncOp>();
   if (autocast.precision != PrecisionKind::Fp32)
     functions.addPass(createAutocast(autocast));
-  functions.addPass(createAutodiff());
-  functions.addPass(createApplyOptimizer(optimizer));
+  // fp16 steps scale their loss dynamically, as GradScaler does.
+  AutodiffOptions autodiff;
+  ApplyOptimizerOptions update = optimizer;
+  if (usesLossScaling(autocast, optimizer)) {
+    autodiff.lossScale = kInitialLossScale;
+    update.lossScaling = true;
+  }
+  functions.addPass(createAutodiff(autodiff));
+  functions.addPass(createApplyOptimizer(update));
   functions.addPass(createCanonicalizerPass());
   functions.addPass(createCSEPass());
 }

@@ -162,8 +162,9 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
   if (isCuda() && has16BitTensor(op) &&
       !isa<MatmulOp, ReduceSumOp, ReduceMeanOp, ReduceMaxOp, AttentionOp,
            AttentionGradOp, SoftmaxOp, SoftmaxGradOp, LayerNormOp,
-           LayerNormGradOp, SgdUpdateOp, AdamWUpdateOp, BroadcastOp,
-           TransposeOp, SliceOp, ConcatOp, ReshapeOp, ConstantOp>(op))
+           LayerNormGradOp, SgdUpdateOp, AdamWUpdateOp, AnyNonFiniteOp,
+           BroadcastOp, TransposeOp, SliceOp, ConcatOp, ReshapeOp, ConstantOp>(
+          op))
     return op->emitOpError()
            << "has no bf16/f16 CUDA kernel: on the cuda target, 16-bit "
               "tensors are supported by gc.matmul, gc.attention, gc.softmax, "
@@ -341,6 +342,7 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .value(adamw.getM())
         .value(adamw.getV())
         .value(adamw.getStep())
+        .optional(adamw.getSkip())
         .value(adamw.getNewParam())
         .value(adamw.getNewM())
         .value(adamw.getNewV())
@@ -351,6 +353,23 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
         .real(adamw.getEpsilon().convertToDouble())
         .real(adamw.getWeightDecay().convertToDouble())
         .deviceError();
+  } else if (auto check = dyn_cast<AnyNonFiniteOp>(op)) {
+    ok = setName("anyNonFinite", {check.getInput()});
+    args.value(check.getInput())
+        .value(check.getResult())
+        .number(elementsOf(check.getInput()));
+  } else if (auto update = dyn_cast<UpdateLossScaleOp>(op)) {
+    name = "updateLossScale";
+    args.value(update.getScale())
+        .value(update.getGrowthTracker())
+        .value(update.getStep())
+        .value(update.getFound())
+        .value(update.getNewScale())
+        .value(update.getNewGrowthTracker())
+        .value(update.getNewStep())
+        .real(update.getGrowthFactor().convertToDouble())
+        .real(update.getBackoffFactor().convertToDouble())
+        .number(update.getGrowthInterval());
   } else if (auto transpose = dyn_cast<TransposeOp>(op)) {
     name = "transpose";
     args.value(transpose.getInput())

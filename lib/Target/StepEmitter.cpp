@@ -76,6 +76,8 @@ const char *initEnum(InitKind kind) {
     return "GC_STEP_INIT_INDEX";
   case InitKind::Seed:
     return "GC_STEP_INIT_SEED";
+  case InitKind::Full:
+    return "GC_STEP_INIT_FULL";
   }
   return "GC_STEP_INIT_ZEROS";
 }

@@ -5,8 +5,16 @@
 // arguments by name so that a driver can feed one step's results into the
 // next step's arguments.
 //
+// With loss scaling (fp16), the step does what torch.cuda.amp.GradScaler's
+// unscale_/step/update do around optimizer.step(): the gradients of the
+// scaled loss are multiplied by 1/scale, a flag sums gc.any_nonfinite over
+// them, every AdamW update is skipped when it is nonzero, and
+// gc.update_loss_scale adapts the scale and advances the optimizer step only
+// when the update happened.
+//
 //===----------------------------------------------------------------------===//
 
+#include "gc/Dialect/GcAdjointUtils.h"
 #include "gc/Dialect/GcOps.h"
 #include "gc/Transforms/Passes.h"
 
@@ -47,6 +55,15 @@ private:
     return weightDecay;
   }
   FailureOr<SmallVector<ParamGradient>> collect(func::FuncOp function);
+};
+
+/// The loss-scaled tail of a step, built by ApplyOptimizerPass.
+struct LossScaler {
+  Value scale;   ///< amp.loss_scale, the argument gc-autodiff added.
+  Value tracker; ///< amp.growth_tracker.
+  Value found;   ///< Sum of the gradients' non-finite flags.
+  /// Each gradient of the scaled loss and its unscaled value.
+  llvm::DenseMap<Value, Value> unscaled;
 };
 } // namespace
 
@@ -122,6 +139,27 @@ void ApplyOptimizerPass::runOnOperation() {
     return;
   if (failed(checkOptions(function)))
     return signalPassFailure();
+  std::optional<LossScaler> scaler;
+  if (lossScaling) {
+    if (optimizer != OptimizerKind::AdamW) {
+      function.emitError() << "gc-optimizer: loss scaling supports "
+                              "optimizer=adamw only";
+      return signalPassFailure();
+    }
+    for (BlockArgument arg : function.getArguments())
+      if (auto name = function.getArgAttrOfType<StringAttr>(
+              arg.getArgNumber(), GcDialect::getNameAttrName());
+          name && name.getValue() == "amp.loss_scale" &&
+          arg.getType() ==
+              RankedTensorType::get({}, Float32Type::get(&getContext())))
+        scaler.emplace().scale = arg;
+    if (!scaler) {
+      function.emitError() << "gc-optimizer: loss-scaling needs the argument "
+                              "'amp.loss_scale' (tensor<f32>) that gc-autodiff "
+                              "adds with loss-scale; run it first";
+      return signalPassFailure();
+    }
+  }
   FailureOr<SmallVector<ParamGradient>> pairs = collect(function);
   if (failed(pairs))
     return signalPassFailure();
@@ -152,21 +190,60 @@ void ApplyOptimizerPass::runOnOperation() {
         index, type, DictionaryAttr::get(context, attrs), function.getLoc());
     return function.getArgument(index);
   };
+  auto i64Scalar = RankedTensorType::get({}, IntegerType::get(context, 64));
   if (adamw)
-    step = addArgument(RankedTensorType::get({}, IntegerType::get(context, 64)),
-                       "optimizer.step",
+    step = addArgument(i64Scalar, "optimizer.step",
                        RoleAttr::get(context, ArgumentRole::StepCounter),
                        InitKind::Ones);
+  if (scaler) {
+    scaler->tracker = addArgument(
+        i64Scalar, "amp.growth_tracker",
+        RoleAttr::get(context, ArgumentRole::OptimizerState), InitKind::Zeros);
+    // Unscale every gradient by one reciprocal of the scale, and sum their
+    // non-finite flags.
+    Location loc = function.getLoc();
+    Value one = mlir::gc::detail::buildSplat(builder, loc,
+                                             scaler->scale.getType(), 1.0);
+    Value inverse = DivOp::create(builder, loc, one, scaler->scale);
+    for (ParamGradient &pair : *pairs) {
+      Value gradient = pair.gradient;
+      auto type = cast<RankedTensorType>(gradient.getType());
+      Value factor = inverse;
+      if (type.getElementType() !=
+          cast<RankedTensorType>(factor.getType()).getElementType())
+        factor = CastOp::create(
+            builder, loc, RankedTensorType::get({}, type.getElementType()),
+            factor);
+      factor =
+          BroadcastOp::create(builder, loc, type, factor, ArrayRef<int64_t>{});
+      pair.gradient = MulOp::create(builder, loc, gradient, factor);
+      scaler->unscaled[gradient] = pair.gradient;
+      Value flag = AnyNonFiniteOp::create(
+          builder, loc, RankedTensorType::get({}, type.getElementType()),
+          pair.gradient);
+      if (type.getElementType() != Float32Type::get(context))
+        flag = CastOp::create(builder, loc, scaler->scale.getType(), flag);
+      scaler->found =
+          scaler->found
+              ? Value(AddOp::create(builder, loc, scaler->found, flag))
+              : flag;
+    }
+  }
 
   SmallVector<Value> results{terminator->getOperand(0)};
   SmallVector<DictionaryAttr> resultAttrs{function.getResultAttrDict(0)};
   SmallVector<Value> states;
   SmallVector<DictionaryAttr> stateAttrs;
-  if (keepGradients)
+  if (keepGradients) {
+    // The gradients of the loss: unscaled where the loss is scaled.
     for (unsigned i = 1, e = function.getNumResults(); i < e; ++i) {
-      results.push_back(terminator->getOperand(i));
+      Value gradient = terminator->getOperand(i);
+      if (Value unscaled = scaler ? scaler->unscaled.lookup(gradient) : Value())
+        gradient = unscaled;
+      results.push_back(gradient);
       resultAttrs.push_back(function.getResultAttrDict(i));
     }
+  }
 
   for (ParamGradient &pair : *pairs) {
     Location loc = pair.param.getLoc();
@@ -186,7 +263,8 @@ void ApplyOptimizerPass::runOnOperation() {
           builder, loc, type, type, type, pair.param, pair.gradient, m, v, step,
           builder.getF64FloatAttr(lr), builder.getF64FloatAttr(beta1),
           builder.getF64FloatAttr(beta2), builder.getF64FloatAttr(epsilon),
-          builder.getF64FloatAttr(getWeightDecay()));
+          builder.getF64FloatAttr(getWeightDecay()),
+          scaler ? scaler->found : Value());
       updated = update.getNewParam();
       states.append({update.getNewM(), update.getNewV()});
       stateAttrs.push_back(DictionaryAttr::get(
@@ -203,6 +281,21 @@ void ApplyOptimizerPass::runOnOperation() {
   }
   results.append(states);
   resultAttrs.append(stateAttrs);
+  if (scaler) {
+    // GradScaler.update(): the scaler's state and the optimizer step (which
+    // a skipped update does not advance) are returned under their argument
+    // names, and the flag for drivers to report a skipped step.
+    // GradScaler's defaults: growth 2, backoff 0.5, interval 2000.
+    auto update = UpdateLossScaleOp::create(
+        builder, function.getLoc(),
+        TypeRange{scaler->scale.getType(), i64Scalar, i64Scalar}, scaler->scale,
+        scaler->tracker, step, scaler->found, APFloat(2.0), APFloat(0.5), 2000);
+    results.append({update.getNewScale(), update.getNewGrowthTracker(),
+                    update.getNewStep(), scaler->found});
+    for (StringRef name : {"amp.loss_scale", "amp.growth_tracker",
+                           "optimizer.step", "amp.found_inf"})
+      resultAttrs.push_back(DictionaryAttr::get(context, {nameAttr(name)}));
+  }
 
   func::ReturnOp::create(builder, terminator->getLoc(), results);
   terminator->erase();

@@ -21,6 +21,8 @@
 
 #include "llvm/ADT/DenseSet.h"
 
+#include <cmath>
+
 #define DEBUG_TYPE "gc-autodiff"
 
 namespace mlir::gc {
@@ -43,18 +45,22 @@ std::string argumentName(func::FuncOp function, unsigned index) {
 
 class Differentiator {
 public:
-  Differentiator(func::FuncOp function) : function(function) {}
+  Differentiator(func::FuncOp function, double lossScale)
+      : function(function), lossScale(lossScale) {}
 
   LogicalResult run();
 
 private:
   LogicalResult checkSignature(Value &loss);
+  Value addLossScale(OpBuilder &builder, Value loss);
   void markActiveValues(ArrayRef<BlockArgument> params);
   LogicalResult differentiate(Operation *op, OpBuilder &builder);
   void accumulate(OpBuilder &builder, Location loc, Value value,
                   Value gradient);
 
   func::FuncOp function;
+  /// The initial loss scale, or 0 for none.
+  double lossScale;
   llvm::DenseSet<Value> active;
   llvm::DenseMap<Value, Value> gradients;
 };
@@ -75,6 +81,29 @@ LogicalResult Differentiator::checkSignature(Value &loss) {
            << results;
   loss = function.front().getTerminator()->getOperand(0);
   return success();
+}
+
+/// Adds the argument amp.loss_scale (rank-0 f32, optimizer state that no
+/// parameter owns, starting at lossScale) and returns it, cast to the
+/// loss's type, as the seed of the backward pass.
+Value Differentiator::addLossScale(OpBuilder &builder, Value loss) {
+  MLIRContext *context = function.getContext();
+  Builder b(context);
+  NamedAttribute attrs[] = {
+      b.getNamedAttr(GcDialect::getNameAttrName(),
+                     b.getStringAttr("amp.loss_scale")),
+      b.getNamedAttr(GcDialect::getRoleAttrName(),
+                     RoleAttr::get(context, ArgumentRole::OptimizerState)),
+      b.getNamedAttr(GcDialect::getInitAttrName(),
+                     InitAttr::get(context, InitKind::Full, lossScale))};
+  unsigned index = function.getNumArguments();
+  auto type = RankedTensorType::get({}, b.getF32Type());
+  (void)function.insertArgument(index, type, b.getDictionaryAttr(attrs),
+                                function.getLoc());
+  Value scale = function.getArgument(index);
+  if (loss.getType() == type)
+    return scale;
+  return CastOp::create(builder, loss.getLoc(), loss.getType(), scale);
 }
 
 /// A value is active when it is a floating-point tensor computed from a
@@ -168,7 +197,9 @@ LogicalResult Differentiator::run() {
   markActiveValues(params);
   Operation *terminator = function.front().getTerminator();
   OpBuilder builder(terminator);
-  gradients[loss] = buildSplat(builder, loss.getLoc(), loss.getType(), 1.0);
+  gradients[loss] =
+      lossScale > 0 ? addLossScale(builder, loss)
+                    : buildSplat(builder, loss.getLoc(), loss.getType(), 1.0);
 
   SmallVector<Operation *> forward;
   for (Operation &op : function.front().without_terminator())
@@ -211,8 +242,16 @@ LogicalResult Differentiator::run() {
 
 namespace {
 struct AutodiffPass : gc::impl::AutodiffBase<AutodiffPass> {
+  using AutodiffBase::AutodiffBase;
   void runOnOperation() override {
-    if (failed(Differentiator(getOperation()).run()))
+    if (lossScale < 0 || !std::isfinite(lossScale)) {
+      getOperation().emitError()
+          << "gc-autodiff: expected loss-scale to be finite and positive (or "
+             "0 for none), but found "
+          << lossScale;
+      return signalPassFailure();
+    }
+    if (failed(Differentiator(getOperation(), lossScale).run()))
       signalPassFailure();
   }
 };

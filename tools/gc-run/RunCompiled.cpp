@@ -147,6 +147,16 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
   if (options.trackArena && failed(gc_rt_step_track_arena(step.get(), 1)))
     return 1;
 
+  // A loss-scaled step (fp16-mixed) returns its skip flag and new scale.
+  auto hasResult = [&](llvm::StringRef name) {
+    for (int32_t i = 0; i < descriptor->num_results; ++i)
+      if (name == descriptor->results[i].name)
+        return true;
+    return false;
+  };
+  const bool lossScaled =
+      hasResult("amp.found_inf") && hasResult("amp.loss_scale");
+
   std::vector<double> seconds;
   llvm::json::Array stepsJson;
   for (int64_t k = 0; k < options.steps; ++k) {
@@ -159,11 +169,24 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
       entry["loss"] = stats.loss;
     else if (descriptor->loss_result >= 0)
       entry["loss"] = nullptr;
-    stepsJson.push_back(std::move(entry));
     out << "step " << (k + 1);
     if (descriptor->loss_result >= 0)
       out << ": loss = " << llvm::format("%.9g", stats.loss);
+    if (lossScaled) {
+      float found = 0, scale = 0;
+      if (failed(gc_rt_step_read_tensor(step.get(), "amp.found_inf", &found,
+                                        sizeof(found))) ||
+          failed(gc_rt_step_read_tensor(step.get(), "amp.loss_scale", &scale,
+                                        sizeof(scale))))
+        return 1;
+      if (found != 0)
+        out << ", skipped (an inf or NaN gradient)";
+      out << ", loss scale " << llvm::format("%g", scale);
+      entry["skipped"] = found != 0;
+      entry["loss_scale"] = scale;
+    }
     out << " (" << llvm::format("%.3f", stats.seconds * 1e3) << " ms)\n";
+    stepsJson.push_back(std::move(entry));
   }
 
   // The first step pays for warm-up (page faults, cuBLAS heuristics).

@@ -41,7 +41,8 @@ def Gc_InitKind : I32EnumAttr<"InitKind",
       I32EnumAttrCase<"Ones", 1, "ones">,
       I32EnumAttrCase<"Normal", 2, "normal">,
       I32EnumAttrCase<"Index", 3, "index">,
-      I32EnumAttrCase<"Seed", 4, "seed">
+      I32EnumAttrCase<"Seed", 4, "seed">,
+      I32EnumAttrCase<"Full", 5, "full">
     ]> {
   let cppNamespace = "::mlir::gc";
   let genSpecializedAttr = 0;
@@ -103,6 +104,7 @@ def Gc_InitAttr : Gc_Attr<"Init", "init"> {
     #gc.init<normal, std = 2.000000e-02>
     #gc.init<index, bound = 30522>  // uniform integers in [0, bound)
     #gc.init<seed>
+    #gc.init<full, value = 6.553600e+04>  // every element the value
     ```
   }];
   let parameters = (ins "InitKind":$kind,
@@ -119,6 +121,8 @@ def Gc_InitAttr : Gc_Attr<"Init", "init"> {
   let extraClassDeclaration = [{
     /// The standard deviation of a normal initializer.
     double getStdDev() const { return getStd().convertToDouble(); }
+    /// The value of a full initializer (kept in the `std` parameter).
+    double getFullValue() const { return getStd().convertToDouble(); }
   }];
   let skipDefaultBuilders = 1;
   let hasCustomAssemblyFormat = 1;

@@ -44,4 +44,8 @@ def Gc_ScalarI64Tensor : 0DTensorOf<[I64]> {
 /// The scalar value of a loss.
 def Gc_ScalarFloatTensor : 0DTensorOf<Gc_FloatElementTypes>;
 
+def Gc_ScalarF32Tensor : 0DTensorOf<[F32]> {
+  let builderCall = "::mlir::RankedTensorType::get({}, $_builder.getF32Type())";
+}
+
 #endif // GC_DIALECT_GCTYPES_TD

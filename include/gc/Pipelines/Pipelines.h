@@ -186,8 +186,15 @@ struct RematStepPipelineOptions
 struct CompileStepPipelineOptions
     : public CompileStepOptionGroup<CompileStepPipelineOptions> {};
 
+/// Whether a step of this precision and optimizer scales its loss
+/// dynamically: fp16-mixed with AdamW (GradScaler's initial scale 2^16,
+/// growth 2 every 2000 good steps, backoff 0.5).
+bool usesLossScaling(const AutocastOptions &autocast,
+                     const ApplyOptimizerOptions &optimizer);
+
 /// forward function -> training step: gc-autocast (unless fp32),
-/// gc-autodiff, gc-optimizer, then canonicalize and cse to clean up what
+/// gc-autodiff, gc-optimizer (with dynamic loss scaling where
+/// usesLossScaling), then canonicalize and cse to clean up what
 /// differentiation emitted.
 void addTrainStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
                         const ApplyOptimizerOptions &optimizer);

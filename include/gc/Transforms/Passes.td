@@ -77,6 +77,14 @@ def Autodiff : Pass<"gc-autodiff", "::mlir::func::FuncOp"> {
     located error. A parameter the loss does not depend on gets a zero
     gradient.
 
+    With `loss-scale=S` (S > 0; `gc-compile --precision fp16-mixed` sets
+    65536, torch.cuda.amp.GradScaler's initial scale) the backward pass is
+    seeded with a new argument `amp.loss_scale` (rank-0 f32, optimizer
+    state, starting at S) instead of 1, so every gradient is the gradient
+    of the loss times the scale: small fp16 gradients stay above f16's
+    subnormal range. `gc-optimizer` with `loss-scaling` unscales them,
+    skips the update when one overflowed and adapts the scale.
+
     Before:
 
     ```mlir
@@ -101,6 +109,11 @@ def Autodiff : Pass<"gc-autodiff", "::mlir::func::FuncOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"lossScale", "loss-scale", "double", /*default=*/"0",
+           "seed the backward with an argument amp.loss_scale starting at "
+           "this value (0: no loss scaling)">
+  ];
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }
 
@@ -189,7 +202,9 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
            "weight decay (decoupled for AdamW, L2 for SGD); by default "
            "0.01 for AdamW and 0 for SGD, as in PyTorch">,
     Option<"keepGradients", "keep-gradients", "bool", /*default=*/"false",
-           "also return the gradients">
+           "also return the gradients">,
+    Option<"lossScaling", "loss-scaling", "bool", /*default=*/"false",
+           "dynamic loss scaling (AdamW; after gc-autodiff with loss-scale)">
   ];
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }

@@ -53,7 +53,7 @@ inline void storeInitialValue(gc_step_dtype_t dtype, void *data, int64_t i,
 /// What one tensor starts as.
 struct InitSpec {
   gc_step_init_t init = GC_STEP_INIT_ZEROS;
-  /// NORMAL: the standard deviation.
+  /// NORMAL: the standard deviation; FULL: the value.
   double scale = 1.0;
   /// INDEX: values are uniform in [0, bound).
   int64_t bound = 0;
@@ -80,6 +80,9 @@ inline void fillInitialValues(const InitSpec &spec, std::string_view name,
       storeInitialValue(dtype, data, i,
                         static_cast<double>(random.next() %
                                             static_cast<uint64_t>(spec.bound)));
+      break;
+    case GC_STEP_INIT_FULL:
+      storeInitialValue(dtype, data, i, spec.scale);
       break;
     case GC_STEP_INIT_SEED:
       static_cast<int64_t *>(data)[i] = static_cast<int64_t>(seed);

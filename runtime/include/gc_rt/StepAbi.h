@@ -73,6 +73,8 @@ typedef enum gc_step_init_e {
   GC_STEP_INIT_INDEX = 3,
   /* The seed itself (rank-0 i64). */
   GC_STEP_INIT_SEED = 4,
+  /* Every element init_scale (a dynamic loss scale's starting value). */
+  GC_STEP_INIT_FULL = 5,
 } gc_step_init_t;
 
 /* Which values an argument may hold; the runtime checks data it is given

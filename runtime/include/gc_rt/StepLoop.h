@@ -9,9 +9,13 @@
 //  3. every result that replaces an argument (a parameter, an optimizer
 //     state) is fed into it, unless the step wrote it there in place;
 //  4. the seed and the step counter are set to their pre-step values + 1,
-//     after the feedback, so a result fed into a counter cannot shift it.
+//     after the feedback, so a result fed into the seed cannot shift it --
+//     except a step counter that the step itself returns (a step with
+//     dynamic loss scaling, which does not advance it when it skips its
+//     update): that one is the step's to set.
 //
-// So step k of a run sees seed + k and step counter first + k. A driver
+// So step k of a run sees seed + k and, unless the step sets it, step
+// counter first + k. A driver
 // provides the storage (device buffers, host tensors) as a Backend:
 //
 //   using Error = ...;                    // its error type
@@ -42,6 +46,14 @@ struct StepLoopPlan {
   int32_t stepCounterArgument = -1;
   /// (result, argument) pairs copied after the step, in result order.
   std::vector<std::pair<int32_t, int32_t>> feedback;
+
+  /// Whether a result of the step feeds the step counter.
+  bool stepSetsCounter() const {
+    for (const auto &[result, argument] : feedback)
+      if (argument == stepCounterArgument)
+        return true;
+    return false;
+  }
 };
 
 /// The plan of a compiled step: its descriptor's roles and feedback.
@@ -90,7 +102,7 @@ typename Backend::Error runOneStep(const StepLoopPlan &plan, Backend &backend) {
     if (backend.failed(error))
       return error;
   }
-  if (plan.stepCounterArgument >= 0) {
+  if (plan.stepCounterArgument >= 0 && !plan.stepSetsCounter()) {
     auto error = backend.writeScalar(plan.stepCounterArgument, stepCounter + 1);
     if (backend.failed(error))
       return error;

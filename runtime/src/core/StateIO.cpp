@@ -158,6 +158,11 @@ gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
     // gc-run keeps the first of several results of one name; so do we.
     if (step.findResult(result.name) != i)
       continue;
+    // A step counter the step returns (after the feedback, the argument
+    // holds the same value) is written below as completed steps.
+    if (result.feeds_argument >= 0 &&
+        result.feeds_argument == step.loopPlan.stepCounterArgument)
+      continue;
     tensors.emplace_back();
     GC_RT_RETURN_IF_ERROR(
         readToHost(step, result, step.getResultValue(i), tensors.back()));
@@ -165,8 +170,12 @@ gc_rt_status_t saveResults(gc_rt_step_s &step, const std::string &path) {
   // The step counter goes with the results (as completed steps), so that a
   // results file resumes training where it stopped.
   int32_t counter = step.loopPlan.stepCounterArgument;
+  const int32_t sameName =
+      counter >= 0 ? step.findResult(step.descriptor->arguments[counter].name)
+                   : -1;
   if (counter >= 0 &&
-      step.findResult(step.descriptor->arguments[counter].name) < 0) {
+      (sameName < 0 ||
+       step.descriptor->results[sameName].feeds_argument == counter)) {
     tensors.emplace_back();
     GC_RT_RETURN_IF_ERROR(readToHost(step, step.descriptor->arguments[counter],
                                      step.argumentData[counter],

@@ -106,6 +106,13 @@ gc_rt_status_t checkTensor(const std::string &path,
     if (!std::isfinite(tensor.init_scale))
       return invalid("has init rule NORMAL with a non-finite scale");
     return nullptr;
+  case GC_STEP_INIT_FULL:
+    if (!isFloatDType(tensor.dtype))
+      return invalid("has init rule FULL but is " + describeTensor(tensor) +
+                     " (FULL needs a floating-point tensor)");
+    if (!std::isfinite(tensor.init_scale))
+      return invalid("has init rule FULL with a non-finite value");
+    return nullptr;
   case GC_STEP_INIT_INDEX:
     if (tensor.init_bound <= 0)
       return invalid("has init rule INDEX with bound " +

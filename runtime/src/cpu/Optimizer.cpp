@@ -16,8 +16,10 @@
 #include "gc_rt/Scalar.h"
 #include "gc_rt/cpu/Parallel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 using namespace gc::rt;
 using namespace gc::rt::cpu;
@@ -35,11 +37,19 @@ void gc::rt::cpu::sgdUpdate(const T *param, const T *grad, T *result, int64_t n,
 }
 
 template <typename T>
-Status gc::rt::cpu::adamwUpdate(const T *param, const T *grad, const T *m,
-                                const T *v, const int64_t *step, T *newParam,
-                                T *newM, T *newV, int64_t n, double lr,
-                                double beta1, double beta2, double epsilon,
-                                double weightDecay) {
+Status
+gc::rt::cpu::adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
+                         const int64_t *step, const float *skip, T *newParam,
+                         T *newM, T *newV, int64_t n, double lr, double beta1,
+                         double beta2, double epsilon, double weightDecay) {
+  if (skip && *skip != 0) {
+    // Skipped (NaN counts as nonzero): the state passes through unchanged.
+    for (auto [from, to] :
+         {std::pair(param, newParam), std::pair(m, newM), std::pair(v, newV)})
+      if (from != to)
+        std::copy(from, from + n, to);
+    return Status::ok();
+  }
   const int64_t t = *step;
   if (t < 1)
     return Status::error("adamw_update: step " + std::to_string(t) +
@@ -74,8 +84,9 @@ Status gc::rt::cpu::adamwUpdate(const T *param, const T *grad, const T *m,
   template void gc::rt::cpu::sgdUpdate<T>(const T *, const T *, T *, int64_t,  \
                                           double, double);                     \
   template Status gc::rt::cpu::adamwUpdate<T>(                                 \
-      const T *, const T *, const T *, const T *, const int64_t *, T *, T *,   \
-      T *, int64_t, double, double, double, double, double);
+      const T *, const T *, const T *, const T *, const int64_t *,             \
+      const float *, T *, T *, T *, int64_t, double, double, double, double,   \
+      double);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
 #undef GC_RT_INSTANTIATE

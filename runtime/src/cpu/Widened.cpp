@@ -250,13 +250,13 @@ namespace gc::rt::cpu {
   }                                                                            \
   template <>                                                                  \
   Status adamwUpdate<H>(const H *param, const H *grad, const H *m, const H *v, \
-                        const int64_t *step, H *newParam, H *newM, H *newV,    \
-                        int64_t n, double lr, double beta1, double beta2,      \
-                        double epsilon, double weightDecay) {                  \
+                        const int64_t *step, const float *skip, H *newParam,   \
+                        H *newM, H *newV, int64_t n, double lr, double beta1,  \
+                        double beta2, double epsilon, double weightDecay) {    \
     Wide<H> p(param, n), g(grad, n), m1(m, n), v1(v, n);                       \
     WideResult<H> p2(newParam, n), m2(newM, n), v2(newV, n);                   \
     Status status = adamwUpdate<float>(                                        \
-        p.get(), g.get(), m1.get(), v1.get(), step, p2.get(), m2.get(),        \
+        p.get(), g.get(), m1.get(), v1.get(), step, skip, p2.get(), m2.get(),  \
         v2.get(), n, lr, beta1, beta2, epsilon, weightDecay);                  \
     if (status.isOk()) {                                                       \
       p2.store();                                                              \

@@ -88,9 +88,11 @@ struct LabelSummary {
   long long count; // rows whose label is not ignoreIndex
   int invalid;     // nonzero if some label is neither ignoreIndex nor in
                    // [0, classes)
+  int unused;      // written as 0, so that the whole planned workspace is
+                   // (the arena's high-water mark is then its planned size)
 };
 
-static_assert(sizeof(LabelSummary) <= kCrossEntropyGradWorkspaceBytes);
+static_assert(sizeof(LabelSummary) == kCrossEntropyGradWorkspaceBytes);
 
 /// How the rows are spread over the threads of a launch.
 struct RowGroups {
@@ -261,7 +263,7 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
   invalid = blockAllReduce(invalid, SumOp(), 0);
   if (threadIdx.x != 0)
     return;
-  *summary = {count, invalid};
+  *summary = {count, invalid, 0};
   if (invalid)
     reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
 }

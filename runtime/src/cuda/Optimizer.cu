@@ -42,17 +42,18 @@ __global__ void sgdUpdateKernel(const T *param, const T *grad, T *result,
 }
 
 template <typename T>
-__global__ void adamwUpdateKernel(const T *param, const T *grad, const T *m,
-                                  const T *v, const int64_t *step, T *newParam,
-                                  T *newM, T *newV, int64_t n, double lr,
-                                  double beta1, double beta2, double epsilon,
-                                  double weightDecay, int32_t *deviceError) {
+__global__ void
+adamwUpdateKernel(const T *param, const T *grad, const T *m, const T *v,
+                  const int64_t *step, const float *skip, T *newParam, T *newM,
+                  T *newV, int64_t n, double lr, double beta1, double beta2,
+                  double epsilon, double weightDecay, int32_t *deviceError) {
   using A = AccumulationOf<T>;
   __shared__ A stepSize, correction2Sqrt;
-  __shared__ bool badStep;
+  __shared__ bool badStep, skipped;
   if (threadIdx.x == 0) {
     const int64_t t = *step;
-    badStep = t < 1;
+    skipped = skip && *skip != 0;
+    badStep = !skipped && t < 1;
     const double correction1 = 1.0 - pow(beta1, static_cast<double>(t));
     const double correction2 = 1.0 - pow(beta2, static_cast<double>(t));
     stepSize = static_cast<A>(lr / correction1);
@@ -63,6 +64,16 @@ __global__ void adamwUpdateKernel(const T *param, const T *grad, const T *m,
   __syncthreads();
   if (badStep)
     return;
+  if (skipped) {
+    // The loss scaler found an inf or NaN gradient: the state passes through.
+    for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
+      const T p = param[i], mi = m[i], vi = v[i];
+      newParam[i] = p;
+      newM[i] = mi;
+      newV[i] = vi;
+    }
+    return;
+  }
   // p' = p (1 - lr wd); m' = m + (1 - beta1)(g - m) (PyTorch's lerp);
   // v' = v beta2 + (1 - beta2) g g; p'' = p' - step m' / (sqrt(v') /
   // sqrt(correction2) + eps), step = lr / correction1.
@@ -97,17 +108,17 @@ Status gc::rt::cuda::sgdUpdate(const T *param, const T *grad, T *result,
 }
 
 template <typename T>
-Status gc::rt::cuda::adamwUpdate(const T *param, const T *grad, const T *m,
-                                 const T *v, const int64_t *step, T *newParam,
-                                 T *newM, T *newV, int64_t n, double lr,
-                                 double beta1, double beta2, double epsilon,
-                                 double weightDecay, int32_t *deviceError,
-                                 cudaStream_t stream) {
+Status
+gc::rt::cuda::adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
+                          const int64_t *step, const float *skip, T *newParam,
+                          T *newM, T *newV, int64_t n, double lr, double beta1,
+                          double beta2, double epsilon, double weightDecay,
+                          int32_t *deviceError, cudaStream_t stream) {
   // Launched even for n == 0, so that a bad step is still reported as the
   // CPU reports it.
   GC_CUDA_LAUNCH(adamwUpdateKernel<T>, gridFor(n), kBlockSize, 0,
-                 stream)(param, grad, m, v, step, newParam, newM, newV, n, lr,
-                         beta1, beta2, epsilon, weightDecay, deviceError);
+                 stream)(param, grad, m, v, step, skip, newParam, newM, newV, n,
+                         lr, beta1, beta2, epsilon, weightDecay, deviceError);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("adamw_update");
   return Status::ok();
 }
@@ -116,9 +127,9 @@ Status gc::rt::cuda::adamwUpdate(const T *param, const T *grad, const T *m,
   template Status gc::rt::cuda::sgdUpdate<T>(                                  \
       const T *, const T *, T *, int64_t, double, double, cudaStream_t);       \
   template Status gc::rt::cuda::adamwUpdate<T>(                                \
-      const T *, const T *, const T *, const T *, const int64_t *, T *, T *,   \
-      T *, int64_t, double, double, double, double, double, int32_t *,         \
-      cudaStream_t);
+      const T *, const T *, const T *, const T *, const int64_t *,             \
+      const float *, T *, T *, T *, int64_t, double, double, double, double,   \
+      double, int32_t *, cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
 GC_RT_INSTANTIATE(BFloat16)

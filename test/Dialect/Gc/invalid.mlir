@@ -971,13 +971,6 @@ func.func @role_step_counter_shape(%t: tensor<2xi64> {gc.role = #gc.role<step_co
 
 // -----
 
-// expected-error @+1 {{'gc.role' of argument #1: expected 'of', the parameter's argument index, for role optimizer_state}}
-func.func @role_state_without_parameter(%w: tensor<4xf32> {gc.param}, %m: tensor<4xf32> {gc.role = #gc.role<optimizer_state>}) {
-  return
-}
-
-// -----
-
 // expected-error @+1 {{'gc.role' of argument #1: 'of = 1' is not the index of an argument marked 'gc.param'}}
 func.func @role_state_of_non_parameter(%w: tensor<4xf32> {gc.param}, %m: tensor<4xf32> {gc.role = #gc.role<optimizer_state, of = 1, moment = "exp_avg">}) {
   return
@@ -1223,5 +1216,51 @@ func.func @attention_grad_output(%q: tensor<1x1x4x8xf32>, %o: tensor<1x1x4x6xf32
 func.func @attention_no_keys(%q: tensor<1x1x5x4xf32>, %k: tensor<1x1x0x4xf32>) {
 // expected-error @+1 {{'gc.attention' op expected at least one query and one key, but found 5 queries and 0 keys}}
   %o, %l = gc.attention %q, %k, %k scale = 0.5 probability = 0.0 stream = 0 : (tensor<1x1x5x4xf32>, tensor<1x1x0x4xf32>, tensor<1x1x0x4xf32>) -> (tensor<1x1x5x4xf32>, tensor<1x1x5xf32>)
+  return
+}
+
+// -----
+
+func.func @any_nonfinite_type(%x: tensor<4xf32>) {
+// expected-error @+1 {{'gc.any_nonfinite' op expected the result's element type to be the input's, 'f32', but found 'bf16'}}
+  %0 = gc.any_nonfinite %x : tensor<4xf32> -> tensor<bf16>
+  return
+}
+
+// -----
+
+func.func @loss_scale_growth(%s: tensor<f32>, %t: tensor<i64>) {
+// expected-error @+1 {{'gc.update_loss_scale' op expected growth_factor to be finite and above 1, but found 1}}
+  %0:3 = gc.update_loss_scale %s, %t, %t, %s growth_factor = 1.0
+  return
+}
+
+// -----
+
+func.func @loss_scale_backoff(%s: tensor<f32>, %t: tensor<i64>) {
+// expected-error @+1 {{'gc.update_loss_scale' op expected backoff_factor in (0, 1), but found 1.5}}
+  %0:3 = gc.update_loss_scale %s, %t, %t, %s backoff_factor = 1.5
+  return
+}
+
+// -----
+
+func.func @loss_scale_interval(%s: tensor<f32>, %t: tensor<i64>) {
+// expected-error @+1 {{'gc.update_loss_scale' op expected growth_interval to be at least 1, but found 0}}
+  %0:3 = gc.update_loss_scale %s, %t, %t, %s growth_interval = 0
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'value' is only for a full initializer, not normal}}
+func.func @init_value_of_normal(%w: tensor<4xf32> {gc.init = #gc.init<normal, value = 2.0>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{full initializes float elements, but the type is 'tensor<i64>'}}
+func.func @init_full_integer(%w: tensor<i64> {gc.init = #gc.init<full, value = 2.0>}) {
   return
 }

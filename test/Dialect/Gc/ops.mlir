@@ -197,6 +197,24 @@ func.func @optimizers(%w: tensor<8x8xf32>, %g: tensor<8x8xf32>, %m: tensor<8x8xf
   return %0, %1, %2#0, %3#2 : tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
 }
 
+// CHECK-LABEL: func.func @loss_scaling
+// CHECK: %[[FOUND:.*]] = gc.any_nonfinite %{{.*}} : tensor<8x8xf32> -> tensor<f32>
+// CHECK: gc.adamw_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} skip %[[FOUND]] lr = 1.000000e-04 : tensor<8x8xf32>
+// CHECK: gc.update_loss_scale %{{.*}}, %{{.*}}, %{{.*}}, %[[FOUND]]{{$}}
+// CHECK: gc.update_loss_scale %{{.*}}, %{{.*}}, %{{.*}}, %[[FOUND]] growth_factor = 4.000000e+00 backoff_factor = 2.500000e-01 growth_interval = 10{{$}}
+// CHECK: gc.any_nonfinite %{{.*}} : tensor<4xbf16> -> tensor<bf16>
+func.func @loss_scaling(%w: tensor<8x8xf32>, %g: tensor<8x8xf32>, %m: tensor<8x8xf32>,
+                        %v: tensor<8x8xf32>, %step: tensor<i64>,
+                        %scale: tensor<f32> {gc.init = #gc.init<full, value = 65536.0>, gc.name = "amp.loss_scale", gc.role = #gc.role<optimizer_state>},
+                        %tracker: tensor<i64>, %h: tensor<4xbf16>) -> (tensor<8x8xf32>, tensor<f32>, tensor<i64>, tensor<bf16>) {
+  %found = gc.any_nonfinite %g : tensor<8x8xf32> -> tensor<f32>
+  %0:3 = gc.adamw_update %w, %g, %m, %v, %step skip %found lr = 1.0e-4 : tensor<8x8xf32>
+  %1:3 = gc.update_loss_scale %scale, %tracker, %step, %found
+  %2:3 = gc.update_loss_scale %scale, %tracker, %step, %found growth_factor = 4.0 backoff_factor = 0.25 growth_interval = 10
+  %3 = gc.any_nonfinite %h : tensor<4xbf16> -> tensor<bf16>
+  return %0#0, %2#0, %1#2, %3 : tensor<8x8xf32>, tensor<f32>, tensor<i64>, tensor<bf16>
+}
+
 // CHECK-LABEL: func.func @block_tag
 // CHECK: gc.exp %{{.*}} {gc.block = 5 : i64} : tensor<4xf32>
 // CHECK: gc.exp %{{.*}} {gc.block = 5 : i64, gc.recompute} : tensor<4xf32>

@@ -239,6 +239,8 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
           : (tensor<f32>, tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
       %sgd = gc.sgd_update %a, %b lr = 0.01 : tensor<2x3xf32>
       %w, %m, %s = gc.adamw_update %a, %b, %a, %b, %step lr = 1.0e-4 : tensor<2x3xf32>
+      %found = gc.any_nonfinite %a : tensor<2x3xf32> -> tensor<f32>
+      %ls:3 = gc.update_loss_scale %found, %step, %step, %found
       return
     })mlir");
   using K = cost::OpKind;
@@ -284,8 +286,10 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
       K::CrossEntropyGrad,
       K::SgdUpdate,
       K::AdamWUpdate,
+      K::Reduction,
+      K::ElementwiseArithmetic,
   };
-  // The 41 ops of the dialect, and the return.
+  // The 43 ops of the dialect, and the return.
   ASSERT_EQ(ops.size(), std::size(expected) + 1);
   EXPECT_EQ(context.getOrLoadDialect<GcDialect>()->getNamespace(), "gc");
   size_t registered = 0;

@@ -317,12 +317,34 @@ void sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
 ///   p'' = p' - lr * (m' / (1 - beta1^t)) / (sqrt(v' / (1 - beta2^t)) + eps)
 /// Elements are computed in T in the order of PyTorch's single-tensor AdamW;
 /// the per-step scalars in double, rounded once. A step below 1 is an error
-/// (nothing is written).
+/// (nothing is written). When `skip` is not null and *skip is nonzero (a
+/// dynamic loss scaler found an inf or NaN gradient), the update is skipped:
+/// the results are copies of param, m and v.
 template <typename T>
 Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
-                   const int64_t *step, T *newParam, T *newM, T *newV,
-                   int64_t n, double lr, double beta1, double beta2,
+                   const int64_t *step, const float *skip, T *newParam, T *newM,
+                   T *newV, int64_t n, double lr, double beta1, double beta2,
                    double epsilon, double weightDecay);
+
+//===----------------------------------------------------------------------===//
+// Dynamic loss scaling (LossScaling.cpp)
+//===----------------------------------------------------------------------===//
+
+/// gc.any_nonfinite: *result = 1 when an element of input[n] is an infinity
+/// or a NaN, else 0. Order-independent, so deterministic when threaded.
+template <typename T> void anyNonFinite(const T *input, T *result, int64_t n);
+
+/// gc.update_loss_scale, torch.cuda.amp.GradScaler's update: with a nonzero
+/// *found (an inf or NaN gradient; the step was skipped) the scale is
+/// multiplied by backoffFactor, the growth tracker reset and the optimizer
+/// step kept; otherwise the step advances by one and the tracker counts the
+/// good step, and after growthInterval of them in a row the scale is
+/// multiplied by growthFactor (if that stays finite) and the tracker reset.
+void updateLossScale(const float *scale, const int64_t *growthTracker,
+                     const int64_t *step, const float *found, float *newScale,
+                     int64_t *newGrowthTracker, int64_t *newStep,
+                     double growthFactor, double backoffFactor,
+                     int64_t growthInterval);
 
 //===----------------------------------------------------------------------===//
 // The 16-bit specializations (Widened.cpp)
@@ -364,8 +386,8 @@ Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
   void sgdUpdate<H>(const H *, const H *, H *, int64_t, double, double);       \
   template <>                                                                  \
   Status adamwUpdate<H>(const H *, const H *, const H *, const H *,            \
-                        const int64_t *, H *, H *, H *, int64_t, double,       \
-                        double, double, double, double);
+                        const int64_t *, const float *, H *, H *, H *,         \
+                        int64_t, double, double, double, double, double);
 GC_RT_DECLARE_WIDENED(::gc::rt::BFloat16)
 GC_RT_DECLARE_WIDENED(::gc::rt::Half)
 #undef GC_RT_DECLARE_WIDENED

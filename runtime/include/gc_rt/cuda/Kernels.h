@@ -256,13 +256,27 @@ Status sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
 /// gc.adamw_update (see cpu::adamwUpdate), bitwise the CPU's result (the
 /// same formula in the element type); `step` is a device int64 scalar. A step
 /// below 1 sets *deviceError to GC_STEP_ERROR_BAD_OPTIMIZER_STEP and nothing is
-/// written, as on the CPU.
+/// written, as on the CPU. `skip` (a device f32 scalar, or null) skips the
+/// update when nonzero: the results are copies of param, m and v.
 template <typename T>
 Status adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
-                   const int64_t *step, T *newParam, T *newM, T *newV,
-                   int64_t n, double lr, double beta1, double beta2,
+                   const int64_t *step, const float *skip, T *newParam, T *newM,
+                   T *newV, int64_t n, double lr, double beta1, double beta2,
                    double epsilon, double weightDecay, int32_t *deviceError,
                    cudaStream_t stream);
+
+/// gc.any_nonfinite (see cpu::anyNonFinite): a fill of 0, then a scan whose
+/// threads write 1 where they find an inf or NaN (all the same value).
+template <typename T>
+Status anyNonFinite(const T *input, T *result, int64_t n, cudaStream_t stream);
+
+/// gc.update_loss_scale (see cpu::updateLossScale), one thread; every
+/// pointer is a device scalar.
+Status updateLossScale(const float *scale, const int64_t *growthTracker,
+                       const int64_t *step, const float *found, float *newScale,
+                       int64_t *newGrowthTracker, int64_t *newStep,
+                       double growthFactor, double backoffFactor,
+                       int64_t growthInterval, cudaStream_t stream);
 
 } // namespace gc::rt::cuda
 

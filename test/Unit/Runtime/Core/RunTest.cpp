@@ -128,7 +128,7 @@ TEST_F(RunTest, FeedsResultsBackAndCountsSteps) {
     EXPECT_EQ(readScalar<int64_t>(step.get(), "seen_seed"), 5 + k);
     EXPECT_EQ(readScalar<int64_t>(step.get(), "seen_step"), 1 + k);
     EXPECT_EQ(readScalar<int64_t>(step.get(), "seed"), 5 + k + 1);
-    // read_tensor prefers the result, the step's (overridden) step + 100.
+    // read_tensor prefers the result, the step's step + 1 (the next).
     EXPECT_EQ(readScalar<int64_t>(step.get(), "optimizer.step"),
               1 + k + toy::kStepResultOffset);
   }
@@ -136,14 +136,13 @@ TEST_F(RunTest, FeedsResultsBackAndCountsSteps) {
   EXPECT_EQ(readTensor<float>(step.get(), "x", 5), x);
 }
 
-TEST_F(RunTest, StepCounterIgnoresTheResultFedIntoIt) {
+TEST_F(RunTest, StepCounterTakesTheResultFedIntoIt) {
   ASSERT_RT_OK(gc_rt_step_initialize(step.get(), 5));
   gc_rt_step_stats_t stats;
   ASSERT_RT_OK(gc_rt_step_run(step.get(), &stats));
   ASSERT_RT_OK(gc_rt_step_run(step.get(), &stats));
-  // The argument counts 1, 2, 3 as gc-run's first + k does, not
-  // 1 -> 101 -> 201; the saved state (where the result of the same name
-  // does not shadow it) holds the 2 completed steps.
+  // The step returns its counter + 1, which the argument takes: 1, 2, 3;
+  // the saved state holds the 2 completed steps.
   std::string path = pathOf("state.safetensors");
   ASSERT_RT_OK(gc_rt_step_save_state(step.get(), path.c_str()));
   std::vector<gc::rt::NamedTensor> tensors;

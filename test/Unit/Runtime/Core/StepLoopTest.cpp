@@ -63,14 +63,32 @@ TEST(StepLoopTest, CountersAdvanceAfterTheFeedback) {
   ScriptedBackend backend;
   backend.arguments = {41, 7, 0};
   backend.results = {5, 1000};
-  EXPECT_FALSE(runOneStep(plan(), backend));
+  StepLoopPlan p = plan();
+  p.feedback = {{0, 2}, {1, 0}}; // a parameter, and a result fed to the seed
+  EXPECT_FALSE(runOneStep(p, backend));
+  // The seed is its pre-step value + 1, not the result fed into it; so is
+  // the counter, which no result feeds.
   EXPECT_EQ(backend.arguments[0], 42);
-  // The counter is its pre-step value + 1, not the result fed into it.
   EXPECT_EQ(backend.arguments[1], 8);
   EXPECT_EQ(backend.arguments[2], 5);
   std::vector<std::string> expected = {"read 0",    "read 1",    "call",
-                                       "feed 0->2", "feed 1->1", "write 0",
+                                       "feed 0->2", "feed 1->0", "write 0",
                                        "write 1"};
+  EXPECT_EQ(backend.log, expected);
+}
+
+// A step that returns its counter (loss scaling: a skipped update does not
+// count) sets it; the loop does not advance it.
+TEST(StepLoopTest, AStepThatReturnsTheCounterSetsIt) {
+  ScriptedBackend backend;
+  backend.arguments = {41, 7, 0};
+  backend.results = {5, 7};
+  EXPECT_TRUE(plan().stepSetsCounter());
+  EXPECT_FALSE(runOneStep(plan(), backend));
+  EXPECT_EQ(backend.arguments[0], 42);
+  EXPECT_EQ(backend.arguments[1], 7);
+  std::vector<std::string> expected = {"read 0",    "read 1",    "call",
+                                       "feed 0->2", "feed 1->1", "write 0"};
   EXPECT_EQ(backend.log, expected);
 }
 

@@ -37,8 +37,9 @@ constexpr int kSize = 5;
 constexpr int64_t kIdBound = 7;
 constexpr float kMomentum = 0.9f;
 constexpr float kLearningRate = 0.1f;
-/// What the step adds to optimizer.step in its (overridden) result.
-constexpr int64_t kStepResultOffset = 100;
+/// What the step adds to optimizer.step in its result, which sets the
+/// counter (as a loss-scaled step's does).
+constexpr int64_t kStepResultOffset = 1;
 } // namespace toy
 
 #endif // GC_TEST_UNIT_RUNTIME_CORE_TOYSTEP_H

@@ -157,8 +157,8 @@ TEST_F(DeterminismTest, MatmulEmbeddingGradAndAdamW) {
         std::fill(m.begin(), m.end(), 0.01f);
         std::fill(v.begin(), v.end(), 0.02f);
         ASSERT_TRUE(adamwUpdate(param.data(), g.data(), m.data(), v.data(),
-                                &step, newParam.data(), m.data(), v.data(),
-                                300000, 1e-3, 0.9, 0.999, 1e-8, 0.01)
+                                &step, nullptr, newParam.data(), m.data(),
+                                v.data(), 300000, 1e-3, 0.9, 0.999, 1e-8, 0.01)
                         .isOk());
       },
       {&product, &weightGrad, &newParam, &m, &v});

@@ -936,17 +936,17 @@ template <typename T> void checkOptimizers(int64_t n) {
   std::vector<T> wantP(n), wantM(n), wantV(n);
   const std::vector<int64_t> step = {3};
   if (!cpu::adamwUpdate(param.data(), grad.data(), m.data(), v.data(),
-                        step.data(), wantP.data(), wantM.data(), wantV.data(),
-                        n, lr, beta1, beta2, epsilon, weightDecay)
+                        step.data(), nullptr, wantP.data(), wantM.data(),
+                        wantV.data(), n, lr, beta1, beta2, epsilon, weightDecay)
            .isOk())
     std::abort();
   DeviceArray<T> dParam(param), dGrad(grad), dM(m), dV(v);
   DeviceArray<int64_t> dStep(step);
   resetDeviceError();
   if (statusOk(gpu::adamwUpdate(dParam.get(), dGrad.get(), dM.get(), dV.get(),
-                                dStep.get(), dParam.get(), dM.get(), dV.get(),
-                                n, lr, beta1, beta2, epsilon, weightDecay,
-                                gDeviceError, gStream),
+                                dStep.get(), nullptr, dParam.get(), dM.get(),
+                                dV.get(), n, lr, beta1, beta2, epsilon,
+                                weightDecay, gDeviceError, gStream),
                "adamw_update" + suffix)) {
     compare("adamw_update" + suffix + ".param", dParam.download(), wantP);
     compare("adamw_update" + suffix + ".m", dM.download(), wantM);
@@ -959,9 +959,9 @@ template <typename T> void checkOptimizers(int64_t n) {
   dParam.upload(param);
   resetDeviceError();
   if (statusOk(gpu::adamwUpdate(dParam.get(), dGrad.get(), dM.get(), dV.get(),
-                                dStep.get(), dParam.get(), dM.get(), dV.get(),
-                                n, lr, beta1, beta2, epsilon, weightDecay,
-                                gDeviceError, gStream),
+                                dStep.get(), nullptr, dParam.get(), dM.get(),
+                                dV.get(), n, lr, beta1, beta2, epsilon,
+                                weightDecay, gDeviceError, gStream),
                "adamw_update" + suffix + ".bad_step")) {
     const bool reported = readDeviceError() == GC_STEP_ERROR_BAD_OPTIMIZER_STEP;
     std::vector<T> got = dParam.download();
@@ -970,6 +970,66 @@ template <typename T> void checkOptimizers(int64_t n) {
                std::memcmp(got.data(), param.data(), n * sizeof(T)) == 0,
            0.0);
   }
+
+  // Skipped by the loss scaler, out of place: the results are the inputs,
+  // and a bad step is not reported (nothing is computed).
+  DeviceArray<float> dSkip(std::vector<float>{1.0f});
+  DeviceArray<T> dNewP(n), dNewM(n), dNewV(n);
+  resetDeviceError();
+  if (statusOk(gpu::adamwUpdate(dParam.get(), dGrad.get(), dM.get(), dV.get(),
+                                dStep.get(), dSkip.get(), dNewP.get(),
+                                dNewM.get(), dNewV.get(), n, lr, beta1, beta2,
+                                epsilon, weightDecay, gDeviceError, gStream),
+               "adamw_update" + suffix + ".skipped")) {
+    compareExact("adamw_update" + suffix + ".skipped.param", dNewP.download(),
+                 dParam.download());
+    compareExact("adamw_update" + suffix + ".skipped.m", dNewM.download(),
+                 dM.download());
+    report("adamw_update" + suffix + ".skipped.no_error",
+           readDeviceError() == 0, 0.0);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Dynamic loss scaling
+//===----------------------------------------------------------------------===//
+
+template <typename T> void checkAnyNonFinite(int64_t n, double bad) {
+  const std::string name = std::string("any_nonfinite<") + typeName<T>() +
+                           ">[" + std::to_string(n) + " bad " +
+                           std::to_string(bad) + "]";
+  std::vector<T> input = randomValues<T>(n, -1e3, 1e3);
+  if (bad != 0 && n > 0)
+    input[n * 2 / 3] = fromDouble<T>(bad);
+  std::vector<T> want(1);
+  cpu::anyNonFinite(input.data(), want.data(), n);
+  DeviceArray<T> dIn(input), dOut(1);
+  if (statusOk(gpu::anyNonFinite(dIn.get(), dOut.get(), n, gStream), name))
+    compareExact(name, dOut.download(), want);
+}
+
+void checkLossScaleUpdate(float scale, int64_t tracker, float found) {
+  const std::string name = "update_loss_scale[" + std::to_string(scale) +
+                           " tracker " + std::to_string(tracker) + " found " +
+                           std::to_string(found) + "]";
+  const int64_t step = 5, interval = 3;
+  float wantScale;
+  int64_t wantTracker, wantStep;
+  cpu::updateLossScale(&scale, &tracker, &step, &found, &wantScale,
+                       &wantTracker, &wantStep, 2.0, 0.5, interval);
+  DeviceArray<float> dScale(std::vector<float>{scale}),
+      dFound(std::vector<float>{found});
+  DeviceArray<int64_t> dTracker(std::vector<int64_t>{tracker}),
+      dStep(std::vector<int64_t>{step});
+  // In place, as a step feeds its state back.
+  if (!statusOk(gpu::updateLossScale(dScale.get(), dTracker.get(), dStep.get(),
+                                     dFound.get(), dScale.get(), dTracker.get(),
+                                     dStep.get(), 2.0, 0.5, interval, gStream),
+                name))
+    return;
+  compareExact(name + ".scale", dScale.download(), {wantScale});
+  compareExact(name + ".tracker", dTracker.download(), {wantTracker});
+  compareExact(name + ".step", dStep.download(), {wantStep});
 }
 
 } // namespace
@@ -1056,6 +1116,21 @@ TEST(CudaKernelsTest, CrossEntropy) {
   checkCrossEntropies<float, int64_t>();
   checkCrossEntropies<double, int32_t>();
   checkCrossEntropies<double, int64_t>();
+}
+
+TEST(CudaKernelsTest, LossScaling) {
+  for (double bad : {0.0, double(INFINITY), double(-INFINITY), double(NAN)}) {
+    checkAnyNonFinite<float>(70001, bad);
+    checkAnyNonFinite<gc::rt::Half>(1001, bad);
+  }
+  checkAnyNonFinite<double>(0, 0.0);
+  // A found overflow backs off; good steps grow the tracker, and the third
+  // in a row doubles the scale; a scale whose double overflows stays.
+  checkLossScaleUpdate(65536.0f, 1, 1.0f);
+  checkLossScaleUpdate(65536.0f, 0, 0.0f);
+  checkLossScaleUpdate(65536.0f, 2, 0.0f);
+  checkLossScaleUpdate(3e38f, 2, 0.0f);
+  checkLossScaleUpdate(65536.0f, 0, NAN);
 }
 
 TEST(CudaKernelsTest, Optimizers) {
