@@ -26,7 +26,6 @@
 # CHECK: bert-bf16-mixed: 20 AdamW steps within 0.5% of fp32
 
 import copy
-import statistics
 import sys
 sys.path.insert(0, __import__("os").path.join(
     __import__("os").path.dirname(__file__), "Inputs"))
@@ -35,6 +34,7 @@ from transformers import BertForMaskedLM
 
 import gc_torch
 from agreement import perturb, tiny_bert_config, tiny_text_batch
+from mixed_precision import compare_gradients, loss_curves
 
 torch.manual_seed(0)
 config = tiny_bert_config()
@@ -58,39 +58,15 @@ assert error <= 1e-3, f"loss {loss} vs autocast {expected.item()}"
 
 fp32_grads = {n: p.grad for n, p in fp32_model.named_parameters()}
 bf16_grads = {n: p.grad for n, p in bf16_model.named_parameters()}
-assert set(gradients) == set(bf16_grads), set(gradients) ^ set(bf16_grads)
-largest = max(float(g.norm()) for g in bf16_grads.values())
-
-
-def distance(a, b):
-    return float((a - b).norm()) / max(float(b.norm()), 2**-8 * largest)
-
-
-to_autocast, autocast_to_fp32 = [], []
-for name, gradient in gradients.items():
-    error = distance(gradient, bf16_grads[name])
-    assert error <= 2e-2, f"gradient of {name} off by {error:.2e}"
-    to_autocast.append(error)
-    autocast_to_fp32.append(distance(bf16_grads[name], fp32_grads[name]))
-gc_median = statistics.median(to_autocast)
-torch_median = statistics.median(autocast_to_fp32)
-assert gc_median <= 1.5 * torch_median, (gc_median, torch_median)
+gc_median, torch_median, largest = compare_gradients(
+    gradients, bf16_grads, fp32_grads, tolerance=2e-2, floor=2**-8)
 print(f"bert-bf16-mixed: loss {loss:.6f} vs autocast {expected.item():.6f}, "
       f"{len(gradients)} gradients, median relative difference "
       f"{gc_median:.1e} (autocast vs fp32: {torch_median:.1e}), largest "
-      f"{max(to_autocast):.1e}")
+      f"{largest:.1e}")
 
 # 20 steps of bf16-mixed against fp32.
-curves = {}
-for precision in ("fp32", "bf16-mixed"):
-    trainer = gc_torch.compile_training_step(
-        model, batch, precision=precision,
-        optimizer=gc_torch.AdamW(lr=1e-3, eps=1e-6))
-    curves[precision] = [trainer(batch) for _ in range(20)]
-fp32, bf16 = curves["fp32"], curves["bf16-mixed"]
-worst = max(abs(a - b) / b for a, b in zip(bf16, fp32))
-assert worst <= 0.005, f"bf16-mixed strays {worst:.2%} from fp32"
-assert fp32[-1] < 0.98 * fp32[0] and bf16[-1] < 0.98 * bf16[0], curves
+fp32, bf16, worst, _ = loss_curves(model, batch, "bf16-mixed")
 print(f"bert-bf16-mixed: 20 AdamW steps within 0.5% of fp32 (largest gap "
       f"{worst:.2%}; loss {fp32[0]:.4f} -> {fp32[-1]:.4f} in fp32, "
       f"{bf16[0]:.4f} -> {bf16[-1]:.4f} in bf16-mixed)")

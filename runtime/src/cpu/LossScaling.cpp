@@ -9,6 +9,8 @@
 
 #include "gc_rt/cpu/Kernels.h"
 
+#include "gc_rt/LossScale.h"
+
 #include "gc_rt/cpu/Parallel.h"
 
 #include <atomic>
@@ -41,25 +43,9 @@ void gc::rt::cpu::updateLossScale(const float *scale,
                                   int64_t *newStep, double growthFactor,
                                   double backoffFactor,
                                   int64_t growthInterval) {
-  // Read everything before writing: results may alias the operands.
-  const float current = *scale;
-  const int64_t tracker = *growthTracker, t = *step;
-  if (*found != 0) {
-    *newScale = static_cast<float>(current * backoffFactor);
-    *newGrowthTracker = 0;
-    *newStep = t;
-    return;
-  }
-  *newStep = t + 1;
-  const int64_t successful = tracker + 1;
-  if (successful < growthInterval) {
-    *newScale = current;
-    *newGrowthTracker = successful;
-    return;
-  }
-  const float grown = static_cast<float>(current * growthFactor);
-  *newScale = std::isfinite(grown) ? grown : current;
-  *newGrowthTracker = 0;
+  updateLossScaleState(scale, growthTracker, step, found, newScale,
+                       newGrowthTracker, newStep, growthFactor, backoffFactor,
+                       growthInterval);
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \

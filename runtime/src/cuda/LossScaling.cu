@@ -4,11 +4,13 @@
 // cpu::updateLossScale): a fill of the flag with 0 and a grid-stride scan
 // whose threads store 1 where they see an inf or a NaN -- every writer
 // stores the same value, so the flag is the same whatever the schedule --
-// and the scale update on one thread, reading the device scalars in place.
+// and the scale update on one thread (gc_rt/LossScale.h, the CPU's code).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Support.h"
+
+#include "gc_rt/LossScale.h"
 
 #include <cmath>
 
@@ -38,26 +40,9 @@ updateLossScaleKernel(const float *scale, const int64_t *growthTracker,
                       int64_t *newGrowthTracker, int64_t *newStep,
                       double growthFactor, double backoffFactor,
                       int64_t growthInterval) {
-  // The same arithmetic as the CPU's (gc_rt/cpu/LossScaling.cpp); everything
-  // is read before anything is written, as results alias operands.
-  const float current = *scale;
-  const int64_t tracker = *growthTracker, t = *step;
-  if (*found != 0) {
-    *newScale = static_cast<float>(current * backoffFactor);
-    *newGrowthTracker = 0;
-    *newStep = t;
-    return;
-  }
-  *newStep = t + 1;
-  const int64_t successful = tracker + 1;
-  if (successful < growthInterval) {
-    *newScale = current;
-    *newGrowthTracker = successful;
-    return;
-  }
-  const float grown = static_cast<float>(current * growthFactor);
-  *newScale = isfinite(grown) ? grown : current;
-  *newGrowthTracker = 0;
+  updateLossScaleState(scale, growthTracker, step, found, newScale,
+                       newGrowthTracker, newStep, growthFactor, backoffFactor,
+                       growthInterval);
 }
 
 } // namespace
