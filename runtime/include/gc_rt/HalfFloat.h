@@ -13,17 +13,11 @@
 #ifndef GC_RT_HALFFLOAT_H
 #define GC_RT_HALFFLOAT_H
 
+#include "gc_rt/HostDevice.h"
+
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
-
-#ifndef GC_RT_HOST_DEVICE
-#if defined(__CUDACC__)
-#define GC_RT_HOST_DEVICE __host__ __device__
-#else
-#define GC_RT_HOST_DEVICE
-#endif
-#endif
 
 namespace gc::rt {
 

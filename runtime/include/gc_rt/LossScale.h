@@ -9,16 +9,10 @@
 #ifndef GC_RT_LOSSSCALE_H
 #define GC_RT_LOSSSCALE_H
 
+#include "gc_rt/HostDevice.h"
+
 #include <cmath>
 #include <cstdint>
-
-#ifndef GC_RT_HOST_DEVICE
-#if defined(__CUDACC__)
-#define GC_RT_HOST_DEVICE __host__ __device__
-#else
-#define GC_RT_HOST_DEVICE
-#endif
-#endif
 
 namespace gc::rt {
 

@@ -31,7 +31,8 @@
 #ifndef GC_RT_MATH_H
 #define GC_RT_MATH_H
 
-#include "gc_rt/cpu/Philox.h" // GC_RT_HOST_DEVICE
+#include "gc_rt/HostDevice.h"
+#include "gc_rt/cpu/Philox.h"
 
 #include <cstdint>
 

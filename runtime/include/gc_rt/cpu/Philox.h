@@ -29,13 +29,9 @@
 #ifndef GC_RT_CPU_PHILOX_H
 #define GC_RT_CPU_PHILOX_H
 
-#include <cstdint>
+#include "gc_rt/HostDevice.h"
 
-#if defined(__CUDACC__)
-#define GC_RT_HOST_DEVICE __host__ __device__
-#else
-#define GC_RT_HOST_DEVICE
-#endif
+#include <cstdint>
 
 /// Philox is inlined wherever it is used, so that a loop drawing one word
 /// per element vectorizes (a call would keep it scalar).
