@@ -25,31 +25,16 @@
 # CHECK: bert-bf16-mixed: loss {{[0-9.]+}} vs autocast {{[0-9.]+}}, 42 gradients
 # CHECK: bert-bf16-mixed: 20 AdamW steps within 0.5% of fp32
 
-import copy
 import sys
 sys.path.insert(0, __import__("os").path.join(
     __import__("os").path.dirname(__file__), "Inputs"))
 import torch
-from transformers import BertForMaskedLM
 
-import gc_torch
-from agreement import perturb, tiny_bert_config, tiny_text_batch
-from mixed_precision import compare_gradients, loss_curves
+from mixed_precision import (compare_gradients, gc_step, loss_curves,
+                             tiny_sdpa_bert)
 
-torch.manual_seed(0)
-config = tiny_bert_config()
-config._attn_implementation = "sdpa"
-model = BertForMaskedLM(config).train()
-perturb(model)
-batch = tiny_text_batch(config.vocab_size)
-
-# One step against torch.autocast.
-step = gc_torch.compile_training_step(model, batch, precision="bf16-mixed",
-                                      keep_gradients=True)
-loss = step(batch)
-gradients = step.gradients()
-fp32_model, bf16_model = copy.deepcopy(model), copy.deepcopy(model)
-fp32_model(**batch).loss.backward()
+model, batch = tiny_sdpa_bert()
+loss, gradients, fp32_model, bf16_model = gc_step(model, batch, "bf16-mixed")
 with torch.autocast("cpu", dtype=torch.bfloat16):
     expected = bf16_model(**batch).loss
 expected.backward()

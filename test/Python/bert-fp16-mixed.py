@@ -24,31 +24,16 @@
 # CHECK: bert-fp16-mixed: loss {{[0-9.]+}} vs autocast+GradScaler {{[0-9.]+}}, 42 gradients
 # CHECK: bert-fp16-mixed: 20 AdamW steps within 0.5% of fp32
 
-import copy
 import sys
 sys.path.insert(0, __import__("os").path.join(
     __import__("os").path.dirname(__file__), "Inputs"))
 import torch
-from transformers import BertForMaskedLM
 
-import gc_torch
-from agreement import perturb, tiny_bert_config, tiny_text_batch
-from mixed_precision import compare_gradients, loss_curves
+from mixed_precision import (compare_gradients, gc_step, loss_curves,
+                             tiny_sdpa_bert)
 
-torch.manual_seed(0)
-config = tiny_bert_config()
-config._attn_implementation = "sdpa"
-model = BertForMaskedLM(config).train()
-perturb(model)
-batch = tiny_text_batch(config.vocab_size)
-
-# One step against torch.autocast and GradScaler.
-step = gc_torch.compile_training_step(model, batch, precision="fp16-mixed",
-                                      keep_gradients=True)
-loss = step(batch)
-gradients = step.gradients()
-fp32_model, f16_model = copy.deepcopy(model), copy.deepcopy(model)
-fp32_model(**batch).loss.backward()
+model, batch = tiny_sdpa_bert()
+loss, gradients, fp32_model, f16_model = gc_step(model, batch, "fp16-mixed")
 scaler = torch.amp.GradScaler("cpu", init_scale=2.0**16)
 optimizer = torch.optim.AdamW(f16_model.parameters(), lr=1e-3)
 with torch.autocast("cpu", dtype=torch.float16):

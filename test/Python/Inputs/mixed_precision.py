@@ -2,9 +2,38 @@
 bert-fp16-mixed.py): gc's gradients against torch.autocast's, and gc's
 mixed-precision loss curve against its fp32 one."""
 
+import copy
 import statistics
 
+import torch
+from transformers import BertForMaskedLM
+
 import gc_torch
+from agreement import perturb, tiny_bert_config, tiny_text_batch
+
+
+def tiny_sdpa_bert():
+    """The model and batch both tests use: a perturbed tiny
+    BertForMaskedLM with SDPA attention, a padded batch with labels."""
+    torch.manual_seed(0)
+    config = tiny_bert_config()
+    config._attn_implementation = "sdpa"
+    model = BertForMaskedLM(config).train()
+    perturb(model)
+    return model, tiny_text_batch(config.vocab_size)
+
+
+def gc_step(model, batch, precision):
+    """One gc step in `precision` with its gradients kept, and two copies
+    of the model for the torch side (fp32 with its gradients computed, and
+    one for the mixed-precision run). Returns (loss, gradients, fp32 model,
+    model copy)."""
+    step = gc_torch.compile_training_step(model, batch, precision=precision,
+                                          keep_gradients=True)
+    loss = step(batch)
+    fp32_model, mixed_model = copy.deepcopy(model), copy.deepcopy(model)
+    fp32_model(**batch).loss.backward()
+    return loss, step.gradients(), fp32_model, mixed_model
 
 
 def compare_gradients(gradients, torch_grads, fp32_grads, tolerance, floor):
