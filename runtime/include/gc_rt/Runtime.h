@@ -151,7 +151,9 @@ typedef struct gc_rt_step_stats_t {
 
 /* Runs one step and waits for it: results that feed an argument replace it
  * (in place or by a copy), the seed argument is then incremented and an
- * optimizer.step argument counts up, as gc-run does for an .mlir file.
+ * optimizer.step argument counts up -- unless the step returns it itself
+ * (a loss-scaled step, which does not count a skipped update) -- as gc-run
+ * does for an .mlir file.
  * `out_stats` may be NULL. On failure nothing is copied back and neither
  * counter moves (a result written in place may have been changed already). */
 gc_rt_status_t gc_rt_step_run(gc_rt_step_t *step,
