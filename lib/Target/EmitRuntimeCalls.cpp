@@ -157,20 +157,14 @@ static bool has16BitTensor(Operation *op) {
 }
 
 LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
-  // The CUDA kernels that take 16-bit tensors (gc_rt/cuda/Kernels.h); data
-  // movement and constants are type-generic.
-  if (isCuda() && has16BitTensor(op) &&
-      !isa<MatmulOp, ReduceSumOp, ReduceMeanOp, ReduceMaxOp, AttentionOp,
-           AttentionGradOp, SoftmaxOp, SoftmaxGradOp, LayerNormOp,
-           LayerNormGradOp, SgdUpdateOp, AdamWUpdateOp, AnyNonFiniteOp,
-           BroadcastOp, TransposeOp, SliceOp, ConcatOp, ReshapeOp, ConstantOp>(
-          op))
+  // Every CUDA kernel but the embedding's takes 16-bit tensors
+  // (gc_rt/cuda/Kernels.h).
+  if (isCuda() && has16BitTensor(op) && isa<EmbeddingOp, EmbeddingGradOp>(op))
     return op->emitOpError()
            << "has no bf16/f16 CUDA kernel: on the cuda target, 16-bit "
-              "tensors are supported by gc.matmul, gc.attention, gc.softmax, "
-              "gc.layer_norm and their gradients, the reductions, the "
-              "optimizer updates, data movement and pointwise ops; compute "
-              "this op in f32 or use the cpu target";
+              "tensors are supported by every op but gc.embedding and "
+              "gc.embedding_grad; compute this op in f32 or use the cpu "
+              "target";
   CallBuilder args(*this, op);
   // Fills `args` for `op` and returns the templated kernel name and whether
   // the CPU kernel returns a Status.

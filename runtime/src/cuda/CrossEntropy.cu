@@ -163,31 +163,30 @@ template <typename T> struct RowExpSum {
 /// The row statistics of `length` elements, computed by this thread's row
 /// group. Every thread of the block must call it (see groupAllReduce); a
 /// group without a row passes length 0.
-template <typename T>
-__device__ RowExpSum<T> rowExpSum(const T *__restrict__ row, int64_t length,
+template <typename T, typename A = AccumulationOf<T>>
+__device__ RowExpSum<A> rowExpSum(const T *__restrict__ row, int64_t length,
                                   const GroupPlace &place, int warpsPerRow) {
-  T max = -INFINITY;
+  A max = -INFINITY;
   for (int64_t j = place.lane; j < length; j += place.threads)
-    max = MaxWithNanOp()(max, row[j]);
+    max = MaxWithNanOp()(max, widen(row[j]));
   max = groupAllReduce(max, MaxWithNanOp(), warpsPerRow);
-  T sum = 0;
+  A sum = 0;
   for (int64_t j = place.lane; j < length; j += place.threads)
-    sum += gc::rt::scalar::exp(row[j] - max);
+    sum += gc::rt::scalar::exp(widen(row[j]) - max);
   sum = groupAllReduce(sum, SumOp(), warpsPerRow);
   return {max, sum};
 }
 
 /// Step 1 of the loss: this block's partial into partials[blockIdx.x].
 template <typename T, typename Label>
-__global__ void __launch_bounds__(kMaxBlockThreads)
-    crossEntropyPartialsKernel(const T *__restrict__ logits,
-                               const Label *__restrict__ labels, int64_t rows,
-                               int64_t classes, int64_t ignoreIndex,
-                               int warpsPerRow,
-                               LossPartial<T> *__restrict__ partials) {
+__global__ void __launch_bounds__(kMaxBlockThreads) crossEntropyPartialsKernel(
+    const T *__restrict__ logits, const Label *__restrict__ labels,
+    int64_t rows, int64_t classes, int64_t ignoreIndex, int warpsPerRow,
+    LossPartial<AccumulationOf<T>> *__restrict__ partials) {
+  using A = AccumulationOf<T>;
   const GroupPlace place = groupPlace(warpsPerRow);
   // Every thread of a group holds the same values.
-  T total = 0;
+  A total = 0;
   long long count = 0;
   int invalid = 0;
   // `first` is the same for the whole block, so all its threads run the
@@ -201,17 +200,17 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
     if (label != ignoreIndex && !used)
       invalid = 1;
     const T *row = used ? logits + n * classes : logits;
-    const RowExpSum<T> stats =
+    const RowExpSum<A> stats =
         rowExpSum(row, used ? classes : 0, place, warpsPerRow);
     if (used) {
       // The CPU's form: the first difference is exact for close values.
-      total += (stats.max - row[label]) + gc::rt::scalar::log(stats.sum);
+      total += (stats.max - widen(row[label])) + gc::rt::scalar::log(stats.sum);
       ++count;
     }
   }
   // One thread per group contributes; the block reduction's order is fixed.
   const bool leader = place.lane == 0;
-  total = blockAllReduce(leader ? total : T(0), SumOp(), T(0));
+  total = blockAllReduce(leader ? total : A(0), SumOp(), A(0));
   count = blockAllReduce(leader ? count : 0ll, SumOp(), 0ll);
   invalid = blockAllReduce(leader ? invalid : 0, SumOp(), 0);
   if (threadIdx.x == 0)
@@ -221,14 +220,15 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
 /// Step 2 of the loss, one block of kMaxLossBlocks threads: adds the first
 /// `count` partials and writes the mean, unless a label was invalid.
 template <typename T>
-__global__ void __launch_bounds__(kMaxLossBlocks)
-    crossEntropyFinishKernel(T *__restrict__ loss,
-                             const LossPartial<T> *__restrict__ partials,
-                             int count, int32_t *deviceError) {
-  LossPartial<T> partial = {T(0), 0, 0};
+__global__ void __launch_bounds__(kMaxLossBlocks) crossEntropyFinishKernel(
+    T *__restrict__ loss,
+    const LossPartial<AccumulationOf<T>> *__restrict__ partials, int count,
+    int32_t *deviceError) {
+  using A = AccumulationOf<T>;
+  LossPartial<A> partial = {A(0), 0, 0};
   if (static_cast<int>(threadIdx.x) < count)
     partial = partials[threadIdx.x];
-  const T total = blockAllReduce(partial.total, SumOp(), T(0));
+  const A total = blockAllReduce(partial.total, SumOp(), A(0));
   const long long rows = blockAllReduce(partial.count, SumOp(), 0ll);
   const int invalid = blockAllReduce(partial.invalid, SumOp(), 0);
   if (threadIdx.x != 0)
@@ -237,7 +237,7 @@ __global__ void __launch_bounds__(kMaxLossBlocks)
     reportError(deviceError, GC_STEP_ERROR_LABEL_OUT_OF_RANGE);
     return;
   }
-  *loss = rows == 0 ? T(0) : total / static_cast<T>(rows);
+  *loss = toStorage<T>(rows == 0 ? A(0) : total / static_cast<A>(rows));
 }
 
 /// Step 1 of the gradient, one block: validates every label and counts the
@@ -278,12 +278,13 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
                            int64_t classes, int64_t ignoreIndex,
                            int warpsPerRow,
                            const LabelSummary *__restrict__ labelSummary) {
+  using A = AccumulationOf<T>;
   const LabelSummary summary = *labelSummary;
   if (summary.invalid)
     return;
   const GroupPlace place = groupPlace(warpsPerRow);
-  const T rowScale =
-      summary.count == 0 ? T(0) : *grad / static_cast<T>(summary.count);
+  const A rowScale =
+      summary.count == 0 ? A(0) : widen(*grad) / static_cast<A>(summary.count);
   // As in crossEntropyPartialsKernel, the iterations are block-uniform.
   for (int64_t first = static_cast<int64_t>(blockIdx.x) * place.groups;
        first < rows; first += static_cast<int64_t>(gridDim.x) * place.groups) {
@@ -294,20 +295,20 @@ __global__ void __launch_bounds__(kMaxBlockThreads)
     // Labels were validated: a label that is not ignored is in range.
     const bool used = label != ignoreIndex;
     const T *row = used ? logits + n * classes : logits;
-    const RowExpSum<T> stats =
+    const RowExpSum<A> stats =
         rowExpSum(row, used ? classes : 0, place, warpsPerRow);
     if (!active)
       continue;
     T *out = result + n * classes;
     if (!used) {
       for (int64_t j = place.lane; j < classes; j += place.threads)
-        out[j] = T(0);
+        out[j] = toStorage<T>(A(0));
       continue;
     }
     // The CPU's roundings: p / sum * scale, and (p - 1) * scale at the label.
     for (int64_t j = place.lane; j < classes; j += place.threads) {
-      const T p = gc::rt::scalar::exp(row[j] - stats.max) / stats.sum;
-      out[j] = j == label ? (p - T(1)) * rowScale : p * rowScale;
+      const A p = gc::rt::scalar::exp(widen(row[j]) - stats.max) / stats.sum;
+      out[j] = toStorage<T>(j == label ? (p - A(1)) * rowScale : p * rowScale);
     }
   }
 }
@@ -322,7 +323,7 @@ Status gc::rt::cuda::crossEntropy(const T *logits, const Label *labels, T *loss,
   if (!workspace)
     return invalidArgument("cross_entropy", "needs its planned workspace "
                                             "(crossEntropyWorkspaceBytes)");
-  auto *partials = static_cast<LossPartial<T> *>(workspace);
+  auto *partials = static_cast<LossPartial<AccumulationOf<T>> *>(workspace);
   // Launched even without rows (one block, which finds none): the loss is
   // then 0.
   const RowGroups groups = rowGroupsFor<T>(classes);
@@ -382,4 +383,8 @@ GC_RT_INSTANTIATE(float, int32_t)
 GC_RT_INSTANTIATE(float, int64_t)
 GC_RT_INSTANTIATE(double, int32_t)
 GC_RT_INSTANTIATE(double, int64_t)
+GC_RT_INSTANTIATE(BFloat16, int32_t)
+GC_RT_INSTANTIATE(BFloat16, int64_t)
+GC_RT_INSTANTIATE(Half, int32_t)
+GC_RT_INSTANTIATE(Half, int64_t)
 #undef GC_RT_INSTANTIATE

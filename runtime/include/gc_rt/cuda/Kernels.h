@@ -30,14 +30,15 @@
 //    use fixed orders that depend on the shape only (docs/numerics.md,
 //    "CUDA"); results differ from the CPU only by those orders.
 //  - 16-bit elements (gc::rt::BFloat16 and Half, gc_rt/HalfFloat.h):
-//    matmul, reduce, attention, softmax, layerNorm and their gradients,
-//    sgdUpdate and adamwUpdate also take them (gc-autocast's 16-bit ops,
-//    and a model that computes these ops in 16 bits), as do data movement
-//    and the fused pointwise kernels of a step. They compute in float
-//    (AccumulationOf) and round each result once, as the CPU's widened kernels
-//    do; their statistics (layer norm's mean and rstd, the attention's lse) and
-//    workspaces are float. embedding, crossEntropy and their gradients are f32
-//    and f64 only.
+//    matmul, reduce, attention, softmax, layerNorm, crossEntropy and their
+//    gradients, sgdUpdate and adamwUpdate also take them (gc-autocast's
+//    16-bit ops, and a model that computes these ops in 16 bits), as do data
+//    movement and the fused pointwise kernels of a step. They compute in
+//    float (AccumulationOf) and round each result once, as the CPU's widened
+//    kernels do; their statistics (layer norm's mean and rstd, the
+//    attention's lse) and workspaces are float. embedding and embeddingGrad
+//    are f32 and f64 only (a 16-bit gradient would need an f32 buffer of the
+//    table's size to sum in).
 //  - Nothing is allocated: every kernel parameter is passed by value (shapes
 //    are copied into fixed arrays of kMaxRank entries), and the kernels that
 //    sum in two stages take a workspace that gc-plan-memory plans, sized by

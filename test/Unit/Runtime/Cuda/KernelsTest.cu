@@ -21,8 +21,9 @@
 //  - everything else: max over elements of |got - want| / max(|want|,
 //    1e-2 * max |want|) <= 1e-4 (float) or 1e-12 (double). The floor keeps
 //    results that cancel to almost zero from dominating.
-//  - bf16 and f16 (matmul, reductions, attention, softmax, layer norm and
-//    their gradients, the optimizers): both backends compute in
+//  - bf16 and f16 (matmul, reductions, attention, softmax, layer norm,
+//    cross-entropy and their gradients, the optimizers): both backends
+//    compute in
 //    f32 and round each result once, so they differ by f32 summation order
 //    and at most one rounding step of the 16-bit grid: 1e-2 (bf16, whose
 //    spacing is 2^-8 to 2^-7 relative) and 2e-3 (f16, 2^-11 to 2^-10), with
@@ -838,7 +839,7 @@ void checkCrossEntropy(int64_t rows, int64_t classes, double ignoredFraction) {
   for (Label &label : labels)
     if (ignore(gRng))
       label = static_cast<Label>(ignoreIndex);
-  std::vector<T> grad = {static_cast<T>(0.7)};
+  std::vector<T> grad = {fromDouble<T>(0.7)};
 
   std::vector<T> loss(1), result(rows * classes);
   if (!cpu::crossEntropy(logits.data(), labels.data(), loss.data(), rows,
@@ -1116,6 +1117,8 @@ TEST(CudaKernelsTest, CrossEntropy) {
   checkCrossEntropies<float, int64_t>();
   checkCrossEntropies<double, int32_t>();
   checkCrossEntropies<double, int64_t>();
+  checkCrossEntropies<gc::rt::BFloat16, int64_t>();
+  checkCrossEntropies<gc::rt::Half, int32_t>();
 }
 
 TEST(CudaKernelsTest, LossScaling) {
