@@ -13,6 +13,7 @@
 #include "llvm/Support/Format.h"
 
 #include <cstdint>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::gc;
@@ -145,16 +146,18 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function,
   return inputs;
 }
 
-/// The step counter as files hold it (completed steps), named by the
-/// argument; nullopt when the function has none.
+/// The step counter as files hold it (completed steps: the argument names
+/// the next step), named by the argument; nullopt when the function has
+/// none.
 std::optional<rt::NamedTensor> getCompletedSteps(func::FuncOp function,
-                                                 ArrayRef<HostTensor> inputs,
-                                                 int64_t completed) {
+                                                 ArrayRef<HostTensor> inputs) {
   for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
     if (isStepCounter(function, i)) {
-      HostTensor counter = inputs[i];
-      counter.data<int64_t>()[0] = completed;
-      return toNamedTensor(getArgumentName(function, i), counter);
+      rt::NamedTensor counter =
+          toNamedTensor(getArgumentName(function, i), inputs[i]);
+      const int64_t completed = inputs[i].data<const int64_t>()[0] - 1;
+      std::memcpy(counter.data.data(), &completed, sizeof(completed));
+      return counter;
     }
   return std::nullopt;
 }
@@ -229,10 +232,6 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
   rt::StepLoopPlan plan = getLoopPlan(function);
   if (plan.seedArgument >= 0 && options.dropoutSeed)
     inputs[plan.seedArgument].data<int64_t>()[0] = *options.dropoutSeed;
-  int64_t firstStep =
-      plan.stepCounterArgument >= 0
-          ? inputs[plan.stepCounterArgument].data<const int64_t>()[0]
-          : 1;
 
   auto findResult = [&](StringRef name) -> std::optional<unsigned> {
     for (unsigned r = 0, e = function.getNumResults(); r < e; ++r)
@@ -273,12 +272,7 @@ LogicalResult mlir::gc::exec::runSteps(func::FuncOp function,
 
   // The counter now names the next step (the loop advanced it, or the step
   // returned it: a loss-scaled step does not count a skipped update).
-  int64_t completed =
-      plan.stepCounterArgument >= 0
-          ? inputs[plan.stepCounterArgument].data<const int64_t>()[0] - 1
-          : firstStep - 1 + options.steps;
-  std::optional<rt::NamedTensor> counter =
-      getCompletedSteps(function, inputs, completed);
+  std::optional<rt::NamedTensor> counter = getCompletedSteps(function, inputs);
   if (!options.outputPath.empty()) {
     std::vector<rt::NamedTensor> named;
     llvm::StringSet<llvm::MallocAllocator> written;

@@ -159,7 +159,7 @@ static bool has16BitTensor(Operation *op) {
 LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
   // Every CUDA kernel but the embedding's takes 16-bit tensors
   // (gc_rt/cuda/Kernels.h).
-  if (isCuda() && has16BitTensor(op) && isa<EmbeddingOp, EmbeddingGradOp>(op))
+  if (isCuda() && isa<EmbeddingOp, EmbeddingGradOp>(op) && has16BitTensor(op))
     return op->emitOpError()
            << "has no bf16/f16 CUDA kernel: on the cuda target, 16-bit "
               "tensors are supported by every op but gc.embedding and "

@@ -77,7 +77,9 @@ void gemmWidened(CBLAS_TRANSPOSE transa, CBLAS_TRANSPOSE transb, int m, int n,
   };
   std::vector<float> aWide = widened(a, k > 0 ? aExtent : 0);
   std::vector<float> bWide = widened(b, k > 0 ? bExtent : 0);
-  std::vector<float> cWide = widened(c, cExtent);
+  // With beta 0, C is not read (as BLAS specifies), so it is not widened.
+  std::vector<float> cWide =
+      beta != 0 ? widened(c, cExtent) : std::vector<float>(cExtent);
   cblas_sgemm(CblasColMajor, transa, transb, m, n, k, alpha, aWide.data(), lda,
               bWide.data(), ldb, beta, cWide.data(), ldc);
   // Only the m x n entries of C are results; the rest of each column of

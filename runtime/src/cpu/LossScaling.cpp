@@ -10,7 +10,6 @@
 #include "gc_rt/cpu/Kernels.h"
 
 #include "gc_rt/LossScale.h"
-
 #include "gc_rt/cpu/Parallel.h"
 
 #include <atomic>

@@ -65,12 +65,15 @@ adamwUpdateKernel(const T *param, const T *grad, const T *m, const T *v,
   if (badStep)
     return;
   if (skipped) {
-    // The loss scaler found an inf or NaN gradient: the state passes through.
+    // The loss scaler found an inf or NaN gradient: the state passes through
+    // (nothing to do for a result written in place).
     for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
-      const T p = param[i], mi = m[i], vi = v[i];
-      newParam[i] = p;
-      newM[i] = mi;
-      newV[i] = vi;
+      if (newParam != param)
+        newParam[i] = param[i];
+      if (newM != m)
+        newM[i] = m[i];
+      if (newV != v)
+        newV[i] = v[i];
     }
     return;
   }

@@ -989,6 +989,20 @@ template <typename T> void checkOptimizers(int64_t n) {
     report("adamw_update" + suffix + ".skipped.no_error",
            readDeviceError() == 0, 0.0);
   }
+  // Skipped in place (the results are the operands), with a valid step:
+  // nothing changes.
+  dStep.upload({3});
+  const std::vector<T> before = dParam.download(), beforeV = dV.download();
+  if (statusOk(gpu::adamwUpdate(dParam.get(), dGrad.get(), dM.get(), dV.get(),
+                                dStep.get(), dSkip.get(), dParam.get(),
+                                dM.get(), dV.get(), n, lr, beta1, beta2,
+                                epsilon, weightDecay, gDeviceError, gStream),
+               "adamw_update" + suffix + ".skipped_in_place")) {
+    compareExact("adamw_update" + suffix + ".skipped_in_place.param",
+                 dParam.download(), before);
+    compareExact("adamw_update" + suffix + ".skipped_in_place.v", dV.download(),
+                 beforeV);
+  }
 }
 
 //===----------------------------------------------------------------------===//
