@@ -21,6 +21,8 @@ PACKAGES=(
   libopenblas-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libbenchmark-dev zlib1g-dev libzstd-dev libedit-dev libxml2-dev
   libcurl4-openssl-dev
+  # Data-parallel steps: Open MPI (gc_rt's communicator, mpirun for the tests).
+  libopenmpi-dev openmpi-bin
   # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh, test.sh --sanitize).
   libclang-rt-22-dev
 )

@@ -69,6 +69,20 @@ def _has_cuda_device():
 if _has_cuda_device():
     config.available_features.add("cuda-device")
 
+# Data-parallel steps run under Open MPI's mpirun: oversubscribed (more
+# ranks than cores is fine for tests), as root where the tests run as root
+# (containers), shared memory between the ranks without the cross-memory
+# attach that containers forbid.
+_mpirun = shutil.which("mpirun")
+# Not under the sanitizers: Open MPI's own allocations at exit read as leaks.
+if _mpirun and config.gc_rt_have_mpi and not config.gc_sanitize:
+    config.available_features.add("mpi")
+    config.substitutions.append(
+        ("%mpirun",
+         _mpirun + " --oversubscribe --allow-run-as-root --bind-to none "
+         "--mca btl self,vader --mca btl_vader_single_copy_mechanism none "
+         "--mca plm_rsh_agent false"))
+
 # CUDA execution: on the GPU where there is one, otherwise through the CUDA
 # host emulator (runtime/emulation), which runs the same CUDA source on the
 # host. Tests spell the CUDA compile and run as %gc-compile-cuda and

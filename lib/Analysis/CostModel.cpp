@@ -94,6 +94,8 @@ const char *gc::cost::opKindName(OpKind kind) {
     return "sgd_update";
   case OpKind::AdamWUpdate:
     return "adamw_update";
+  case OpKind::AllReduce:
+    return "all_reduce";
   case OpKind::Opaque:
     return "opaque";
   }
@@ -173,6 +175,9 @@ std::optional<int64_t> flopsPerElement(OpKind kind) {
   case OpKind::SgdUpdate:
     // param - lr * (grad + weight_decay * param).
     return 4 * a;
+  case OpKind::AllReduce:
+    // The mean's multiply per element.
+    return a;
   case OpKind::AdamWUpdate:
     // Decay (2), m' (3), v' (4), two bias corrections (2), sqrt, + eps (1),
     // divide, lr * (1), subtract (1).

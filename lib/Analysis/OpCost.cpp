@@ -57,6 +57,7 @@ std::optional<OpKind> kindOf(Operation *op) {
       .Case<CrossEntropyGradOp>(is(OpKind::CrossEntropyGrad))
       .Case<SgdUpdateOp>(is(OpKind::SgdUpdate))
       .Case<AdamWUpdateOp>(is(OpKind::AdamWUpdate))
+      .Case<AllReduceOp>(is(OpKind::AllReduce))
       .Default([](Operation *) -> Kind { return std::nullopt; });
 }
 

@@ -6,6 +6,7 @@
 
 #include "gc/Compiler/CompileCommandLine.h"
 
+#include "gc/Remat/Budget.h"
 #include "gc/Support/FlagChoices.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -28,6 +29,7 @@ struct CompileCLOptions {
   cl::OptionCategory optimizer{"Optimizer (--emit train)"};
   cl::OptionCategory remat{"Rematerialization (--emit remat)"};
   cl::OptionCategory plan{"Memory planning (--emit plan)"};
+  cl::OptionCategory parallel{"Data parallelism"};
 
   cl::opt<std::string> target{
       "target",
@@ -96,6 +98,24 @@ struct CompileCLOptions {
       cl::desc("Also return every parameter's gradient from the step"),
       cl::init(false), cl::cat(optimizer)};
 
+  cl::opt<bool> dataParallel{
+      "data-parallel",
+      cl::desc("Data-parallel step: every rank (mpirun -np N gc-run DIR) "
+               "trains on its own --batch rows of a global batch of N x "
+               "--batch, and the gradients are averaged over the ranks in "
+               "buckets (gc.all_reduce, MPI on the CPU, NCCL on CUDA)"),
+      cl::init(false), cl::cat(parallel)};
+  cl::opt<std::string> bucketSize{
+      "bucket-size",
+      cl::desc("--data-parallel: gradient bytes per all-reduce bucket "
+               "(default 25MiB, PyTorch DDP's bucket_cap_mb)"),
+      cl::value_desc("size"), cl::init("25MiB"), cl::cat(parallel)};
+  cl::opt<int64_t> worldSize{
+      "world-size",
+      cl::desc("--data-parallel: compile for exactly N ranks; the runtime "
+               "refuses another group size (default: any)"),
+      cl::value_desc("N"), cl::init(0), cl::cat(parallel)};
+
   cl::opt<std::string> budget{
       "budget",
       cl::desc("Peak-memory budget: bytes with a KiB/MiB/GiB/TiB or "
@@ -152,7 +172,7 @@ void mlir::gc::registerCompileCLOptions() { *clOptions; }
 std::vector<const llvm::cl::OptionCategory *>
 mlir::gc::getCompileCLCategories() {
   return {&clOptions->codegen, &clOptions->optimizer, &clOptions->remat,
-          &clOptions->plan};
+          &clOptions->plan, &clOptions->parallel};
 }
 
 bool mlir::gc::isTargetSetOnCL() { return !clOptions->target.empty(); }
@@ -199,6 +219,29 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
   pipeline.epsilon = flags.epsilon.getValue();
   pipeline.weightDecay = flags.weightDecay.getValue();
   pipeline.keepGradients = flags.keepGradients.getValue();
+  if (!flags.dataParallel && (flags.bucketSize.getNumOccurrences() ||
+                              flags.worldSize.getNumOccurrences()))
+    return makeError(
+        std::string("--") +
+        (flags.bucketSize.getNumOccurrences() ? "bucket-size" : "world-size") +
+        " applies to a data-parallel step; add --data-parallel");
+  pipeline.dataParallel = flags.dataParallel.getValue();
+  if (flags.dataParallel) {
+    std::string error;
+    std::optional<::gc::remat::BudgetSpec> bucket =
+        ::gc::remat::parseBudget(flags.bucketSize, error);
+    if (!bucket || !bucket->bytes || *bucket->bytes < 1)
+      return makeError("--bucket-size expects a positive size such as 25MiB, "
+                       "but got '" +
+                       flags.bucketSize + "'" +
+                       (error.empty() ? "" : ": " + error));
+    pipeline.bucketBytes = *bucket->bytes;
+    if (flags.worldSize < 0)
+      return makeError("--world-size expects a number of ranks (or 0 for "
+                       "any), but got " +
+                       std::to_string(flags.worldSize.getValue()));
+    pipeline.worldSize = flags.worldSize.getValue();
+  }
   pipeline.budget = flags.budget.getValue();
   pipeline.solver = flags.solver.getValue();
   pipeline.device = flags.device.getValue();

@@ -302,21 +302,17 @@ mlir::gc::compileStep(ModuleOp module, const CompileOptions &options) {
     return makeError("the pass manager options are invalid");
   switch (options.stage) {
   case CompileStage::Train:
-    addTrainStepPasses(pm, pipeline.autocastOptions(),
-                       pipeline.optimizerOptions());
+    addTrainStepPasses(pm, pipeline.trainStepConfig());
     break;
   case CompileStage::Remat:
-    addRematStepPasses(pm, pipeline.autocastOptions(),
-                       pipeline.optimizerOptions(), remat);
+    addRematStepPasses(pm, pipeline.trainStepConfig(), remat);
     break;
   case CompileStage::Plan:
-    addRematStepPasses(pm, pipeline.autocastOptions(),
-                       pipeline.optimizerOptions(), remat);
+    addRematStepPasses(pm, pipeline.trainStepConfig(), remat);
     pm.nest<func::FuncOp>().addPass(createPlanMemory(plan));
     break;
   case CompileStage::Library:
-    addCompileStepPasses(pm, pipeline.autocastOptions(),
-                         pipeline.optimizerOptions(), remat, plan);
+    addCompileStepPasses(pm, pipeline.trainStepConfig(), remat, plan);
     break;
   }
 

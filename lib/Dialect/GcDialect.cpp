@@ -66,11 +66,12 @@ static LogicalResult verifyArenaAttribute(Operation *op,
 
 LogicalResult GcDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attribute) {
-  if (llvm::is_contained(
-          {getOffsetsAttrName(), getArenaBytesAttrName(),
-           getArenaLowerBoundAttrName(), getArenaStrategyAttrName(),
-           getPlannedArenaBytesAttrName(), getWorkspaceOffsetAttrName()},
-          attribute.getName().getValue()))
+  if (llvm::is_contained({getOffsetsAttrName(), getArenaBytesAttrName(),
+                          getArenaLowerBoundAttrName(),
+                          getArenaStrategyAttrName(),
+                          getPlannedArenaBytesAttrName(),
+                          getWorkspaceOffsetAttrName(), getWorldSizeAttrName()},
+                         attribute.getName().getValue()))
     return verifyArenaAttribute(op, attribute);
   if (attribute.getName() == getStorageAttrName()) {
     auto entries = dyn_cast<ArrayAttr>(attribute.getValue());

@@ -192,6 +192,43 @@ LogicalResult executeUpdateLossScale(UpdateLossScaleOp op,
   return success();
 }
 
+/// gc.all_reduce in the interpreter, which runs one process: a group of one
+/// rank, through the CPU kernel's pack and unpack.
+LogicalResult executeAllReduce(AllReduceOp op, ExecutionContext &ctx) {
+  SmallVector<const HostTensor *> inputs;
+  SmallVector<HostTensor *> results;
+  for (auto [input, result] :
+       llvm::zip_equal(op.getInputs(), op.getResults())) {
+    inputs.push_back(&ctx.get(input));
+    FailureOr<HostTensor *> allocated = ctx.allocate(result);
+    if (failed(allocated))
+      return failure();
+    results.push_back(*allocated);
+  }
+  return dispatchFloat(
+      op, inputs.front()->kind, [&](auto tag) -> LogicalResult {
+        using T = decltype(tag);
+        std::vector<const T *> from;
+        std::vector<T *> to;
+        std::vector<int64_t> counts;
+        int64_t total = 0;
+        for (auto [input, result] : llvm::zip_equal(inputs, results)) {
+          from.push_back(input->data<T>());
+          to.push_back(result->data<T>());
+          counts.push_back(input->getNumElements());
+          total += counts.back();
+        }
+        std::vector<::gc::rt::AccumulationOf<T>> bucket(total);
+        ::gc::rt::Status status = cpu::allReduce<T>(
+            nullptr, bucket.data(), from.data(), to.data(), counts.data(),
+            static_cast<int64_t>(counts.size()),
+            op.getReduction() == CollectiveReduction::mean);
+        if (!status.isOk())
+          return op.emitOpError() << status.message();
+        return success();
+      });
+}
+
 } // namespace
 
 void mlir::gc::exec::registerElementwiseExecutors(
@@ -217,4 +254,5 @@ void mlir::gc::exec::registerElementwiseExecutors(
   addExecutor<AdamWUpdateOp>(registry, executeAdamW);
   addExecutor<AnyNonFiniteOp>(registry, executeAnyNonFinite);
   addExecutor<UpdateLossScaleOp>(registry, executeUpdateLossScale);
+  addExecutor<AllReduceOp>(registry, executeAllReduce);
 }

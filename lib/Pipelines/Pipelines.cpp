@@ -22,40 +22,42 @@ bool mlir::gc::usesLossScaling(const AutocastOptions &autocast,
 }
 
 void mlir::gc::addTrainStepPasses(OpPassManager &pm,
-                                  const AutocastOptions &autocast,
-                                  const ApplyOptimizerOptions &optimizer) {
+                                  const TrainStepConfig &train) {
   OpPassManager &functions = pm.nest<func::FuncOp>();
-  if (autocast.precision != PrecisionKind::Fp32)
-    functions.addPass(createAutocast(autocast));
+  if (train.autocast.precision != PrecisionKind::Fp32)
+    functions.addPass(createAutocast(train.autocast));
   // fp16 steps scale their loss dynamically, as GradScaler does.
   AutodiffOptions autodiff;
-  ApplyOptimizerOptions update = optimizer;
-  if (usesLossScaling(autocast, optimizer)) {
+  ApplyOptimizerOptions update = train.optimizer;
+  if (usesLossScaling(train.autocast, train.optimizer)) {
     autodiff.lossScale = kInitialLossScale;
     update.lossScaling = true;
   }
   functions.addPass(createAutodiff(autodiff));
+  // The gradients are averaged over the ranks before anything reads them
+  // (a loss scaler's overflow check included, so that every rank skips the
+  // same steps).
+  if (train.dataParallel)
+    functions.addPass(createDataParallel(*train.dataParallel));
   functions.addPass(createApplyOptimizer(update));
   functions.addPass(createCanonicalizerPass());
   functions.addPass(createCSEPass());
 }
 
 void mlir::gc::addRematStepPasses(OpPassManager &pm,
-                                  const AutocastOptions &autocast,
-                                  const ApplyOptimizerOptions &optimizer,
+                                  const TrainStepConfig &train,
                                   const RematOptions &remat) {
-  addTrainStepPasses(pm, autocast, optimizer);
+  addTrainStepPasses(pm, train);
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createSchedule());
   functions.addPass(createRemat(remat));
 }
 
 void mlir::gc::addCompileStepPasses(OpPassManager &pm,
-                                    const AutocastOptions &autocast,
-                                    const ApplyOptimizerOptions &optimizer,
+                                    const TrainStepConfig &train,
                                     const RematOptions &remat,
                                     const PlanMemoryOptions &plan) {
-  addRematStepPasses(pm, autocast, optimizer, remat);
+  addRematStepPasses(pm, train, remat);
   OpPassManager &functions = pm.nest<func::FuncOp>();
   functions.addPass(createPlanMemory(plan));
   functions.addPass(createLowerToKernels());
@@ -63,19 +65,17 @@ void mlir::gc::addCompileStepPasses(OpPassManager &pm,
 
 void mlir::gc::buildTrainStepPipeline(OpPassManager &pm,
                                       const TrainStepPipelineOptions &options) {
-  addTrainStepPasses(pm, options.autocastOptions(), options.optimizerOptions());
+  addTrainStepPasses(pm, options.trainStepConfig());
 }
 
 void mlir::gc::buildRematStepPipeline(OpPassManager &pm,
                                       const RematStepPipelineOptions &options) {
-  addRematStepPasses(pm, options.autocastOptions(), options.optimizerOptions(),
-                     options.rematOptions());
+  addRematStepPasses(pm, options.trainStepConfig(), options.rematOptions());
 }
 
 void mlir::gc::buildCompileStepPipeline(
     OpPassManager &pm, const CompileStepPipelineOptions &options) {
-  addCompileStepPasses(pm, options.autocastOptions(),
-                       options.optimizerOptions(), options.rematOptions(),
+  addCompileStepPasses(pm, options.trainStepConfig(), options.rematOptions(),
                        options.planOptions());
 }
 
@@ -84,7 +84,7 @@ void mlir::gc::registerPipelines() {
       "gc-train-step",
       "Differentiate the loss functions of a module and append the "
       "optimizer update (gc-autocast unless precision=fp32, gc-autodiff, "
-      "gc-optimizer, canonicalize, cse)",
+      "gc-data-parallel with data-parallel, gc-optimizer, canonicalize, cse)",
       buildTrainStepPipeline);
   PassPipelineRegistration<RematStepPipelineOptions>(
       "gc-remat-step",

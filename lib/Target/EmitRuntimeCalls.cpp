@@ -406,6 +406,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
     emitCall(op, args.call(name), false);
     getBody() << "  }\n";
     return success();
+  } else if (auto reduce = dyn_cast<AllReduceOp>(op)) {
+    return emitAllReduce(reduce);
   } else if (auto constant = dyn_cast<ConstantOp>(op)) {
     auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
     FailureOr<std::string> type = getElementTypeName(constant.getResult());
@@ -441,5 +443,46 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
     return failure();
   emitCall(op, args.call(name, /*streamFirst=*/isa<MatmulOp>(op)),
            returnsStatus);
+  return success();
+}
+
+LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
+  // The tensors' pointers and sizes go into arrays local to the call; the
+  // bucket buffer is the op's planned workspace.
+  auto offset =
+      op->getAttrOfType<IntegerAttr>(GcDialect::getWorkspaceOffsetAttrName());
+  if (!offset)
+    return op.emitOpError() << "has no planned bucket buffer ('"
+                            << GcDialect::getWorkspaceOffsetAttrName()
+                            << "'); run gc-plan-memory first";
+  FailureOr<std::string> type = getElementTypeName(op.getInputs().front());
+  if (failed(type))
+    return failure();
+  std::vector<std::string> inputs, results;
+  std::vector<int64_t> sizes;
+  for (auto [input, result] :
+       llvm::zip_equal(op.getInputs(), op.getResults())) {
+    FailureOr<std::string> in = getPointer(input);
+    FailureOr<std::string> out = getPointer(result);
+    if (failed(in) || failed(out))
+      return failure();
+    inputs.push_back(*in);
+    results.push_back(*out);
+    sizes.push_back(elementsOf(input));
+  }
+  getBody() << "  {\n    const " << *type << " *const inputs[] = {"
+            << llvm::join(inputs, ", ") << "};\n    " << *type
+            << " *const results[] = {" << llvm::join(results, ", ") << "};\n";
+  CallBuilder args(*this, op);
+  args.text("call->collectives")
+      .text("static_cast<void *>(arena + " + std::to_string(offset.getInt()) +
+            ")")
+      .text("inputs")
+      .text("results")
+      .text(getInt64Table(sizes))
+      .number(static_cast<int64_t>(inputs.size()))
+      .flag(op.getReduction() == CollectiveReduction::mean);
+  emitCall(op, args.call("allReduce<" + *type + ">"), /*returnsStatus=*/true);
+  getBody() << "  }\n";
   return success();
 }

@@ -326,6 +326,12 @@ LogicalResult StepEmitter::emitDescriptor() {
 
   auto arenaBytes =
       function->getAttrOfType<IntegerAttr>(GcDialect::getArenaBytesAttrName());
+  int64_t collectives = 0;
+  function.walk([&](AllReduceOp) { ++collectives; });
+  int64_t worldSize = 0;
+  if (auto attr = function->getAttrOfType<IntegerAttr>(
+          GcDialect::getWorldSizeAttrName()))
+    worldSize = attr.getInt();
   os << "const char *const kErrorSites[] = {";
   for (const std::string &site : errorSites)
     os << "\n    " << site << ",";
@@ -341,6 +347,8 @@ LogicalResult StepEmitter::emitDescriptor() {
      << "    /*loss_result=*/" << lossResult << ",\n"
      << "    &runStep,\n"
      << "    /*num_error_sites=*/" << errorSites.size() << ", kErrorSites,\n"
+     << "    /*num_collectives=*/" << collectives << ",\n"
+     << "    /*world_size=*/" << worldSize << ",\n"
      << "};\n";
   return success();
 }

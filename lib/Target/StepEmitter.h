@@ -12,6 +12,7 @@
 #define GC_LIB_TARGET_STEPEMITTER_H
 
 #include "gc/Conversion/KernelPlan.h"
+#include "gc/Dialect/GcOps.h"
 #include "gc/Target/StepTranslation.h"
 
 #include <map>
@@ -63,6 +64,8 @@ public:
 
   /// One runtime kernel or library call for `op`, into the step body.
   LogicalResult emitRuntimeCall(Operation *op);
+  /// gc.all_reduce: one call of the backend's allReduce over the bucket.
+  LogicalResult emitAllReduce(AllReduceOp op);
   /// The fused kernel `ops` (consecutive, one gc.fusion id): its
   /// definition and its launch.
   LogicalResult emitFusedKernel(ArrayRef<Operation *> ops, int64_t id);

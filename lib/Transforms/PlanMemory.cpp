@@ -182,12 +182,10 @@ void PlanMemoryPass::runOnOperation() {
       buffers.push_back(
           {name, phaseOf(&op), *bytes, position[&op], last, dtypeOf(result)});
     }
-    if (!workspaces)
-      continue;
-    const int64_t scratch = getCudaWorkspaceBytes(&op);
+    const int64_t scratch = getWorkspaceBytes(&op, workspaces);
     if (scratch < 0) {
-      op.emitError() << "gc-plan-memory: the CUDA kernel's workspace is "
-                        "larger than 2^63 - 1 bytes";
+      op.emitError() << "gc-plan-memory: the kernel's workspace is larger "
+                        "than 2^63 - 1 bytes";
       return signalPassFailure();
     }
     if (scratch == 0)

@@ -41,7 +41,7 @@ FailureOr<int64_t> tensorBytes(Value value) {
 /// Whether the remat rewrite may clone `op`.
 bool isRecomputable(Operation *op) {
   return isa<GcDialect>(op->getDialect()) && isMemoryEffectFree(op) &&
-         !isOptimizerUpdate(op);
+         !isOptimizerUpdate(op) && !isCollective(op);
 }
 } // namespace
 

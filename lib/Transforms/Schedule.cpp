@@ -1,8 +1,9 @@
 //===- Schedule.cpp - Memory-aware order of a training step ---------------===//
 //
 // List scheduling of the backward pass with two memory rules (see
-// Passes.td): optimizer updates as early as their operands allow, operand-free
-// ops as late as their first user allows. The forward pass keeps its order.
+// Passes.td): optimizer updates (and collectives, so that communication
+// starts early) as early as their operands allow, operand-free ops as late
+// as their first user allows. The forward pass keeps its order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,7 +64,7 @@ void SchedulePass::runOnOperation() {
   for (Operation &op : body.without_terminator()) {
     if (forward.contains(&op))
       continue;
-    if (isOptimizerUpdate(&op))
+    if (isOptimizerUpdate(&op) || isCollective(&op))
       updates.push_back(&op);
     else if (op.getNumOperands() == 0)
       deferred.insert(&op);
@@ -78,15 +79,18 @@ void SchedulePass::runOnOperation() {
       if (Operation *def = operand.getDefiningOp(); def && deferred.remove(def))
         place(def);
     place(op);
+    // An eager op placed may make another ready (an update reading a
+    // collective's result): scan again until none is.
     for (auto it = updates.begin(); it != updates.end();) {
       if (ready(*it)) {
         Operation *update = *it;
-        it = updates.erase(it);
+        updates.erase(it);
         for (Value operand : update->getOperands())
           if (Operation *def = operand.getDefiningOp();
               def && deferred.remove(def))
             place(def);
         place(update);
+        it = updates.begin();
       } else {
         ++it;
       }

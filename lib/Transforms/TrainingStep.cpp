@@ -46,3 +46,5 @@ llvm::DenseSet<Operation *> mlir::gc::findForwardOps(func::FuncOp function,
 bool mlir::gc::isOptimizerUpdate(Operation *op) {
   return isa<SgdUpdateOp, AdamWUpdateOp>(op);
 }
+
+bool mlir::gc::isCollective(Operation *op) { return isa<AllReduceOp>(op); }

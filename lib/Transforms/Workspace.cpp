@@ -8,6 +8,7 @@
 #include "gc/Transforms/Workspace.h"
 #include "gc/Dialect/GcOps.h"
 
+#include "gc_rt/Collectives.h"
 #include "gc_rt/cuda/Workspace.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -64,4 +65,24 @@ int64_t mlir::gc::getCudaWorkspaceBytes(Operation *op) {
         rows, shape.back(), bytesOf(grad.getInput()));
   }
   return 0;
+}
+
+int64_t mlir::gc::getAllReduceBucketBytes(RankedTensorType type) {
+  return type.getNumElements() *
+         ::gc::rt::bucketElementBytes(
+             (type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
+
+int64_t mlir::gc::getWorkspaceBytes(Operation *op, bool cuda) {
+  if (auto reduce = dyn_cast<AllReduceOp>(op)) {
+    int64_t total = 0;
+    for (Value input : reduce.getInputs())
+      if (llvm::AddOverflow(
+              total,
+              getAllReduceBucketBytes(cast<RankedTensorType>(input.getType())),
+              total))
+        return -1;
+    return total;
+  }
+  return cuda ? getCudaWorkspaceBytes(op) : 0;
 }

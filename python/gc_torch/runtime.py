@@ -3,7 +3,7 @@
 libgc_rt.so is loaded once per process. Every call returns a status object;
 `_check` turns a non-null status into a RuntimeFailure with the runtime's
 message and frees the status. The struct layouts mirror gc_rt/StepAbi.h
-(ABI version 5); `Step` refuses a library of another ABI version.
+(ABI version 6); `Step` refuses a library of another ABI version.
 """
 
 import ctypes
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import RuntimeFailure
 
-ABI_VERSION = 5
+ABI_VERSION = 6
 
 # gc_step_dtype_t, gc_step_role_t and gc_step_init_t.
 DTYPE_NAMES = {0: "f32", 1: "f64", 2: "i32", 3: "i64", 4: "f16", 5: "bf16"}
@@ -55,6 +55,8 @@ class _Descriptor(ctypes.Structure):
         ("run", ctypes.c_void_p),
         ("num_error_sites", ctypes.c_int32),
         ("error_sites", ctypes.POINTER(ctypes.c_char_p)),
+        ("num_collectives", ctypes.c_int32),
+        ("world_size", ctypes.c_int32),
     ]
 
 
@@ -162,9 +164,11 @@ class Step:
             raise
         descriptor = lib.gc_rt_step_descriptor(self._step).contents
         if descriptor.abi_version != ABI_VERSION:
+            # The descriptor lives in the library that close() unloads.
+            version = descriptor.abi_version
             self.close()
             raise RuntimeFailure(
-                f"{step_library}: step ABI version {descriptor.abi_version}, "
+                f"{step_library}: step ABI version {version}, "
                 f"this gc_torch speaks version {ABI_VERSION}")
         self.arguments = [_info(i, descriptor.arguments[i])
                           for i in range(descriptor.num_arguments)]

@@ -41,15 +41,25 @@ std::string gc::tools::findCompiledStep(const std::string &path) {
 }
 
 namespace {
+/// "rank R: " in a data-parallel group of several ranks, else empty: the
+/// prefix of every message, so that a user knows which rank failed.
+std::string rankPrefix;
+
 /// Owns a status; reports it as gc-run's error.
 bool failed(gc_rt_status_t status) {
   if (!status)
     return false;
   llvm::WithColor::error(llvm::errs(), "gc-run")
-      << gc_rt_status_message(status) << "\n";
+      << rankPrefix << gc_rt_status_message(status) << "\n";
   gc_rt_status_free(status);
   return true;
 }
+
+struct CommunicatorDeleter {
+  void operator()(gc_rt_communicator_t *group) const {
+    gc_rt_communicator_release(group);
+  }
+};
 
 struct SessionDeleter {
   void operator()(gc_rt_session_t *session) const {
@@ -79,6 +89,12 @@ const char *roleName(gc_step_role_t role) {
 }
 } // namespace
 
+namespace {
+using GroupPtr = std::unique_ptr<gc_rt_communicator_t, CommunicatorDeleter>;
+int runSteps(const CompiledRunOptions &options, GroupPtr &group,
+             llvm::raw_ostream &out);
+} // namespace
+
 int gc::tools::runCompiled(const CompiledRunOptions &options,
                            llvm::raw_ostream &out) {
   if (!llvm::sys::fs::exists(options.library)) {
@@ -87,6 +103,36 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
         << "' (build one with gc-compile --target cpu|cuda -o DIR)\n";
     return 1;
   }
+  // Outlives the step and the session that runSteps releases.
+  GroupPtr group;
+  int code = runSteps(options, group, out);
+  // A failed rank ends the whole group, so that no other rank waits for it.
+  if (code != 0 && group && gc_rt_communicator_world_size(group.get()) > 1) {
+    llvm::errs().flush();
+    gc_rt_communicator_abort(group.get(), code);
+  }
+  return code;
+}
+
+namespace {
+/// Joins the launcher's data-parallel group (mpirun; a group of one
+/// without a launcher).
+bool joinGroup(const CompiledRunOptions &options, GroupPtr &group) {
+  gc_rt_communicator_options_t groupOptions;
+  gc_rt_communicator_options_initialize(&groupOptions);
+  groupOptions.timeout_seconds = options.collectiveTimeout;
+  gc_rt_communicator_t *rawGroup = nullptr;
+  if (failed(gc_rt_communicator_create(&groupOptions, &rawGroup)))
+    return false;
+  group.reset(rawGroup);
+  if (gc_rt_communicator_world_size(rawGroup) > 1)
+    rankPrefix =
+        "rank " + std::to_string(gc_rt_communicator_rank(rawGroup)) + ": ";
+  return true;
+}
+
+int runSteps(const CompiledRunOptions &options, GroupPtr &group,
+             llvm::raw_ostream &allRanksOut) {
   gc_rt_session_options_t sessionOptions;
   gc_rt_session_options_initialize(&sessionOptions);
   sessionOptions.device = options.device.c_str();
@@ -100,6 +146,15 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     return 1;
   std::unique_ptr<gc_rt_step_t, StepDeleter> step(rawStep);
   const gc_step_descriptor_t *descriptor = gc_rt_step_descriptor(step.get());
+  // A data-parallel step runs in the launcher's group; rank 0 speaks for
+  // it.
+  if (descriptor->num_collectives > 0 &&
+      (!joinGroup(options, group) ||
+       failed(gc_rt_step_set_communicator(step.get(), group.get()))))
+    return 1;
+  const int32_t rank = gc_rt_communicator_rank(group.get());
+  const int32_t worldSize = gc_rt_communicator_world_size(group.get());
+  llvm::raw_ostream &out = rank == 0 ? allRanksOut : llvm::nulls();
 
   int counts[GC_STEP_ROLE_STEP_COUNTER + 1] = {};
   int64_t tokensPerStep = 0;
@@ -129,6 +184,12 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     }
   out << "), " << descriptor->num_results << " results; device "
       << gc_rt_session_device_name(session.get()) << "\n";
+  if (descriptor->num_collectives > 0)
+    out << "data parallel: " << worldSize
+        << (worldSize == 1 ? " rank" : " ranks") << ", "
+        << descriptor->num_collectives
+        << " all-reduce buckets per step, global batch " << worldSize
+        << " x the step's batch\n";
 
   if (failed(gc_rt_step_initialize(step.get(), options.seed)))
     return 1;
@@ -144,6 +205,9 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
               step.get(), descriptor->arguments[i].name, &seed, sizeof(seed))))
         return 1;
   }
+  // Every rank starts from rank 0's state.
+  if (failed(gc_rt_step_broadcast_state(step.get())))
+    return 1;
   if (options.trackArena && failed(gc_rt_step_track_arena(step.get(), 1)))
     return 1;
 
@@ -163,6 +227,14 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     gc_rt_step_stats_t stats;
     if (failed(gc_rt_step_run(step.get(), &stats)))
       return 1;
+    // The group's loss: the mean of the ranks' (each the mean over its
+    // slice), as DDP users report it.
+    if (worldSize > 1 && descriptor->loss_result >= 0) {
+      if (failed(
+              gc_rt_communicator_all_reduce_host(group.get(), &stats.loss, 1)))
+        return 1;
+      stats.loss /= worldSize;
+    }
     seconds.push_back(stats.seconds);
     llvm::json::Object entry{{"seconds", stats.seconds}};
     if (descriptor->loss_result >= 0 && std::isfinite(stats.loss))
@@ -187,6 +259,15 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
     }
     out << " (" << llvm::format("%.3f", stats.seconds * 1e3) << " ms)\n";
     stepsJson.push_back(std::move(entry));
+    // A checkpoint every --save-every steps, by rank 0 (all ranks hold the
+    // same state), replaced atomically: a run that dies keeps the last one.
+    if (options.saveEvery > 0 && (k + 1) % options.saveEvery == 0 &&
+        k + 1 < options.steps && rank == 0) {
+      if (failed(gc_rt_step_save_state(step.get(), options.savePath.c_str())))
+        return 1;
+      out << "saved the state after step " << (k + 1) << " to "
+          << options.savePath << "\n";
+    }
   }
 
   // The first step pays for warm-up (page faults, cuBLAS heuristics).
@@ -201,8 +282,11 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
   out << "step time: median " << llvm::format("%.3f", median * 1e3)
       << " ms over " << timed.size() << " steps"
       << (seconds.size() > 1 ? " (the first step excluded)" : "") << "\n";
+  // The group processes every rank's tokens in one step.
+  tokensPerStep *= worldSize;
   if (tokensPerStep > 0 && median > 0)
-    out << "tokens/s: " << llvm::format("%.0f", tokensPerStep / median) << "\n";
+    out << "tokens/s: " << llvm::format("%.0f", tokensPerStep / median)
+        << (worldSize > 1 ? " (all ranks)" : "") << "\n";
 
   gc_rt_memory_stats_t memory;
   if (failed(gc_rt_step_memory_stats(step.get(), &memory)))
@@ -217,6 +301,8 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
         << memory.device_total_bytes << " bytes";
   out << "\n";
 
+  if (rank != 0)
+    return 0;
   if (!options.jsonPath.empty()) {
     llvm::json::Object report{
         {"library", options.library},
@@ -228,6 +314,7 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
         {"median_step_s", median},
         {"min_step_s", timed.empty() ? 0.0 : timed.front()},
         {"tokens_per_step", tokensPerStep},
+        {"world_size", static_cast<int64_t>(worldSize)},
         {"tokens_per_s", tokensPerStep > 0 && median > 0
                              ? llvm::json::Value(tokensPerStep / median)
                              : llvm::json::Value(nullptr)},
@@ -269,3 +356,4 @@ int gc::tools::runCompiled(const CompiledRunOptions &options,
   }
   return 0;
 }
+} // namespace

@@ -29,6 +29,10 @@ struct CompiledRunOptions {
   int64_t steps = 1;
   bool trackArena = false;
   int numThreads = 0; ///< CPU threads; 0: the runtime's default
+  /// Seconds a collective waits for the other ranks; 0: the runtime's.
+  double collectiveTimeout = 0;
+  /// Save the state every N steps too (rank 0), not only at the end.
+  int64_t saveEvery = 0;
 };
 
 /// The library a gc-run argument names: DIR/libstep.so for a directory,

@@ -39,6 +39,17 @@ static cl::opt<std::string>
     savePath("save", cl::desc("save the parameters and optimizer state "
                               "after the last step to this safetensors "
                               "checkpoint (resume with --inputs)"));
+static cl::opt<int64_t> saveEvery(
+    "save-every",
+    cl::desc("compiled steps: also save the --save checkpoint every N steps "
+             "(replaced atomically; rank 0 of a data-parallel group)"),
+    cl::init(0));
+static cl::opt<double> collectiveTimeout(
+    "collective-timeout",
+    cl::desc("data-parallel steps: seconds a collective waits for the other "
+             "ranks before every rank stops with an error (default: "
+             "GC_RT_COLLECTIVE_TIMEOUT, else 300)"),
+    cl::init(0));
 static cl::opt<bool> trackArena(
     "track-arena",
     cl::desc("compiled steps: measure the arena's high-water mark with "
@@ -176,9 +187,11 @@ int main(int argc, char **argv) {
   // libLLVM registers hundreds of backend options; --help lists gc-run's
   // own (the others still work and show in --help-hidden).
   const cl::Option *ownOptions[] = {
-      &inputFile,  &device,         &savePath, &trackArena, &functionName,
-      &inputsPath, &outputPath,     &jsonPath, &seed,       &dropoutSeed,
-      &steps,      &checkGradients, &fdStep,   &tolerance,  &maxElements};
+      &inputFile,        &device,       &savePath,    &saveEvery,
+      &trackArena,       &functionName, &inputsPath,  &outputPath,
+      &jsonPath,         &seed,         &dropoutSeed, &steps,
+      &checkGradients,   &fdStep,       &tolerance,   &maxElements,
+      &collectiveTimeout};
   for (auto &entry : cl::getRegisteredOptions())
     if (!llvm::is_contained(ownOptions, entry.second) &&
         entry.first != "help" && entry.first != "version")
@@ -189,7 +202,11 @@ int main(int argc, char **argv) {
       "With a directory written by gc-compile --target (or its libstep.so),\n"
       "loads the compiled step through the gc_rt runtime and runs it on\n"
       "--device for --steps steps, printing loss, step time, tokens/s and\n"
-      "memory. With an .mlir file:\n"
+      "memory. A data-parallel step (gc-compile --data-parallel) runs on\n"
+      "every rank of `mpirun -np N gc-run DIR`: rank r trains on rows\n"
+      "[r*b, (r+1)*b) of a global batch of N*b rows (drawn from --seed, or\n"
+      "the global-batch tensors of --inputs), starting from rank 0's state;\n"
+      "rank 0 prints, saves and writes. With an .mlir file:\n"
       "Runs a function for --steps steps, feeding each result into the\n"
       "argument of the same gc.name, printing the loss of each step and the\n"
       "peak bytes of live tensors; or, with --check-gradients, compares the\n"
@@ -203,6 +220,17 @@ int main(int argc, char **argv) {
     return 1;
   }
   ::gc::rt::cpu::setNumThreads(threads);
+  if (saveEvery < 0 || (saveEvery > 0 && savePath.empty())) {
+    errs() << "gc-run: error: --save-every expects a positive step count and "
+              "a --save path\n";
+    return 1;
+  }
+  if (collectiveTimeout < 0) {
+    errs() << "gc-run: error: --collective-timeout expects a positive number "
+              "of seconds, but is "
+           << collectiveTimeout << "\n";
+    return 1;
+  }
 
   if (std::string library = ::gc::tools::findCompiledStep(inputFile);
       !library.empty()) {
@@ -219,10 +247,12 @@ int main(int argc, char **argv) {
     options.steps = steps;
     options.trackArena = trackArena;
     options.numThreads = threads;
+    options.saveEvery = saveEvery;
+    options.collectiveTimeout = collectiveTimeout;
     return ::gc::tools::runCompiled(options, outs());
   }
-  for (cl::Option *flag :
-       std::initializer_list<cl::Option *>{&device, &trackArena})
+  for (cl::Option *flag : std::initializer_list<cl::Option *>{
+           &device, &trackArena, &saveEvery, &collectiveTimeout})
     if (flag->getNumOccurrences()) {
       errs() << "gc-run: error: --" << flag->ArgStr
              << " applies to compiled steps (a directory written by "

@@ -70,6 +70,10 @@ enum class OpKind {
   CrossEntropyGrad,
   SgdUpdate,
   AdamWUpdate,
+  /// gc.all_reduce: the bucket packed and unpacked (one multiply per element
+  /// for the mean). The communication itself is not costed: collectives are
+  /// never recomputed, so their time does not change a remat decision.
+  AllReduce,
   /// Anything the model does not know (ops of other dialects): free.
   Opaque,
 };

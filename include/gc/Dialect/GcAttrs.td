@@ -22,6 +22,14 @@ def Gc_GeluApproximation : I32EnumAttr<"GeluApproximation",
   let cppNamespace = "::mlir::gc";
 }
 
+def Gc_CollectiveReduction : I32EnumAttr<"CollectiveReduction",
+    "how gc.all_reduce combines the ranks' values", [
+      I32EnumAttrCase<"sum", 0>,
+      I32EnumAttrCase<"mean", 1>
+    ]> {
+  let cppNamespace = "::mlir::gc";
+}
+
 def Gc_ArgumentRole : I32EnumAttr<"ArgumentRole",
     "what a step argument or result is", [
       I32EnumAttrCase<"Parameter", 0, "parameter">,

@@ -105,6 +105,11 @@ def Gc_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getPlannedArenaBytesAttrName() {
       return ::llvm::StringLiteral("gc.planned_arena_bytes");
     }
+    /// Name of the function attribute gc-data-parallel writes when the step
+    /// is compiled for a fixed number of ranks.
+    static constexpr ::llvm::StringLiteral getWorldSizeAttrName() {
+      return ::llvm::StringLiteral("gc.world_size");
+    }
     /// Name of the argument/result attribute holding the external name.
     static constexpr ::llvm::StringLiteral getNameAttrName() {
       return ::llvm::StringLiteral("gc.name");

@@ -13,5 +13,6 @@ include "gc/Dialect/GcElementwiseOps.td"
 include "gc/Dialect/GcShapeOps.td"
 include "gc/Dialect/GcNNOps.td"
 include "gc/Dialect/GcOptimizerOps.td"
+include "gc/Dialect/GcCollectiveOps.td"
 
 #endif // GC_DIALECT_GCOPS_TD

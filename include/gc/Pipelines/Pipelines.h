@@ -31,6 +31,14 @@
 
 namespace mlir::gc {
 
+/// What turns a forward function into a training step: the passes' options
+/// of the training group, the data-parallel one absent for one rank.
+struct TrainStepConfig {
+  AutocastOptions autocast;
+  ApplyOptimizerOptions optimizer;
+  std::optional<DataParallelOptions> dataParallel;
+};
+
 /// An option of a pipeline option group.
 template <typename T> using PipelineOption = detail::PassOptions::Option<T>;
 
@@ -62,6 +70,20 @@ struct TrainStepOptionGroup : public PassPipelineOptions<Derived> {
       *this, "keep-gradients",
       llvm::cl::desc("also return every parameter's gradient"),
       llvm::cl::init(false)};
+  PipelineOption<bool> dataParallel{
+      *this, "data-parallel",
+      llvm::cl::desc("average the gradients over the data-parallel group "
+                     "(gc-data-parallel before gc-optimizer)"),
+      llvm::cl::init(false)};
+  PipelineOption<int64_t> bucketBytes{
+      *this, "bucket-bytes",
+      llvm::cl::desc("data-parallel: gradient bytes per all-reduce bucket"),
+      llvm::cl::init(25 * 1024 * 1024)};
+  PipelineOption<int64_t> worldSize{
+      *this, "world-size",
+      llvm::cl::desc("data-parallel: the number of ranks the step is "
+                     "compiled for (0: any)"),
+      llvm::cl::init(0)};
 
   AutocastOptions autocastOptions() const {
     AutocastOptions options;
@@ -78,6 +100,17 @@ struct TrainStepOptionGroup : public PassPipelineOptions<Derived> {
     options.weightDecay = weightDecay;
     options.keepGradients = keepGradients;
     return options;
+  }
+  std::optional<DataParallelOptions> dataParallelOptions() const {
+    if (!dataParallel)
+      return std::nullopt;
+    DataParallelOptions options;
+    options.bucketBytes = bucketBytes;
+    options.worldSize = worldSize;
+    return options;
+  }
+  TrainStepConfig trainStepConfig() const {
+    return {autocastOptions(), optimizerOptions(), dataParallelOptions()};
   }
 };
 
@@ -196,18 +229,15 @@ bool usesLossScaling(const AutocastOptions &autocast,
 /// gc-autodiff, gc-optimizer (with dynamic loss scaling where
 /// usesLossScaling), then canonicalize and cse to clean up what
 /// differentiation emitted.
-void addTrainStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
-                        const ApplyOptimizerOptions &optimizer);
+void addTrainStepPasses(OpPassManager &pm, const TrainStepConfig &train);
 
 /// The training step, then gc-schedule and gc-remat.
-void addRematStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
-                        const ApplyOptimizerOptions &optimizer,
+void addRematStepPasses(OpPassManager &pm, const TrainStepConfig &train,
                         const RematOptions &remat);
 
 /// The rematerialized step, then gc-plan-memory and gc-lower-to-kernels:
 /// what gc-translate (or lib/Compiler) turns into step source.
-void addCompileStepPasses(OpPassManager &pm, const AutocastOptions &autocast,
-                          const ApplyOptimizerOptions &optimizer,
+void addCompileStepPasses(OpPassManager &pm, const TrainStepConfig &train,
                           const RematOptions &remat,
                           const PlanMemoryOptions &plan);
 

@@ -209,6 +209,36 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }
 
+def DataParallel : Pass<"gc-data-parallel", "::mlir::func::FuncOp"> {
+  let summary = "average a training step's gradients over the data-parallel "
+                "group";
+  let description = [{
+    Runs on a function produced by `gc-autodiff`, before `gc-optimizer`:
+    every result with `#gc.role<gradient>` is replaced by its mean over the
+    ranks of the data-parallel group, so that each rank, which computed the
+    gradients of its own slice of the global batch, applies the same update.
+
+    The gradients are grouped into buckets of about `bucket-bytes` bytes
+    each (PyTorch DDP's `bucket_cap_mb`, 25 MiB by default) in the order the
+    backward pass completes them, one bucket per element type, and each
+    bucket becomes one `gc.all_reduce mean`, placed right after the last of
+    its gradients is computed, so that communication can overlap the rest of
+    the backward pass. A bucket closes once it holds at least `bucket-bytes`.
+
+    With `world-size` N above 0 the step records on the function
+    (`gc.world_size`) that it was compiled for N ranks, and the runtime
+    refuses to run it in a group of another size.
+  }];
+  let options = [
+    Option<"bucketBytes", "bucket-bytes", "int64_t",
+           /*default=*/"25 * 1024 * 1024",
+           "gradient bytes per all-reduce bucket">,
+    Option<"worldSize", "world-size", "int64_t", /*default=*/"0",
+           "the number of ranks the step is compiled for (0: any)">
+  ];
+  let dependentDialects = ["::mlir::gc::GcDialect"];
+}
+
 def Schedule : Pass<"gc-schedule", "::mlir::func::FuncOp"> {
   let summary = "memory-aware order of a training step's ops";
   let description = [{
@@ -223,7 +253,10 @@ def Schedule : Pass<"gc-schedule", "::mlir::func::FuncOp"> {
     3. each optimizer update is placed right after the last of its operands
        is computed, so that a parameter's gradient is consumed, and freed,
        as soon as it is complete rather than held until the end of the step;
-    4. operand-free ops (constants) outside the forward pass are placed just
+    4. each collective (`gc.all_reduce`) is likewise placed as soon as its
+       operands are computed, so that communication starts while the rest of
+       the backward pass runs;
+    5. operand-free ops (constants) outside the forward pass are placed just
        before their first user, so that they are not allocated early.
 
     The order is a valid topological order; the pass changes no op.
@@ -304,7 +337,8 @@ def PlanMemory : Pass<"gc-plan-memory", "::mlir::func::FuncOp"> {
     dbeta, the gradient of a token-type embedding; the cross-entropy loss's
     partial sums; sizes from
     gc_rt/cuda/Workspace.h) also gets a buffer live during the op alone,
-    and `gc.workspace_offset`, its arena offset.
+    and `gc.workspace_offset`, its arena offset. On every target, a
+    `gc.all_reduce` gets one too: its bucket buffer (gc_rt/Collectives.h).
 
     Each op gets `gc.offsets`, one arena offset per result; the function
     gets `gc.arena_bytes`, `gc.arena_lower_bound` (the maximum over time of

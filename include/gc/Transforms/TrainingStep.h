@@ -25,6 +25,10 @@ llvm::DenseSet<Operation *> findForwardOps(func::FuncOp function, Value loss);
 /// Whether `op` updates optimizer state (gc.sgd_update, gc.adamw_update).
 bool isOptimizerUpdate(Operation *op);
 
+/// Whether `op` communicates with the other ranks (gc.all_reduce): it runs
+/// exactly once per step on every rank, so it is never recomputed.
+bool isCollective(Operation *op);
+
 } // namespace mlir::gc
 
 #endif // GC_TRANSFORMS_TRAININGSTEP_H

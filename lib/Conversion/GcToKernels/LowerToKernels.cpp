@@ -297,11 +297,12 @@ void LowerToKernelsPass::runOnOperation() {
       entries.push_back(storage.toAttr(builder.getContext()));
     }
     op.setAttr(GcDialect::getStorageAttrName(), builder.getArrayAttr(entries));
-    // A CUDA kernel's workspace is in the arena too.
+    // A kernel's workspace (a bucket buffer) is in the arena too.
     if (auto workspace = op.getAttrOfType<IntegerAttr>(
             GcDialect::getWorkspaceOffsetAttrName()))
-      arenaHighest = std::max(arenaHighest,
-                              workspace.getInt() + getCudaWorkspaceBytes(&op));
+      arenaHighest =
+          std::max(arenaHighest,
+                   workspace.getInt() + getWorkspaceBytes(&op, /*cuda=*/true));
   }
 
   // Step 3: the arena the emitted code allocates.

@@ -182,6 +182,78 @@ gc_rt_status_t gc_rt_step_memory_stats(gc_rt_step_t *step,
  * for tests and checks, not for timing. */
 gc_rt_status_t gc_rt_step_track_arena(gc_rt_step_t *step, int enable);
 
+/*===----------------------------------------------------------------------===*
+ * Data-parallel groups
+ *
+ * A data-parallel step (gc-compile --data-parallel) runs on every rank of a
+ * group that a launcher started (`mpirun -np N`), each rank on its own slice
+ * of the global batch; its gc.all_reduce ops average the gradients over the
+ * ranks: MPI for a CPU step, NCCL for a CUDA step on a GPU (MPI on the host
+ * under the CUDA host emulator). The flow on every rank:
+ *   gc_rt_communicator_create(&options, &group);
+ *   gc_rt_step_load(session, path, &step);
+ *   gc_rt_step_set_communicator(step, group);  // before initialize
+ *   gc_rt_step_initialize(step, seed);         // this rank's batch slice
+ *   gc_rt_step_load_tensors(...);              // optional
+ *   gc_rt_step_broadcast_state(step);          // rank 0's state everywhere
+ *   for (...) gc_rt_step_run(step, &stats);
+ * On an error, call gc_rt_communicator_abort so that no rank waits forever
+ * for the failed one.
+ *===----------------------------------------------------------------------===*/
+
+typedef struct gc_rt_communicator_s gc_rt_communicator_t;
+
+typedef struct gc_rt_communicator_options_t {
+  /* Seconds a collective may wait for the other ranks before it fails
+   * (a stopped or vanished peer); 0 takes GC_RT_COLLECTIVE_TIMEOUT from the
+   * environment, else 300. */
+  double timeout_seconds;
+} gc_rt_communicator_options_t;
+
+void gc_rt_communicator_options_initialize(
+    gc_rt_communicator_options_t *options);
+
+/* Joins the group the launcher started: initialises MPI once per process
+ * (outside a launcher, MPI makes a group of one). Fails with
+ * GC_RT_UNAVAILABLE when gc_rt was built without MPI. */
+gc_rt_status_t
+gc_rt_communicator_create(const gc_rt_communicator_options_t *options,
+                          gc_rt_communicator_t **out_communicator);
+
+/* Releases the group (MPI_Finalize) once no step uses it. */
+void gc_rt_communicator_release(gc_rt_communicator_t *communicator);
+
+int32_t gc_rt_communicator_rank(const gc_rt_communicator_t *communicator);
+int32_t gc_rt_communicator_world_size(const gc_rt_communicator_t *communicator);
+
+/* Sums `count` host doubles over the ranks in place (a loss to report),
+ * within the timeout. */
+gc_rt_status_t
+gc_rt_communicator_all_reduce_host(gc_rt_communicator_t *communicator,
+                                   double *values, int64_t count);
+
+/* Ends every rank of the group with `exit_code` (MPI_Abort): after an
+ * error on this rank, so that the others do not wait for it. Does not
+ * return. */
+void gc_rt_communicator_abort(gc_rt_communicator_t *communicator,
+                              int exit_code);
+
+/* Runs the step's collectives over `communicator`'s group (which must
+ * outlive the step): checks the group size the step was compiled for, and
+ * on a GPU sets up NCCL. Call before gc_rt_step_initialize, which then draws
+ * each batch argument for the global batch (world size x its first
+ * dimension) and keeps this rank's rows: rank r gets rows [r*b, (r+1)*b), so
+ * that N ranks of batch b see the rows one rank of batch N*b would.
+ * gc_rt_step_load_tensors likewise takes a batch tensor of the global shape
+ * and keeps this rank's rows (one of the per-rank shape is used as is). */
+gc_rt_status_t gc_rt_step_set_communicator(gc_rt_step_t *step,
+                                           gc_rt_communicator_t *communicator);
+
+/* Copies rank 0's parameters, optimizer state and step counter to every
+ * rank (after initialising or loading them), so that all ranks start from
+ * the same state. */
+gc_rt_status_t gc_rt_step_broadcast_state(gc_rt_step_t *step);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

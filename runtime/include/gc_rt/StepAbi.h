@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout or meaning. */
-#define GC_STEP_ABI_VERSION 5
+#define GC_STEP_ABI_VERSION 6
 
 /* The symbol a compiled step exports. */
 #define GC_STEP_DESCRIPTOR_SYMBOL "gc_step_get_descriptor"
@@ -106,6 +106,21 @@ typedef struct gc_step_tensor_t {
   gc_step_values_t values;
 } gc_step_tensor_t;
 
+/* The data-parallel group that a step's collectives (gc.all_reduce) run
+ * over, provided by the runtime's communicator (Communicator.h). */
+typedef struct gc_step_collectives_t {
+  void *context;
+  int32_t rank;
+  int32_t world_size;
+  /* Sums `count` elements of `dtype` (F32 or F64) at `buffer` over the
+   * group, in place: a host buffer for a CPU step; a device buffer for a
+   * CUDA step, the work enqueued on `stream`. Returns 0, or nonzero after
+   * writing a message to `error` (a timeout, a vanished peer). */
+  int (*all_reduce_sum)(void *context, void *buffer, int64_t count,
+                        gc_step_dtype_t dtype, void *stream, char *error,
+                        size_t error_capacity);
+} gc_step_collectives_t;
+
 /* One call of the step. All pointers are device pointers for a CUDA step
  * (host pointers for a CPU step), except `error`. */
 typedef struct gc_step_call_t {
@@ -127,6 +142,9 @@ typedef struct gc_step_call_t {
    * process may run on). The results do not depend on it. Ignored by CUDA
    * steps. */
   int32_t num_threads;
+  /* The data-parallel group of a step with collectives; NULL runs them in a
+   * group of one rank (the results equal the operands). */
+  const gc_step_collectives_t *collectives;
 } gc_step_call_t;
 
 /* Codes of the device error word. */
@@ -160,6 +178,11 @@ typedef struct gc_step_descriptor_t {
    * <location>" (CUDA; 0 and NULL for a CPU step). */
   int32_t num_error_sites;
   const char *const *error_sites;
+  /* Collectives (gc.all_reduce) per step: nonzero for a data-parallel step,
+   * which averages its gradients over the ranks. */
+  int32_t num_collectives;
+  /* The group size a data-parallel step was compiled for, or 0 for any. */
+  int32_t world_size;
 } gc_step_descriptor_t;
 
 typedef const gc_step_descriptor_t *(*gc_step_get_descriptor_fn)(void);

@@ -100,6 +100,25 @@ constexpr int64_t kGuardBytes = 64 * 1024;
 /// Capacity of the message buffer a step writes its error into.
 constexpr size_t kErrorCapacity = 4096;
 
+/// How a step's collectives reach the group (Communicator.cpp).
+enum class CollectiveMode {
+  /// Host buffers (a CPU step): MPI in place.
+  Host,
+  /// Device buffers that are host memory (the CUDA host emulator): drain
+  /// the stream, then MPI in place.
+  StagedHost,
+  /// Device buffers on a GPU: NCCL on the step's stream.
+  Nccl,
+};
+
+/// Gives `step`'s collectives `group` (checks the compiled world size, sets
+/// up NCCL on a GPU) (Communicator.cpp).
+gc_rt_status_t attachCollectives(gc_rt_step_s &step,
+                                 gc_rt_communicator_s &group);
+/// Broadcasts `bytes` host bytes from rank 0 within the group's timeout.
+gc_rt_status_t broadcastFromRankZero(gc_rt_communicator_s &group, void *data,
+                                     size_t bytes, const std::string &what);
+
 /// Opens `step.libraryPath`, checks its descriptor (ABI version first) and
 /// that its target is `deviceTarget` (StepLoad.cpp).
 gc_rt_status_t openLibrary(gc_rt_step_s &step, const char *deviceTarget);
@@ -121,6 +140,13 @@ struct gc_rt_session_s {
   std::atomic<int> references{1};
   /// gc_rt_session_options_t::num_threads, passed to every CPU step call.
   int32_t numThreads = 0;
+};
+
+/// What gc_step_collectives_t::context points to for one step.
+struct gc_rt_step_collectives_s {
+  gc_rt_communicator_s *communicator = nullptr;
+  gc::rt::CollectiveMode mode = gc::rt::CollectiveMode::Host;
+  gc::rt::Device *device = nullptr;
 };
 
 struct gc_rt_step_s {
@@ -151,6 +177,12 @@ struct gc_rt_step_s {
   /// Whether a step has completed, so that results hold values.
   bool hasRun = false;
   std::vector<char> errorBuffer;
+
+  /// The data-parallel group (gc_rt_step_set_communicator), or NULL: the
+  /// collectives then run in a group of one.
+  gc_rt_communicator_s *group = nullptr;
+  gc_rt_step_collectives_s collectiveContext;
+  gc_step_collectives_t collectives = {};
 
   ~gc_rt_step_s();
 

@@ -16,6 +16,7 @@
 
 #include "gc_rt/StateMatch.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -87,6 +88,36 @@ gc_rt_status_t writeFile(const std::string &path,
   return nullptr;
 }
 
+/// In a data-parallel group, a batch tensor of the global shape (world
+/// size times the argument's first dimension) is cut to this rank's rows,
+/// as gc_rt_step_initialize draws them; other tensors are left to the
+/// checks that follow.
+void keepRankRows(const gc_rt_step_s &step, std::vector<NamedTensor> &tensors) {
+  if (!step.group || step.collectives.world_size <= 1)
+    return;
+  const int64_t worldSize = step.collectives.world_size;
+  const int64_t rank = step.collectives.rank;
+  for (NamedTensor &tensor : tensors) {
+    int32_t index = step.findArgument(tensor.name);
+    if (index < 0)
+      continue;
+    const gc_step_tensor_t &argument = step.descriptor->arguments[index];
+    std::vector<int64_t> shape = getShape(argument);
+    if (argument.role != GC_STEP_ROLE_BATCH || shape.empty() ||
+        tensor.shape.size() != shape.size() ||
+        tensor.shape[0] != shape[0] * worldSize ||
+        !std::equal(shape.begin() + 1, shape.end(), tensor.shape.begin() + 1) ||
+        tensor.data.size() != static_cast<size_t>(argument.bytes) *
+                                  static_cast<size_t>(worldSize))
+      continue;
+    const size_t rowBytes = static_cast<size_t>(argument.bytes);
+    std::vector<uint8_t> rows(tensor.data.begin() + rowBytes * rank,
+                              tensor.data.begin() + rowBytes * (rank + 1));
+    tensor.data = std::move(rows);
+    tensor.shape[0] = shape[0];
+  }
+}
+
 gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
                            bool allowUnknown) {
   struct stat info;
@@ -101,6 +132,7 @@ gc_rt_status_t loadTensors(gc_rt_step_s &step, const std::string &path,
   // Check everything, then copy (gc_rt/StateMatch.h, the rule gc-run's
   // interpreter follows too): an error leaves every argument unchanged.
   const gc_step_descriptor_t &descriptor = *step.descriptor;
+  keepRankRows(step, tensors);
   std::vector<StateArgument> arguments(descriptor.num_arguments);
   for (int32_t i = 0; i < descriptor.num_arguments; ++i) {
     const gc_step_tensor_t &argument = descriptor.arguments[i];

@@ -246,6 +246,7 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
   call.error = step.errorBuffer.data();
   call.error_capacity = step.errorBuffer.size();
   call.num_threads = step.session->numThreads;
+  call.collectives = step.group ? &step.collectives : nullptr;
   GC_RT_RETURN_IF_ERROR(device.prepareCall(&call, descriptor.num_error_sites));
 
   GC_RT_RETURN_IF_ERROR(device.startTimer());
@@ -402,8 +403,24 @@ gc_rt_status_t gc_rt_step_initialize(gc_rt_step_t *step, uint64_t seed) {
       return makeStatus(GC_RT_INVALID_ARGUMENT,
                         "gc_rt_step_initialize: step is NULL");
     std::vector<uint8_t> bytes;
+    const int32_t rank = step->group ? step->collectives.rank : 0;
+    const int32_t worldSize = step->group ? step->collectives.world_size : 1;
     for (int32_t i = 0; i < step->descriptor->num_arguments; ++i) {
       const gc_step_tensor_t &argument = step->descriptor->arguments[i];
+      if (argument.role == GC_STEP_ROLE_BATCH && worldSize > 1 &&
+          argument.rank > 0) {
+        // This rank's rows of the global batch: the values are drawn in
+        // order, so the rows of a tensor worldSize times as large are the
+        // ones a single rank of the global batch draws.
+        gc_step_tensor_t global = argument;
+        global.bytes = argument.bytes * worldSize;
+        generateInitialValue(global, seed, bytes);
+        GC_RT_RETURN_IF_ERROR(step->device->copyToDevice(
+            step->argumentData[i],
+            bytes.data() + static_cast<size_t>(argument.bytes) * rank,
+            static_cast<size_t>(argument.bytes)));
+        continue;
+      }
       generateInitialValue(argument, seed, bytes);
       GC_RT_RETURN_IF_ERROR(step->device->copyToDevice(
           step->argumentData[i], bytes.data(), bytes.size()));

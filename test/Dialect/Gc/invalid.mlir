@@ -1264,3 +1264,35 @@ func.func @init_value_of_normal(%w: tensor<4xf32> {gc.init = #gc.init<normal, va
 func.func @init_full_integer(%w: tensor<i64> {gc.init = #gc.init<full, value = 2.0>}) {
   return
 }
+
+// -----
+
+func.func @all_reduce_mixed_types(%w: tensor<4xf32>, %h: tensor<4xbf16>) {
+// expected-error @+1 {{'gc.all_reduce' op expected every operand to have the element type of operand #0, 'f32', but operand #1 has 'bf16'}}
+  %0:2 = gc.all_reduce mean %w, %h : tensor<4xf32>, tensor<4xbf16>
+  return
+}
+
+// -----
+
+func.func @all_reduce_nothing() {
+// expected-error @+1 {{'gc.all_reduce' op expected at least one tensor to reduce}}
+  "gc.all_reduce"() <{reduction = 0 : i32}> : () -> ()
+  return
+}
+
+// -----
+
+func.func @all_reduce_integer(%x: tensor<4xi32>) {
+// expected-error @+1 {{'gc.all_reduce' op operand #0 must be variadic of}}
+  %0 = gc.all_reduce sum %x : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @all_reduce_bad_kind(%x: tensor<4xf32>) {
+// expected-error @+1 {{custom op 'gc.all_reduce' expected string or keyword containing one of the following enum values for attribute 'reduction' [sum, mean]}}
+  %0 = gc.all_reduce max %x : tensor<4xf32>
+  return
+}

@@ -233,3 +233,14 @@ func.func @named(%w: tensor<4x4xf32> {gc.name = "encoder.layer.0.output.dense.we
                  %ids: tensor<4x4xi64> {gc.name = "input_ids"}) -> (tensor<4x4xf32> {gc.name = "loss"}) {
   return %w : tensor<4x4xf32>
 }
+
+// CHECK-LABEL: func.func @all_reduce
+// CHECK: %{{.*}}:2 = gc.all_reduce mean %{{.*}}, %{{.*}} : tensor<8x8xf32>, tensor<8xf32>
+// CHECK: gc.all_reduce sum %{{.*}} : tensor<4xbf16>
+// GENERIC-LABEL: sym_name = "all_reduce"
+// GENERIC: "gc.all_reduce"(%{{.*}}, %{{.*}}) <{reduction = 1 : i32}> : (tensor<8x8xf32>, tensor<8xf32>) -> (tensor<8x8xf32>, tensor<8xf32>)
+func.func @all_reduce(%w: tensor<8x8xf32>, %b: tensor<8xf32>, %h: tensor<4xbf16>) -> (tensor<8x8xf32>, tensor<8xf32>, tensor<4xbf16>) {
+  %0:2 = gc.all_reduce mean %w, %b : tensor<8x8xf32>, tensor<8xf32>
+  %1 = gc.all_reduce sum %h : tensor<4xbf16>
+  return %0#0, %0#1, %1 : tensor<8x8xf32>, tensor<8xf32>, tensor<4xbf16>
+}

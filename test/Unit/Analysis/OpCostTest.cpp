@@ -241,6 +241,7 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
       %w, %m, %s = gc.adamw_update %a, %b, %a, %b, %step lr = 1.0e-4 : tensor<2x3xf32>
       %found = gc.any_nonfinite %a : tensor<2x3xf32> -> tensor<f32>
       %ls:3 = gc.update_loss_scale %found, %step, %step, %found
+      %reduced:2 = gc.all_reduce mean %a, %b : tensor<2x3xf32>, tensor<2x3xf32>
       return
     })mlir");
   using K = cost::OpKind;
@@ -288,8 +289,9 @@ TEST_F(OpCostTest, EveryGcOpHasAKind) {
       K::AdamWUpdate,
       K::Reduction,
       K::ElementwiseArithmetic,
+      K::AllReduce,
   };
-  // The 43 ops of the dialect, and the return.
+  // The 44 ops of the dialect, and the return.
   ASSERT_EQ(ops.size(), std::size(expected) + 1);
   EXPECT_EQ(context.getOrLoadDialect<GcDialect>()->getNamespace(), "gc");
   size_t registered = 0;

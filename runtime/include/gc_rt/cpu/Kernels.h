@@ -41,6 +41,7 @@
 #include "gc_rt/Attention.h"
 #include "gc_rt/HalfFloat.h"
 #include "gc_rt/Status.h"
+#include "gc_rt/StepAbi.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -345,6 +346,17 @@ void updateLossScale(const float *scale, const int64_t *growthTracker,
                      int64_t *newGrowthTracker, int64_t *newStep,
                      double growthFactor, double backoffFactor,
                      int64_t growthInterval);
+
+/// gc.all_reduce over `collectives`' group (NULL: a group of one): packs
+/// the `count` tensors inputs[i] (counts[i] elements each) into `bucket`
+/// (AccumulationOf<T>: float for f32 and 16-bit types, double for f64),
+/// sums the bucket over the ranks with one call, and writes results[i], the
+/// sum or (`mean`) the sum times 1/world size, rounded once to T. An error
+/// of the communicator (a timeout, a vanished peer) is returned.
+template <typename T>
+Status allReduce(const gc_step_collectives_t *collectives, void *bucket,
+                 const T *const *inputs, T *const *results,
+                 const int64_t *counts, int64_t count, bool mean);
 
 //===----------------------------------------------------------------------===//
 // The 16-bit specializations (Widened.cpp)

@@ -279,6 +279,16 @@ Status updateLossScale(const float *scale, const int64_t *growthTracker,
                        double growthFactor, double backoffFactor,
                        int64_t growthInterval, cudaStream_t stream);
 
+/// gc.all_reduce (see cpu::allReduce): pack kernels into the device
+/// `bucket`, the communicator's sum enqueued on `stream` (NCCL on a GPU),
+/// unpack kernels scaling by 1/world size for a mean. `inputs`, `results`
+/// and `counts` are host arrays of device pointers and sizes.
+template <typename T>
+Status allReduce(const gc_step_collectives_t *collectives, void *bucket,
+                 const T *const *inputs, T *const *results,
+                 const int64_t *counts, int64_t count, bool mean,
+                 cudaStream_t stream);
+
 } // namespace gc::rt::cuda
 
 #endif // GC_RT_CUDA_KERNELS_H

@@ -172,6 +172,8 @@ const gc_step_descriptor_t kDescriptor = {
     /*run=*/run,
     /*num_error_sites=*/0,
     /*error_sites=*/nullptr,
+    /*num_collectives=*/0,
+    /*world_size=*/0,
 };
 } // namespace
 

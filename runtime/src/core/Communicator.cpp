@@ -1,0 +1,436 @@
+//===- Communicator.cpp - Data-parallel groups over MPI and NCCL ----------===//
+//
+// The group a data-parallel step's gc.all_reduce ops run over. MPI (Open MPI
+// from Debian) forms the group: rank and size come from the launcher
+// (mpirun), and it carries the CPU steps' reductions. CUDA steps on a GPU
+// reduce with NCCL, whose communicator is set up over MPI (rank 0's unique
+// id broadcast to the others), the way PyTorch's ProcessGroupNCCL and most
+// NCCL programs bootstrap. Under the CUDA host emulator device memory is
+// host memory: the stream is drained and MPI reduces the buffer in place.
+//
+// No call may hang when a peer stops or dies: every MPI collective is
+// non-blocking (MPI_Iallreduce, MPI_Ibcast) and polled with MPI_Test until a
+// deadline, and a timeout is an error that names the rank and the operation.
+// The driver then calls gc_rt_communicator_abort (MPI_Abort), which ends
+// every rank: none is left waiting for the failed one. (The same rule
+// Horovod and torch.distributed's watchdog follow.)
+//
+//===----------------------------------------------------------------------===//
+
+#include "Device.h"
+#include "Internal.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if GC_RT_HAVE_MPI
+#include <mpi.h>
+#endif
+#if GC_RT_HAVE_NCCL
+#include <nccl.h>
+#endif
+
+using namespace gc::rt;
+
+namespace {
+/// The timeout when neither the options nor GC_RT_COLLECTIVE_TIMEOUT set
+/// one: long enough for the slowest rank's first step (page faults, cuBLAS
+/// heuristics) on a loaded machine.
+constexpr double kDefaultTimeoutSeconds = 300;
+
+double resolveTimeout(double requested) {
+  if (requested > 0)
+    return requested;
+  if (const char *text = std::getenv("GC_RT_COLLECTIVE_TIMEOUT")) {
+    char *end = nullptr;
+    double seconds = std::strtod(text, &end);
+    if (end != text && *end == '\0' && seconds > 0)
+      return seconds;
+  }
+  return kDefaultTimeoutSeconds;
+}
+} // namespace
+
+struct gc_rt_communicator_s {
+  int32_t rank = 0;
+  int32_t worldSize = 1;
+  double timeoutSeconds = kDefaultTimeoutSeconds;
+#if GC_RT_HAVE_MPI
+  MPI_Comm comm = MPI_COMM_NULL;
+#endif
+#if GC_RT_HAVE_NCCL
+  ncclComm_t nccl = nullptr;
+#endif
+  bool finalizeMpi = false;
+};
+
+namespace {
+#if GC_RT_HAVE_MPI
+std::string describeMpiError(int code) {
+  char text[MPI_MAX_ERROR_STRING] = {};
+  int length = 0;
+  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS)
+    return "MPI error " + std::to_string(code);
+  return std::string(text, static_cast<size_t>(length));
+}
+
+/// Polls `request` until it completes or the group's timeout passes. A
+/// short spin first (collectives of a healthy group finish fast), then
+/// sleeps, so that a rank waiting for a slower one leaves it the core.
+Status waitWithTimeout(gc_rt_communicator_s &group, MPI_Request &request,
+                       const std::string &what) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  const auto limit = std::chrono::duration<double>(group.timeoutSeconds);
+  for (int polls = 0;; ++polls) {
+    int done = 0;
+    int code = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (code != MPI_SUCCESS)
+      return Status::error(what + " failed on rank " +
+                           std::to_string(group.rank) + ": " +
+                           describeMpiError(code));
+    if (done)
+      return Status::ok();
+    if (Clock::now() - start > limit)
+      return Status::error(
+          what + " timed out on rank " + std::to_string(group.rank) + " of " +
+          std::to_string(group.worldSize) + " after " +
+          std::to_string(static_cast<int64_t>(group.timeoutSeconds)) +
+          " s: another rank stopped responding (it failed, was killed or "
+          "hangs); GC_RT_COLLECTIVE_TIMEOUT sets the limit");
+    if (polls > 1000)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+MPI_Datatype toMpiType(gc_step_dtype_t dtype) {
+  return dtype == GC_STEP_DTYPE_F64 ? MPI_DOUBLE : MPI_FLOAT;
+}
+
+/// Sums `count` elements at host `buffer` over the group, in chunks that
+/// MPI's int counts can hold.
+Status allReduceHost(gc_rt_communicator_s &group, void *buffer, int64_t count,
+                     gc_step_dtype_t dtype) {
+  const size_t elementBytes = dtype == GC_STEP_DTYPE_F64 ? 8 : 4;
+  constexpr int64_t kChunk = int64_t(1) << 30;
+  char *bytes = static_cast<char *>(buffer);
+  for (int64_t done = 0; done < count; done += kChunk) {
+    int chunk = static_cast<int>(std::min(kChunk, count - done));
+    MPI_Request request = MPI_REQUEST_NULL;
+    int code = MPI_Iallreduce(MPI_IN_PLACE, bytes + done * elementBytes, chunk,
+                              toMpiType(dtype), MPI_SUM, group.comm, &request);
+    if (code != MPI_SUCCESS)
+      return Status::error("MPI_Iallreduce failed on rank " +
+                           std::to_string(group.rank) + ": " +
+                           describeMpiError(code));
+    Status status = waitWithTimeout(
+        group, request,
+        "all-reduce of " + std::to_string(chunk * elementBytes) + " bytes");
+    if (!status.isOk())
+      return status;
+  }
+  return Status::ok();
+}
+
+Status broadcastHost(gc_rt_communicator_s &group, void *buffer, size_t bytes,
+                     const std::string &what) {
+  constexpr size_t kChunk = size_t(1) << 30;
+  char *data = static_cast<char *>(buffer);
+  for (size_t done = 0; done < bytes; done += kChunk) {
+    int chunk = static_cast<int>(std::min(kChunk, bytes - done));
+    MPI_Request request = MPI_REQUEST_NULL;
+    int code =
+        MPI_Ibcast(data + done, chunk, MPI_BYTE, 0, group.comm, &request);
+    if (code != MPI_SUCCESS)
+      return Status::error("MPI_Ibcast of " + what + " failed on rank " +
+                           std::to_string(group.rank) + ": " +
+                           describeMpiError(code));
+    Status status = waitWithTimeout(group, request, "broadcast of " + what);
+    if (!status.isOk())
+      return status;
+  }
+  return Status::ok();
+}
+#endif
+
+#if GC_RT_HAVE_NCCL
+std::string describeNccl(ncclResult_t result) {
+  return std::string(ncclGetErrorString(result)) + " (NCCL error " +
+         std::to_string(static_cast<int>(result)) + ")";
+}
+#endif
+
+/// gc_step_collectives_t::all_reduce_sum.
+int allReduceSum(void *context, void *buffer, int64_t count,
+                 gc_step_dtype_t dtype, void *stream, char *error,
+                 size_t errorCapacity) {
+  auto &collectives = *static_cast<gc_rt_step_collectives_s *>(context);
+  gc_rt_communicator_s &group = *collectives.communicator;
+  auto fail = [&](const std::string &message) {
+    if (error && errorCapacity > 0)
+      std::snprintf(error, errorCapacity, "%s", message.c_str());
+    return 1;
+  };
+  if (dtype != GC_STEP_DTYPE_F32 && dtype != GC_STEP_DTYPE_F64)
+    return fail("all-reduce of an unsupported dtype " +
+                std::to_string(static_cast<int>(dtype)));
+  switch (collectives.mode) {
+  case CollectiveMode::Nccl: {
+#if GC_RT_HAVE_NCCL
+    ncclResult_t result =
+        ncclAllReduce(buffer, buffer, static_cast<size_t>(count),
+                      dtype == GC_STEP_DTYPE_F64 ? ncclFloat64 : ncclFloat32,
+                      ncclSum, group.nccl, static_cast<cudaStream_t>(stream));
+    if (result != ncclSuccess)
+      return fail("ncclAllReduce failed on rank " + std::to_string(group.rank) +
+                  ": " + describeNccl(result));
+    return 0;
+#else
+    (void)stream;
+    return fail("gc_rt was built without NCCL");
+#endif
+  }
+  case CollectiveMode::StagedHost:
+    if (gc_rt_status_t status = collectives.device->synchronize()) {
+      std::string message = gc_rt_status_message(status);
+      gc_rt_status_free(status);
+      return fail(message);
+    }
+    [[fallthrough]];
+  case CollectiveMode::Host: {
+#if GC_RT_HAVE_MPI
+    Status status = allReduceHost(group, buffer, count, dtype);
+    return status.isOk() ? 0 : fail(status.message());
+#else
+    return fail("gc_rt was built without MPI");
+#endif
+  }
+  }
+  return fail("unknown collective mode");
+}
+} // namespace
+
+namespace gc::rt {
+gc_rt_status_t attachCollectives(gc_rt_step_s &step,
+                                 gc_rt_communicator_s &group) {
+  const gc_step_descriptor_t &descriptor = *step.descriptor;
+  if (descriptor.world_size > 0 && descriptor.world_size != group.worldSize)
+    return makeStatus(GC_RT_INVALID_ARGUMENT,
+                      step.describe() + " was compiled for " +
+                          std::to_string(descriptor.world_size) +
+                          " ranks (gc-compile --world-size), but the group "
+                          "has " +
+                          std::to_string(group.worldSize));
+  gc_rt_step_collectives_s collectives;
+  collectives.communicator = &group;
+  collectives.device = step.device;
+  if (std::strcmp(step.device->getTarget(), "cuda") == 0)
+    collectives.mode =
+        step.device->getName().find("host emulator") != std::string::npos
+            ? CollectiveMode::StagedHost
+            : CollectiveMode::Nccl;
+  if (collectives.mode == CollectiveMode::Nccl && group.worldSize > 1) {
+#if GC_RT_HAVE_NCCL && GC_RT_HAVE_MPI
+    if (!group.nccl) {
+      // NCCL's bootstrap: rank 0's unique id, sent to every rank over MPI.
+      ncclUniqueId id;
+      if (group.rank == 0)
+        if (ncclResult_t result = ncclGetUniqueId(&id); result != ncclSuccess)
+          return makeStatus(GC_RT_INTERNAL,
+                            "ncclGetUniqueId failed: " + describeNccl(result));
+      Status status = broadcastHost(group, &id, sizeof(id), "the NCCL id");
+      if (!status.isOk())
+        return makeStatus(GC_RT_INTERNAL, status.message());
+      if (ncclResult_t result =
+              ncclCommInitRank(&group.nccl, group.worldSize, id, group.rank);
+          result != ncclSuccess)
+        return makeStatus(GC_RT_INTERNAL, "ncclCommInitRank failed on rank " +
+                                              std::to_string(group.rank) +
+                                              ": " + describeNccl(result));
+    }
+#else
+    return makeStatus(GC_RT_UNAVAILABLE,
+                      "gc_rt was built without NCCL (or MPI): a CUDA step "
+                      "cannot run in a data-parallel group of " +
+                          std::to_string(group.worldSize) + " ranks");
+#endif
+  }
+  step.collectiveContext = collectives;
+  step.collectives.context = &step.collectiveContext;
+  step.collectives.rank = group.rank;
+  step.collectives.world_size = group.worldSize;
+  step.collectives.all_reduce_sum = &allReduceSum;
+  step.group = &group;
+  return nullptr;
+}
+
+gc_rt_status_t broadcastFromRankZero(gc_rt_communicator_s &group, void *data,
+                                     size_t bytes, const std::string &what) {
+#if GC_RT_HAVE_MPI
+  if (group.worldSize == 1)
+    return nullptr;
+  Status status = broadcastHost(group, data, bytes, what);
+  if (!status.isOk())
+    return makeStatus(GC_RT_INTERNAL, status.message());
+  return nullptr;
+#else
+  (void)data, (void)bytes, (void)what;
+  return group.worldSize == 1
+             ? nullptr
+             : makeStatus(GC_RT_UNAVAILABLE, "gc_rt was built without MPI");
+#endif
+}
+} // namespace gc::rt
+
+extern "C" {
+
+void gc_rt_communicator_options_initialize(
+    gc_rt_communicator_options_t *options) {
+  if (options)
+    *options = gc_rt_communicator_options_t{};
+}
+
+gc_rt_status_t
+gc_rt_communicator_create(const gc_rt_communicator_options_t *options,
+                          gc_rt_communicator_t **out_communicator) {
+  return guardApiCall("gc_rt_communicator_create", [&]() -> gc_rt_status_t {
+    if (!out_communicator)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_communicator_create: out_communicator is NULL");
+    *out_communicator = nullptr;
+#if GC_RT_HAVE_MPI
+    auto group = std::make_unique<gc_rt_communicator_s>();
+    group->timeoutSeconds =
+        resolveTimeout(options ? options->timeout_seconds : 0.0);
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) {
+      int provided = 0;
+      int code =
+          MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+      if (code != MPI_SUCCESS)
+        return makeStatus(GC_RT_UNAVAILABLE,
+                          "MPI_Init_thread failed: " + describeMpiError(code));
+      group->finalizeMpi = true;
+    }
+    // Errors come back as codes (turned into statuses), not as aborts.
+    MPI_Comm_dup(MPI_COMM_WORLD, &group->comm);
+    MPI_Comm_set_errhandler(group->comm, MPI_ERRORS_RETURN);
+    int rank = 0, size = 1;
+    MPI_Comm_rank(group->comm, &rank);
+    MPI_Comm_size(group->comm, &size);
+    group->rank = rank;
+    group->worldSize = size;
+    *out_communicator = group.release();
+    return nullptr;
+#else
+    (void)options;
+    return makeStatus(GC_RT_UNAVAILABLE,
+                      "gc_rt was built without MPI: data-parallel steps need "
+                      "Open MPI (Debian's libopenmpi-dev, then rebuild)");
+#endif
+  });
+}
+
+void gc_rt_communicator_release(gc_rt_communicator_t *communicator) {
+  if (!communicator)
+    return;
+#if GC_RT_HAVE_NCCL
+  if (communicator->nccl)
+    ncclCommDestroy(communicator->nccl);
+#endif
+#if GC_RT_HAVE_MPI
+  if (communicator->comm != MPI_COMM_NULL)
+    MPI_Comm_free(&communicator->comm);
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (communicator->finalizeMpi && !finalized)
+    MPI_Finalize();
+#endif
+  delete communicator;
+}
+
+int32_t gc_rt_communicator_rank(const gc_rt_communicator_t *communicator) {
+  return communicator ? communicator->rank : 0;
+}
+
+int32_t
+gc_rt_communicator_world_size(const gc_rt_communicator_t *communicator) {
+  return communicator ? communicator->worldSize : 1;
+}
+
+gc_rt_status_t
+gc_rt_communicator_all_reduce_host(gc_rt_communicator_t *communicator,
+                                   double *values, int64_t count) {
+  return guardApiCall(
+      "gc_rt_communicator_all_reduce_host", [&]() -> gc_rt_status_t {
+        if (!communicator || (!values && count > 0) || count < 0)
+          return makeStatus(GC_RT_INVALID_ARGUMENT,
+                            "gc_rt_communicator_all_reduce_host: a NULL "
+                            "communicator or values, or a negative count");
+        if (communicator->worldSize == 1 || count == 0)
+          return nullptr;
+#if GC_RT_HAVE_MPI
+        Status status =
+            allReduceHost(*communicator, values, count, GC_STEP_DTYPE_F64);
+        if (!status.isOk())
+          return makeStatus(GC_RT_INTERNAL, status.message());
+#endif
+        return nullptr;
+      });
+}
+
+gc_rt_status_t gc_rt_step_set_communicator(gc_rt_step_t *step,
+                                           gc_rt_communicator_t *communicator) {
+  return guardApiCall("gc_rt_step_set_communicator", [&]() -> gc_rt_status_t {
+    if (!step || !communicator)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_step_set_communicator: step or communicator "
+                        "is NULL");
+    return attachCollectives(*step, *communicator);
+  });
+}
+
+gc_rt_status_t gc_rt_step_broadcast_state(gc_rt_step_t *step) {
+  return guardApiCall("gc_rt_step_broadcast_state", [&]() -> gc_rt_status_t {
+    if (!step)
+      return makeStatus(GC_RT_INVALID_ARGUMENT,
+                        "gc_rt_step_broadcast_state: step is NULL");
+    if (!step->group || step->group->worldSize == 1)
+      return nullptr;
+    std::vector<uint8_t> bytes;
+    for (int32_t i = 0; i < step->descriptor->num_arguments; ++i) {
+      const gc_step_tensor_t &argument = step->descriptor->arguments[i];
+      if (argument.role != GC_STEP_ROLE_PARAMETER &&
+          argument.role != GC_STEP_ROLE_OPTIMIZER_STATE &&
+          argument.role != GC_STEP_ROLE_STEP_COUNTER)
+        continue;
+      bytes.resize(static_cast<size_t>(argument.bytes));
+      GC_RT_RETURN_IF_ERROR(step->device->copyToHost(
+          bytes.data(), step->argumentData[i], bytes.size()));
+      GC_RT_RETURN_IF_ERROR(
+          broadcastFromRankZero(*step->group, bytes.data(), bytes.size(),
+                                std::string("'") + argument.name + "'"));
+      GC_RT_RETURN_IF_ERROR(step->device->copyToDevice(
+          step->argumentData[i], bytes.data(), bytes.size()));
+    }
+    return nullptr;
+  });
+}
+
+void gc_rt_communicator_abort(gc_rt_communicator_t *communicator,
+                              int exit_code) {
+#if GC_RT_HAVE_MPI
+  if (communicator && communicator->worldSize > 1)
+    MPI_Abort(MPI_COMM_WORLD, exit_code);
+#else
+  (void)communicator;
+#endif
+  std::exit(exit_code);
+}
+
+} // extern "C"

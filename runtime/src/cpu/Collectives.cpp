@@ -1,0 +1,78 @@
+//===- Collectives.cpp - gc.all_reduce on the CPU -------------------------===//
+//
+// One bucket of gradients reduced over the data-parallel group the way
+// PyTorch DDP's reducer does it: the tensors are copied into one contiguous
+// buffer, the buffer is summed over the ranks with a single communicator
+// call (MPI_Allreduce behind gc_rt's communicator), and the tensors are
+// copied back out, divided by the number of ranks for a mean.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gc_rt/cpu/Kernels.h"
+
+#include "gc_rt/cpu/Parallel.h"
+
+#include <string>
+#include <vector>
+
+using namespace gc::rt;
+using namespace gc::rt::cpu;
+
+namespace {
+template <typename B> constexpr gc_step_dtype_t bucketDType() {
+  return sizeof(B) == 8 ? GC_STEP_DTYPE_F64 : GC_STEP_DTYPE_F32;
+}
+} // namespace
+
+template <typename T>
+Status gc::rt::cpu::allReduce(const gc_step_collectives_t *collectives,
+                              void *bucket, const T *const *inputs,
+                              T *const *results, const int64_t *counts,
+                              int64_t count, bool mean) {
+  using B = AccumulationOf<T>;
+  B *buffer = static_cast<B *>(bucket);
+  int64_t total = 0;
+  for (int64_t t = 0; t < count; ++t) {
+    const T *input = inputs[t];
+    B *packed = buffer + total;
+    parallelForRange(counts[t], kItemsPerTask, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i)
+        packed[i] = widen(input[i]);
+    });
+    total += counts[t];
+  }
+  int32_t worldSize = 1;
+  if (collectives) {
+    worldSize = collectives->world_size;
+    char error[1024] = {};
+    if (collectives->all_reduce_sum(collectives->context, buffer, total,
+                                    bucketDType<B>(), nullptr, error,
+                                    sizeof(error)) != 0)
+      return Status::error(error[0] ? std::string(error)
+                                    : "all-reduce of " + std::to_string(total) +
+                                          " elements failed (no message)");
+  }
+  // A sum over one rank, and the mean's 1/2^k, are exact.
+  const B factor = mean ? B(1) / B(worldSize) : B(1);
+  int64_t offset = 0;
+  for (int64_t t = 0; t < count; ++t) {
+    T *result = results[t];
+    const B *packed = buffer + offset;
+    parallelForRange(counts[t], kItemsPerTask, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i)
+        result[i] = toStorage<T>(packed[i] * factor);
+    });
+    offset += counts[t];
+  }
+  return Status::ok();
+}
+
+#define GC_RT_INSTANTIATE(T)                                                   \
+  template Status gc::rt::cpu::allReduce<T>(                                   \
+      const gc_step_collectives_t *, void *, const T *const *, T *const *,     \
+      const int64_t *, int64_t, bool);
+GC_RT_INSTANTIATE(float)
+GC_RT_INSTANTIATE(double)
+GC_RT_INSTANTIATE(BFloat16)
+GC_RT_INSTANTIATE(Half)
+#undef GC_RT_INSTANTIATE

@@ -1,0 +1,86 @@
+//===- Collectives.cu - gc.all_reduce on CUDA -----------------------------===//
+//
+// The CPU's bucket scheme (see Collectives.cpp there) on the device: one
+// grid-stride pack kernel per tensor widens it into the bucket, the
+// communicator sums the bucket over the ranks on the step's stream (an
+// ncclAllReduce on a GPU), and one unpack kernel per tensor writes the
+// result, times 1/world size for a mean, rounded once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Support.h"
+
+#include <string>
+
+using namespace gc::rt;
+using namespace gc::rt::cuda;
+using namespace gc::rt::cuda::detail;
+
+namespace {
+
+template <typename T, typename B>
+__global__ void packKernel(const T *__restrict__ input, B *__restrict__ packed,
+                           int64_t n) {
+  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount())
+    packed[i] = widen(input[i]);
+}
+
+template <typename T, typename B>
+__global__ void unpackKernel(const B *__restrict__ packed,
+                             T *__restrict__ result, B factor, int64_t n) {
+  for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount())
+    result[i] = toStorage<T>(packed[i] * factor);
+}
+
+} // namespace
+
+template <typename T>
+Status gc::rt::cuda::allReduce(const gc_step_collectives_t *collectives,
+                               void *bucket, const T *const *inputs,
+                               T *const *results, const int64_t *counts,
+                               int64_t count, bool mean, cudaStream_t stream) {
+  using B = AccumulationOf<T>;
+  B *buffer = static_cast<B *>(bucket);
+  int64_t total = 0;
+  for (int64_t t = 0; t < count; ++t) {
+    if (counts[t] > 0) {
+      GC_CUDA_LAUNCH((packKernel<T, B>), gridFor(counts[t]), kBlockSize, 0,
+                     stream)(inputs[t], buffer + total, counts[t]);
+      GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("all_reduce");
+    }
+    total += counts[t];
+  }
+  int32_t worldSize = 1;
+  if (collectives) {
+    worldSize = collectives->world_size;
+    char error[1024] = {};
+    gc_step_dtype_t dtype =
+        sizeof(B) == 8 ? GC_STEP_DTYPE_F64 : GC_STEP_DTYPE_F32;
+    if (collectives->all_reduce_sum(collectives->context, buffer, total, dtype,
+                                    stream, error, sizeof(error)) != 0)
+      return Status::error(error[0] ? std::string(error)
+                                    : "all-reduce of " + std::to_string(total) +
+                                          " elements failed (no message)");
+  }
+  const B factor = mean ? B(1) / B(worldSize) : B(1);
+  int64_t offset = 0;
+  for (int64_t t = 0; t < count; ++t) {
+    if (counts[t] > 0) {
+      GC_CUDA_LAUNCH((unpackKernel<T, B>), gridFor(counts[t]), kBlockSize, 0,
+                     stream)(buffer + offset, results[t], factor, counts[t]);
+      GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("all_reduce");
+    }
+    offset += counts[t];
+  }
+  return Status::ok();
+}
+
+#define GC_RT_INSTANTIATE(T)                                                   \
+  template Status gc::rt::cuda::allReduce<T>(                                  \
+      const gc_step_collectives_t *, void *, const T *const *, T *const *,     \
+      const int64_t *, int64_t, bool, cudaStream_t);
+GC_RT_INSTANTIATE(float)
+GC_RT_INSTANTIATE(double)
+GC_RT_INSTANTIATE(BFloat16)
+GC_RT_INSTANTIATE(Half)
+#undef GC_RT_INSTANTIATE
