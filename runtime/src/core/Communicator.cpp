@@ -78,15 +78,13 @@ std::string describeMpiError(int code) {
   return std::string(text, static_cast<size_t>(length));
 }
 
-/// Polls `request` until it completes or the group's timeout passes. A
-/// short spin first (collectives of a healthy group finish fast), then
-/// sleeps, so that a rank waiting for a slower one leaves it the core.
+/// Polls `request` until it completes or the group's timeout passes.
 Status waitWithTimeout(gc_rt_communicator_s &group, MPI_Request &request,
                        const std::string &what) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   const auto limit = std::chrono::duration<double>(group.timeoutSeconds);
-  for (int polls = 0;; ++polls) {
+  for (;;) {
     int done = 0;
     int code = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
     if (code != MPI_SUCCESS)
@@ -102,8 +100,13 @@ Status waitWithTimeout(gc_rt_communicator_s &group, MPI_Request &request,
           std::to_string(static_cast<int64_t>(group.timeoutSeconds)) +
           " s: another rank stopped responding (it failed, was killed or "
           "hangs); GC_RT_COLLECTIVE_TIMEOUT sets the limit");
-    if (polls > 1000)
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // MPI progresses a non-blocking collective only inside MPI_Test: poll
+    // back to back (yielding the core) while the peers keep up, and sleep
+    // between polls only once a wait has lasted a second.
+    if (Clock::now() - start < std::chrono::seconds(1))
+      std::this_thread::yield();
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

@@ -10,19 +10,12 @@
 
 #include "gc_rt/cpu/Kernels.h"
 
-#include "gc_rt/cpu/Parallel.h"
+#include "gc_rt/Collectives.h"
 
-#include <string>
-#include <vector>
+#include "gc_rt/cpu/Parallel.h"
 
 using namespace gc::rt;
 using namespace gc::rt::cpu;
-
-namespace {
-template <typename B> constexpr gc_step_dtype_t bucketDType() {
-  return sizeof(B) == 8 ? GC_STEP_DTYPE_F64 : GC_STEP_DTYPE_F32;
-}
-} // namespace
 
 template <typename T>
 Status gc::rt::cpu::allReduce(const gc_step_collectives_t *collectives,
@@ -42,16 +35,10 @@ Status gc::rt::cpu::allReduce(const gc_step_collectives_t *collectives,
     total += counts[t];
   }
   int32_t worldSize = 1;
-  if (collectives) {
-    worldSize = collectives->world_size;
-    char error[1024] = {};
-    if (collectives->all_reduce_sum(collectives->context, buffer, total,
-                                    bucketDType<B>(), nullptr, error,
-                                    sizeof(error)) != 0)
-      return Status::error(error[0] ? std::string(error)
-                                    : "all-reduce of " + std::to_string(total) +
-                                          " elements failed (no message)");
-  }
+  if (Status status = sumBucket(collectives, buffer, total, sizeof(B) == 8,
+                                nullptr, &worldSize);
+      !status.isOk())
+    return status;
   // A sum over one rank, and the mean's 1/2^k, are exact.
   const B factor = mean ? B(1) / B(worldSize) : B(1);
   int64_t offset = 0;

@@ -10,7 +10,7 @@
 
 #include "Support.h"
 
-#include <string>
+#include "gc_rt/Collectives.h"
 
 using namespace gc::rt;
 using namespace gc::rt::cuda;
@@ -51,17 +51,10 @@ Status gc::rt::cuda::allReduce(const gc_step_collectives_t *collectives,
     total += counts[t];
   }
   int32_t worldSize = 1;
-  if (collectives) {
-    worldSize = collectives->world_size;
-    char error[1024] = {};
-    gc_step_dtype_t dtype =
-        sizeof(B) == 8 ? GC_STEP_DTYPE_F64 : GC_STEP_DTYPE_F32;
-    if (collectives->all_reduce_sum(collectives->context, buffer, total, dtype,
-                                    stream, error, sizeof(error)) != 0)
-      return Status::error(error[0] ? std::string(error)
-                                    : "all-reduce of " + std::to_string(total) +
-                                          " elements failed (no message)");
-  }
+  if (Status status = sumBucket(collectives, buffer, total, sizeof(B) == 8,
+                                stream, &worldSize);
+      !status.isOk())
+    return status;
   const B factor = mean ? B(1) / B(worldSize) : B(1);
   int64_t offset = 0;
   for (int64_t t = 0; t < count; ++t) {
