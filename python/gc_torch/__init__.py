@@ -17,8 +17,8 @@ from .errors import (CompileError, GcTorchError, RuntimeFailure,
                      UnsupportedModelError)
 from .importer import import_model
 from .optimizers import SGD, AdamW
-from .step import TrainingStep, compile_training_step
+from .step import TrainingStep, compile_training_step, process_group
 
 __all__ = ["AdamW", "SGD", "TrainingStep", "compile_training_step",
            "import_model", "CompileError", "GcTorchError", "RuntimeFailure",
-           "UnsupportedModelError"]
+           "UnsupportedModelError", "process_group"]

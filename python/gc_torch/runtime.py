@@ -64,6 +64,10 @@ class _SessionOptions(ctypes.Structure):
     _fields_ = [("device", ctypes.c_char_p), ("num_threads", ctypes.c_int32)]
 
 
+class _CommunicatorOptions(ctypes.Structure):
+    _fields_ = [("timeout_seconds", ctypes.c_double)]
+
+
 class _StepStats(ctypes.Structure):
     _fields_ = [("loss", ctypes.c_double), ("seconds", ctypes.c_double)]
 
@@ -86,7 +90,9 @@ def _library(path):
     global _LIBRARY
     if _LIBRARY is not None:
         return _LIBRARY
-    lib = ctypes.CDLL(str(path))
+    # Global symbols: Open MPI's components, which libgc_rt's communicator
+    # loads, look up libmpi's symbols in the global scope.
+    lib = ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
     status = ctypes.c_void_p
     voidp = ctypes.c_void_p
     signatures = {
@@ -112,6 +118,19 @@ def _library(path):
         "gc_rt_step_run": (status, [voidp, ctypes.POINTER(_StepStats)]),
         "gc_rt_step_memory_stats": (
             status, [voidp, ctypes.POINTER(_MemoryStats)]),
+        "gc_rt_communicator_options_initialize": (
+            None, [ctypes.POINTER(_CommunicatorOptions)]),
+        "gc_rt_communicator_create": (
+            status, [ctypes.POINTER(_CommunicatorOptions),
+                     ctypes.POINTER(voidp)]),
+        "gc_rt_communicator_release": (None, [voidp]),
+        "gc_rt_communicator_rank": (ctypes.c_int32, [voidp]),
+        "gc_rt_communicator_world_size": (ctypes.c_int32, [voidp]),
+        "gc_rt_communicator_all_reduce_host": (
+            status, [voidp, ctypes.POINTER(ctypes.c_double), ctypes.c_int64]),
+        "gc_rt_communicator_abort": (None, [voidp, ctypes.c_int]),
+        "gc_rt_step_set_communicator": (status, [voidp, voidp]),
+        "gc_rt_step_broadcast_state": (status, [voidp]),
     }
     for name, (restype, argtypes) in signatures.items():
         function = getattr(lib, name)
@@ -137,6 +156,41 @@ class TensorInfo:
     role: int
     shape: tuple
     nbytes: int
+
+
+class Group:
+    """The data-parallel group the launcher (mpirun) started; one per
+    process, released (MPI_Finalize) at exit after every step."""
+
+    def __init__(self, runtime_library, timeout_seconds=0.0):
+        self._lib = _library(runtime_library)
+        options = _CommunicatorOptions()
+        self._lib.gc_rt_communicator_options_initialize(ctypes.byref(options))
+        options.timeout_seconds = timeout_seconds
+        self._group = ctypes.c_void_p()
+        _check(self._lib,
+               self._lib.gc_rt_communicator_create(ctypes.byref(options),
+                                                   ctypes.byref(self._group)),
+               "cannot join the data-parallel group")
+        self.rank = self._lib.gc_rt_communicator_rank(self._group)
+        self.world_size = self._lib.gc_rt_communicator_world_size(self._group)
+
+    def mean(self, value):
+        """The mean of a float over the ranks."""
+        total = ctypes.c_double(value)
+        _check(self._lib,
+               self._lib.gc_rt_communicator_all_reduce_host(
+                   self._group, ctypes.byref(total), 1), "all-reduce")
+        return total.value / self.world_size
+
+    def abort(self, exit_code=1):
+        """Ends every rank (after an error on this one)."""
+        self._lib.gc_rt_communicator_abort(self._group, exit_code)
+
+    def close(self):
+        if self._group:
+            self._lib.gc_rt_communicator_release(self._group)
+            self._group = ctypes.c_void_p()
 
 
 class Step:
@@ -170,6 +224,7 @@ class Step:
             raise RuntimeFailure(
                 f"{step_library}: step ABI version {version}, "
                 f"this gc_torch speaks version {ABI_VERSION}")
+        self.num_collectives = descriptor.num_collectives
         self.arguments = [_info(i, descriptor.arguments[i])
                           for i in range(descriptor.num_arguments)]
         self.results = [_info(i, descriptor.results[i])
@@ -215,6 +270,15 @@ class Step:
         _check(self._lib,
                self._lib.gc_rt_step_save_state(self._step, str(path).encode()),
                f"save {path}")
+
+    def set_group(self, group):
+        _check(self._lib,
+               self._lib.gc_rt_step_set_communicator(self._step, group._group),
+               "data-parallel group")
+
+    def broadcast_state(self):
+        _check(self._lib, self._lib.gc_rt_step_broadcast_state(self._step),
+               "broadcast of rank 0's state")
 
     def run(self):
         stats = _StepStats()

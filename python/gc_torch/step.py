@@ -9,6 +9,7 @@ ctypes) on first use, with the model's current parameters copied in: the
 model is never modified, and its weights stay the user's copy.
 """
 
+import atexit
 import json
 import os
 import subprocess
@@ -34,6 +35,7 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
                           budget=None, solver="auto", device=None,
                           target="cpu", workdir=None, keep_gradients=False,
                           num_threads=0, attention="fused", precision="fp32",
+                          data_parallel=False, bucket_size=None,
                           extra_flags=()):
     """Compiles one training step of `model` on batches shaped like
     `example_batch` (a dict of tensors, as a Hugging Face model takes them,
@@ -49,6 +51,12 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
     precision: "fp32", or "bf16-mixed" / "fp16-mixed": matmuls and attention
     in 16 bits as torch.autocast casts them, parameters, gradients and
     optimizer state in fp32 (gc-compile --precision).
+    data_parallel: run on every rank of `mpirun -np N python script.py`, as
+    torch's DistributedDataParallel: each rank compiles the same step,
+    passes its own slice of the global batch (example_batch is the per-rank
+    batch), the gradients are averaged over the ranks in buckets of
+    `bucket_size` (e.g. "25MiB", the default) and every rank starts from
+    rank 0's parameters (gc-compile --data-parallel; docs/data-parallel.md).
     """
     if target not in ("cpu", "cuda"):
         raise ValueError(f"target must be 'cpu' or 'cuda', not {target!r}")
@@ -75,6 +83,12 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
         command.append(f"--device={device}")
     if keep_gradients:
         command.append("--keep-gradients")
+    if data_parallel:
+        command.append("--data-parallel")
+        if bucket_size is not None:
+            command.append(f"--bucket-size={bucket_size}")
+    elif bucket_size is not None:
+        raise ValueError("bucket_size applies to data_parallel=True")
     command.extend(extra_flags)
     started = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True)
@@ -85,6 +99,19 @@ def compile_training_step(model, example_batch, loss_fn=None, optimizer=None,
             + completed.stderr.strip())
     return TrainingStep(imported, output, target, num_threads,
                         import_seconds, compile_seconds, completed.stdout)
+
+
+_GROUP = None
+
+
+def process_group():
+    """The data-parallel group of this process (mpirun's ranks; a group of
+    one without a launcher): joined on first use, left at exit."""
+    global _GROUP
+    if _GROUP is None:
+        _GROUP = runtime.Group(toolchain.runtime_library())
+        atexit.register(_GROUP.close)
+    return _GROUP
 
 
 class TrainingStep:
@@ -119,11 +146,15 @@ class TrainingStep:
                 os.environ.get("GC_TORCH_CUDA_DEVICE", "cuda:0")
             step = runtime.Step(toolchain.runtime_library(), self.library,
                                 device, self.num_threads)
+            if step.num_collectives:
+                step.set_group(process_group())
             step.initialize(0)
             self._step = step
             self._arguments = {a.name: a for a in step.arguments}
             for name, parameter in self.imported.parameters.items():
                 self._write(name, parameter.detach())
+            # Every rank starts from rank 0's parameters.
+            step.broadcast_state()
         return self._step
 
     def _write(self, name, tensor):
@@ -285,4 +316,5 @@ class TrainingStep:
             self._step = None
 
 
-__all__ = ["compile_training_step", "TrainingStep", "GcTorchError"]
+__all__ = ["compile_training_step", "TrainingStep", "GcTorchError",
+           "process_group"]
