@@ -62,6 +62,7 @@ def main():
         "1r x 2t": ([], "plain2b", 2),
     }
     runs = {name: [] for name in configs}
+    reductions = []
     for _ in range(args.rounds):
         for name, (launcher, step, threads) in configs.items():
             report = work / "run.json"
@@ -72,6 +73,9 @@ def main():
                 check=True, capture_output=True)
             data = json.loads(report.read_text())
             runs[name].append((data["median_step_s"], data["tokens_per_s"]))
+            if data.get("all_reduce_median_s") is not None:
+                reductions.append((data["all_reduce_median_s"],
+                                   data["all_reduce_waited_median_s"]))
 
     rows = []
     for name, results in runs.items():
@@ -93,6 +97,16 @@ def main():
     print(f"exposed communication (2r x 1t - 1r x 1t, same per-rank batch): "
           f"{exposed:.3f} ms per step, "
           f"{100 * exposed / two['median_step_ms']:.1f} % of the 2-rank step")
+    reduce_ms = statistics.median(r for r, _ in reductions) * 1e3
+    waited_ms = statistics.median(w for _, w in reductions) * 1e3
+    print(f"2 ranks: all-reduce in flight {reduce_ms:.3f} ms per step "
+          f"(rank 0, median), waited for {waited_ms:.3f} ms: "
+          f"{100 * (1 - waited_ms / reduce_ms):.0f} % hidden behind the "
+          "backward pass")
+    for row in rows:
+        row["all_reduce_ms"] = round(reduce_ms, 3) if row is two else ""
+        row["all_reduce_waited_ms"] = round(waited_ms, 3) if row is two \
+            else ""
     out = Path(__file__).resolve().parent.parent / "out" / "cpu"
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "data_parallel.csv", "w", newline="") as file:

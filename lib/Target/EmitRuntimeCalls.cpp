@@ -447,8 +447,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
 }
 
 LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
-  // The tensors' pointers and sizes go into arrays local to the call; the
-  // bucket buffer is the op's planned workspace.
+  // The tensors' pointers and sizes go into arrays that live until the
+  // wait; the bucket buffer is the op's planned workspace.
   auto offset =
       op->getAttrOfType<IntegerAttr>(GcDialect::getWorkspaceOffsetAttrName());
   if (!offset)
@@ -459,7 +459,6 @@ LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
   if (failed(type))
     return failure();
   std::vector<std::string> inputs, results;
-  std::vector<int64_t> sizes;
   for (auto [input, result] :
        llvm::zip_equal(op.getInputs(), op.getResults())) {
     FailureOr<std::string> in = getPointer(input);
@@ -468,21 +467,79 @@ LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
       return failure();
     inputs.push_back(*in);
     results.push_back(*out);
-    sizes.push_back(elementsOf(input));
   }
-  getBody() << "  {\n    const " << *type << " *const inputs[] = {"
-            << llvm::join(inputs, ", ") << "};\n    " << *type
-            << " *const results[] = {" << llvm::join(results, ", ") << "};\n";
+  const std::string id = std::to_string(pendingReduces.size());
+  getBody() << "  const " << *type << " *const reduceInputs" << id << "[] = {"
+            << llvm::join(inputs, ", ") << "};\n  " << *type
+            << " *const reduceResults" << id << "[] = {"
+            << llvm::join(results, ", ") << "};\n  int64_t reduceTicket" << id
+            << " = -1;\n";
+  std::vector<int64_t> sizes;
+  for (Value input : op.getInputs())
+    sizes.push_back(elementsOf(input));
   CallBuilder args(*this, op);
   args.text("call->collectives")
       .text("static_cast<void *>(arena + " + std::to_string(offset.getInt()) +
             ")")
-      .text("inputs")
-      .text("results")
+      .text("reduceInputs" + id)
       .text(getInt64Table(sizes))
       .number(static_cast<int64_t>(inputs.size()))
-      .flag(op.getReduction() == CollectiveReduction::mean);
-  emitCall(op, args.call("allReduce<" + *type + ">"), /*returnsStatus=*/true);
-  getBody() << "  }\n";
+      .text("&reduceTicket" + id);
+  emitCall(op, args.call("allReduceStart<" + *type + ">"),
+           /*returnsStatus=*/true);
+  pendingReduces.push_back(op);
+  for (Value result : op.getResults())
+    pendingResultOwner[result] = op;
+  return success();
+}
+
+LogicalResult StepEmitter::emitWait(AllReduceOp op) {
+  auto it = llvm::find(pendingReduces, op);
+  if (it == pendingReduces.end())
+    return success();
+  const std::string id = std::to_string(it - pendingReduces.begin());
+  *it = AllReduceOp();
+  FailureOr<std::string> type = getElementTypeName(op.getInputs().front());
+  if (failed(type))
+    return failure();
+  std::vector<int64_t> sizes;
+  for (Value input : op.getInputs())
+    sizes.push_back(elementsOf(input));
+  auto offset =
+      op->getAttrOfType<IntegerAttr>(GcDialect::getWorkspaceOffsetAttrName());
+  CallBuilder args(*this, op);
+  args.text("call->collectives")
+      .text("static_cast<const void *>(arena + " +
+            std::to_string(offset.getInt()) + ")")
+      .text("reduceResults" + id)
+      .text(getInt64Table(sizes))
+      .number(static_cast<int64_t>(sizes.size()))
+      .flag(op.getReduction() == CollectiveReduction::mean)
+      .text("reduceTicket" + id);
+  getBody() << "  // wait for the all-reduce started above\n";
+  emitCall(op, args.call("allReduceWait<" + *type + ">"),
+           /*returnsStatus=*/true);
+  return success();
+}
+
+LogicalResult StepEmitter::emitWaitsFor(ArrayRef<Operation *> ops) {
+  for (Operation *op : ops)
+    for (Value operand : op->getOperands())
+      if (Operation *owner = pendingResultOwner.lookup(operand)) {
+        // A view of a result is read when the view is.
+        if (isa<ReshapeOp>(op)) {
+          pendingResultOwner[op->getResult(0)] = owner;
+          continue;
+        }
+        if (failed(emitWait(cast<AllReduceOp>(owner))))
+          return failure();
+      }
+  return success();
+}
+
+LogicalResult StepEmitter::emitPendingWaits() {
+  for (AllReduceOp op : std::vector<AllReduceOp>(pendingReduces))
+    if (op && failed(emitWait(op)))
+      return failure();
   return success();
 }

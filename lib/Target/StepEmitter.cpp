@@ -399,6 +399,8 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
       SmallVector<Operation *> ops;
       while (it != end && getFusion(&*it) == id)
         ops.push_back(&*it++);
+      if (failed(emitWaitsFor(ops)))
+        return failure();
       markUnit(emission, ops);
       if (failed(emitFusedKernel(ops, *id)))
         return failure();
@@ -407,6 +409,8 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
       continue;
     }
     ++it;
+    if (failed(emitWaitsFor({op})))
+      return failure();
     if (isa<ReshapeOp>(op)) {
       ++emission.views;
       continue;
@@ -416,7 +420,8 @@ FailureOr<StepEmission> StepEmitter::emit(llvm::raw_ostream &source,
       return failure();
     ++emission.runtimeKernels;
   }
-  if (failed(emitResultCopies(emission)) || failed(emitDescriptor()))
+  if (failed(emitPendingWaits()) || failed(emitResultCopies(emission)) ||
+      failed(emitDescriptor()))
     return failure();
   emission.distinctFusedKernels = static_cast<int64_t>(fusedKernelNames.size());
 

@@ -64,8 +64,14 @@ public:
 
   /// One runtime kernel or library call for `op`, into the step body.
   LogicalResult emitRuntimeCall(Operation *op);
-  /// gc.all_reduce: one call of the backend's allReduce over the bucket.
+  /// gc.all_reduce: the start of its reduction (allReduceStart) here; the
+  /// wait and unpack (allReduceWait) come before the first op that reads a
+  /// result, so that the communication overlaps what runs in between.
   LogicalResult emitAllReduce(AllReduceOp op);
+  /// Emits the waits of the all-reduces whose results `ops` read.
+  LogicalResult emitWaitsFor(ArrayRef<Operation *> ops);
+  /// Emits the waits still pending (before the results are copied out).
+  LogicalResult emitPendingWaits();
   /// The fused kernel `ops` (consecutive, one gc.fusion id): its
   /// definition and its launch.
   LogicalResult emitFusedKernel(ArrayRef<Operation *> ops, int64_t id);
@@ -95,6 +101,11 @@ private:
   std::vector<std::string> errorSites;
   /// Generated fused kernels, by definition (with the name left open).
   std::map<std::string, std::string> fusedKernelNames;
+  /// The all-reduces started and not yet waited for, in start order, and
+  /// the one each of their results (and views of them) belongs to.
+  std::vector<AllReduceOp> pendingReduces;
+  llvm::DenseMap<Value, Operation *> pendingResultOwner;
+  LogicalResult emitWait(AllReduceOp op);
 
 public:
   llvm::raw_ostream &getKernels() { return kernelsOs; }

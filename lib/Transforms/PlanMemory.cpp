@@ -22,6 +22,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #define DEBUG_TYPE "gc-plan-memory"
@@ -121,6 +122,17 @@ void PlanMemoryPass::runOnOperation() {
       last = std::max(last, user == terminator ? end : position[user]);
     return last;
   };
+  // The first op that reads `value`'s data, through views (reshapes);
+  // `end` for a value only returned.
+  std::function<int64_t(Value)> firstRead = [&](Value value) {
+    int64_t first = end;
+    for (Operation *user : value.getUsers())
+      first =
+          std::min(first, user == terminator     ? end
+                          : isa<ReshapeOp>(user) ? firstRead(user->getResult(0))
+                                                 : position[user]);
+    return first;
+  };
   auto byteSize = [&](Value value) -> FailureOr<int64_t> {
     std::optional<int64_t> bytes = getTensorByteSize(value.getType());
     if (!bytes)
@@ -194,9 +206,17 @@ void PlanMemoryPass::runOnOperation() {
     if (name.empty())
       name = op.getName().getStringRef().str();
     workspaceOf[&op] = static_cast<int64_t>(buffers.size());
+    // An all-reduce's bucket is reduced between the op and the first op
+    // that reads a result (where the step waits for the reduction and
+    // unpacks it); other workspaces live during their op alone.
+    int64_t last = position[&op];
+    if (isa<AllReduceOp>(op)) {
+      last = end;
+      for (Value result : op.getResults())
+        last = std::min(last, firstRead(result));
+    }
     buffers.push_back({name + " (workspace)", phaseOf(&op), scratch,
-                       position[&op], position[&op],
-                       dtypeOf(op.getOperand(0))});
+                       position[&op], last, dtypeOf(op.getOperand(0))});
   }
 
   // Every offset a strategy can produce is at most the sum of all buffer

@@ -12,6 +12,8 @@
 
 #include "llvm/ADT/SetVector.h"
 
+#include <functional>
+
 #define DEBUG_TYPE "gc-schedule"
 
 namespace mlir::gc {
@@ -72,34 +74,54 @@ void SchedulePass::runOnOperation() {
       backward.push_back(&op);
   }
 
-  // Places the deferred operand-free producers of `op`, then `op`, then every
-  // update that has become ready.
-  auto placeWithDependencies = [&](Operation *op) {
+  // An update that reads a collective's result waits until the next
+  // collective starts (or the backward pass ends): the reduction then runs
+  // while the backward computes the next bucket, one bucket in flight.
+  auto readsCollective = [](Operation *op) {
+    return llvm::any_of(op->getOperands(), [](Value v) {
+      Operation *def = v.getDefiningOp();
+      return def && isCollective(def);
+    });
+  };
+  bool backwardDone = false;
+  auto placeEager = [&](Operation *op) {
     for (Value operand : op->getOperands())
       if (Operation *def = operand.getDefiningOp(); def && deferred.remove(def))
         place(def);
     place(op);
-    // An eager op placed may make another ready (an update reading a
-    // collective's result): scan again until none is.
+  };
+  // Places every ready eager op (`consumersOnly`: only the updates that
+  // read a collective), again until none is, since one placed may make
+  // another ready.
+  std::function<void(bool)> placeReady = [&](bool consumersOnly) {
     for (auto it = updates.begin(); it != updates.end();) {
-      if (ready(*it)) {
-        Operation *update = *it;
-        updates.erase(it);
-        for (Value operand : update->getOperands())
-          if (Operation *def = operand.getDefiningOp();
-              def && deferred.remove(def))
-            place(def);
-        place(update);
-        it = updates.begin();
-      } else {
+      Operation *op = *it;
+      bool waits = readsCollective(op) && !backwardDone;
+      if (!ready(op) || (consumersOnly ? !readsCollective(op)
+                                       : (waits && !isCollective(op)))) {
         ++it;
+        continue;
       }
+      updates.erase(it);
+      if (isCollective(op))
+        placeReady(/*consumersOnly=*/true);
+      placeEager(op);
+      it = updates.begin();
     }
+  };
+  // Places the deferred operand-free producers of `op`, then `op`, then every
+  // eager op that has become ready.
+  auto placeWithDependencies = [&](Operation *op) {
+    placeEager(op);
+    placeReady(/*consumersOnly=*/false);
   };
   for (Operation *op : backward)
     placeWithDependencies(op);
   // Updates that only read forward values, arguments and constants are
-  // ready from the start; place them after the backward pass, as before.
+  // ready from the start; place them after the backward pass, as before,
+  // with the ones that waited for a collective.
+  backwardDone = true;
+  placeReady(/*consumersOnly=*/false);
   while (!updates.empty()) {
     Operation *update = updates.front();
     updates.erase(updates.begin());

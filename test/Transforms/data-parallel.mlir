@@ -5,8 +5,9 @@
 // RUN: gc-opt %s --gc-autodiff --gc-data-parallel="bucket-bytes=4096 world-size=4" --gc-optimizer="optimizer=sgd lr=0.1 keep-gradients" | FileCheck %s
 // One bucket takes every gradient when it is large enough.
 // RUN: gc-opt %s --gc-autodiff --gc-data-parallel --gc-optimizer="optimizer=sgd lr=0.1" | FileCheck %s --check-prefix=ONE
-// The pipeline runs it with data-parallel, and gc-schedule keeps each
-// bucket right after its gradients while the plan gives it a bucket buffer.
+// The pipeline runs it with data-parallel; gc-schedule keeps each bucket
+// right after its gradients and the plan gives it a bucket buffer, live
+// until the first read of a result.
 // RUN: gc-opt %s --gc-compile-step="data-parallel bucket-bytes=4096 optimizer=sgd lr=0.1" | FileCheck %s --check-prefix=PLAN
 // RUN: not gc-opt %s --gc-data-parallel 2>&1 | FileCheck %s --check-prefix=NO-GRADIENTS
 // RUN: not gc-opt %s --gc-autodiff --gc-data-parallel="bucket-bytes=0" 2>&1 | FileCheck %s --check-prefix=BAD-BUCKET
@@ -31,11 +32,14 @@
 // ONE-NEXT: %{{.*}}:2 = gc.all_reduce mean %[[DW2]], %[[DW1]] : tensor<32x32xf32>, tensor<16x32xf32>
 // ONE-NOT: gc.all_reduce
 
+// w2's bucket is reduced while dw1 is computed: its update waits until the
+// next bucket starts (one bucket in flight), the last one's until the end.
 // PLAN-LABEL: func.func @step
-// PLAN: gc.all_reduce mean {{.*}}gc.workspace_offset = {{[0-9]+}}
-// PLAN-NEXT: gc.sgd_update
-// PLAN: gc.all_reduce mean {{.*}}gc.workspace_offset = {{[0-9]+}}
-// PLAN-NEXT: gc.sgd_update
+// PLAN: %[[R2:.*]] = gc.all_reduce mean {{.*}}gc.workspace_offset = {{[0-9]+}}
+// PLAN-NEXT: %[[DW1:.*]] = gc.matmul
+// PLAN-NEXT: gc.sgd_update %{{.*}}, %[[R2]]
+// PLAN-NEXT: %[[R1:.*]] = gc.all_reduce mean %[[DW1]] {{.*}}gc.workspace_offset = {{[0-9]+}}
+// PLAN-NEXT: gc.sgd_update %{{.*}}, %[[R1]]
 
 // NO-GRADIENTS: error: gc-data-parallel: the function returns no gradient (#gc.role<gradient>); run gc-autodiff first
 // BAD-BUCKET: error: gc-data-parallel: expected bucket-bytes to be positive, but found 0

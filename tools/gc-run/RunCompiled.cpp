@@ -222,11 +222,25 @@ int runSteps(const CompiledRunOptions &options, GroupPtr &group,
       hasResult("amp.found_inf") && hasResult("amp.loss_scale");
 
   std::vector<double> seconds;
+  // Per step: seconds the group's reductions ran, and seconds the step
+  // waited for them (the part not hidden behind its computation).
+  std::vector<double> reduceSeconds, waitSeconds;
   llvm::json::Array stepsJson;
   for (int64_t k = 0; k < options.steps; ++k) {
     gc_rt_step_stats_t stats;
+    double reducedBefore = 0, waitedBefore = 0;
+    if (group && failed(gc_rt_communicator_timing(group.get(), &reducedBefore,
+                                                  &waitedBefore)))
+      return 1;
     if (failed(gc_rt_step_run(step.get(), &stats)))
       return 1;
+    if (group) {
+      double reduced = 0, waited = 0;
+      if (failed(gc_rt_communicator_timing(group.get(), &reduced, &waited)))
+        return 1;
+      reduceSeconds.push_back(reduced - reducedBefore);
+      waitSeconds.push_back(waited - waitedBefore);
+    }
     // The group's loss: the mean of the ranks' (each the mean over its
     // slice), as DDP users report it.
     if (worldSize > 1 && descriptor->loss_result >= 0) {
@@ -271,17 +285,34 @@ int runSteps(const CompiledRunOptions &options, GroupPtr &group,
   }
 
   // The first step pays for warm-up (page faults, cuBLAS heuristics).
+  auto timedMedian = [](const std::vector<double> &all) {
+    std::vector<double> timed(all.size() > 1 ? all.begin() + 1 : all.begin(),
+                              all.end());
+    std::sort(timed.begin(), timed.end());
+    if (timed.empty())
+      return 0.0;
+    return timed.size() % 2
+               ? timed[timed.size() / 2]
+               : 0.5 * (timed[timed.size() / 2 - 1] + timed[timed.size() / 2]);
+  };
   std::vector<double> timed(seconds.size() > 1 ? seconds.begin() + 1
                                                : seconds.begin(),
                             seconds.end());
   std::sort(timed.begin(), timed.end());
-  double median =
-      timed.size() % 2
-          ? timed[timed.size() / 2]
-          : 0.5 * (timed[timed.size() / 2 - 1] + timed[timed.size() / 2]);
+  double median = timedMedian(seconds);
   out << "step time: median " << llvm::format("%.3f", median * 1e3)
       << " ms over " << timed.size() << " steps"
       << (seconds.size() > 1 ? " (the first step excluded)" : "") << "\n";
+  const double reduceMedian = timedMedian(reduceSeconds);
+  const double waitMedian = timedMedian(waitSeconds);
+  if (group && worldSize > 1)
+    out << "all-reduce: median " << llvm::format("%.3f", reduceMedian * 1e3)
+        << " ms per step, " << llvm::format("%.3f", waitMedian * 1e3)
+        << " ms of it waited for ("
+        << llvm::format("%.0f", reduceMedian > 0
+                                    ? 100 * (1 - waitMedian / reduceMedian)
+                                    : 0.0)
+        << " % hidden behind computation; rank 0)\n";
   // The group processes every rank's tokens in one step.
   tokensPerStep *= worldSize;
   if (tokensPerStep > 0 && median > 0)
@@ -315,6 +346,12 @@ int runSteps(const CompiledRunOptions &options, GroupPtr &group,
         {"min_step_s", timed.empty() ? 0.0 : timed.front()},
         {"tokens_per_step", tokensPerStep},
         {"world_size", static_cast<int64_t>(worldSize)},
+        {"all_reduce_median_s", group && worldSize > 1
+                                    ? llvm::json::Value(reduceMedian)
+                                    : llvm::json::Value(nullptr)},
+        {"all_reduce_waited_median_s", group && worldSize > 1
+                                           ? llvm::json::Value(waitMedian)
+                                           : llvm::json::Value(nullptr)},
         {"tokens_per_s", tokensPerStep > 0 && median > 0
                              ? llvm::json::Value(tokensPerStep / median)
                              : llvm::json::Value(nullptr)},

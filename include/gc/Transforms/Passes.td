@@ -255,7 +255,9 @@ def Schedule : Pass<"gc-schedule", "::mlir::func::FuncOp"> {
        as soon as it is complete rather than held until the end of the step;
     4. each collective (`gc.all_reduce`) is likewise placed as soon as its
        operands are computed, so that communication starts while the rest of
-       the backward pass runs;
+       the backward pass runs; an update that reads a collective's result
+       waits until the next collective starts (or the backward pass ends),
+       so that one bucket is reduced while the next is computed;
     5. operand-free ops (constants) outside the forward pass are placed just
        before their first user, so that they are not allocated early.
 

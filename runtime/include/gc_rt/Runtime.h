@@ -232,6 +232,13 @@ gc_rt_status_t
 gc_rt_communicator_all_reduce_host(gc_rt_communicator_t *communicator,
                                    double *values, int64_t count);
 
+/* Cumulative seconds the group's host reductions have run (on the
+ * communication thread, while steps compute) and seconds callers waited for
+ * them: the difference is the communication hidden behind computation. */
+gc_rt_status_t gc_rt_communicator_timing(gc_rt_communicator_t *communicator,
+                                         double *out_reduce_seconds,
+                                         double *out_waited_seconds);
+
 /* Ends every rank of the group with `exit_code` (MPI_Abort): after an
  * error on this rank, so that the others do not wait for it. Does not
  * return. */

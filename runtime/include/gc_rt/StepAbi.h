@@ -112,13 +112,20 @@ typedef struct gc_step_collectives_t {
   void *context;
   int32_t rank;
   int32_t world_size;
-  /* Sums `count` elements of `dtype` (F32 or F64) at `buffer` over the
-   * group, in place: a host buffer for a CPU step; a device buffer for a
-   * CUDA step, the work enqueued on `stream`. Returns 0, or nonzero after
-   * writing a message to `error` (a timeout, a vanished peer). */
-  int (*all_reduce_sum)(void *context, void *buffer, int64_t count,
-                        gc_step_dtype_t dtype, void *stream, char *error,
-                        size_t error_capacity);
+  /* Starts summing `count` elements of `dtype` (F32 or F64) at `buffer`
+   * over the group, in place, and sets *ticket: a host buffer for a CPU
+   * step (reduced by the communicator's thread while the step computes on);
+   * a device buffer for a CUDA step (the work enqueued on `stream`). The
+   * buffer belongs to the communicator until all_reduce_wait(ticket)
+   * returns. Returns 0, or nonzero after writing a message to `error`. */
+  int (*all_reduce_start)(void *context, void *buffer, int64_t count,
+                          gc_step_dtype_t dtype, void *stream, int64_t *ticket,
+                          char *error, size_t error_capacity);
+  /* Waits until the reduction `ticket` is complete (a CUDA step: enqueued
+   * before what follows on its stream). Returns 0, or nonzero after writing
+   * a message to `error` (a timeout, a vanished peer). */
+  int (*all_reduce_wait)(void *context, int64_t ticket, char *error,
+                         size_t error_capacity);
 } gc_step_collectives_t;
 
 /* One call of the step. All pointers are device pointers for a CUDA step

@@ -115,6 +115,10 @@ enum class CollectiveMode {
 /// up NCCL on a GPU) (Communicator.cpp).
 gc_rt_status_t attachCollectives(gc_rt_step_s &step,
                                  gc_rt_communicator_s &group);
+/// Waits for every reduction the group still runs for a step (one that
+/// failed between an all-reduce's start and its wait), so that the step's
+/// memory is no longer written.
+void drainCollectives(gc_rt_communicator_s &group);
 /// Broadcasts `bytes` host bytes from rank 0 within the group's timeout.
 gc_rt_status_t broadcastFromRankZero(gc_rt_communicator_s &group, void *data,
                                      size_t bytes, const std::string &what);

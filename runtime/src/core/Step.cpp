@@ -253,8 +253,11 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
   int returned = descriptor.run(&call);
   if (returned != 0) {
     // Work the step enqueued before failing must finish before the caller
-    // may touch the buffers; a failure to wait is secondary to the step's.
+    // may touch the buffers (a reduction in flight included); a failure to
+    // wait is secondary to the step's.
     gc_rt_status_free(device.synchronize());
+    if (step.group)
+      drainCollectives(*step.group);
     step.errorBuffer.back() = '\0';
     std::string message = step.errorBuffer.data();
     if (message.empty())

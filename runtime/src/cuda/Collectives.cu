@@ -3,8 +3,8 @@
 // The CPU's bucket scheme (see Collectives.cpp there) on the device: one
 // grid-stride pack kernel per tensor widens it into the bucket, the
 // communicator sums the bucket over the ranks on the step's stream (an
-// ncclAllReduce on a GPU), and one unpack kernel per tensor writes the
-// result, times 1/world size for a mean, rounded once.
+// ncclAllReduce on a GPU), and, at the wait, one unpack kernel per tensor
+// writes the result, times 1/world size for a mean, rounded once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,10 +35,10 @@ __global__ void unpackKernel(const B *__restrict__ packed,
 } // namespace
 
 template <typename T>
-Status gc::rt::cuda::allReduce(const gc_step_collectives_t *collectives,
-                               void *bucket, const T *const *inputs,
-                               T *const *results, const int64_t *counts,
-                               int64_t count, bool mean, cudaStream_t stream) {
+Status gc::rt::cuda::allReduceStart(const gc_step_collectives_t *collectives,
+                                    void *bucket, const T *const *inputs,
+                                    const int64_t *counts, int64_t count,
+                                    int64_t *ticket, cudaStream_t stream) {
   using B = AccumulationOf<T>;
   B *buffer = static_cast<B *>(bucket);
   int64_t total = 0;
@@ -50,12 +50,23 @@ Status gc::rt::cuda::allReduce(const gc_step_collectives_t *collectives,
     }
     total += counts[t];
   }
+  return startBucketSum(collectives, buffer, total, sizeof(B) == 8, stream,
+                        ticket);
+}
+
+template <typename T>
+Status gc::rt::cuda::allReduceWait(const gc_step_collectives_t *collectives,
+                                   const void *bucket, T *const *results,
+                                   const int64_t *counts, int64_t count,
+                                   bool mean, int64_t ticket,
+                                   cudaStream_t stream) {
+  using B = AccumulationOf<T>;
   int32_t worldSize = 1;
-  if (Status status = sumBucket(collectives, buffer, total, sizeof(B) == 8,
-                                stream, &worldSize);
+  if (Status status = waitBucketSum(collectives, ticket, &worldSize);
       !status.isOk())
     return status;
   const B factor = mean ? B(1) / B(worldSize) : B(1);
+  const B *buffer = static_cast<const B *>(bucket);
   int64_t offset = 0;
   for (int64_t t = 0; t < count; ++t) {
     if (counts[t] > 0) {
@@ -69,9 +80,12 @@ Status gc::rt::cuda::allReduce(const gc_step_collectives_t *collectives,
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \
-  template Status gc::rt::cuda::allReduce<T>(                                  \
-      const gc_step_collectives_t *, void *, const T *const *, T *const *,     \
-      const int64_t *, int64_t, bool, cudaStream_t);
+  template Status gc::rt::cuda::allReduceStart<T>(                             \
+      const gc_step_collectives_t *, void *, const T *const *,                 \
+      const int64_t *, int64_t, int64_t *, cudaStream_t);                      \
+  template Status gc::rt::cuda::allReduceWait<T>(                              \
+      const gc_step_collectives_t *, const void *, T *const *,                 \
+      const int64_t *, int64_t, bool, int64_t, cudaStream_t);
 GC_RT_INSTANTIATE(float)
 GC_RT_INSTANTIATE(double)
 GC_RT_INSTANTIATE(BFloat16)

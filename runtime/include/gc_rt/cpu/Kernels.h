@@ -358,6 +358,20 @@ Status allReduce(const gc_step_collectives_t *collectives, void *bucket,
                  const T *const *inputs, T *const *results,
                  const int64_t *counts, int64_t count, bool mean);
 
+/// allReduce in two halves, so that the reduction overlaps the computation
+/// between them: allReduceStart packs and starts the sum (setting *ticket),
+/// allReduceWait waits for it and unpacks. `bucket` must stay untouched in
+/// between.
+template <typename T>
+Status allReduceStart(const gc_step_collectives_t *collectives, void *bucket,
+                      const T *const *inputs, const int64_t *counts,
+                      int64_t count, int64_t *ticket);
+template <typename T>
+Status allReduceWait(const gc_step_collectives_t *collectives,
+                     const void *bucket, T *const *results,
+                     const int64_t *counts, int64_t count, bool mean,
+                     int64_t ticket);
+
 //===----------------------------------------------------------------------===//
 // The 16-bit specializations (Widened.cpp)
 //===----------------------------------------------------------------------===//

@@ -279,15 +279,19 @@ Status updateLossScale(const float *scale, const int64_t *growthTracker,
                        double growthFactor, double backoffFactor,
                        int64_t growthInterval, cudaStream_t stream);
 
-/// gc.all_reduce (see cpu::allReduce): pack kernels into the device
-/// `bucket`, the communicator's sum enqueued on `stream` (NCCL on a GPU),
-/// unpack kernels scaling by 1/world size for a mean. `inputs`, `results`
-/// and `counts` are host arrays of device pointers and sizes.
+/// gc.all_reduce (see cpu::allReduceStart/Wait): pack kernels into the
+/// device `bucket` and the communicator's sum enqueued on `stream` (NCCL on
+/// a GPU); then unpack kernels scaling by 1/world size for a mean. `inputs`,
+/// `results` and `counts` are host arrays of device pointers and sizes.
 template <typename T>
-Status allReduce(const gc_step_collectives_t *collectives, void *bucket,
-                 const T *const *inputs, T *const *results,
-                 const int64_t *counts, int64_t count, bool mean,
-                 cudaStream_t stream);
+Status allReduceStart(const gc_step_collectives_t *collectives, void *bucket,
+                      const T *const *inputs, const int64_t *counts,
+                      int64_t count, int64_t *ticket, cudaStream_t stream);
+template <typename T>
+Status allReduceWait(const gc_step_collectives_t *collectives,
+                     const void *bucket, T *const *results,
+                     const int64_t *counts, int64_t count, bool mean,
+                     int64_t ticket, cudaStream_t stream);
 
 } // namespace gc::rt::cuda
 
