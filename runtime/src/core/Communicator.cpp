@@ -367,11 +367,24 @@ gc_rt_communicator_create(const gc_rt_communicator_options_t *options,
     group->worker = std::make_unique<CommunicationThread>(
         provided >= MPI_THREAD_SERIALIZED);
     // Errors come back as codes (turned into statuses), not as aborts.
-    MPI_Comm_dup(MPI_COMM_WORLD, &group->comm);
-    MPI_Comm_set_errhandler(group->comm, MPI_ERRORS_RETURN);
     int rank = 0, size = 1;
-    MPI_Comm_rank(group->comm, &rank);
-    MPI_Comm_size(group->comm, &size);
+    int code = MPI_Comm_dup(MPI_COMM_WORLD, &group->comm);
+    const char *call = "MPI_Comm_dup";
+    if (code == MPI_SUCCESS) {
+      code = MPI_Comm_set_errhandler(group->comm, MPI_ERRORS_RETURN);
+      call = "MPI_Comm_set_errhandler";
+    }
+    if (code == MPI_SUCCESS) {
+      code = MPI_Comm_rank(group->comm, &rank);
+      call = "MPI_Comm_rank";
+    }
+    if (code == MPI_SUCCESS) {
+      code = MPI_Comm_size(group->comm, &size);
+      call = "MPI_Comm_size";
+    }
+    if (code != MPI_SUCCESS)
+      return makeStatus(GC_RT_UNAVAILABLE, std::string(call) + " failed: " +
+                                               describeMpiError(code));
     group->rank = rank;
     group->worldSize = size;
     *out_communicator = group.release();
