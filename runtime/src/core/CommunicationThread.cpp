@@ -6,6 +6,30 @@
 
 using namespace gc::rt;
 
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Runs `work` with `lock` released; adds its duration to `busySeconds`
+/// (and to `waitedSeconds` when given: the caller ran it).
+Status runUnlocked(std::unique_lock<std::mutex> &lock,
+                   const std::function<Status()> &work, double &busySeconds,
+                   double *waitedSeconds) {
+  lock.unlock();
+  const Clock::time_point start = Clock::now();
+  Status status = work();
+  const double seconds = secondsSince(start);
+  lock.lock();
+  busySeconds += seconds;
+  if (waitedSeconds)
+    *waitedSeconds += seconds;
+  return status;
+}
+} // namespace
+
 CommunicationThread::~CommunicationThread() {
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -22,16 +46,8 @@ int64_t CommunicationThread::submit(std::function<Status()> work) {
   outstanding.insert(ticket);
   if (!threaded) {
     // On the caller: all of it is waited for.
-    lock.unlock();
-    const auto start = std::chrono::steady_clock::now();
-    Status status = work();
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
-    lock.lock();
-    busySeconds += seconds;
-    waitedSeconds += seconds;
-    finished.emplace(ticket, std::move(status));
+    finished.emplace(ticket,
+                     runUnlocked(lock, work, busySeconds, &waitedSeconds));
     return ticket;
   }
   if (!thread.joinable())
@@ -46,13 +62,11 @@ Status CommunicationThread::wait(int64_t ticket) {
   if (outstanding.erase(ticket) == 0)
     return Status::error("waited for an all-reduce that was not started or "
                          "was waited for already");
-  const auto start = std::chrono::steady_clock::now();
+  const Clock::time_point start = Clock::now();
   changed.wait(lock, [&] { return finished.count(ticket) != 0; });
   // Without a thread the work ran on the caller: submit counted it.
   if (threaded)
-    waitedSeconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    waitedSeconds += secondsSince(start);
   auto it = finished.find(ticket);
   Status status = std::move(it->second);
   finished.erase(it);
@@ -81,14 +95,7 @@ void CommunicationThread::loop() {
     auto [ticket, work] = std::move(queue.front());
     queue.pop_front();
     running = true;
-    lock.unlock();
-    const auto start = std::chrono::steady_clock::now();
-    Status status = work();
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
-    lock.lock();
-    busySeconds += seconds;
+    Status status = runUnlocked(lock, work, busySeconds, nullptr);
     running = false;
     finished.emplace(ticket, std::move(status));
     changed.notify_all();
