@@ -305,13 +305,16 @@ int runSteps(const CompiledRunOptions &options, GroupPtr &group,
       << (seconds.size() > 1 ? " (the first step excluded)" : "") << "\n";
   const double reduceMedian = timedMedian(reduceSeconds);
   const double waitMedian = timedMedian(waitSeconds);
+  // The share of the reductions' time the step did not wait for (the
+  // wait's wake-up can make it read a hair below zero).
+  const double hidden =
+      reduceMedian > 0
+          ? std::clamp(100 * (1 - waitMedian / reduceMedian), 0.0, 100.0)
+          : 0.0;
   if (group && worldSize > 1)
     out << "all-reduce: median " << llvm::format("%.3f", reduceMedian * 1e3)
         << " ms per step, " << llvm::format("%.3f", waitMedian * 1e3)
-        << " ms of it waited for ("
-        << llvm::format("%.0f", reduceMedian > 0
-                                    ? 100 * (1 - waitMedian / reduceMedian)
-                                    : 0.0)
+        << " ms of it waited for (" << llvm::format("%.0f", hidden)
         << " % hidden behind computation; rank 0)\n";
   // The group processes every rank's tokens in one step.
   tokensPerStep *= worldSize;
