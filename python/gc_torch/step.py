@@ -13,6 +13,7 @@ import atexit
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -111,6 +112,18 @@ def process_group():
     if _GROUP is None:
         _GROUP = runtime.Group(toolchain.runtime_library())
         atexit.register(_GROUP.close)
+        if _GROUP.world_size > 1:
+            # An exception that ends one rank ends the group (after its
+            # traceback), so that no other rank waits for it until the
+            # collective timeout.
+            previous = sys.excepthook
+
+            def abort_group(kind, value, traceback):
+                previous(kind, value, traceback)
+                sys.stderr.flush()
+                _GROUP.abort(1)
+
+            sys.excepthook = abort_group
     return _GROUP
 
 

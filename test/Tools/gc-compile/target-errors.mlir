@@ -19,6 +19,18 @@
 // RUN: not test -e %t.nvcc/libstep.so
 // NVCC: gc-compile: error: the compiler '{{.*}}no-such-nvcc' does not exist or is not executable
 
+// Data-parallel flags: a bucket size or world size needs --data-parallel,
+// and must be a positive size / a number of ranks.
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --bucket-size 1MiB -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-BUCKET
+// DP-BUCKET: gc-compile: error: --bucket-size applies to a data-parallel step; add --data-parallel
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --data-parallel --bucket-size 0 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-ZERO
+// DP-ZERO: gc-compile: error: --bucket-size expects a positive size such as 25MiB, but got '0'
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --data-parallel --bucket-size 0.5x -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-FRACTION
+// DP-FRACTION: gc-compile: error: --bucket-size expects a positive size such as 25MiB, but got '0.5x'
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --data-parallel --world-size -2 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-WORLD
+// DP-WORLD: gc-compile: error: --world-size expects a number of ranks (or 0 for any), but got -2
+// RUN: not test -e %t.dp/libstep.so
+
 // RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --budget 1KiB -o %t.budget 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not test -e %t.budget/libstep.so
 // BUDGET: error: gc-remat: the budget of 1.00 KiB (1024 bytes) is below the smallest feasible budget

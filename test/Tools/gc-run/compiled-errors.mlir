@@ -5,6 +5,10 @@
 // MISSING: gc-run: error: no compiled step at '{{.*}}nothing-here.so'
 
 // RUN: gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu -o %t/step
+// RUN: not gc-run %t/step --save-every 2 2>&1 | FileCheck %s --check-prefix=SAVE-EVERY
+// SAVE-EVERY: gc-run: error: --save-every expects a positive step count and a --save path
+// RUN: not gc-run %t/step --collective-timeout -1 2>&1 | FileCheck %s --check-prefix=TIMEOUT
+// TIMEOUT: gc-run: error: --collective-timeout expects a positive number of seconds, but is -1
 // RUN: not gc-run %t/step --device gpu 2>&1 | FileCheck %s --check-prefix=DEVICE
 // DEVICE: gc-run: error: {{.*}}'gpu'
 
