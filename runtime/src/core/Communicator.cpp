@@ -195,6 +195,9 @@ int allReduceStart(void *context, void *buffer, int64_t count,
     return reportError(error, errorCapacity,
                        "all-reduce of an unsupported dtype " +
                            std::to_string(static_cast<int>(dtype)));
+  // A sum over one rank is the buffer itself.
+  if (group.worldSize == 1)
+    return 0;
   switch (collectives.mode) {
   case CollectiveMode::Nccl: {
 #if GC_RT_HAVE_NCCL
@@ -240,7 +243,8 @@ int allReduceStart(void *context, void *buffer, int64_t count,
 int allReduceWait(void *context, int64_t ticket, char *error,
                   size_t errorCapacity) {
   auto &collectives = *static_cast<gc_rt_step_collectives_s *>(context);
-  if (collectives.mode == CollectiveMode::Nccl)
+  if (collectives.mode == CollectiveMode::Nccl ||
+      collectives.communicator->worldSize == 1)
     return 0;
   Status status = collectives.communicator->worker->wait(ticket);
   return status.isOk() ? 0
@@ -262,11 +266,20 @@ gc_rt_status_t attachCollectives(gc_rt_step_s &step,
   gc_rt_step_collectives_s collectives;
   collectives.communicator = &group;
   collectives.device = step.device;
-  if (std::strcmp(step.device->getTarget(), "cuda") == 0)
+  // CUDA steps reduce with NCCL: on a GPU, and under the CUDA host
+  // emulator too, whose libnccl.so.2 (runtime/emulation/src/Nccl.cpp) runs
+  // the same calls over MPI. An emulated step in a gc_rt built without NCCL
+  // stages its buffers through the communication thread instead.
+  if (std::strcmp(step.device->getTarget(), "cuda") == 0) {
+#if GC_RT_HAVE_NCCL
+    collectives.mode = CollectiveMode::Nccl;
+#else
     collectives.mode =
         step.device->getName().find("host emulator") != std::string::npos
             ? CollectiveMode::StagedHost
             : CollectiveMode::Nccl;
+#endif
+  }
   if (collectives.mode == CollectiveMode::Nccl && group.worldSize > 1) {
 #if GC_RT_HAVE_NCCL && GC_RT_HAVE_MPI
     if (!group.nccl) {
