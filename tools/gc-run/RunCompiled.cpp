@@ -316,7 +316,7 @@ int runSteps(const CompiledRunOptions &options, GroupPtr &group,
   const bool cudaStep = llvm::StringRef(descriptor->target) == "cuda" &&
                         reduceMedian == 0 && waitMedian == 0;
   if (group && worldSize > 1 && cudaStep)
-    out << "all-reduce: NCCL on the step's stream, timed with the step\n";
+    out << "all-reduce: NCCL on the collectives' stream, timed with the step\n";
   else if (group && worldSize > 1)
     out << "all-reduce: median " << llvm::format("%.3f", reduceMedian * 1e3)
         << " ms per step, " << llvm::format("%.3f", waitMedian * 1e3)

@@ -548,6 +548,19 @@ cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
   return state().stickyError;
 }
 
+cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event,
+                                unsigned flags) {
+  // Work runs when it is launched: what the event marks is done already.
+  if (!isValidStream(stream))
+    return fail(cudaErrorInvalidResourceHandle);
+  if (flags != 0)
+    return fail(cudaErrorInvalidValue);
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (!state().events.count(event))
+    return fail(cudaErrorInvalidResourceHandle);
+  return state().stickyError;
+}
+
 cudaError_t cudaEventSynchronize(cudaEvent_t event) {
   std::lock_guard<std::mutex> lock(state().mutex);
   if (!state().events.count(event))

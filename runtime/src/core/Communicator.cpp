@@ -25,6 +25,7 @@
 #include "Device.h"
 #include "Internal.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -175,6 +176,63 @@ std::string describeNccl(ncclResult_t result) {
   return std::string(ncclGetErrorString(result)) + " (NCCL error " +
          std::to_string(static_cast<int>(result)) + ")";
 }
+
+/// The CUDA side of a step's NCCL collectives: a stream of their own, so
+/// that a bucket's reduction runs beside the backward kernels launched after
+/// its start, and per all-reduce of the step two events: one orders the
+/// reduction after the pack kernels, one orders the unpack kernels (on the
+/// step's stream) after the reduction.
+struct NcclStream {
+  cudaStream_t stream = nullptr;
+  std::vector<cudaEvent_t> packed, reduced;
+  /// The step stream each slot's reduction was started from.
+  std::vector<cudaStream_t> origin;
+  int64_t started = 0;
+
+  ~NcclStream() {
+    // A step released after a failure: its reductions end first.
+    if (stream)
+      cudaStreamSynchronize(stream);
+    for (cudaEvent_t event : packed)
+      cudaEventDestroy(event);
+    for (cudaEvent_t event : reduced)
+      cudaEventDestroy(event);
+    if (stream)
+      cudaStreamDestroy(stream);
+  }
+};
+
+/// "<call> failed: <CUDA's message>", or empty on success.
+std::string checkCuda(cudaError_t error, const char *call) {
+  if (error == cudaSuccess)
+    return "";
+  return std::string(call) + " failed: " + cudaGetErrorString(error);
+}
+
+/// The stream and events of a step with `slots` all-reduces.
+gc_rt_status_t createNcclStream(int32_t slots,
+                                std::shared_ptr<NcclStream> &created) {
+  auto cuda = std::make_shared<NcclStream>();
+  std::string problem =
+      checkCuda(cudaStreamCreateWithFlags(&cuda->stream, cudaStreamNonBlocking),
+                "cudaStreamCreateWithFlags");
+  for (int32_t i = 0; problem.empty() && i < slots; ++i)
+    for (auto *events : {&cuda->packed, &cuda->reduced}) {
+      cudaEvent_t event = nullptr;
+      problem =
+          checkCuda(cudaEventCreateWithFlags(&event, cudaEventDisableTiming),
+                    "cudaEventCreateWithFlags");
+      if (!problem.empty())
+        break;
+      events->push_back(event);
+    }
+  if (!problem.empty())
+    return makeStatus(GC_RT_INTERNAL,
+                      "the NCCL collectives' stream: " + problem);
+  cuda->origin.assign(static_cast<size_t>(slots), nullptr);
+  created = std::move(cuda);
+  return nullptr;
+}
 #endif
 
 /// Writes `message` to a step's error buffer; returns 1.
@@ -201,16 +259,35 @@ int allReduceStart(void *context, void *buffer, int64_t count,
   switch (collectives.mode) {
   case CollectiveMode::Nccl: {
 #if GC_RT_HAVE_NCCL
-    // Stream-ordered: what follows on the stream sees the sum.
+    // On the collectives' stream, after the pack kernels; the wait orders
+    // the step's stream after it.
+    auto &cuda = *static_cast<NcclStream *>(collectives.cudaResources.get());
+    const size_t slot =
+        static_cast<size_t>(cuda.started++ % int64_t(cuda.packed.size()));
+    auto stepStream = static_cast<cudaStream_t>(stream);
+    std::string problem = checkCuda(
+        cudaEventRecord(cuda.packed[slot], stepStream), "cudaEventRecord");
+    if (problem.empty())
+      problem =
+          checkCuda(cudaStreamWaitEvent(cuda.stream, cuda.packed[slot], 0),
+                    "cudaStreamWaitEvent");
+    if (!problem.empty())
+      return reportError(error, errorCapacity, problem);
     ncclResult_t result =
         ncclAllReduce(buffer, buffer, static_cast<size_t>(count),
                       dtype == GC_STEP_DTYPE_F64 ? ncclFloat64 : ncclFloat32,
-                      ncclSum, group.nccl, static_cast<cudaStream_t>(stream));
+                      ncclSum, group.nccl, cuda.stream);
     if (result != ncclSuccess)
       return reportError(error, errorCapacity,
                          "ncclAllReduce failed on rank " +
                              std::to_string(group.rank) + ": " +
                              describeNccl(result));
+    problem = checkCuda(cudaEventRecord(cuda.reduced[slot], cuda.stream),
+                        "cudaEventRecord");
+    if (!problem.empty())
+      return reportError(error, errorCapacity, problem);
+    cuda.origin[slot] = stepStream;
+    *ticket = static_cast<int64_t>(slot);
     return 0;
 #else
     (void)stream;
@@ -243,9 +320,22 @@ int allReduceStart(void *context, void *buffer, int64_t count,
 int allReduceWait(void *context, int64_t ticket, char *error,
                   size_t errorCapacity) {
   auto &collectives = *static_cast<gc_rt_step_collectives_s *>(context);
-  if (collectives.mode == CollectiveMode::Nccl ||
-      collectives.communicator->worldSize == 1)
+  if (collectives.communicator->worldSize == 1)
     return 0;
+  if (collectives.mode == CollectiveMode::Nccl) {
+#if GC_RT_HAVE_NCCL
+    auto &cuda = *static_cast<NcclStream *>(collectives.cudaResources.get());
+    if (ticket < 0 || ticket >= int64_t(cuda.reduced.size()))
+      return reportError(error, errorCapacity,
+                         "waited for an all-reduce that was never started");
+    std::string problem = checkCuda(
+        cudaStreamWaitEvent(cuda.origin[ticket], cuda.reduced[ticket], 0),
+        "cudaStreamWaitEvent");
+    return problem.empty() ? 0 : reportError(error, errorCapacity, problem);
+#else
+    return reportError(error, errorCapacity, "gc_rt was built without NCCL");
+#endif
+  }
   Status status = collectives.communicator->worker->wait(ticket);
   return status.isOk() ? 0
                        : reportError(error, errorCapacity, status.message());
@@ -300,6 +390,10 @@ gc_rt_status_t attachCollectives(gc_rt_step_s &step,
                                               std::to_string(group.rank) +
                                               ": " + describeNccl(result));
     }
+    std::shared_ptr<NcclStream> cuda;
+    GC_RT_RETURN_IF_ERROR(
+        createNcclStream(std::max(descriptor.num_collectives, 1), cuda));
+    collectives.cudaResources = std::move(cuda);
 #else
     return makeStatus(GC_RT_UNAVAILABLE,
                       "gc_rt was built without NCCL (or MPI): a CUDA step "
@@ -317,9 +411,14 @@ gc_rt_status_t attachCollectives(gc_rt_step_s &step,
   return nullptr;
 }
 
-void drainCollectives(gc_rt_communicator_s &group) {
-  if (group.worker)
-    group.worker->drain();
+void drainCollectives(gc_rt_step_s &step) {
+#if GC_RT_HAVE_NCCL
+  if (auto *cuda =
+          static_cast<NcclStream *>(step.collectiveContext.cudaResources.get()))
+    cudaStreamSynchronize(cuda->stream);
+#endif
+  if (step.group && step.group->worker)
+    step.group->worker->drain();
 }
 
 gc_rt_status_t broadcastFromRankZero(gc_rt_communicator_s &group, void *data,

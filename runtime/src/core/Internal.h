@@ -118,7 +118,7 @@ gc_rt_status_t attachCollectives(gc_rt_step_s &step,
 /// Waits for every reduction the group still runs for a step (one that
 /// failed between an all-reduce's start and its wait), so that the step's
 /// memory is no longer written.
-void drainCollectives(gc_rt_communicator_s &group);
+void drainCollectives(gc_rt_step_s &step);
 /// Broadcasts `bytes` host bytes from rank 0 within the group's timeout.
 gc_rt_status_t broadcastFromRankZero(gc_rt_communicator_s &group, void *data,
                                      size_t bytes, const std::string &what);
@@ -151,6 +151,8 @@ struct gc_rt_step_collectives_s {
   gc_rt_communicator_s *communicator = nullptr;
   gc::rt::CollectiveMode mode = gc::rt::CollectiveMode::Host;
   gc::rt::Device *device = nullptr;
+  /// NCCL: the collectives' own CUDA stream and events (Communicator.cpp).
+  std::shared_ptr<void> cudaResources;
 };
 
 struct gc_rt_step_s {

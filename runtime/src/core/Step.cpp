@@ -257,7 +257,7 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
     // wait is secondary to the step's.
     gc_rt_status_free(device.synchronize());
     if (step.group)
-      drainCollectives(*step.group);
+      drainCollectives(step);
     step.errorBuffer.back() = '\0';
     std::string message = step.errorBuffer.data();
     if (message.empty())
