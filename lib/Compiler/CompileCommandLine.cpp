@@ -115,6 +115,11 @@ struct CompileCLOptions {
       cl::desc("--data-parallel: compile for exactly N ranks; the runtime "
                "refuses another group size (default: any)"),
       cl::value_desc("N"), cl::init(0), cl::cat(parallel)};
+  cl::opt<int64_t> globalBatch{
+      "global-batch",
+      cl::desc("--data-parallel --world-size N --model ...: the batch of "
+               "the whole group; each rank's batch (--batch) is G / N"),
+      cl::value_desc("G"), cl::init(0), cl::cat(parallel)};
 
   cl::opt<std::string> budget{
       "budget",
@@ -219,12 +224,12 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
   pipeline.epsilon = flags.epsilon.getValue();
   pipeline.weightDecay = flags.weightDecay.getValue();
   pipeline.keepGradients = flags.keepGradients.getValue();
-  if (!flags.dataParallel && (flags.bucketSize.getNumOccurrences() ||
-                              flags.worldSize.getNumOccurrences()))
-    return makeError(
-        std::string("--") +
-        (flags.bucketSize.getNumOccurrences() ? "bucket-size" : "world-size") +
-        " applies to a data-parallel step; add --data-parallel");
+  for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
+           &flags.bucketSize, &flags.worldSize, &flags.globalBatch})
+    if (!flags.dataParallel && flag->getNumOccurrences())
+      return makeError("--" + flag->ArgStr.str() +
+                       " applies to a data-parallel step; add "
+                       "--data-parallel");
   pipeline.dataParallel = flags.dataParallel.getValue();
   if (flags.dataParallel) {
     std::string error;
@@ -241,6 +246,18 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
                        "any), but got " +
                        std::to_string(flags.worldSize.getValue()));
     pipeline.worldSize = flags.worldSize.getValue();
+    if (flags.globalBatch.getNumOccurrences()) {
+      const int64_t global = flags.globalBatch, ranks = flags.worldSize;
+      if (ranks < 1)
+        return makeError("--global-batch needs --world-size N: the batch "
+                         "of each rank is the global batch divided by N");
+      if (global < 1 || global % ranks != 0)
+        return makeError("--global-batch expects a positive multiple of "
+                         "--world-size (" +
+                         std::to_string(ranks) + "), but got " +
+                         std::to_string(global));
+      options.globalBatch = global;
+    }
   }
   pipeline.budget = flags.budget.getValue();
   pipeline.solver = flags.solver.getValue();

@@ -104,6 +104,10 @@ spellings(std::initializer_list<T> values, llvm::StringRef (*name)(T)) {
 
 void mlir::gc::registerBertCLOptions() { *clOptions; }
 
+bool mlir::gc::isBatchSetOnCL() {
+  return clOptions->batch.getNumOccurrences() > 0;
+}
+
 llvm::Expected<BertConfig> mlir::gc::getBertConfigFromCL() {
   const BertCLOptions &flags = *clOptions;
   auto activation = lookupFlagChoice<BertActivation>(

@@ -100,8 +100,16 @@ llvm::Expected<EmitKind> readEmitKind() {
 
 /// The model: parsed from the positional .mlir file, or built from the
 /// BERT flags.
-llvm::Expected<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context,
-                                                StringRef functionName) {
+llvm::Expected<OwningOpRef<ModuleOp>>
+loadModel(MLIRContext &context, StringRef functionName,
+          const gc::CompileOptions &options) {
+  if (options.globalBatch > 0 && !inputFilename.empty())
+    return makeError("--global-batch applies to a model built from flags "
+                     "(--model); an .mlir model's batch is in its shapes "
+                     "(export it with the per-rank batch)");
+  if (options.globalBatch > 0 && gc::isBatchSetOnCL())
+    return makeError("give the per-rank --batch or the group's "
+                     "--global-batch, not both");
   if (!inputFilename.empty()) {
     llvm::SourceMgr sourceMgr;
     std::string error;
@@ -122,6 +130,8 @@ llvm::Expected<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context,
   llvm::Expected<gc::BertConfig> config = gc::getBertConfigFromCL();
   if (!config)
     return config.takeError();
+  if (options.globalBatch > 0)
+    config->batchSize = options.globalBatch / options.pipeline.worldSize;
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
   if (llvm::Error error =
           gc::buildBertForward(*module, *config, functionName).takeError())
@@ -150,7 +160,8 @@ llvm::Error compile() {
     return success();
   });
   auto module = loadModel(
-      context, *emit == EmitKind::Forward ? "bert_forward" : "bert_train_step");
+      context, *emit == EmitKind::Forward ? "bert_forward" : "bert_train_step",
+      options);
   if (!module)
     return module.takeError();
   if (!*module)

@@ -85,6 +85,9 @@ struct CompileOptions {
   bool cudaEmulation = false;
   /// CUDA: print the N most expensive step units and their launches.
   unsigned printLaunches = 0;
+  /// Data parallel: the global batch (gc-compile --global-batch), which a
+  /// model builder divides by pipeline.worldSize; 0 when not given.
+  int64_t globalBatch = 0;
 
   /// Phases the caller spent before (building the model), counted in the
   /// report's compile times.

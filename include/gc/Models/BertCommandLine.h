@@ -28,6 +28,9 @@ llvm::cl::OptionCategory &getBertCLCategory();
 /// buildBertForward's.
 llvm::Expected<BertConfig> getBertConfigFromCL();
 
+/// Whether --batch was given on the command line.
+bool isBatchSetOnCL();
+
 } // namespace mlir::gc
 
 #endif // GC_MODELS_BERTCOMMANDLINE_H

@@ -29,6 +29,16 @@
 // DP-FRACTION: gc-compile: error: --bucket-size expects a positive size such as 25MiB, but got '0.5x'
 // RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --data-parallel --world-size -2 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-WORLD
 // DP-WORLD: gc-compile: error: --world-size expects a number of ranks (or 0 for any), but got -2
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --target cpu --data-parallel --global-batch 8 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-GLOBAL-WORLD
+// DP-GLOBAL-WORLD: gc-compile: error: --global-batch needs --world-size N: the batch of each rank is the global batch divided by N
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --target cpu --data-parallel --world-size 4 --global-batch 6 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-GLOBAL-MULTIPLE
+// DP-GLOBAL-MULTIPLE: gc-compile: error: --global-batch expects a positive multiple of --world-size (4), but got 6
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --data-parallel --world-size 2 --global-batch 4 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-GLOBAL-BOTH
+// DP-GLOBAL-BOTH: gc-compile: error: give the per-rank --batch or the group's --global-batch, not both
+// RUN: not gc-compile %s --target cpu --data-parallel --world-size 2 --global-batch 4 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-GLOBAL-MLIR
+// DP-GLOBAL-MLIR: gc-compile: error: --global-batch applies to a model built from flags (--model)
+// RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --target cpu --global-batch 4 -o %t.dp 2>&1 | FileCheck %s --check-prefix=DP-GLOBAL-ALONE
+// DP-GLOBAL-ALONE: gc-compile: error: --global-batch applies to a data-parallel step; add --data-parallel
 // RUN: not test -e %t.dp/libstep.so
 
 // RUN: not gc-compile --model bert --layers 1 --hidden 32 --heads 2 --intermediate 64 --vocab 64 --seq 8 --batch 2 --target cpu --budget 1KiB -o %t.budget 2>&1 | FileCheck %s --check-prefix=BUDGET
