@@ -94,6 +94,8 @@ ncclResult_t ncclCommDestroy(ncclComm_t comm) {
   return ncclSuccess;
 }
 
+ncclResult_t ncclCommAbort(ncclComm_t comm) { return ncclCommDestroy(comm); }
+
 const char *ncclGetErrorString(ncclResult_t result) {
   switch (result) {
   case ncclSuccess:

@@ -548,6 +548,13 @@ cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
   return state().stickyError;
 }
 
+cudaError_t cudaStreamQuery(cudaStream_t stream) {
+  // Work runs when it is launched: a valid stream is always idle.
+  if (!isValidStream(stream))
+    return fail(cudaErrorInvalidResourceHandle);
+  return sticky();
+}
+
 cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event,
                                 unsigned flags) {
   // Work runs when it is launched: what the event marks is done already.

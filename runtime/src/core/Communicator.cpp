@@ -411,6 +411,37 @@ gc_rt_status_t attachCollectives(gc_rt_step_s &step,
   return nullptr;
 }
 
+gc_rt_status_t waitForCollectives(gc_rt_step_s &step) {
+  gc_rt_communicator_s *group = step.group;
+  if (!group || group->worldSize == 1 ||
+      step.collectiveContext.mode != CollectiveMode::Nccl)
+    return nullptr;
+#if GC_RT_HAVE_NCCL
+  // NCCL's kernels wait for their peers on the device, with no deadline of
+  // their own: the watchdog torch's ProcessGroupNCCL keeps, in the form of a
+  // bounded wait for the step and an abort of the communicator.
+  bool timedOut = false;
+  GC_RT_RETURN_IF_ERROR(
+      step.device->synchronizeWithin(group->timeoutSeconds, &timedOut));
+  if (!timedOut)
+    return nullptr;
+  if (group->nccl) {
+    ncclCommAbort(group->nccl);
+    group->nccl = nullptr;
+  }
+  return makeStatus(
+      GC_RT_INTERNAL,
+      step.describe() + ": the step's NCCL collectives did not finish within " +
+          std::to_string(static_cast<int64_t>(group->timeoutSeconds)) +
+          " s on rank " + std::to_string(group->rank) + " of " +
+          std::to_string(group->worldSize) +
+          ": another rank stopped responding; the NCCL communicator was "
+          "aborted (GC_RT_COLLECTIVE_TIMEOUT sets the limit)");
+#else
+  return nullptr;
+#endif
+}
+
 void drainCollectives(gc_rt_step_s &step) {
 #if GC_RT_HAVE_NCCL
   if (auto *cuda =

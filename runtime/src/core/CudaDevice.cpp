@@ -25,6 +25,8 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 using namespace gc::rt;
@@ -57,6 +59,7 @@ public:
                                         uint8_t sentinel,
                                         int64_t *index) override;
   gc_rt_status_t synchronize() override;
+  gc_rt_status_t synchronizeWithin(double seconds, bool *timedOut) override;
   gc_rt_status_t startTimer() override;
   gc_rt_status_t stopTimer(double *seconds) override;
   gc_rt_status_t getMemoryInfo(int64_t *freeBytes,
@@ -257,6 +260,28 @@ gc_rt_status_t CudaDevice::synchronize() {
   GC_RT_RETURN_IF_ERROR(activate());
   GC_RT_CUDA(cudaStreamSynchronize(stream));
   return nullptr;
+}
+
+gc_rt_status_t CudaDevice::synchronizeWithin(double seconds, bool *timedOut) {
+  GC_RT_RETURN_IF_ERROR(activate());
+  *timedOut = false;
+  // Polls the stream: cudaStreamSynchronize cannot give up. A short spin
+  // first, then a sleep between polls, so that a long step leaves the CPU.
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    cudaError_t error = cudaStreamQuery(stream);
+    if (error == cudaSuccess)
+      return nullptr;
+    if (error != cudaErrorNotReady)
+      GC_RT_RETURN_IF_ERROR(check(error, "cudaStreamQuery"));
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (waited > std::chrono::duration<double>(seconds)) {
+      *timedOut = true;
+      return nullptr;
+    }
+    if (waited > std::chrono::milliseconds(1))
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
 }
 
 gc_rt_status_t CudaDevice::startTimer() {

@@ -67,6 +67,15 @@ public:
                                                 size_t bytes, uint8_t sentinel,
                                                 int64_t *index) = 0;
   virtual gc_rt_status_t synchronize() = 0;
+  /// synchronize() for at most `seconds`: sets *timedOut, instead of
+  /// waiting on, when the work is not done by then (a CUDA step whose
+  /// collectives wait for a peer that is gone). Work on the CPU is done
+  /// when the step returns.
+  virtual gc_rt_status_t synchronizeWithin(double seconds, bool *timedOut) {
+    (void)seconds;
+    *timedOut = false;
+    return synchronize();
+  }
 
   /// Brackets one step: startTimer before the step's work is enqueued,
   /// stopTimer after; stopTimer waits for the work and reports the seconds

@@ -119,6 +119,10 @@ gc_rt_status_t attachCollectives(gc_rt_step_s &step,
 /// failed between an all-reduce's start and its wait), so that the step's
 /// memory is no longer written.
 void drainCollectives(gc_rt_step_s &step);
+/// Waits for a step's NCCL collectives within the group's timeout; past it,
+/// aborts the NCCL communicator (which ends the kernels waiting for a peer
+/// that is gone) and returns the error. Nothing to do for other steps.
+gc_rt_status_t waitForCollectives(gc_rt_step_s &step);
 /// Broadcasts `bytes` host bytes from rank 0 within the group's timeout.
 gc_rt_status_t broadcastFromRankZero(gc_rt_communicator_s &group, void *data,
                                      size_t bytes, const std::string &what);

@@ -265,6 +265,8 @@ gc_rt_status_t callStep(gc_rt_step_s &step, double *seconds) {
     return makeStatus(GC_RT_DATA_ERROR, step.describe() + " failed on " +
                                             device.getName() + ": " + message);
   }
+  if (step.group)
+    GC_RT_RETURN_IF_ERROR(waitForCollectives(step));
   GC_RT_RETURN_IF_ERROR(device.stopTimer(seconds));
 
   // The first op, in the step's order, whose data was invalid.
