@@ -447,8 +447,8 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
 }
 
 LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
-  // The tensors' pointers and sizes go into arrays that live until the
-  // wait; the bucket buffer is the op's planned workspace.
+  // The tensors' pointers go into arrays that live until the wait; the
+  // bucket buffer is the op's planned workspace.
   auto offset =
       op->getAttrOfType<IntegerAttr>(GcDialect::getWorkspaceOffsetAttrName());
   if (!offset)
@@ -459,6 +459,7 @@ LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
   if (failed(type))
     return failure();
   std::vector<std::string> inputs, results;
+  std::vector<int64_t> sizes;
   for (auto [input, result] :
        llvm::zip_equal(op.getInputs(), op.getResults())) {
     FailureOr<std::string> in = getPointer(input);
@@ -467,79 +468,70 @@ LogicalResult StepEmitter::emitAllReduce(AllReduceOp op) {
       return failure();
     inputs.push_back(*in);
     results.push_back(*out);
+    sizes.push_back(elementsOf(input));
   }
-  const std::string id = std::to_string(pendingReduces.size());
+  StartedReduce started{op, *type, "arena + " + std::to_string(offset.getInt()),
+                        getInt64Table(sizes)};
+  const std::string id = std::to_string(startedReduces.size());
   getBody() << "  const " << *type << " *const reduceInputs" << id << "[] = {"
             << llvm::join(inputs, ", ") << "};\n  " << *type
             << " *const reduceResults" << id << "[] = {"
             << llvm::join(results, ", ") << "};\n  int64_t reduceTicket" << id
             << " = -1;\n";
-  std::vector<int64_t> sizes;
-  for (Value input : op.getInputs())
-    sizes.push_back(elementsOf(input));
   CallBuilder args(*this, op);
   args.text("call->collectives")
-      .text("static_cast<void *>(arena + " + std::to_string(offset.getInt()) +
-            ")")
+      .text("static_cast<void *>(" + started.bucket + ")")
       .text("reduceInputs" + id)
-      .text(getInt64Table(sizes))
-      .number(static_cast<int64_t>(inputs.size()))
+      .text(started.counts)
+      .number(op.getNumOperands())
       .text("&reduceTicket" + id);
   emitCall(op, args.call("allReduceStart<" + *type + ">"),
            /*returnsStatus=*/true);
-  pendingReduces.push_back(op);
   for (Value result : op.getResults())
-    pendingResultOwner[result] = op;
+    reduceOfResult[result] = startedReduces.size();
+  startedReduces.push_back(std::move(started));
   return success();
 }
 
-LogicalResult StepEmitter::emitWait(AllReduceOp op) {
-  auto it = llvm::find(pendingReduces, op);
-  if (it == pendingReduces.end())
+LogicalResult StepEmitter::emitWait(size_t index) {
+  StartedReduce &started = startedReduces[index];
+  if (started.waited)
     return success();
-  const std::string id = std::to_string(it - pendingReduces.begin());
-  *it = AllReduceOp();
-  FailureOr<std::string> type = getElementTypeName(op.getInputs().front());
-  if (failed(type))
-    return failure();
-  std::vector<int64_t> sizes;
-  for (Value input : op.getInputs())
-    sizes.push_back(elementsOf(input));
-  auto offset =
-      op->getAttrOfType<IntegerAttr>(GcDialect::getWorkspaceOffsetAttrName());
-  CallBuilder args(*this, op);
+  started.waited = true;
+  const std::string id = std::to_string(index);
+  CallBuilder args(*this, started.op);
   args.text("call->collectives")
-      .text("static_cast<const void *>(arena + " +
-            std::to_string(offset.getInt()) + ")")
+      .text("static_cast<const void *>(" + started.bucket + ")")
       .text("reduceResults" + id)
-      .text(getInt64Table(sizes))
-      .number(static_cast<int64_t>(sizes.size()))
-      .flag(op.getReduction() == CollectiveReduction::mean)
+      .text(started.counts)
+      .number(started.op.getNumOperands())
+      .flag(started.op.getReduction() == CollectiveReduction::mean)
       .text("reduceTicket" + id);
   getBody() << "  // wait for the all-reduce started above\n";
-  emitCall(op, args.call("allReduceWait<" + *type + ">"),
+  emitCall(started.op, args.call("allReduceWait<" + started.type + ">"),
            /*returnsStatus=*/true);
   return success();
 }
 
 LogicalResult StepEmitter::emitWaitsFor(ArrayRef<Operation *> ops) {
   for (Operation *op : ops)
-    for (Value operand : op->getOperands())
-      if (Operation *owner = pendingResultOwner.lookup(operand)) {
-        // A view of a result is read when the view is.
-        if (isa<ReshapeOp>(op)) {
-          pendingResultOwner[op->getResult(0)] = owner;
-          continue;
-        }
-        if (failed(emitWait(cast<AllReduceOp>(owner))))
-          return failure();
-      }
+    for (Value operand : op->getOperands()) {
+      auto it = reduceOfResult.find(operand);
+      if (it == reduceOfResult.end())
+        continue;
+      const size_t index = it->second;
+      // A view of a result is read when the view is.
+      if (isa<ReshapeOp>(op))
+        reduceOfResult[op->getResult(0)] = index;
+      else if (failed(emitWait(index)))
+        return failure();
+    }
   return success();
 }
 
 LogicalResult StepEmitter::emitPendingWaits() {
-  for (AllReduceOp op : std::vector<AllReduceOp>(pendingReduces))
-    if (op && failed(emitWait(op)))
+  for (size_t index = 0; index < startedReduces.size(); ++index)
+    if (failed(emitWait(index)))
       return failure();
   return success();
 }

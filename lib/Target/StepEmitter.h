@@ -101,11 +101,17 @@ private:
   std::vector<std::string> errorSites;
   /// Generated fused kernels, by definition (with the name left open).
   std::map<std::string, std::string> fusedKernelNames;
-  /// The all-reduces started and not yet waited for, in start order, and
-  /// the one each of their results (and views of them) belongs to.
-  std::vector<AllReduceOp> pendingReduces;
-  llvm::DenseMap<Value, Operation *> pendingResultOwner;
-  LogicalResult emitWait(AllReduceOp op);
+  /// An all-reduce started by the step body: what its wait repeats of the
+  /// start (the element type, the bucket, the counts table), by start order.
+  struct StartedReduce {
+    AllReduceOp op;
+    std::string type, bucket, counts;
+    bool waited = false;
+  };
+  std::vector<StartedReduce> startedReduces;
+  /// The started all-reduce each result (or view of one) belongs to.
+  llvm::DenseMap<Value, size_t> reduceOfResult;
+  LogicalResult emitWait(size_t index);
 
 public:
   llvm::raw_ostream &getKernels() { return kernelsOs; }

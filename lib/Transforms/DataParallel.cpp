@@ -115,13 +115,11 @@ void DataParallelPass::runOnOperation() {
   for (auto &entry : open)
     closed.push_back(std::move(entry.second));
 
-  // One gc.all_reduce per bucket, right after its last gradient.
+  // One gc.all_reduce per bucket, right after its last gradient (buckets
+  // fill in completion order).
   llvm::DenseMap<Value, Value> averaged;
   for (Bucket &bucket : closed) {
     Value last = bucket.gradients.back();
-    for (Value gradient : bucket.gradients)
-      if (completion(gradient) > completion(last))
-        last = gradient;
     OpBuilder builder(function.getContext());
     if (Operation *def = last.getDefiningOp())
       builder.setInsertionPointAfter(def);

@@ -96,13 +96,15 @@ void SchedulePass::runOnOperation() {
   std::function<void(bool)> placeReady = [&](bool consumersOnly) {
     for (auto it = updates.begin(); it != updates.end();) {
       Operation *op = *it;
-      bool waits = readsCollective(op) && !backwardDone;
-      if (!ready(op) || (consumersOnly ? !readsCollective(op)
-                                       : (waits && !isCollective(op)))) {
+      const bool eligible = consumersOnly
+                                ? readsCollective(op)
+                                : backwardDone || !readsCollective(op);
+      if (!eligible || !ready(op)) {
         ++it;
         continue;
       }
       updates.erase(it);
+      // The bucket in flight leaves it as the next one starts.
       if (isCollective(op))
         placeReady(/*consumersOnly=*/true);
       placeEager(op);
