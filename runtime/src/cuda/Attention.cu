@@ -22,8 +22,11 @@
 // atomics: the results are the same run to run. They are not the CPU's bits
 // (the CPU kernel sums through BLAS), only within the contract's tolerance.
 // Each score is recomputed from query and key in every pass, which trades
-// GEMM-rate work for O(keys) memory per row; tensor cores (a tiled
-// kernel) are the next step.
+// GEMM-rate work for O(keys) memory per row.
+//
+// bf16 and f16 problems with head dimensions up to 128 go to the tiled
+// tensor-core kernels of AttentionTensorCore.cu instead; these kernels take
+// f32, f64 and the rest.
 //
 // bf16 and f16 tensors (storage type T) are widened as they are loaded and
 // everything computes in A = AccumulationOf<T> (float); the lse and the
@@ -32,6 +35,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AttentionTensorCore.h"
 #include "Support.h"
 
 #include "gc_rt/AttentionDropout.h"
@@ -273,6 +277,10 @@ Status gc::rt::cuda::attention(const T *query, const T *key, const T *value,
   const int64_t rows = problem.batch * problem.heads * problem.queries;
   if (rows == 0)
     return Status::ok();
+  if constexpr (kIsHalfType<T>)
+    if (tensorCoreAttentionApplies(problem))
+      return tensorCoreAttention(query, key, value, mask, seed, result, lse,
+                                 problem, stream);
   GC_CUDA_LAUNCH(attentionKernel<T>, gridForWarpRows(rows), kBlockSize, 0,
                  stream)(query, key, value, mask, seed, result, lse, problem);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED(kernel);
@@ -293,6 +301,11 @@ gc::rt::cuda::attentionGrad(const T *grad, const T *query, const T *key,
   const int64_t keyRows = problem.batch * problem.heads * problem.keys;
   if (queryRows > 0 && !workspace)
     return invalidArgument(kernel, "no workspace for the row dots");
+  if constexpr (kIsHalfType<T>)
+    if (queryRows > 0 && tensorCoreAttentionApplies(problem))
+      return tensorCoreAttentionGrad(grad, query, key, value, output, lse, mask,
+                                     seed, queryGrad, keyGrad, valueGrad,
+                                     problem, workspace, stream);
   if (queryRows > 0)
     GC_CUDA_LAUNCH(attentionQueryGradKernel<T>, gridForWarpRows(queryRows),
                    kBlockSize, 0, stream)(grad, query, key, value, output, lse,

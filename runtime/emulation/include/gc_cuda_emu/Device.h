@@ -14,8 +14,8 @@
 //    one copy, and the next block reuses it, as on a GPU);
 //  - threadIdx, blockIdx, blockDim and gridDim, which the scheduler sets for
 //    the thread it runs;
-//  - __syncthreads, the warp shuffles and votes, which suspend the calling
-//    thread until its block or warp arrives (Scheduler.cpp);
+//  - __syncthreads, __syncwarp, the warp shuffles and votes, which suspend
+//    the calling thread until its block or warp arrives (Scheduler.cpp);
 //  - the atomic and the overloads of min and max that gc's CUDA sources use
 //    (a source that needs another device function fails to compile here,
 //    and the function is added);
@@ -160,6 +160,11 @@ Launch<Kernel> makeLaunch(const char *name, Kernel *kernel, dim3 grid,
 constexpr int warpSize = 32;
 
 inline void __syncthreads() { ::gc_cuda_emu::syncBlock(); }
+
+inline void __syncwarp(unsigned mask = 0xffffffffu) {
+  uint64_t lanes[32];
+  ::gc_cuda_emu::syncWarp(mask, 0, lanes);
+}
 
 namespace gc_cuda_emu {
 /// A warp shuffle: exchanges `value` among the lanes of `mask` and returns

@@ -156,7 +156,9 @@ layerNormGrad(const T *grad, const T *input, const AccumulationOf<T> *mean,
 
 /// gc.attention (see cpu::attention): one warp per query row walks the keys
 /// three times (maximum, sum, output), never storing the scores; the output
-/// row stays in the warp's registers (head dimensions up to 256).
+/// row stays in the warp's registers (head dimensions up to 256). bf16 and
+/// f16 with head dimensions up to 128 run tiled on the tensor cores
+/// (FlashAttention-2's blocking, runtime/src/cuda/AttentionTensorCore.cu).
 template <typename T>
 Status attention(const T *query, const T *key, const T *value, const T *mask,
                  const int64_t *seed, T *result, AccumulationOf<T> *lse,
@@ -167,7 +169,8 @@ Status attention(const T *query, const T *key, const T *value, const T *mask,
 /// the query gradient (and D = grad . output into `workspace`,
 /// attentionGradWorkspaceBytes() bytes), then one warp per key row for the
 /// key and value gradients, each recomputing its probabilities from lse;
-/// every sum runs in a fixed order, no atomics.
+/// every sum runs in a fixed order, no atomics. Tiled on the tensor cores
+/// where the forward is.
 template <typename T>
 Status attentionGrad(const T *grad, const T *query, const T *key,
                      const T *value, const T *output,

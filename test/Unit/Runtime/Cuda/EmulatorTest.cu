@@ -8,10 +8,12 @@
 // device fail from then on, as a kernel fault does; impossible launch
 // shapes, copies outside an allocation and exhausted memory are the errors
 // the CUDA runtime returns. Compiled for the emulator only: a deadlock test
-// would hang a GPU.
+// would hang a GPU. The warp matrix functions (gc_cuda_emu/Wmma.h) multiply
+// tiles exactly as written, with any mix of layouts, and need every lane.
 //
 //===----------------------------------------------------------------------===//
 
+#include "gc_cuda_emu/Wmma.h"
 #include "gc_rt/cuda/Launch.h"
 
 #include <cuda_runtime.h>
@@ -74,6 +76,51 @@ __global__ void barrierAgainstShuffle(int *out) {
   else
     value = __shfl_xor_sync(0xffffffffu, value, 1);
   out[threadIdx.x] = value;
+}
+
+namespace wmma = nvcuda::wmma;
+
+/// d = a b + c for one 16x16x16 tile per warp (a row-major, b column-major
+/// when `transposedB`, c and d row-major); warp w takes tile w. d is
+/// written over c, as the kernels do.
+template <typename Input>
+__global__ void multiplyTiles(const Input *a, const Input *b, float *cd,
+                              bool transposedB) {
+  const int warp = threadIdx.x / 32;
+  const Input *aTile = a + warp * 256;
+  const Input *bTile = b + warp * 256;
+  float *cdTile = cd + warp * 256;
+  wmma::fragment<wmma::matrix_a, 16, 16, 16, Input, wmma::row_major> left;
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+  wmma::load_matrix_sync(left, aTile, 16);
+  wmma::load_matrix_sync(acc, cdTile, 16, wmma::mem_row_major);
+  if (transposedB) {
+    wmma::fragment<wmma::matrix_b, 16, 16, 16, Input, wmma::col_major> right;
+    wmma::load_matrix_sync(right, bTile, 16);
+    wmma::mma_sync(acc, left, right, acc);
+  } else {
+    wmma::fragment<wmma::matrix_b, 16, 16, 16, Input, wmma::row_major> right;
+    wmma::load_matrix_sync(right, bTile, 16);
+    wmma::mma_sync(acc, left, right, acc);
+  }
+  // Every lane holds 8 of the tile's 256 elements: scale them in place.
+  for (int e = 0; e < acc.num_elements; ++e)
+    acc.x[e] = acc.x[e] * 2.0f;
+  wmma::store_matrix_sync(cdTile, acc, 16, wmma::mem_row_major);
+}
+
+/// Lane 5 skips the multiplication, which hangs a GPU.
+__global__ void divergentMultiply(const __half *a, float *cd) {
+  wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> left;
+  wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> right;
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+  wmma::fill_fragment(acc, 0.0f);
+  if (threadIdx.x == 5)
+    return;
+  wmma::load_matrix_sync(left, a, 16);
+  wmma::load_matrix_sync(right, a, 16);
+  wmma::mma_sync(acc, left, right, acc);
+  wmma::store_matrix_sync(cd, acc, 16, wmma::mem_row_major);
 }
 
 template <typename T> std::vector<T> download(const T *device, size_t count) {
@@ -186,6 +233,73 @@ TEST(CudaEmulatorTest, AllocationsBeyondTheDeviceMemoryFail) {
   EXPECT_EQ(cudaMalloc(&memory, totalBytes + 1), cudaErrorMemoryAllocation);
   EXPECT_EQ(memory, nullptr);
   EXPECT_EQ(cudaGetLastError(), cudaErrorMemoryAllocation);
+}
+
+template <typename Input> void checkTileProducts(bool transposedB) {
+  const int warps = 2, count = warps * 256;
+  std::vector<Input> a(count), b(count);
+  std::vector<float> c(count);
+  // Values whose products and sums are exact in f32, so that any order of
+  // accumulation gives the same bits.
+  for (int i = 0; i < count; ++i) {
+    a[i] = Input(static_cast<float>((i * 7) % 11 - 5) / 4.0f);
+    b[i] = Input(static_cast<float>((i * 5) % 13 - 6) / 8.0f);
+    c[i] = static_cast<float>(i % 9 - 4);
+  }
+  Input *deviceA = nullptr, *deviceB = nullptr;
+  float *deviceCd = nullptr;
+  ASSERT_EQ(cudaMalloc(&deviceA, count * sizeof(Input)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&deviceB, count * sizeof(Input)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&deviceCd, count * sizeof(float)), cudaSuccess);
+  cudaMemcpy(deviceA, a.data(), count * sizeof(Input), cudaMemcpyHostToDevice);
+  cudaMemcpy(deviceB, b.data(), count * sizeof(Input), cudaMemcpyHostToDevice);
+  cudaMemcpy(deviceCd, c.data(), count * sizeof(float), cudaMemcpyHostToDevice);
+  GC_CUDA_LAUNCH(multiplyTiles<Input>, 1, 32 * warps, 0,
+                 nullptr)(deviceA, deviceB, deviceCd, transposedB);
+  ASSERT_EQ(cudaGetLastError(), cudaSuccess);
+  std::vector<float> d = download(deviceCd, count);
+  for (int w = 0; w < warps; ++w)
+    for (int row = 0; row < 16; ++row)
+      for (int col = 0; col < 16; ++col) {
+        float want = c[w * 256 + row * 16 + col];
+        for (int k = 0; k < 16; ++k) {
+          const int bIndex = transposedB ? col * 16 + k : k * 16 + col;
+          want += static_cast<float>(a[w * 256 + row * 16 + k]) *
+                  static_cast<float>(b[w * 256 + bIndex]);
+        }
+        EXPECT_EQ(d[w * 256 + row * 16 + col], 2.0f * want)
+            << "warp " << w << " (" << row << ", " << col << ")";
+      }
+  cudaFree(deviceA);
+  cudaFree(deviceB);
+  cudaFree(deviceCd);
+}
+
+TEST(CudaEmulatorTest, WarpMatrixProductsOfHalfTiles) {
+  checkTileProducts<__half>(false);
+  checkTileProducts<__half>(true);
+}
+
+TEST(CudaEmulatorTest, WarpMatrixProductsOfBFloat16Tiles) {
+  checkTileProducts<__nv_bfloat16>(false);
+  checkTileProducts<__nv_bfloat16>(true);
+}
+
+/// Launches a kernel where one lane skips a warp matrix product; exits 0
+/// when the launch fails as a deadlock.
+void divergentMultiplyAndExit() {
+  __half *a = nullptr;
+  float *cd = nullptr;
+  if (cudaMalloc(&a, 256 * sizeof(__half)) != cudaSuccess ||
+      cudaMalloc(&cd, 256 * sizeof(float)) != cudaSuccess)
+    std::exit(2);
+  GC_CUDA_LAUNCH(divergentMultiply, 1, 32, 0, nullptr)(a, cd);
+  std::exit(cudaGetLastError() == cudaErrorLaunchFailure ? 0 : 1);
+}
+
+TEST(CudaEmulatorTest, WarpMatrixFunctionsNeedTheWholeWarp) {
+  EXPECT_EXIT(divergentMultiplyAndExit(), ::testing::ExitedWithCode(0),
+              "kernel divergentMultiply.*lane 5, which has exited");
 }
 
 /// Launches a kernel that deadlocks and checks that the launch and the

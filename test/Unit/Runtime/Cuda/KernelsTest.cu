@@ -624,6 +624,45 @@ template <typename T> void checkSoftmaxes() {
 // Fused attention
 //===----------------------------------------------------------------------===//
 
+/// Whether the CUDA backend runs `p` on its tensor-core kernels
+/// (AttentionTensorCore.cu): 16-bit types, head dimensions up to 128.
+template <typename T>
+bool usesTensorCores(const ::gc::rt::AttentionProblem &p) {
+  return gc::rt::kIsHalfType<T> && p.keys > 0 && p.headDim <= 128 &&
+         p.valueDim <= 128;
+}
+
+/// max |got - want| / max |want|, the 16-bit results widened.
+template <typename T, typename U>
+double normwiseError(const std::vector<T> &got, const std::vector<U> &want) {
+  double worst = 0.0, maxAbs = 0.0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    maxAbs = std::max(maxAbs, std::fabs(toDouble(want[i])));
+    worst = std::max(worst, std::fabs(toDouble(got[i]) - toDouble(want[i])));
+  }
+  return got.size() == want.size() ? worst / std::max(maxAbs, 1e-300)
+                                   : INFINITY;
+}
+
+/// A tensor-core result against the exact (f64) result of the same 16-bit
+/// inputs. The tensor-core kernels round the probabilities and the score
+/// gradients to the 16-bit type before their products, as FlashAttention-2
+/// does, so they do not round like the CPU's widened kernel (which rounds
+/// only the result): they must stay within 2 units of the 16-bit type's
+/// rounding, normwise (the result's rounding and P's or dS's through one
+/// product; measured at most 1.24 units), and the CPU 16-bit error is printed
+/// beside it.
+template <typename T>
+void compareTensorCore(const std::string &name, const std::vector<T> &got,
+                       const std::vector<T> &cpu16,
+                       const std::vector<double> &exact) {
+  const double unit = std::is_same_v<T, gc::rt::BFloat16> ? 0x1p-8 : 0x1p-11;
+  const double error = normwiseError(got, exact);
+  std::printf("  %s: tensor cores %.3e, CPU widened %.3e vs f64\n",
+              name.c_str(), error, normwiseError(cpu16, exact));
+  report(name + " (tensor cores)", error <= 2 * unit, error);
+}
+
 /// gc.attention and its gradient against the CPU kernels, for one problem:
 /// `maskDims` all 0 means no mask.
 template <typename T> void checkAttention(const ::gc::rt::AttentionProblem &p) {
@@ -656,31 +695,81 @@ template <typename T> void checkAttention(const ::gc::rt::AttentionProblem &p) {
                      lse.data(), masked ? mask.data() : nullptr, seedPointer,
                      dq.data(), dk.data(), dv.data(), p);
 
+  // The exact results of the same inputs, for the tensor-core kernels.
+  const bool tensorCores = usesTensorCores<T>(p);
+  auto exact = [](const std::vector<T> &values) {
+    std::vector<double> wide(values.size());
+    for (size_t i = 0; i < values.size(); ++i)
+      wide[i] = toDouble(values[i]);
+    return wide;
+  };
+  std::vector<double> out64(out.size()), lse64(lse.size()), dq64(q.size()),
+      dk64(k.size()), dv64(v.size());
+  if (tensorCores) {
+    const std::vector<double> q64 = exact(q), k64 = exact(k), v64 = exact(v),
+                              mask64 = exact(mask), dOut64 = exact(dOut);
+    const double *mask64Pointer = masked ? mask64.data() : nullptr;
+    cpu::attention(q64.data(), k64.data(), v64.data(), mask64Pointer,
+                   seedPointer, out64.data(), lse64.data(), p);
+    cpu::attentionGrad(dOut64.data(), q64.data(), k64.data(), v64.data(),
+                       out64.data(), lse64.data(), mask64Pointer, seedPointer,
+                       dq64.data(), dk64.data(), dv64.data(), p);
+  }
+  auto check = [&](const std::string &name, const std::vector<T> &got,
+                   const std::vector<T> &cpu16,
+                   const std::vector<double> &exact64) {
+    if (tensorCores)
+      compareTensorCore(name, got, cpu16, exact64);
+    else
+      compare(name, got, cpu16);
+  };
+
   DeviceArray<T> dQ(q), dK(k), dV(v), dMask(mask), dGrad(dOut);
   DeviceArray<int64_t> dSeed(std::vector<int64_t>{seed});
   DeviceArray<T> dO(out.size()), dDq(q.size()), dDk(k.size()), dDv(v.size());
   DeviceArray<A> dLse(lse.size()), workspace(lse.size());
   const T *maskPointer = masked ? dMask.get() : nullptr;
   const int64_t *deviceSeed = p.probability > 0 ? dSeed.get() : nullptr;
-  if (!statusOk(gpu::attention(dQ.get(), dK.get(), dV.get(), maskPointer,
-                               deviceSeed, dO.get(), dLse.get(), p, gStream),
-                "attention" + suffix))
+  auto runForward = [&] {
+    return statusOk(gpu::attention(dQ.get(), dK.get(), dV.get(), maskPointer,
+                                   deviceSeed, dO.get(), dLse.get(), p,
+                                   gStream),
+                    "attention" + suffix);
+  };
+  auto runBackward = [&] {
+    return statusOk(
+        gpu::attentionGrad(dGrad.get(), dQ.get(), dK.get(), dV.get(), dO.get(),
+                           dLse.get(), maskPointer, deviceSeed, dDq.get(),
+                           dDk.get(), dDv.get(), p, workspace.get(), gStream),
+        "attention_grad" + suffix);
+  };
+  if (!runForward())
     return;
-  compare("attention" + suffix, dO.download(), out);
+  const std::vector<T> gotOut = dO.download();
+  check("attention" + suffix, gotOut, out, out64);
   compare("attention lse" + suffix, dLse.download(), lse);
   // The backward runs on the CPU's forward results, so that it is checked
   // on its own.
   dO.upload(out);
   dLse.upload(lse);
-  if (!statusOk(gpu::attentionGrad(dGrad.get(), dQ.get(), dK.get(), dV.get(),
-                                   dO.get(), dLse.get(), maskPointer,
-                                   deviceSeed, dDq.get(), dDk.get(), dDv.get(),
-                                   p, workspace.get(), gStream),
-                "attention_grad" + suffix))
+  if (!runBackward())
     return;
-  compare("attention_grad dq" + suffix, dDq.download(), dq);
-  compare("attention_grad dk" + suffix, dDk.download(), dk);
-  compare("attention_grad dv" + suffix, dDv.download(), dv);
+  const std::vector<T> gotDq = dDq.download(), gotDk = dDk.download(),
+                       gotDv = dDv.download();
+  check("attention_grad dq" + suffix, gotDq, dq, dq64);
+  check("attention_grad dk" + suffix, gotDk, dk, dk64);
+  check("attention_grad dv" + suffix, gotDv, dv, dv64);
+  // Run to run, the same bits (fixed orders, no atomics).
+  if (!runForward())
+    return;
+  compareExact("attention rerun" + suffix, dO.download(), gotOut);
+  dO.upload(out);
+  dLse.upload(lse);
+  if (!runBackward())
+    return;
+  compareExact("attention_grad rerun dq" + suffix, dDq.download(), gotDq);
+  compareExact("attention_grad rerun dk" + suffix, dDk.download(), gotDk);
+  compareExact("attention_grad rerun dv" + suffix, dDv.download(), gotDv);
 }
 
 template <typename T> void checkAttentions() {
@@ -691,6 +780,9 @@ template <typename T> void checkAttentions() {
   checkAttention<T>({1, 2, 33, 33, 40, 72, {1, 1, 33, 33}, 0.2, 0.0, 0});
   checkAttention<T>({2, 2, 5, 97, 8, 8, {2, 2, 5, 97}, 0.5, 0.25, 7});
   checkAttention<T>({1, 1, 3, 2, 256, 256, {0, 0, 0, 0}, 0.05, 0.0, 0});
+  // Several tiles of queries and keys for the bf16/f16 tensor-core kernels
+  // (64 query rows, 32 keys, 32 key rows per tile at width 64).
+  checkAttention<T>({1, 2, 130, 77, 64, 64, {1, 1, 1, 77}, 0.125, 0.1, 3});
 }
 
 //===----------------------------------------------------------------------===//
