@@ -212,12 +212,6 @@ llvm::Error mlir::gc::applyCompileCLOptions(CompileOptions &options) {
   }
   pipeline.precision = flags.precision.getValue();
   pipeline.optimizer = flags.optimizerKind.getValue();
-  if (pipeline.precision == PrecisionKind::Fp16Mixed &&
-      pipeline.optimizer != OptimizerKind::AdamW)
-    llvm::errs() << "gc-compile: warning: fp16-mixed scales its loss only "
-                    "with --optimizer adamw: with sgd, gradients below f16's "
-                    "smallest subnormal (6e-8) become zero and above 65504 "
-                    "infinite; bf16-mixed keeps f32's range\n";
   pipeline.lr = flags.lr.getValue();
   pipeline.beta1 = flags.beta1.getValue();
   pipeline.beta2 = flags.beta2.getValue();

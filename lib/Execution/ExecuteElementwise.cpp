@@ -130,9 +130,11 @@ LogicalResult executeSgd(SgdUpdateOp op, ExecutionContext &ctx) {
   const HostTensor &grad = ctx.get(op.getGrad());
   return computeFloatResult(op, ctx, param.kind, [&](auto *result) {
     using T = std::remove_pointer_t<decltype(result)>;
-    cpu::sgdUpdate<T>(param.data<T>(), grad.data<T>(), result,
-                      param.getNumElements(), op.getLr().convertToDouble(),
-                      op.getWeightDecay().convertToDouble());
+    cpu::sgdUpdate<T>(
+        param.data<T>(), grad.data<T>(),
+        op.getSkip() ? ctx.get(op.getSkip()).data<float>() : nullptr, result,
+        param.getNumElements(), op.getLr().convertToDouble(),
+        op.getWeightDecay().convertToDouble());
   });
 }
 

@@ -15,10 +15,8 @@ using namespace mlir::gc;
 /// torch.cuda.amp.GradScaler's initial loss scale, 2^16.
 constexpr double kInitialLossScale = 65536.0;
 
-bool mlir::gc::usesLossScaling(const AutocastOptions &autocast,
-                               const ApplyOptimizerOptions &optimizer) {
-  return autocast.precision == PrecisionKind::Fp16Mixed &&
-         optimizer.optimizer == OptimizerKind::AdamW;
+bool mlir::gc::usesLossScaling(const AutocastOptions &autocast) {
+  return autocast.precision == PrecisionKind::Fp16Mixed;
 }
 
 void mlir::gc::addTrainStepPasses(OpPassManager &pm,
@@ -29,7 +27,7 @@ void mlir::gc::addTrainStepPasses(OpPassManager &pm,
   // fp16 steps scale their loss dynamically, as GradScaler does.
   AutodiffOptions autodiff;
   ApplyOptimizerOptions update = train.optimizer;
-  if (usesLossScaling(train.autocast, train.optimizer)) {
+  if (usesLossScaling(train.autocast)) {
     autodiff.lossScale = kInitialLossScale;
     update.lossScaling = true;
   }

@@ -324,6 +324,7 @@ LogicalResult StepEmitter::emitRuntimeCall(Operation *op) {
     ok = setName("sgdUpdate", {sgd.getParam()});
     args.value(sgd.getParam())
         .value(sgd.getGrad())
+        .optional(sgd.getSkip())
         .value(sgd.getResult())
         .number(elementsOf(sgd.getParam()))
         .real(sgd.getLr().convertToDouble())

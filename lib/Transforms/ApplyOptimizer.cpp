@@ -141,11 +141,6 @@ void ApplyOptimizerPass::runOnOperation() {
     return signalPassFailure();
   std::optional<LossScaler> scaler;
   if (lossScaling) {
-    if (optimizer != OptimizerKind::AdamW) {
-      function.emitError() << "gc-optimizer: loss scaling supports "
-                              "optimizer=adamw only";
-      return signalPassFailure();
-    }
     for (BlockArgument arg : function.getArguments())
       if (auto name = function.getArgAttrOfType<StringAttr>(
               arg.getArgNumber(), GcDialect::getNameAttrName());
@@ -191,7 +186,10 @@ void ApplyOptimizerPass::runOnOperation() {
     return function.getArgument(index);
   };
   auto i64Scalar = RankedTensorType::get({}, IntegerType::get(context, 64));
-  if (adamw)
+  // AdamW's bias correction counts its updates; with loss scaling SGD's
+  // do too, since the scaler's update returns the count of the updates it
+  // let through.
+  if (adamw || scaler)
     step = addArgument(i64Scalar, "optimizer.step",
                        RoleAttr::get(context, ArgumentRole::StepCounter),
                        InitKind::Ones);
@@ -274,7 +272,8 @@ void ApplyOptimizerPass::runOnOperation() {
     } else {
       updated = SgdUpdateOp::create(builder, loc, type, pair.param,
                                     pair.gradient, builder.getF64FloatAttr(lr),
-                                    builder.getF64FloatAttr(getWeightDecay()));
+                                    builder.getF64FloatAttr(getWeightDecay()),
+                                    scaler ? scaler->found : Value());
     }
     results.push_back(updated);
     resultAttrs.push_back(DictionaryAttr::get(context, {nameAttr(pair.name)}));

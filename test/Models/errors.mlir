@@ -57,7 +57,9 @@
 // WD: gc-compile: error: --weight-decay must be finite and non-negative, but is -1.0
 // RUN: not gc-compile --emit remat --precision bf16 2>&1 | FileCheck %s --check-prefix=PRECISION
 // PRECISION: Cannot find option named 'bf16'!
-// RUN: gc-compile --layers 1 --seq 8 --batch 1 --emit train --precision fp16-mixed --optimizer sgd -o %t.f16.mlir 2>&1 | FileCheck %s --check-prefix=F16-WARNING
-// F16-WARNING: gc-compile: warning: fp16-mixed scales its loss only with --optimizer adamw
+// fp16-mixed with SGD is no longer warned about: its updates are loss-scaled.
+// RUN: gc-compile --layers 1 --seq 8 --batch 1 --emit train --precision fp16-mixed --optimizer sgd -o %t.f16.mlir 2>&1 | count 0
+// RUN: FileCheck %s --check-prefix=F16-SGD < %t.f16.mlir
+// F16-SGD: gc.sgd_update {{.*}} skip
 // RUN: not gc-compile --emit remat --budget '' 2>&1 | FileCheck %s --check-prefix=BUDGET
 // BUDGET: gc-compile: error: --budget is empty; give a size such as 70GiB or a fraction such as 0.8x

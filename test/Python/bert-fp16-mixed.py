@@ -19,15 +19,25 @@
 #    torch's than 1.5x torch's own median distance from fp32;
 #  - 20 AdamW steps (lr 1e-3): within 0.5% of the fp32 loss at every step,
 #    no step skipped at a scale of 2^16, both curves falling by more than
-#    the band.
+#    the band;
+#  - SGD (lr 0.1) under the same scaler against torch.optim.SGD with
+#    GradScaler: 5 steps with losses within 1e-3 relative (the first step's
+#    5e-4 plus the drift of four updates), then a scale of 2^40 that
+#    overflows the f16 gradients: both skip the step (gc's parameters
+#    bitwise unchanged) and halve the scale.
 # RUN: %torch_python %s | FileCheck %s
 # CHECK: bert-fp16-mixed: loss {{[0-9.]+}} vs autocast+GradScaler {{[0-9.]+}}, 42 gradients
 # CHECK: bert-fp16-mixed: 20 AdamW steps within 0.5% of fp32
+# CHECK: bert-fp16-mixed: 5 SGD steps with GradScaler's losses
+# CHECK: bert-fp16-mixed: SGD step skipped at scale 2^40 as GradScaler skips it, scale halved
 
+import copy
 import sys
 sys.path.insert(0, __import__("os").path.join(
     __import__("os").path.dirname(__file__), "Inputs"))
 import torch
+
+import gc_torch
 
 from mixed_precision import (compare_gradients, gc_step, loss_curves,
                              tiny_sdpa_bert)
@@ -60,3 +70,48 @@ assert float(state["amp.loss_scale"]) == 2.0**16, state["amp.loss_scale"]
 print(f"bert-fp16-mixed: 20 AdamW steps within 0.5% of fp32 (largest gap "
       f"{worst:.2%}; loss {fp32[0]:.4f} -> {fp32[-1]:.4f} in fp32, "
       f"{f16[0]:.4f} -> {f16[-1]:.4f} in fp16-mixed; no step skipped)")
+
+# SGD under the scaler, step by step against torch.optim.SGD + GradScaler.
+gc_sgd = gc_torch.compile_training_step(model, batch, precision="fp16-mixed",
+                                        optimizer=gc_torch.SGD(lr=0.1))
+torch_model = copy.deepcopy(model)
+torch_sgd = torch.optim.SGD(torch_model.parameters(), lr=0.1)
+torch_scaler = torch.amp.GradScaler("cpu", init_scale=2.0**16)
+
+
+def torch_sgd_step():
+    torch_sgd.zero_grad()
+    with torch.autocast("cpu", dtype=torch.float16):
+        torch_loss = torch_model(**batch).loss
+    torch_scaler.scale(torch_loss).backward()
+    torch_scaler.step(torch_sgd)
+    torch_scaler.update()
+    return torch_loss.item()
+
+
+gaps = []
+for _ in range(5):
+    gc_loss, torch_loss = gc_sgd(batch), torch_sgd_step()
+    gaps.append(abs(gc_loss - torch_loss) / abs(torch_loss))
+    assert gaps[-1] <= 1e-3, f"SGD loss {gc_loss} vs GradScaler {torch_loss}"
+print(f"bert-fp16-mixed: 5 SGD steps with GradScaler's losses (largest gap "
+      f"{max(gaps):.1e}, loss {gc_loss:.4f})")
+
+state = gc_sgd.state_dict()
+assert int(state["optimizer.step"]) == 5, state["optimizer.step"]
+state["amp.loss_scale"] = torch.tensor(2.0**40)
+gc_sgd.load_state_dict(state)
+torch_scaler.update(2.0**40)
+before = {k: v.clone() for k, v in gc_sgd.model_state_dict().items()}
+torch_before = {k: v.clone() for k, v in torch_model.state_dict().items()}
+gc_sgd(batch)
+torch_sgd_step()
+after = gc_sgd.state_dict()
+assert all(torch.equal(before[k], after[k]) for k in before), "gc updated"
+assert all(torch.equal(torch_before[k], v)
+           for k, v in torch_model.state_dict().items()), "torch updated"
+assert float(after["amp.loss_scale"]) == 2.0**39, after["amp.loss_scale"]
+assert torch_scaler.get_scale() == 2.0**39, torch_scaler.get_scale()
+assert int(after["optimizer.step"]) == 5, after["optimizer.step"]
+print("bert-fp16-mixed: SGD step skipped at scale 2^40 as GradScaler skips "
+      "it, scale halved")

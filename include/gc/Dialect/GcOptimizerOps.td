@@ -17,6 +17,11 @@ def Gc_SgdUpdateOp : Gc_SameTypeOp<"sgd_update", [Gc_Elementwise]> {
     `torch.optim.SGD` without momentum. `lr` is finite and positive;
     `weight_decay` is finite and non-negative (default 0).
 
+    With the optional `skip` operand (a rank-0 `f32`, the flag of
+    `gc.any_nonfinite` in a step with dynamic loss scaling), a nonzero flag
+    skips the update: the result is `param`, as when
+    `torch.cuda.amp.GradScaler` does not call `optimizer.step()`.
+
     Example:
 
     ```mlir
@@ -25,10 +30,11 @@ def Gc_SgdUpdateOp : Gc_SameTypeOp<"sgd_update", [Gc_Elementwise]> {
   }];
   let arguments = (ins Gc_FloatTensor:$param, Gc_FloatTensor:$grad,
                        F64Attr:$lr,
-                       DefaultValuedAttr<F64Attr, "0.0">:$weight_decay);
+                       DefaultValuedAttr<F64Attr, "0.0">:$weight_decay,
+                       Optional<Gc_ScalarF32Tensor>:$skip);
   let results = (outs Gc_FloatTensor:$result);
   let assemblyFormat = [{
-    $param `,` $grad `lr` `=` $lr
+    $param `,` $grad (`skip` $skip^)? `lr` `=` $lr
     (`weight_decay` `=` $weight_decay^)? attr-dict `:`
     custom<SameTypes>(type($result), type($param), type($grad))
   }];

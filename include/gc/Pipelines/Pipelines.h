@@ -219,11 +219,10 @@ struct RematStepPipelineOptions
 struct CompileStepPipelineOptions
     : public CompileStepOptionGroup<CompileStepPipelineOptions> {};
 
-/// Whether a step of this precision and optimizer scales its loss
-/// dynamically: fp16-mixed with AdamW (GradScaler's initial scale 2^16,
-/// growth 2 every 2000 good steps, backoff 0.5).
-bool usesLossScaling(const AutocastOptions &autocast,
-                     const ApplyOptimizerOptions &optimizer);
+/// Whether a step of this precision scales its loss dynamically: fp16-mixed,
+/// with either optimizer (GradScaler's initial scale 2^16, growth 2 every
+/// 2000 good steps, backoff 0.5).
+bool usesLossScaling(const AutocastOptions &autocast);
 
 /// forward function -> training step: gc-autocast (unless fp32),
 /// gc-autodiff, gc-optimizer (with dynamic loss scaling where

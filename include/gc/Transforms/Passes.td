@@ -186,6 +186,14 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
     update) shared by all parameters. The function then returns the loss,
     the updated parameters and the updated optimizer state; the gradients
     are no longer returned unless `keep-gradients` is set.
+
+    With `loss-scaling` (after `gc-autodiff` with `loss-scale`), as
+    `torch.cuda.amp.GradScaler` around either optimizer: every gradient is
+    multiplied by the reciprocal of `amp.loss_scale`, their `gc.any_nonfinite`
+    flags are summed and passed to every update as its `skip` operand, and
+    `gc.update_loss_scale` returns the new scale, `amp.growth_tracker` (a new
+    argument), `optimizer.step` (added for SGD too: it counts the updates
+    that were not skipped) and the flag `amp.found_inf`.
   }];
   let options = [
     Option<"optimizer", "optimizer", "::mlir::gc::OptimizerKind",
@@ -204,7 +212,7 @@ def ApplyOptimizer : Pass<"gc-optimizer", "::mlir::func::FuncOp"> {
     Option<"keepGradients", "keep-gradients", "bool", /*default=*/"false",
            "also return the gradients">,
     Option<"lossScaling", "loss-scaling", "bool", /*default=*/"false",
-           "dynamic loss scaling (AdamW; after gc-autodiff with loss-scale)">
+           "dynamic loss scaling (after gc-autodiff with loss-scale)">
   ];
   let dependentDialects = ["::mlir::gc::GcDialect"];
 }

@@ -26,8 +26,15 @@ using namespace gc::rt::cpu;
 namespace scalar = gc::rt::scalar;
 
 template <typename T>
-void gc::rt::cpu::sgdUpdate(const T *param, const T *grad, T *result, int64_t n,
-                            double lr, double weightDecay) {
+void gc::rt::cpu::sgdUpdate(const T *param, const T *grad, const float *skip,
+                            T *result, int64_t n, double lr,
+                            double weightDecay) {
+  if (skip && *skip != 0) {
+    // Skipped (NaN counts as nonzero): the parameter passes through.
+    if (param != result)
+      std::copy(param, param + n, result);
+    return;
+  }
   const T rate = static_cast<T>(lr), decay = static_cast<T>(weightDecay);
   parallelForRange(n, kItemsPerTask, [&](int64_t begin, int64_t end) {
     GC_RT_VECTORIZE_LOOP
@@ -81,8 +88,8 @@ gc::rt::cpu::adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \
-  template void gc::rt::cpu::sgdUpdate<T>(const T *, const T *, T *, int64_t,  \
-                                          double, double);                     \
+  template void gc::rt::cpu::sgdUpdate<T>(const T *, const T *, const float *, \
+                                          T *, int64_t, double, double);       \
   template Status gc::rt::cpu::adamwUpdate<T>(                                 \
       const T *, const T *, const T *, const T *, const int64_t *,             \
       const float *, T *, T *, T *, int64_t, double, double, double, double,   \

@@ -241,11 +241,11 @@ namespace gc::rt::cpu {
     out.store();                                                               \
   }                                                                            \
   template <>                                                                  \
-  void sgdUpdate<H>(const H *param, const H *grad, H *result, int64_t n,       \
-                    double lr, double weightDecay) {                           \
+  void sgdUpdate<H>(const H *param, const H *grad, const float *skip,          \
+                    H *result, int64_t n, double lr, double weightDecay) {     \
     Wide<H> p(param, n), g(grad, n);                                           \
     WideResult<H> out(result, n);                                              \
-    sgdUpdate<float>(p.get(), g.get(), out.get(), n, lr, weightDecay);         \
+    sgdUpdate<float>(p.get(), g.get(), skip, out.get(), n, lr, weightDecay);   \
     out.store();                                                               \
   }                                                                            \
   template <>                                                                  \

@@ -31,9 +31,18 @@ using namespace gc::rt::cuda::detail;
 namespace {
 
 template <typename T>
-__global__ void sgdUpdateKernel(const T *param, const T *grad, T *result,
-                                int64_t n, double lr, double weightDecay) {
+__global__ void sgdUpdateKernel(const T *param, const T *grad,
+                                const float *skip, T *result, int64_t n,
+                                double lr, double weightDecay) {
   using A = AccumulationOf<T>;
+  if (skip && *skip != 0) {
+    // The loss scaler found an inf or NaN gradient: the parameter passes
+    // through (nothing to do for a result written in place).
+    if (result != param)
+      for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount())
+        result[i] = param[i];
+    return;
+  }
   const A rate = static_cast<A>(lr), decay = static_cast<A>(weightDecay);
   for (int64_t i = globalThreadIndex(); i < n; i += globalThreadCount()) {
     const A p = widen(param[i]);
@@ -99,13 +108,13 @@ adamwUpdateKernel(const T *param, const T *grad, const T *m, const T *v,
 } // namespace
 
 template <typename T>
-Status gc::rt::cuda::sgdUpdate(const T *param, const T *grad, T *result,
-                               int64_t n, double lr, double weightDecay,
-                               cudaStream_t stream) {
+Status gc::rt::cuda::sgdUpdate(const T *param, const T *grad, const float *skip,
+                               T *result, int64_t n, double lr,
+                               double weightDecay, cudaStream_t stream) {
   if (n == 0)
     return Status::ok();
   GC_CUDA_LAUNCH(sgdUpdateKernel<T>, gridFor(n), kBlockSize, 0,
-                 stream)(param, grad, result, n, lr, weightDecay);
+                 stream)(param, grad, skip, result, n, lr, weightDecay);
   GC_RT_CUDA_RETURN_IF_LAUNCH_FAILED("sgd_update");
   return Status::ok();
 }
@@ -127,8 +136,9 @@ gc::rt::cuda::adamwUpdate(const T *param, const T *grad, const T *m, const T *v,
 }
 
 #define GC_RT_INSTANTIATE(T)                                                   \
-  template Status gc::rt::cuda::sgdUpdate<T>(                                  \
-      const T *, const T *, T *, int64_t, double, double, cudaStream_t);       \
+  template Status gc::rt::cuda::sgdUpdate<T>(const T *, const T *,             \
+                                             const float *, T *, int64_t,      \
+                                             double, double, cudaStream_t);    \
   template Status gc::rt::cuda::adamwUpdate<T>(                                \
       const T *, const T *, const T *, const T *, const int64_t *,             \
       const float *, T *, T *, T *, int64_t, double, double, double, double,   \

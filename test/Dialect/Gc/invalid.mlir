@@ -754,6 +754,14 @@ func.func @sgd_weight_decay(%w: tensor<4xf32>) {
 
 // -----
 
+func.func @sgd_skip_type(%w: tensor<4xf32>, %s: tensor<2xf32>) {
+// expected-error @+1 {{'gc.sgd_update' op operand #2 must be 0D tensor of 32-bit float values, but got 'tensor<2xf32>'}}
+  %0 = "gc.sgd_update"(%w, %w, %s) {lr = 0.1 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<2xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
 func.func @sgd_types(%w: tensor<4xf32>, %g: tensor<4xf16>) {
 // expected-error @+1 {{'gc.sgd_update' op expected grad to have the type of param ('tensor<4xf32>'), but found 'tensor<4xf16>'; gc ops never broadcast implicitly}}
   %0 = "gc.sgd_update"(%w, %g) {lr = 0.1 : f64} : (tensor<4xf32>, tensor<4xf16>) -> tensor<4xf32>

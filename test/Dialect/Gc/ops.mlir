@@ -200,6 +200,7 @@ func.func @optimizers(%w: tensor<8x8xf32>, %g: tensor<8x8xf32>, %m: tensor<8x8xf
 // CHECK-LABEL: func.func @loss_scaling
 // CHECK: %[[FOUND:.*]] = gc.any_nonfinite %{{.*}} : tensor<8x8xf32> -> tensor<f32>
 // CHECK: gc.adamw_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} skip %[[FOUND]] lr = 1.000000e-04 : tensor<8x8xf32>
+// CHECK: gc.sgd_update %{{.*}}, %{{.*}} skip %[[FOUND]] lr = 1.000000e-02 : tensor<8x8xf32>
 // CHECK: gc.update_loss_scale %{{.*}}, %{{.*}}, %{{.*}}, %[[FOUND]]{{$}}
 // CHECK: gc.update_loss_scale %{{.*}}, %{{.*}}, %{{.*}}, %[[FOUND]] growth_factor = 4.000000e+00 backoff_factor = 2.500000e-01 growth_interval = 10{{$}}
 // CHECK: gc.any_nonfinite %{{.*}} : tensor<4xbf16> -> tensor<bf16>
@@ -209,6 +210,7 @@ func.func @loss_scaling(%w: tensor<8x8xf32>, %g: tensor<8x8xf32>, %m: tensor<8x8
                         %tracker: tensor<i64>, %h: tensor<4xbf16>) -> (tensor<8x8xf32>, tensor<f32>, tensor<i64>, tensor<bf16>) {
   %found = gc.any_nonfinite %g : tensor<8x8xf32> -> tensor<f32>
   %0:3 = gc.adamw_update %w, %g, %m, %v, %step skip %found lr = 1.0e-4 : tensor<8x8xf32>
+  %sgd = gc.sgd_update %w, %g skip %found lr = 0.01 : tensor<8x8xf32>
   %1:3 = gc.update_loss_scale %scale, %tracker, %step, %found
   %2:3 = gc.update_loss_scale %scale, %tracker, %step, %found growth_factor = 4.0 backoff_factor = 0.25 growth_interval = 10
   %3 = gc.any_nonfinite %h : tensor<4xbf16> -> tensor<bf16>

@@ -45,7 +45,7 @@
 // CHECK: cpu::reduce<float>(cpu::ReduceOp::Sum, reinterpret_cast<float *>(arena + 256), static_cast<float *>(call->results[0])
 // CHECK: cpu::matmul<float>({{.*}}, true, false);
 // The update is written into the weight's own buffer.
-// CHECK: cpu::sgdUpdate<float>(static_cast<float *>(call->arguments[2]), reinterpret_cast<float *>(arena + 512), static_cast<float *>(call->arguments[2]), 64, 0x1.999999999999ap-4, 0x0p+0);
+// CHECK: cpu::sgdUpdate<float>(static_cast<float *>(call->arguments[2]), reinterpret_cast<float *>(arena + 512), nullptr, static_cast<float *>(call->arguments[2]), 64, 0x1.999999999999ap-4, 0x0p+0);
 // The reshape is a view of the matmul's result, copied out as result #2.
 // CHECK: std::memcpy(call->results[2], reinterpret_cast<float *>(arena + 256), 128);
 // CHECK: return 0;

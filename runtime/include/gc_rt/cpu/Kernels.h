@@ -306,10 +306,12 @@ Status crossEntropyGrad(const T *grad, const T *logits, const Label *labels,
 // Optimizers (Optimizer.cpp)
 //===----------------------------------------------------------------------===//
 
-/// gc.sgd_update: result = param - lr * (grad + weightDecay * param).
+/// gc.sgd_update: result = param - lr * (grad + weightDecay * param). When
+/// `skip` is not null and *skip is nonzero (a dynamic loss scaler found an
+/// inf or NaN gradient), the update is skipped: result is a copy of param.
 template <typename T>
-void sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
-               double weightDecay);
+void sgdUpdate(const T *param, const T *grad, const float *skip, T *result,
+               int64_t n, double lr, double weightDecay);
 
 /// gc.adamw_update, as torch.optim.AdamW with t = *step:
 ///   p' = p - lr * weightDecay * p
@@ -409,7 +411,8 @@ Status allReduceWait(const gc_step_collectives_t *collectives,
   void dropoutGrad<H>(const H *, const int64_t *, H *, int64_t, double,        \
                       int64_t);                                                \
   template <>                                                                  \
-  void sgdUpdate<H>(const H *, const H *, H *, int64_t, double, double);       \
+  void sgdUpdate<H>(const H *, const H *, const float *, H *, int64_t, double, \
+                    double);                                                   \
   template <>                                                                  \
   Status adamwUpdate<H>(const H *, const H *, const H *, const H *,            \
                         const int64_t *, const float *, H *, H *, H *,         \

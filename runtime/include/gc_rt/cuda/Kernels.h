@@ -252,10 +252,12 @@ Status crossEntropyGrad(const T *grad, const T *logits, const Label *labels,
 // Optimizers (Optimizer.cu)
 //===----------------------------------------------------------------------===//
 
-/// gc.sgd_update (see cpu::sgdUpdate), bitwise the CPU's result.
+/// gc.sgd_update (see cpu::sgdUpdate), bitwise the CPU's result; `skip` (a
+/// device f32 scalar, or null) skips the update when nonzero: the result is
+/// a copy of param.
 template <typename T>
-Status sgdUpdate(const T *param, const T *grad, T *result, int64_t n, double lr,
-                 double weightDecay, cudaStream_t stream);
+Status sgdUpdate(const T *param, const T *grad, const float *skip, T *result,
+                 int64_t n, double lr, double weightDecay, cudaStream_t stream);
 
 /// gc.adamw_update (see cpu::adamwUpdate), bitwise the CPU's result (the
 /// same formula in the element type); `step` is a device int64 scalar. A step

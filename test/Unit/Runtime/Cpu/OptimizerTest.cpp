@@ -27,7 +27,8 @@ TYPED_TEST(OptimizerTest, Sgd) {
     auto grad = randomValues<T>(n, 2);
     for (double weightDecay : {0.0, 0.01}) {
       std::vector<T> result(n);
-      sgdUpdate(param.data(), grad.data(), result.data(), n, 0.1, weightDecay);
+      sgdUpdate(param.data(), grad.data(), nullptr, result.data(), n, 0.1,
+                weightDecay);
       std::vector<double> expected(n);
       for (int64_t i = 0; i < n; ++i)
         expected[i] = param[i] - 0.1 * (grad[i] + weightDecay * param[i]);
@@ -126,6 +127,27 @@ TYPED_TEST(OptimizerTest, AdamWStepBelowOneIsAnError) {
       EXPECT_EQ(newV[i], T(7));
     }
   }
+}
+
+// A skipped SGD update passes the parameter through, out of place and in
+// place, whatever the gradient; a zero flag updates.
+TYPED_TEST(OptimizerTest, SgdSkipped) {
+  using T = TypeParam;
+  const int64_t n = 1000;
+  auto param = randomValues<T>(n, 1);
+  std::vector<T> grad(n, T(INFINITY));
+  for (float skip : {1.0f, float(NAN)}) {
+    std::vector<T> result(n, T(7));
+    sgdUpdate(param.data(), grad.data(), &skip, result.data(), n, 0.1, 0.01);
+    EXPECT_EQ(result, param);
+    std::vector<T> inPlace = param;
+    sgdUpdate(inPlace.data(), grad.data(), &skip, inPlace.data(), n, 0.1, 0.01);
+    EXPECT_EQ(inPlace, param);
+  }
+  const float keep = 0.0f;
+  std::vector<T> finite(n, T(0.5)), result(n);
+  sgdUpdate(param.data(), finite.data(), &keep, result.data(), n, 0.1, 0.01);
+  EXPECT_NE(result, param);
 }
 
 // A skipped update (the loss scaler found an inf or NaN gradient) passes the

@@ -1015,13 +1015,23 @@ template <typename T> void checkOptimizers(int64_t n) {
 
   {
     std::vector<T> want(n);
-    cpu::sgdUpdate(param.data(), grad.data(), want.data(), n, 0.01, 0.1);
+    cpu::sgdUpdate(param.data(), grad.data(), nullptr, want.data(), n, 0.01,
+                   0.1);
     // In place: the result aliases the parameter.
     DeviceArray<T> dParam(param), dGrad(grad);
-    if (statusOk(gpu::sgdUpdate(dParam.get(), dGrad.get(), dParam.get(), n,
-                                0.01, 0.1, gStream),
+    if (statusOk(gpu::sgdUpdate(dParam.get(), dGrad.get(), nullptr,
+                                dParam.get(), n, 0.01, 0.1, gStream),
                  "sgd_update" + suffix))
       compare("sgd_update" + suffix, dParam.download(), want);
+    // Skipped by the loss scaler, out of place: the result is the parameter.
+    DeviceArray<float> dSkip(std::vector<float>{1.0f});
+    DeviceArray<T> dResult(n);
+    const std::vector<T> before = dParam.download();
+    if (statusOk(gpu::sgdUpdate(dParam.get(), dGrad.get(), dSkip.get(),
+                                dResult.get(), n, 0.01, 0.1, gStream),
+                 "sgd_update" + suffix + ".skipped"))
+      compareExact("sgd_update" + suffix + ".skipped", dResult.download(),
+                   before);
   }
 
   const double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8,
