@@ -18,6 +18,9 @@ TINY_REMAT=(--budget 0.7x --solver auto)
 BASE_FLAGS=(--model bert --layers 12 --hidden 768 --heads 12 --intermediate 3072
             --batch 32 --seq 512)
 LARGE_FLAGS=(--model bert --batch 64 --seq 512)
+# BERT-large in bf16-mixed with fused attention, against PyTorch under
+# torch.autocast(bfloat16) with SDPA.
+LARGE_BF16_FLAGS=("${LARGE_FLAGS[@]}" --precision bf16-mixed --attention fused)
 
 # The budgets: the 75 GiB H100 reference scenario everywhere, and on an H200
 # a larger one (GC_GPU_BIG_BUDGET, default 130GiB of its ~140 GiB).
@@ -25,4 +28,4 @@ REF_BUDGET=75GiB
 BIG_BUDGET_DEFAULT=130GiB
 
 # The step directories' names: tiny-cpu, tiny-cuda and
-# <base|large>-<h100|h200>-<budget>, e.g. large-h100-75GiB.
+# <base|large|large-bf16>-<h100|h200>-<budget>, e.g. large-h100-75GiB.

@@ -154,6 +154,8 @@ if [ $STEPS = 1 ]; then
     --budget "$REF_BUDGET" --solver auto --device h100
   compile "large-h200-$BIG_BUDGET_DEFAULT" "${LARGE_FLAGS[@]}" --target cuda \
     --budget "$BIG_BUDGET_DEFAULT" --solver auto --device h200
+  compile "large-bf16-h100-$REF_BUDGET" "${LARGE_BF16_FLAGS[@]}" --target cuda \
+    --budget "$REF_BUDGET" --solver auto --device h100
   if [ -e "$STAGE/steps/tiny-cpu" ]; then
     if LD_LIBRARY_PATH="$STAGE/lib" timeout 600 "$STAGE/bin/gc-run" "$STAGE/steps/tiny-cpu" --steps 3 --seed 7 \
          --output "$STAGE/steps/cpu.safetensors" > "$STAGE/steps/cpu-run.log" 2>&1; then

@@ -14,7 +14,8 @@ Finds (or unpacks, or builds) gc, then on the GPU:
   4. step time, tokens/s and memory of BERT-base (batch 32) and BERT-large
      (batch 64), seq 512, fp32, compiled by gc for CUDA under a memory budget,
      against PyTorch eager with and without gradient checkpointing
-     (torch_bert.py).
+     (torch_bert.py); and BERT-large in bf16-mixed with fused attention
+     against PyTorch under torch.autocast(bfloat16) with SDPA.
 gc-run's figures come from its machine-readable --json file. Prints a
 markdown table last and writes, under ${OUT:-bench/out/gpu}: summary.md (the
 tables), gpu.csv (the same rows), logs.txt (every phase's log, appended as it
@@ -68,13 +69,20 @@ MODEL_FLAGS = {
              "12", "--intermediate", "3072", "--batch", "32", "--seq", "512"],
     "large": ["--model", "bert", "--batch", "64", "--seq", "512"],
 }
+# BERT-large in bf16-mixed with fused attention (against PyTorch under
+# torch.autocast with SDPA).
+MODEL_FLAGS["large-bf16"] = MODEL_FLAGS["large"] + [
+    "--precision", "bf16-mixed", "--attention", "fused"]
 TORCH_FLAGS = {
     "base": ["--layers", "12", "--hidden", "768", "--heads", "12",
              "--intermediate", "3072", "--batch", "32", "--seq", "512"],
     "large": ["--layers", "24", "--hidden", "1024", "--heads", "16",
               "--intermediate", "4096", "--batch", "64", "--seq", "512"],
 }
-MODEL_LABEL = {"base": "BERT-base b32 s512", "large": "BERT-large b64 s512"}
+TORCH_FLAGS["large-bf16"] = TORCH_FLAGS["large"] + ["--precision",
+                                                    "bf16-mixed"]
+MODEL_LABEL = {"base": "BERT-base b32 s512", "large": "BERT-large b64 s512",
+               "large-bf16": "BERT-large b64 s512 bf16-mixed"}
 REF_BUDGET = "75GiB"
 FIELDS = ["kind", "name", "model", "system", "budget", "status", "value",
           "step_ms", "tokens_per_s", "peak_mem_bytes", "planned_arena_bytes",
@@ -331,6 +339,8 @@ class Driver:
         if not self.args.skip_large:
             self.perf.append(("large-h100-" + REF_BUDGET, "large", "h100",
                               REF_BUDGET))
+            self.perf.append(("large-bf16-h100-" + REF_BUDGET, "large-bf16",
+                              "h100", REF_BUDGET))
             if big:
                 self.perf.append(("large-%s-%s" % (self.profile, big),
                                   "large", self.profile, big))
@@ -348,18 +358,18 @@ class Driver:
                      model=MODEL_LABEL[model], system="gc (CUDA)",
                      budget="%s (--device %s)" % (budget, profile),
                      status="pending")
-        self.torch_runs = []
-        for model in ("base", "large"):
-            if model == "large" and self.args.skip_large:
-                continue
-            for mode in ("eager", "ckpt"):
-                self.torch_runs.append((model, mode))
-                self.row("torch-%s-%s" % (model, mode), kind="perf",
-                         name="torch %s %s" % (model, mode),
-                         model=MODEL_LABEL[model],
-                         system="PyTorch eager" if mode == "eager" else
-                         "PyTorch + gradient checkpointing",
-                         budget="-", status="pending")
+        self.torch_runs = [("base", "eager"), ("base", "ckpt")]
+        if not self.args.skip_large:
+            self.torch_runs += [("large", "eager"), ("large", "ckpt"),
+                                ("large-bf16", "amp")]
+        systems = {"eager": "PyTorch eager",
+                   "ckpt": "PyTorch + gradient checkpointing",
+                   "amp": "PyTorch autocast bf16 + SDPA"}
+        for model, mode in self.torch_runs:
+            self.row("torch-%s-%s" % (model, mode), kind="perf",
+                     name="torch %s %s" % (model, mode),
+                     model=MODEL_LABEL[model], system=systems[mode],
+                     budget="-", status="pending")
         self.write_outputs()
 
     def tools_work(self, directory):
@@ -809,7 +819,8 @@ class Driver:
         order = first + [("torch", "base", "eager"),
                          ("torch", "base", "ckpt")]
         if not self.args.skip_large:
-            order += [("torch", "large", "ckpt")] + later + [
+            order += [("torch", "large", "ckpt"),
+                      ("torch", "large-bf16", "amp")] + later + [
                 ("torch", "large", "eager")]
         # A gc configuration still compiling goes after the PyTorch runs.
         deferred = []

@@ -87,6 +87,11 @@ cat > "$T/fake/torch/__init__.py" <<'EOF'
 import os
 __version__ = "0-stand-in"
 float32 = "float32"
+bfloat16 = "bfloat16"
+class autocast:
+    def __init__(self, device_type, dtype=None): pass
+    def __enter__(self): return self
+    def __exit__(self, *exc): return False
 class OutOfMemoryError(RuntimeError): pass
 class _NS: pass
 backends = _NS(); backends.cuda = _NS(); backends.cuda.matmul = _NS(); backends.cudnn = _NS()
@@ -155,6 +160,10 @@ expect_grep "torch_bert: skipped: CUDA" '^skipped: CUDA' "$T/last.out"
 expect_rc "torch_bert: runs (stand-in torch)" 0 env PYTHONPATH="$T/fake" python3 "$TB" \
   --checkpointing on --steps 3
 expect_grep "torch_bert: RESULT ok" '^RESULT status=ok mode=ckpt .*steps=3 ' "$T/last.out"
+expect_rc "torch_bert: bf16-mixed (stand-in torch)" 0 env PYTHONPATH="$T/fake" \
+  python3 "$TB" --precision bf16-mixed --steps 2
+expect_grep "torch_bert: RESULT amp" '^RESULT status=ok mode=amp .*steps=2 ' "$T/last.out"
+expect_grep "torch_bert: SDPA under autocast" 'attention=sdpa' "$T/last.out"
 expect_rc "torch_bert: OOM is reported" 0 env PYTHONPATH="$T/fake" FAKE_OOM=1 python3 "$TB"
 expect_grep "torch_bert: RESULT OOM" '^RESULT status=OOM ' "$T/last.out"
 
@@ -213,7 +222,7 @@ cat > "$M/python" <<'EOF'
 #!/usr/bin/env bash
 case "$*" in
   *torch_bert.py*"--layers 24"*)
-    case "$*" in *checkpointing*) ;; *)
+    case "$*" in *checkpointing*|*bf16-mixed*) ;; *)
       echo "RESULT status=OOM mode=eager median_ms=nan tokens_per_s=nan max_mem_bytes=85000000000 steps=0"
       exit 0 ;; esac ;;
 esac
@@ -257,6 +266,9 @@ expect_grep "run.sh: CUDA vs CPU PASS" '^\| tiny BERT: CUDA vs CPU.*\| PASS \|' 
 expect_grep "run.sh: arena equal" '^\| tiny BERT: planned vs measured arena.*\| PASS \| equal' "$S"
 expect_grep "run.sh: H200 budget row" '^\| BERT-large b64 s512 \| gc \(CUDA\) \| 130GiB \(--device h200\) \| OK \| 123 ' "$S"
 expect_grep "run.sh: reference row" '^\| BERT-large b64 s512 \| gc \(CUDA\) \| 75GiB \(--device h100\) \| OK ' "$S"
+expect_grep "run.sh: bf16-mixed row" '^\| BERT-large b64 s512 bf16-mixed \| gc \(CUDA\) \| 75GiB \(--device h100\) \| OK ' "$S"
+expect_grep "run.sh: autocast row" '^\| BERT-large b64 s512 bf16-mixed \| PyTorch autocast bf16 \+ SDPA \| - \| OK ' "$S"
+expect_grep "run.sh: bf16-mixed compiled so" 'precision bf16-mixed --attention fused' "$T/work-all-pass/large-bf16-h100-75GiB/args"
 expect_grep "run.sh: PyTorch OOM row" '^\| BERT-large b64 s512 \| PyTorch eager \| - \| OOM ' "$S"
 expect_grep "run.sh: gpu.csv" '^perf,gc large-h100-75GiB,' "$T/out-all-pass/gpu.csv"
 runsh mismatch 1 MOCK_ERR=1e-3 MOCK_HW=2000000 MOCK_COMPILE_FAIL=base- -- --skip-torch

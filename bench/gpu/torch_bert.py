@@ -8,11 +8,16 @@ Warm-up steps first, then --steps timed steps, each ended by
 torch.cuda.synchronize(); prints the median step time, tokens/s and
 torch.cuda.max_memory_allocated. --checkpointing on runs the same with
 model.gradient_checkpointing_enable() (what gc's `per-layer` solver mimics).
+--precision bf16-mixed runs the forward under
+torch.autocast("cuda", dtype=torch.bfloat16) with SDPA attention
+(attn_implementation="sdpa"): what gc-compile --precision bf16-mixed
+--attention fused compiles, parameters and AdamW state in fp32 (mode=amp).
 
 Usage:
   torch_bert.py [--layers 24 --hidden 1024 --heads 16 --intermediate 4096]
                 [--batch 64 --seq 512] [--steps 6 --warmup 2]
-                [--checkpointing off|on] [--device cuda:0]
+                [--checkpointing off|on] [--precision fp32|bf16-mixed]
+                [--device cuda:0]
 
 Output: human-readable lines, then one machine-readable line
   RESULT status=ok mode=eager median_ms=... tokens_per_s=...
@@ -25,6 +30,7 @@ torch may simply not be there). Exit 1 only for an unexpected error.
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -50,6 +56,9 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=2, help="untimed steps")
     p.add_argument("--checkpointing", choices=["off", "on"], default="off",
                    help="model.gradient_checkpointing_enable()")
+    p.add_argument("--precision", choices=["fp32", "bf16-mixed"],
+                   default="fp32",
+                   help="bf16-mixed: torch.autocast(bfloat16) with SDPA")
     p.add_argument("--device", default="cuda:0")
     p.add_argument("--seed", type=int, default=7)
     return p.parse_args(argv)
@@ -69,7 +78,7 @@ def is_oom(exc, torch):
     return "out of memory" in str(exc).lower()
 
 
-def build_model(args, torch):
+def build_model(args, torch, attention):
     import transformers
     from transformers import BertConfig, BertForMaskedLM
 
@@ -83,9 +92,10 @@ def build_model(args, torch):
         attention_probs_dropout_prob=args.attention_dropout)
     try:
         # transformers >= 4.36 and 5.x: choose the attention kernel here.
-        model = BertForMaskedLM._from_config(cfg, attn_implementation="eager")
+        model = BertForMaskedLM._from_config(cfg,
+                                             attn_implementation=attention)
     except (TypeError, ValueError, AttributeError):
-        cfg._attn_implementation = "eager"
+        cfg._attn_implementation = attention
         model = BertForMaskedLM(cfg)
     attn = getattr(model.config, "_attn_implementation", "unknown")
     return model.to(device=args.device, dtype=torch.float32), attn, \
@@ -125,7 +135,9 @@ def main(argv=None):
     except Exception:
         pass
 
-    mode = "ckpt" if args.checkpointing == "on" else "eager"
+    mixed = args.precision == "bf16-mixed"
+    mode = ("ckpt" if args.checkpointing == "on" else
+            "amp" if mixed else "eager")
     dev = torch.device(args.device)
     torch.cuda.set_device(dev)
     torch.manual_seed(args.seed)
@@ -141,7 +153,8 @@ def main(argv=None):
     status = "ok"
     detail = ""
     try:
-        model, attn, tf_version = build_model(args, torch)
+        model, attn, tf_version = build_model(
+            args, torch, "sdpa" if mixed else "eager")
         model.train()
         ckpt = ""
         if mode == "ckpt":
@@ -162,11 +175,17 @@ def main(argv=None):
         torch.cuda.synchronize(dev)
         torch.cuda.reset_peak_memory_stats(dev)
 
+        def autocast():
+            if mixed:
+                return torch.autocast("cuda", dtype=torch.bfloat16)
+            return contextlib.nullcontext()
+
         for i in range(args.warmup + args.steps):
             t0 = time.perf_counter()
             opt.zero_grad(set_to_none=True)
-            out = model(input_ids=ids, token_type_ids=token_types,
-                        attention_mask=attention_mask, labels=labels)
+            with autocast():
+                out = model(input_ids=ids, token_type_ids=token_types,
+                            attention_mask=attention_mask, labels=labels)
             out.loss.backward()
             opt.step()
             torch.cuda.synchronize(dev)
