@@ -243,6 +243,29 @@ int64_t cudaAttentionFlopsPerScore(const AttentionShape &s) {
                     : 6 * s.d + 2 * s.dv + 2 * t + 5 * a;
 }
 
+/// Whether gc's CUDA backend runs `s` on its tiled tensor-core kernels
+/// (runtime/src/cuda/AttentionTensorCore.cu): bf16 and f16, head and value
+/// dimensions up to 128.
+bool usesTiledAttention(const OpDesc &op, const AttentionShape &s) {
+  return op.dataClass == DataClass::F16 && s.d <= 128 && s.dv <= 128;
+}
+
+/// FLOPs per score the tiled kernels execute: the forward keeps each score
+/// tile (the algorithm's count); the backward computes the scores and
+/// grad . v in both of its kernels, as the warp-per-row kernels do.
+int64_t tiledAttentionFlopsPerScore(const AttentionShape &s) {
+  return s.backward ? cudaAttentionFlopsPerScore(s) : attentionFlopsPerScore(s);
+}
+
+/// The share of the tensor-core GEMM rate the tiled kernels achieve: their
+/// products run on the tensor cores, but each 16 x 32 tile also takes CUDA-
+/// core work (scale, mask, exp, the running statistics) and shared-memory
+/// round trips. FlashAttention-2 (Dao 2023, section 4) reaches 50-73 % of
+/// A100's peak forward and less in the backward, about two thirds of a
+/// cuBLAS GEMM; gc's simpler tiles are charged half the GEMM rate, an
+/// assumption that bench/gpu's bf16-mixed row puts to the test.
+constexpr double kTiledAttentionShareOfGemmRate = 0.5;
+
 /// gc.attention and gc.attention_grad: the algorithm's FLOPs per score, a
 /// Philox draw per score (two in the backward) with dropout, and the bytes
 /// of the operands and results only: the scores never reach memory.
@@ -342,15 +365,22 @@ OpWork gc::cost::countWork(const OpDesc &op) {
 double gc::cost::achievedFlopRate(const OpDesc &op,
                                   const DeviceProfile &device) {
   if (op.kind == OpKind::Attention || op.kind == OpKind::AttentionGrad) {
-    // The CPU kernels run their FLOPs as BLAS GEMMs (the matmul rate); the
-    // CUDA kernels are SIMT loops that recompute scores (tensor cores and
-    // tiles are not used yet), so a GPU profile gets the SIMT rate divided
-    // by that recomputation.
+    // The CPU kernels run their FLOPs as BLAS GEMMs (the matmul rate). On
+    // a GPU profile, 16-bit attention with head dimensions up to 128 runs
+    // tiled on the tensor cores (a share of the GEMM rate, divided by the
+    // backward's recomputation); the rest runs on the warp-per-row SIMT
+    // kernels, which recompute scores: the SIMT rate divided by that
+    // recomputation.
     const bool f64 = op.dataClass == DataClass::F64;
     if (device.name == "cpu")
       return (f64 ? device.peakFp64SimtFlops : device.peakFp32SimtFlops) *
              device.simtMatmulEfficiency;
     std::optional<AttentionShape> shape = attentionShapeOf(op);
+    if (shape && usesTiledAttention(op, *shape))
+      return device.peakFp16TensorFlops * device.tensorCoreEfficiency *
+             kTiledAttentionShareOfGemmRate *
+             static_cast<double>(attentionFlopsPerScore(*shape)) /
+             static_cast<double>(tiledAttentionFlopsPerScore(*shape));
     const double recompute =
         shape ? static_cast<double>(cudaAttentionFlopsPerScore(*shape)) /
                     static_cast<double>(attentionFlopsPerScore(*shape))

@@ -266,6 +266,49 @@ TEST(CostModelRoofline, MatmulPeakFollowsTheDataClass) {
   EXPECT_DOUBLE_EQ(achievedFlopRate(add, device), 5e11 * 0.5);
 }
 
+TEST(CostModelRoofline, AttentionRateFollowsTheKernel) {
+  DeviceProfile device = roundProfile();
+  auto attention = [](OpKind kind, DataClass dataClass, int64_t d) {
+    TensorDesc q{{2, 4, 128, d}, 2}, v{{2, 4, 128, 64}, 2};
+    std::vector<TensorDesc> operands{q, q, v};
+    if (kind == OpKind::AttentionGrad)
+      operands.insert(operands.begin(), v);
+    return makeOp(kind, operands, {v}, dataClass);
+  };
+  const double a = kArithmeticFlops, t = kTranscendentalFlops;
+  // bf16/f16 up to 128 wide: tiled on the tensor cores, half the GEMM rate;
+  // the forward keeps its scores, the backward computes them in both
+  // kernels.
+  EXPECT_DOUBLE_EQ(
+      achievedFlopRate(attention(OpKind::Attention, DataClass::F16, 64),
+                       device),
+      8e12 * 0.5 * 0.5);
+  EXPECT_DOUBLE_EQ(
+      achievedFlopRate(attention(OpKind::AttentionGrad, DataClass::F16, 64),
+                       device),
+      8e12 * 0.5 * 0.5 * (6 * 64 + 4 * 64 + t + 5 * a) /
+          (8 * 64 + 6 * 64 + 2 * t + 5 * a));
+  // f32, or 16-bit wider than 128: the warp-per-row SIMT kernels, which
+  // recompute each score in all three forward passes.
+  const double simtForward = 1e12 * 0.5 * (2 * 64 + 2 * 64 + t + 5 * a) /
+                             (6 * 64 + 2 * 64 + 2 * t + 5 * a);
+  EXPECT_DOUBLE_EQ(
+      achievedFlopRate(attention(OpKind::Attention, DataClass::F32, 64),
+                       device),
+      simtForward);
+  EXPECT_DOUBLE_EQ(
+      achievedFlopRate(attention(OpKind::Attention, DataClass::F16, 256),
+                       device),
+      1e12 * 0.5 * (2 * 256 + 2 * 64 + t + 5 * a) /
+          (6 * 256 + 2 * 64 + 2 * t + 5 * a));
+  // The CPU runs its attention through BLAS: the SIMT matmul rate.
+  device.name = "cpu";
+  EXPECT_DOUBLE_EQ(
+      achievedFlopRate(attention(OpKind::Attention, DataClass::F16, 64),
+                       device),
+      1e12 * 0.8);
+}
+
 TEST(CostModelRoofline, IntegerWorkAddsToCompute) {
   // Dropout of 4000 f32: 1000 blocks * 98 + 4000 shifts = 102000 int ops at
   // 2.5e11 * 0.5, plus 20000 FLOPs at 1e12 * 0.5.
