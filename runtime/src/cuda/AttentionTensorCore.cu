@@ -45,6 +45,7 @@
 #include "gc_rt/Scalar.h"
 
 #include <cmath>
+#include <cstdint>
 
 using namespace gc::rt;
 using namespace gc::rt::cuda;
@@ -77,10 +78,27 @@ __host__ __device__ inline int tileCeil(int64_t n) {
 
 /// Copies rows [first, first + tileRows) of a row-major [rows, width] matrix
 /// into a [tileRows, Width] shared tile; zero past the matrix's edges. The
-/// whole block calls it.
+/// whole block calls it. Rows of whole 16-byte words (the usual head
+/// dimensions, on the arena's aligned buffers) move a word per thread.
 template <int Width, typename T>
 __device__ void stageRows(T *tile, int tileRows, const T *matrix, int64_t rows,
                           int64_t width, int64_t first) {
+  constexpr int kWordElements = sizeof(uint4) / sizeof(T);
+  static_assert(Width % kWordElements == 0, "tile rows are whole words");
+  if (width % kWordElements == 0 &&
+      reinterpret_cast<uintptr_t>(matrix) % sizeof(uint4) == 0) {
+    constexpr int kRowWords = Width / kWordElements;
+    for (int index = threadIdx.x; index < tileRows * kRowWords;
+         index += blockDim.x) {
+      const int r = index / kRowWords, c = index % kRowWords * kWordElements;
+      const int64_t row = first + r;
+      uint4 word = {0, 0, 0, 0};
+      if (row < rows && c < width)
+        word = *reinterpret_cast<const uint4 *>(matrix + row * width + c);
+      *reinterpret_cast<uint4 *>(tile + r * Width + c) = word;
+    }
+    return;
+  }
   for (int index = threadIdx.x; index < tileRows * Width; index += blockDim.x) {
     const int r = index / Width, c = index % Width;
     const int64_t row = first + r;
