@@ -76,6 +76,19 @@ __host__ __device__ inline int tileCeil(int64_t n) {
   return static_cast<int>((n + kMatrixTile - 1) / kMatrixTile * kMatrixTile);
 }
 
+/// The rows a block works on: tiles go pair by pair (batch b, head h), each
+/// pair's rows split into tiles of `rowsPerTile`, the first at `first`.
+struct RowTile {
+  int64_t pair, first, b, h;
+};
+
+__device__ inline RowTile rowTileOf(int64_t tile, int64_t tilesPerPair,
+                                    int rowsPerTile, int64_t heads) {
+  const int64_t pair = tile / tilesPerPair, b = pair / heads;
+  return {pair, (tile - pair * tilesPerPair) * rowsPerTile, b,
+          pair - b * heads};
+}
+
 /// Copies rows [first, first + tileRows) of a row-major [rows, width] matrix
 /// into a [tileRows, Width] shared tile; zero past the matrix's edges. The
 /// whole block calls it. Rows of whole 16-byte words (the usual head
@@ -179,9 +192,8 @@ __global__ void __launch_bounds__(32 * Warps)
   float *out = outputs[warp];
 
   for (int64_t tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
-    const int64_t pair = tile / queryTiles;
-    const int64_t firstQuery = (tile - pair * queryTiles) * Rows;
-    const int64_t b = pair / p.heads, h = pair - b * p.heads;
+    const auto [pair, firstQuery, b, h] =
+        rowTileOf(tile, queryTiles, Rows, p.heads);
     const int64_t i = firstQuery + warpRow;
     // The previous tile's readers of the shared tiles are done.
     __syncthreads();
@@ -317,9 +329,8 @@ __global__ void __launch_bounds__(32 * Warps) tensorCoreQueryGradKernel(
   const AttentionDropout<float> dropout(p, seed);
 
   for (int64_t tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
-    const int64_t pair = tile / queryTiles;
-    const int64_t firstQuery = (tile - pair * queryTiles) * Rows;
-    const int64_t b = pair / p.heads, h = pair - b * p.heads;
+    const auto [pair, firstQuery, b, h] =
+        rowTileOf(tile, queryTiles, Rows, p.heads);
     const int64_t firstRow = pair * p.queries;
     const int64_t i = firstQuery + warp * 16 + r;
     __syncthreads();
@@ -413,9 +424,8 @@ __global__ void __launch_bounds__(32 * Warps) tensorCoreKeyValueGradKernel(
   const AttentionDropout<float> dropout(p, seed);
 
   for (int64_t tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
-    const int64_t pair = tile / keyTiles;
-    const int64_t firstKey = (tile - pair * keyTiles) * Rows;
-    const int64_t b = pair / p.heads, h = pair - b * p.heads;
+    const auto [pair, firstKey, b, h] =
+        rowTileOf(tile, keyTiles, Rows, p.heads);
     const int64_t firstRow = pair * p.queries;
     const int64_t j = firstKey + warp * 16 + r;
     __syncthreads();

@@ -27,6 +27,8 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <type_traits>
+
 namespace gc::rt::cuda::detail {
 
 namespace wmma = nvcuda::wmma;
@@ -54,43 +56,42 @@ asTensorCoreInput(const T *pointer) {
   return reinterpret_cast<const typename TensorCoreType<T>::type *>(pointer);
 }
 
-/// acc += A B over `depth` (a multiple of 16): A is a 16 x depth row-major
-/// tile at `a` (row stride lda), B a depth x 16 row-major tile at `b`.
-template <typename T>
-__device__ void accumulateProduct(TileAccumulator &acc, const T *a, int lda,
-                                  const T *b, int ldb, int depth) {
+/// acc += A B over `depth` (a multiple of 16), A a 16 x depth row-major
+/// tile at `a` (row stride lda). B is read in `BLayout`: wmma::row_major,
+/// a depth x 16 row-major tile at `b`; wmma::col_major, the 16 rows of a
+/// row-major tile at `b` (so that the product is A times their transpose).
+template <typename BLayout, typename T>
+__device__ void accumulateTileProduct(TileAccumulator &acc, const T *a, int lda,
+                                      const T *b, int ldb, int depth) {
   using Input = typename TensorCoreType<T>::type;
+  constexpr bool kRowMajorB = std::is_same_v<BLayout, wmma::row_major>;
   for (int k = 0; k < depth; k += kMatrixTile) {
     wmma::fragment<wmma::matrix_a, kMatrixTile, kMatrixTile, kMatrixTile, Input,
                    wmma::row_major>
         left;
     wmma::fragment<wmma::matrix_b, kMatrixTile, kMatrixTile, kMatrixTile, Input,
-                   wmma::row_major>
+                   BLayout>
         right;
     wmma::load_matrix_sync(left, asTensorCoreInput(a + k), lda);
-    wmma::load_matrix_sync(right, asTensorCoreInput(b + k * ldb), ldb);
+    wmma::load_matrix_sync(
+        right, asTensorCoreInput(b + (kRowMajorB ? k * ldb : k)), ldb);
     wmma::mma_sync(acc, left, right, acc);
   }
 }
 
-/// acc += A B^T over `depth`: B^T's 16 columns are the 16 rows of a
-/// row-major tile at `b` (row stride ldb), read as a column-major matrix.
+/// acc += A B, B a depth x 16 row-major tile.
+template <typename T>
+__device__ void accumulateProduct(TileAccumulator &acc, const T *a, int lda,
+                                  const T *b, int ldb, int depth) {
+  accumulateTileProduct<wmma::row_major>(acc, a, lda, b, ldb, depth);
+}
+
+/// acc += A B^T, B's 16 rows a row-major tile.
 template <typename T>
 __device__ void accumulateProductTransposed(TileAccumulator &acc, const T *a,
                                             int lda, const T *b, int ldb,
                                             int depth) {
-  using Input = typename TensorCoreType<T>::type;
-  for (int k = 0; k < depth; k += kMatrixTile) {
-    wmma::fragment<wmma::matrix_a, kMatrixTile, kMatrixTile, kMatrixTile, Input,
-                   wmma::row_major>
-        left;
-    wmma::fragment<wmma::matrix_b, kMatrixTile, kMatrixTile, kMatrixTile, Input,
-                   wmma::col_major>
-        right;
-    wmma::load_matrix_sync(left, asTensorCoreInput(a + k), lda);
-    wmma::load_matrix_sync(right, asTensorCoreInput(b + k), ldb);
-    wmma::mma_sync(acc, left, right, acc);
-  }
+  accumulateTileProduct<wmma::col_major>(acc, a, lda, b, ldb, depth);
 }
 
 #endif // GC_RT_CUDA_SOURCE
