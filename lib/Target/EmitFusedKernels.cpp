@@ -25,8 +25,9 @@
 // the unfused ops, vectorized or not. A 16-bit value lives in a float
 // register holding a value of the 16-bit grid: loads widen, each op
 // computes in float and rounds its result to the grid, stores narrow (exact)
-// -- what the 16-bit runtime kernels compute, on both backends. (CUDA moves
-// 16-bit elements one at a time; only 4-byte ones go as 128-bit words.)
+// -- what the 16-bit runtime kernels compute, on both backends. On CUDA a
+// group moves each contiguous operand as one word: 128 bits of 4-byte
+// elements, 64 bits of 16-bit ones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -382,11 +383,18 @@ LogicalResult StepEmitter::emitFusedKernel(ArrayRef<Operation *> ops,
     const char *index = n < (int64_t(1) << 31) - 4 ? "int32_t" : "int64_t";
     parameters.push_back(std::string(index) + " n");
     launchArguments.push_back(std::to_string(n));
-    // With whole groups and only 4-byte elements in the contiguous accesses,
-    // a group loads and stores each as one 128-bit word when every pointer
-    // is 16-byte aligned (the arena's are; the kernel checks).
+    // With whole groups and only 4-byte or 16-bit elements in the
+    // contiguous accesses, a group loads and stores each as one word (128
+    // bits of 4-byte elements, 64 of 16-bit ones) when every pointer is
+    // 16-byte aligned (the arena's are; the kernel checks).
     auto vectorType = [](StringRef type) -> std::string {
-      return type == "float" ? "float4" : type == "int32_t" ? "int4" : "";
+      if (type == "float")
+        return "float4";
+      if (type == "int32_t")
+        return "int4";
+      if (type == "::gc::rt::BFloat16" || type == "::gc::rt::Half")
+        return ("::gc::rt::Quad<" + type + ">").str();
+      return "";
     };
     bool vectorize =
         n % 4 == 0 && !(contiguousLoads.empty() && contiguousStores.empty());

@@ -42,7 +42,11 @@ inline int failStep(const gc_step_call_t *call, const char *where,
 #include "gc_rt/cuda/Launch.h"
 
 #if defined(GC_RT_CUDA_SOURCE)
+#include "gc_rt/HalfFloat.h"
+
 #include <cuda_runtime.h>
+
+#include <type_traits>
 
 /// Marks the start of the step's unit `index` (a runtime call or a fused
 /// kernel, numbered by the emitter): the CUDA host emulator tags the
@@ -77,6 +81,18 @@ __host__ __device__ inline float4 packOf(const float (&v)[4]) {
 }
 __host__ __device__ inline int4 packOf(const int32_t (&v)[4]) {
   return make_int4(v[0], v[1], v[2], v[3]);
+}
+/// Four 16-bit elements (BFloat16 or Half) of a group as one 64-bit word.
+template <typename T> struct alignas(8) Quad {
+  T lanes[4];
+};
+template <typename T>
+__host__ __device__ inline T laneOf(const Quad<T> &v, uint32_t lane) {
+  return v.lanes[lane];
+}
+template <typename T, typename = std::enable_if_t<kIsHalfType<T>>>
+__host__ __device__ inline Quad<T> packOf(const T (&v)[4]) {
+  return {{v[0], v[1], v[2], v[3]}};
 }
 
 /// Threads per block of generated pointwise kernels.

@@ -59,3 +59,6 @@
 // SOURCE-DAG: cuda::reduce<::gc::rt::BFloat16>({{.*}}reinterpret_cast<float *>(arena +
 // SOURCE-DAG: const float v{{[0-9]+}} = ::gc::rt::widen(in0[i]);
 // SOURCE-DAG: out0[i] = ::gc::rt::narrow<::gc::rt::BFloat16>(
+// With aligned pointers a group moves four bf16 elements as one 64-bit word.
+// SOURCE-DAG: const ::gc::rt::Quad<::gc::rt::BFloat16> in{{[0-9]+}}v = reinterpret_cast<const ::gc::rt::Quad<::gc::rt::BFloat16> *>(in{{[0-9]+}})[g];
+// SOURCE-DAG: reinterpret_cast<::gc::rt::Quad<::gc::rt::BFloat16> *>(out{{[0-9]+}})[g] = ::gc::rt::packOf(out{{[0-9]+}}v);
