@@ -11,6 +11,8 @@
 
 #include "gc/Analysis/CostModel.h"
 
+#include "gc_rt/Attention.h"
+
 #include <algorithm>
 
 using namespace gc::cost;
@@ -247,7 +249,9 @@ int64_t cudaAttentionFlopsPerScore(const AttentionShape &s) {
 /// (runtime/src/cuda/AttentionTensorCore.cu): bf16 and f16, head and value
 /// dimensions up to 128.
 bool usesTiledAttention(const OpDesc &op, const AttentionShape &s) {
-  return op.dataClass == DataClass::F16 && s.d <= 128 && s.dv <= 128;
+  return op.dataClass == DataClass::F16 &&
+         s.d <= gc::rt::kMaxTensorCoreAttentionDim &&
+         s.dv <= gc::rt::kMaxTensorCoreAttentionDim;
 }
 
 /// FLOPs per score the tiled kernels execute: the forward keeps each score

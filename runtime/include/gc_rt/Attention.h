@@ -13,11 +13,18 @@
 #ifndef GC_RT_ATTENTION_H
 #define GC_RT_ATTENTION_H
 
+#include "gc_rt/HalfFloat.h"
 #include "gc_rt/cpu/Philox.h"
 
 #include <cstdint>
 
 namespace gc::rt {
+
+/// The widest query/key and value rows (head dimensions) of the CUDA
+/// backend's tiled tensor-core attention for bf16 and f16; wider rows, and
+/// the other types, run on its warp-per-row kernels. The cost model charges
+/// each kind of kernel its own rate.
+constexpr int64_t kMaxTensorCoreAttentionDim = 128;
 
 struct AttentionProblem {
   int64_t batch, heads, queries, keys;
@@ -39,6 +46,18 @@ struct AttentionProblem {
     for (int d = 0; d < 4; ++d)
       offset = offset * maskDims[d] + (maskDims[d] == 1 ? 0 : index[d]);
     return offset;
+  }
+
+  /// The score of (b, h, i, j) in the accumulation type A from the raw
+  /// product q_i . k_j: scale * product + mask(b, h, i, j), the mask (of
+  /// storage type T) widened; `mask` null means none.
+  template <typename A, typename T>
+  GC_RT_HOST_DEVICE A score(A product, const T *mask, int64_t b, int64_t h,
+                            int64_t i, int64_t j) const {
+    A result = product * static_cast<A>(scale);
+    if (mask)
+      result = result + widen(mask[maskOffset(b, h, i, j)]);
+    return result;
   }
 
   /// The flat index of probability (b, h, i, j) in [batch, heads, queries,

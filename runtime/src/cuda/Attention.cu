@@ -64,10 +64,7 @@ attentionScore(const AttentionProblem &p, const T *qi, const T *kj,
   A dot = 0;
   for (int64_t d = 0; d < p.headDim; ++d)
     dot += widen(qi[d]) * widen(kj[d]);
-  A score = dot * static_cast<A>(p.scale);
-  if (mask)
-    score = score + widen(mask[p.maskOffset(b, h, i, j)]);
-  return score;
+  return p.score(dot, mask, b, h, i, j);
 }
 
 template <typename T>

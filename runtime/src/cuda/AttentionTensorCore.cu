@@ -119,17 +119,6 @@ __device__ void stageRows(T *tile, int tileRows, const T *matrix, int64_t rows,
   }
 }
 
-/// The score of (i, j) from the raw product q_i . k_j.
-template <typename T>
-__device__ float scaledScore(const AttentionProblem &p, float product,
-                             const T *mask, int64_t b, int64_t h, int64_t i,
-                             int64_t j) {
-  float score = product * static_cast<float>(p.scale);
-  if (mask)
-    score = score + widen(mask[p.maskOffset(b, h, i, j)]);
-  return score;
-}
-
 /// scores = A B^T for a warp: A is the warp's 16 rows (row stride lda), B
 /// kStep rows (row stride ldb), both `depth` wide; scores is 16 x kStep f32.
 template <typename T>
@@ -225,8 +214,8 @@ __global__ void __launch_bounds__(32 * Warps)
         const int64_t j = firstKey + column;
         rowScores[t] = -INFINITY;
         if (i < p.queries && j < p.keys)
-          rowScores[t] = scaledScore(p, scores[warp][r * kStep + column], mask,
-                                     b, h, i, j);
+          rowScores[t] =
+              p.score(scores[warp][r * kStep + column], mask, b, h, i, j);
         tileMax = MaxWithNanOp()(tileMax, rowScores[t]);
       }
       tileMax = MaxWithNanOp()(tileMax, __shfl_xor_sync(kFullWarp, tileMax, 1));
@@ -296,7 +285,7 @@ __device__ ScoreGrads scoreGrads(const AttentionProblem &p, float product,
                                  const AttentionDropout<float> &dropout,
                                  int64_t b, int64_t h, int64_t i, int64_t j) {
   const float probability =
-      scalar::exp(scaledScore(p, product, mask, b, h, i, j) - rowLse);
+      scalar::exp(p.score(product, mask, b, h, i, j) - rowLse);
   const bool kept = dropout.keeps(b, h, i, j);
   return {dropout.apply(probability, kept),
           probability * (dropout.apply(gradProduct, kept) - rowDot)};
@@ -553,8 +542,8 @@ bool fitsWidth64(const AttentionProblem &p) {
 bool gc::rt::cuda::detail::tensorCoreAttentionApplies(
     const AttentionProblem &problem) {
   return problem.keys > 0 && problem.headDim > 0 && problem.valueDim > 0 &&
-         problem.headDim <= kMaxTensorCoreHeadDim &&
-         problem.valueDim <= kMaxTensorCoreHeadDim;
+         problem.headDim <= kMaxTensorCoreAttentionDim &&
+         problem.valueDim <= kMaxTensorCoreAttentionDim;
 }
 
 template <typename T>

@@ -18,11 +18,8 @@
 
 namespace gc::rt::cuda::detail {
 
-/// The widest query/key and value rows the tiles hold.
-constexpr int64_t kMaxTensorCoreHeadDim = 128;
-
 /// Whether the tensor-core kernels take `problem`: head and value
-/// dimensions from 1 to kMaxTensorCoreHeadDim, and at least one key.
+/// dimensions from 1 to kMaxTensorCoreAttentionDim, and at least one key.
 bool tensorCoreAttentionApplies(const AttentionProblem &problem);
 
 /// gc.attention for T = BFloat16 or Half, `problem` one the kernels apply

@@ -45,14 +45,8 @@ namespace detail {
 constexpr int kTileSide = 16;
 constexpr int kElementsPerLane = kTileSide * kTileSide / 32;
 
-template <typename T> float toFloat(T value) {
-  if constexpr (std::is_same_v<T, __half>)
-    return __half2float(value);
-  else if constexpr (std::is_same_v<T, __nv_bfloat16>)
-    return __bfloat162float(value);
-  else
-    return static_cast<float>(value);
-}
+inline float toFloat(__half value) { return __half2float(value); }
+inline float toFloat(__nv_bfloat16 value) { return __bfloat162float(value); }
 
 /// The logical (row, column) of element `e` of `lane`'s share: lanes hold
 /// the 16x16 tile row-major, 8 consecutive elements each.

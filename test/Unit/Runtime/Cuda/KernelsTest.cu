@@ -223,14 +223,16 @@ template <typename Id> std::vector<Id> randomIds(size_t count, int64_t bound) {
 }
 
 /// max_i |got - want| / max(|want_i|, floorFraction * max_j |want_j|); NaN
-/// must match NaN and infinities must match exactly.
-template <typename T>
-double relativeError(const std::vector<T> &got, const std::vector<T> &want,
+/// must match NaN and infinities must match exactly. A floor fraction of 1
+/// gives the normwise error max |got - want| / max |want|. `want` may be of
+/// another type (an exact f64 reference).
+template <typename T, typename U>
+double relativeError(const std::vector<T> &got, const std::vector<U> &want,
                      double floorFraction) {
   if (got.size() != want.size())
     return INFINITY;
   double maxAbs = 0.0;
-  for (T w : want)
+  for (U w : want)
     if (std::isfinite(toDouble(w)))
       maxAbs = std::max(maxAbs, std::fabs(toDouble(w)));
   const double floor =
@@ -628,20 +630,9 @@ template <typename T> void checkSoftmaxes() {
 /// (AttentionTensorCore.cu): 16-bit types, head dimensions up to 128.
 template <typename T>
 bool usesTensorCores(const ::gc::rt::AttentionProblem &p) {
-  return gc::rt::kIsHalfType<T> && p.keys > 0 && p.headDim <= 128 &&
-         p.valueDim <= 128;
-}
-
-/// max |got - want| / max |want|, the 16-bit results widened.
-template <typename T, typename U>
-double normwiseError(const std::vector<T> &got, const std::vector<U> &want) {
-  double worst = 0.0, maxAbs = 0.0;
-  for (size_t i = 0; i < want.size(); ++i) {
-    maxAbs = std::max(maxAbs, std::fabs(toDouble(want[i])));
-    worst = std::max(worst, std::fabs(toDouble(got[i]) - toDouble(want[i])));
-  }
-  return got.size() == want.size() ? worst / std::max(maxAbs, 1e-300)
-                                   : INFINITY;
+  return gc::rt::kIsHalfType<T> && p.keys > 0 &&
+         p.headDim <= gc::rt::kMaxTensorCoreAttentionDim &&
+         p.valueDim <= gc::rt::kMaxTensorCoreAttentionDim;
 }
 
 /// A tensor-core result against the exact (f64) result of the same 16-bit
@@ -657,9 +648,9 @@ void compareTensorCore(const std::string &name, const std::vector<T> &got,
                        const std::vector<T> &cpu16,
                        const std::vector<double> &exact) {
   const double unit = std::is_same_v<T, gc::rt::BFloat16> ? 0x1p-8 : 0x1p-11;
-  const double error = normwiseError(got, exact);
+  const double error = relativeError(got, exact, 1.0);
   std::printf("  %s: tensor cores %.3e, CPU widened %.3e vs f64\n",
-              name.c_str(), error, normwiseError(cpu16, exact));
+              name.c_str(), error, relativeError(cpu16, exact, 1.0));
   report(name + " (tensor cores)", error <= 2 * unit, error);
 }
 
